@@ -1,0 +1,55 @@
+#include "cli.h"
+
+#include "commands.h"
+#include "util/errors.h"
+#include "util/files.h"
+#include "util/log.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+namespace nbaops::cli {
+
+int main(int argc, char** argv)
+{
+    CLI::App app{"nbaops: run and check the NBA player-props pipeline"};
+    app.require_subcommand(1);
+    app.fallthrough();
+    GlobalOptions g;
+    g.db = defaultDatabasePath().string();
+    app.add_option("--db", g.db, "SQLite database (default: $XDG_DATA_HOME/nbaops/nbaops.db)");
+    app.add_flag("-v,--verbose", g.verbose, "Log progress to stderr");
+    app.set_version_flag("--version", "nbaops 0.1.0");
+
+    std::function<int()> action;
+    addRunCommand(app, g, action);
+    addDemoCommand(app, g, action);
+    addStatusCommand(app, g, action);
+    addRegistryCommand(app, g, action);
+    addSimCommand(app, g, action);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int rc = app.exit(e);
+        return rc == 0 ? 0 : 64;
+    }
+    if (g.verbose)
+        log::setLevel(log::Level::Info);
+    try {
+        return action ? action() : 64;
+    } catch (const UsageError& e) {
+        std::cerr << "nbaops: " << e.what() << "\n";
+        return 64;
+    } catch (const OpsError& e) {
+        std::cerr << "nbaops: " << e.what() << "\n";
+        return 3;
+    } catch (const std::exception& e) {
+        std::cerr << "nbaops: unexpected error: " << e.what()
+                  << "\nRun again with --verbose and report it with the output.\n";
+        return 3;
+    }
+}
+
+} // namespace nbaops::cli

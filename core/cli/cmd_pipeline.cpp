@@ -1,0 +1,215 @@
+// nbaops run, nbaops demo, nbaops sim serve
+#include "commands.h"
+
+#include "pipeline/demo.h"
+#include "pipeline/session.h"
+#include "sim/league.h"
+#include "sim/server.h"
+#include "store/database.h"
+#include "util/errors.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+#include <unistd.h>
+
+namespace nbaops::cli {
+
+namespace {
+
+std::atomic<bool> g_cancel{false};
+
+extern "C" void onInterrupt(int)
+{
+    g_cancel.store(true);
+}
+
+void installInterruptHandler()
+{
+    struct sigaction sa = {};
+    sa.sa_handler = onInterrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+nlohmann::json resultJson(const pipeline::ProcessorResult& r)
+{
+    return {{"processor", r.processor},
+            {"phase", r.phase},
+            {"game_date", r.date.iso()},
+            {"category", pipeline::toString(r.outcome.category)},
+            {"records_in", r.outcome.recordsIn},
+            {"records_out", r.outcome.recordsOut},
+            {"duration_ms", r.durationMs},
+            {"attempt", r.attempt},
+            {"error", r.outcome.error},
+            {"source", r.outcome.source}};
+}
+
+} // namespace
+
+void addRunCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action)
+{
+    struct Opts
+    {
+        std::string date, to;
+        bool json = false;
+        std::vector<std::string> faults;
+        uint64_t seed = sim::League::kDefaultSeed;
+    };
+    auto o = std::make_shared<Opts>();
+    auto* cmd = app.add_subcommand("run", "Run the pipeline (phases 1-3 so far) for a date or a range");
+    cmd->add_option("--date", o->date, "Game date YYYY-MM-DD (US Eastern)")->required();
+    cmd->add_option("--to", o->to, "Last date of a range, inclusive");
+    cmd->add_flag("--json", o->json, "One JSON object per processor run, one per line");
+    cmd->add_option("--fault", o->faults,
+                    "Inject a fault into the simulated league, ENDPOINT:KIND[:count=N]...");
+    cmd->add_option("--seed", o->seed, "Seed of the simulated league");
+    cmd->callback([&g, &action, o] {
+        action = [&g, o]() -> int {
+            const Date from = Date::parseOrThrow(o->date, "--date");
+            const Date to = o->to.empty() ? from : Date::parseOrThrow(o->to, "--to");
+            if (to < from)
+                throw UsageError("--to " + to.iso() + " is before --date " + from.iso() +
+                                 "; give the range in order.");
+            if (from.daysUntil(to) > 3660)
+                throw UsageError("The range " + from.iso() + " to " + to.iso() +
+                                 " is longer than ten years; split it.");
+            pipeline::SessionOptions so;
+            so.dbPath = g.db;
+            so.seed = o->seed;
+            for (const auto& f : o->faults)
+                so.faults.push_back(sim::FaultRule::parse(f));
+            so.cancel = &g_cancel;
+            installInterruptHandler();
+            pipeline::Session session(so);
+            if (!o->faults.empty() && !session.simulated())
+                throw UsageError("--fault only applies to the simulated league; unset "
+                                 "NBAOPS_NBA_STATS_URL to use it.");
+            int failures = 0;
+            session.runner().onResult = [&](const pipeline::ProcessorResult& r) {
+                if (o->json) {
+                    std::cout << resultJson(r).dump() << std::endl;
+                    return;
+                }
+                std::printf("%s  %-24s %-19s %5lld rec %7lld ms  %s\n", r.date.iso().c_str(),
+                            r.processor.c_str(), std::string(pipeline::toString(r.outcome.category)).c_str(),
+                            static_cast<long long>(r.outcome.recordsOut),
+                            static_cast<long long>(r.durationMs), r.outcome.error.c_str());
+                std::fflush(stdout);
+            };
+            if (!o->json)
+                std::printf("run %s on %s (%s)\n", session.context().runId.c_str(),
+                            session.simulated() ? "the simulated league" : "live NBA.com",
+                            g.db.c_str());
+            for (Date d = from; d <= to; d = d.addDays(1)) {
+                const auto res = session.runner().runDate(d);
+                failures += res.realFailures();
+                if (res.cancelled || g_cancel.load()) {
+                    std::cerr << "nbaops: cancelled at " << d.iso()
+                              << "; finished processors kept their results, nothing is half-written.\n";
+                    return 130;
+                }
+            }
+            if (!o->json)
+                std::printf("%d real failure(s). 'nbaops status --date %s' shows the health.\n",
+                            failures, to.iso().c_str());
+            return failures > 0 ? 1 : 0;
+        };
+    });
+}
+
+void addDemoCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action)
+{
+    struct Opts
+    {
+        int days = 14;
+        std::string end;
+        bool force = false;
+        bool quiet = false;
+    };
+    auto o = std::make_shared<Opts>();
+    auto* cmd = app.add_subcommand("demo", "Build a demo database from the simulated league, with injected faults");
+    cmd->add_option("--days", o->days, "Number of days to simulate (default 14)");
+    cmd->add_option("--end", o->end, "Last date (default: yesterday in season, else the last season day)");
+    cmd->add_flag("--force", o->force, "Add to a database that already has runs");
+    cmd->add_flag("-q,--quiet", o->quiet, "Print only the summary");
+    cmd->callback([&g, &action, o] {
+        action = [&g, o]() -> int {
+            pipeline::DemoOptions d;
+            d.dbPath = g.db;
+            d.days = o->days;
+            if (!o->end.empty())
+                d.lastDate = Date::parseOrThrow(o->end, "--end");
+            if (std::filesystem::exists(d.dbPath) && !o->force) {
+                auto db = store::Database::open(d.dbPath);
+                auto st = db.prepare("SELECT count(*) FROM processor_runs");
+                st.step();
+                if (st.getInt(0) > 0)
+                    throw UsageError("The database " + g.db + " already has " +
+                                     std::to_string(st.getInt(0)) +
+                                     " runs. Pass --force to add the demo to it, or --db with a new file.");
+            }
+            const auto sum = pipeline::buildDemo(d, [&](const std::string& line) {
+                if (!o->quiet)
+                    std::cout << line << std::endl;
+            });
+            std::cout << "Demo database " << g.db << ": " << sum.first.iso() << " to "
+                      << sum.last.iso() << ", " << sum.runs << " runs, " << sum.realFailures
+                      << " real failures, " << sum.noData << " no-data runs.\nInjected on purpose:\n";
+            for (const auto& line : sum.injected)
+                std::cout << "  - " << line << "\n";
+            std::cout << "Next: nbaops status --db " << g.db << "\n";
+            return 0;
+        };
+    });
+}
+
+void addSimCommand(CLI::App& app, GlobalOptions&, std::function<int()>& action)
+{
+    struct Opts
+    {
+        int port = 0;
+        uint64_t seed = sim::League::kDefaultSeed;
+        std::vector<std::string> faults;
+        int seconds = 0;
+    };
+    auto o = std::make_shared<Opts>();
+    auto* sim = app.add_subcommand("sim", "The simulated league");
+    sim->require_subcommand(1);
+    auto* serve = sim->add_subcommand("serve", "Serve the simulated league on 127.0.0.1 until Ctrl-C");
+    serve->add_option("--port", o->port, "Port (default: any free port)");
+    serve->add_option("--seed", o->seed, "Seed");
+    serve->add_option("--fault", o->faults, "Inject a fault, ENDPOINT:KIND[:count=N]...");
+    serve->add_option("--seconds", o->seconds, "Stop after this many seconds (default: never)");
+    serve->callback([&action, o] {
+        action = [o]() -> int {
+            sim::League league(o->seed);
+            SystemClock clock;
+            sim::SimServer server(league, clock);
+            for (const auto& f : o->faults)
+                server.addFault(sim::FaultRule::parse(f));
+            installInterruptHandler();
+            server.start(o->port);
+            std::cout << "Simulated league (seed " << o->seed << ") on " << server.statsBaseUrl()
+                      << "\n  " << server.statsBaseUrl() << "/scoreboardv2?GameDate="
+                      << Date::todayEastern().addDays(-1).nbaStatsFormat() << "&LeagueID=00&DayOffset=0\n"
+                      << "Ctrl-C stops it." << std::endl;
+            const auto start = std::chrono::steady_clock::now();
+            while (!g_cancel.load() &&
+                   (o->seconds <= 0 || std::chrono::steady_clock::now() - start < std::chrono::seconds(o->seconds)))
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            server.stop();
+            return 0;
+        };
+    });
+}
+
+} // namespace nbaops::cli

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace nbaops::cli {
+
+struct GlobalOptions
+{
+    std::string db;
+    bool verbose = false;
+};
+
+// Each adds its subcommand; the chosen one stores its work in `action`.
+void addRunCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+void addDemoCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+void addStatusCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+void addRegistryCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+void addSimCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+
+} // namespace nbaops::cli

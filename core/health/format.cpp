@@ -1,0 +1,208 @@
+#include "format.h"
+
+#include <cstdio>
+#include <sstream>
+
+namespace nbaops::health {
+
+using nlohmann::json;
+
+json toJson(const Report& r)
+{
+    json j;
+    j["date"] = r.date;
+    j["mode"] = toString(r.mode);
+    j["window_days"] = r.windowDays;
+    j["overall"] = toString(r.overall);
+    j["exit_code"] = r.exitCode;
+    j["generated_at"] = r.generatedAt;
+    j["database"] = r.database;
+    j["elapsed_ms"] = r.elapsedMs;
+    j["phases"] = json::array();
+    for (const auto& p : r.phases) {
+        json jp = {{"phase", p.phase},
+                   {"name", p.name},
+                   {"state", toString(p.state)},
+                   {"reason", p.reason},
+                   {"scheduled", p.scheduled},
+                   {"last_success", p.lastSuccess ? json(*p.lastSuccess) : json(nullptr)},
+                   {"runs", p.runs},
+                   {"by_category", p.byCategory},
+                   {"real_failures", p.realFailures},
+                   {"sla", {{"met", p.slaMet}, {"missed", p.slaMissed}, {"pending", p.slaPending}}}};
+        if (!p.processors.empty()) {
+            jp["processors"] = json::array();
+            for (const auto& s : p.processors) {
+                jp["processors"].push_back({{"name", s.name},
+                                            {"criticality", s.criticality},
+                                            {"implemented", s.implemented},
+                                            {"status", s.status},
+                                            {"category", s.category},
+                                            {"started_at", s.startedAt},
+                                            {"finished_at", s.finishedAt},
+                                            {"duration_ms", s.durationMs},
+                                            {"records_out", s.recordsOut},
+                                            {"attempt", s.attempt},
+                                            {"error", s.error},
+                                            {"sla", s.sla},
+                                            {"sla_deadline", s.slaDeadline},
+                                            {"below_expected_records", s.belowExpectedRecords}});
+            }
+        }
+        j["phases"].push_back(jp);
+    }
+    j["failures"] = json::array();
+    for (const auto& f : r.failures) {
+        j["failures"].push_back({{"processor", f.processor},
+                                 {"phase", f.phase},
+                                 {"criticality", f.criticality},
+                                 {"game_date", f.gameDate},
+                                 {"category", f.category},
+                                 {"error", f.error},
+                                 {"finished_at", f.finishedAt},
+                                 {"run_id", f.runId},
+                                 {"attempt", f.attempt},
+                                 {"resolved", f.resolved}});
+    }
+    j["expected_no_data"] = r.expectedNoData;
+    j["freshness"] = json::array();
+    for (const auto& f : r.freshness) {
+        j["freshness"].push_back({{"table", f.table},
+                                  {"producer", f.producer},
+                                  {"latest_game_date", f.latestGameDate ? json(*f.latestGameDate) : json(nullptr)},
+                                  {"last_write_at", f.lastWriteAt ? json(*f.lastWriteAt) : json(nullptr)},
+                                  {"state", f.state},
+                                  {"lag_days", f.lagDays}});
+    }
+    if (!r.recentDays.empty()) {
+        j["recent_days"] = json::array();
+        for (const auto& d : r.recentDays) {
+            json phases = json::array();
+            for (State s : d.phases)
+                phases.push_back(toString(s));
+            j["recent_days"].push_back({{"date", d.date}, {"overall", toString(d.overall)}, {"phases", phases}});
+        }
+    }
+    j["next_steps"] = r.nextSteps;
+    return j;
+}
+
+namespace {
+
+const char* colourOf(State s)
+{
+    switch (s) {
+    case State::Healthy: return "\033[32m";
+    case State::Degraded: return "\033[33m";
+    case State::Failed: return "\033[31m";
+    case State::NotRun: return "\033[90m";
+    }
+    return "";
+}
+
+std::string shortTime(const std::string& iso)
+{
+    const auto t = parseIsoUtc(iso);
+    return t ? formatEastern(*t) : std::string("-");
+}
+
+std::string upper(std::string_view s)
+{
+    std::string out(s);
+    for (char& c : out)
+        c = char(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+}
+
+} // namespace
+
+std::string toText(const Report& r, bool colour)
+{
+    std::ostringstream o;
+    const auto paint = [&](State s, const std::string& text) {
+        return colour ? std::string(colourOf(s)) + text + "\033[0m" : text;
+    };
+    char line[512];
+    o << "nbaops morning check for " << r.date << " (" << toString(r.mode) << ", "
+      << r.windowDays << (r.windowDays == 1 ? " day" : " days") << ")   overall: "
+      << paint(r.overall, upper(toString(r.overall))) << "\n";
+    o << "database: " << r.database << "\n\n";
+    if (!r.phases.empty()) {
+        std::snprintf(line, sizeof line, "%-22s %-9s %-20s %5s %5s %6s %5s  %s\n", "PHASE", "STATE",
+                      "LAST SUCCESS", "RUNS", "OK", "NODATA", "FAIL", "SLA met/missed/pending");
+        o << line;
+        for (const auto& p : r.phases) {
+            const auto cat = [&](const char* k) {
+                const auto it = p.byCategory.find(k);
+                return it == p.byCategory.end() ? 0 : it->second;
+            };
+            const int fails = p.runs - cat("success") - cat("no_data_available");
+            const std::string name = std::to_string(p.phase) + " " + p.name;
+            std::snprintf(line, sizeof line, "%-22s ", name.c_str());
+            o << line;
+            char state[16];
+            std::snprintf(state, sizeof state, "%-9s", std::string(toString(p.state)).c_str());
+            o << paint(p.state, state);
+            if (!p.scheduled) {
+                o << " " << p.reason << "\n";
+                continue;
+            }
+            std::snprintf(line, sizeof line, " %-20s %5d %5d %6d %5d  %d/%d/%d  %s\n",
+                          p.lastSuccess ? shortTime(*p.lastSuccess).c_str() : "never", p.runs,
+                          cat("success"), cat("no_data_available"), fails, p.slaMet,
+                          p.slaMissed, p.slaPending, p.reason.c_str());
+            o << line;
+            for (const auto& s : p.processors) {
+                if (!s.implemented)
+                    continue;
+                std::snprintf(line, sizeof line, "    %-28s %-18s %6lld rec %7lld ms  SLA %-7s %s\n",
+                              s.name.c_str(), s.category.empty() ? s.status.c_str() : s.category.c_str(),
+                              static_cast<long long>(s.recordsOut), static_cast<long long>(s.durationMs),
+                              s.sla.c_str(), s.slaDeadline.c_str());
+                o << line;
+            }
+        }
+        o << "\n";
+    }
+    int unresolved = 0;
+    for (const auto& f : r.failures)
+        unresolved += f.resolved ? 0 : 1;
+    o << "Real failures: " << unresolved << " unresolved, " << (r.failures.size() - size_t(unresolved))
+      << " resolved by a later run\n";
+    size_t shown = 0;
+    for (const auto& f : r.failures) {
+        if (++shown > 20) {
+            o << "  ... " << (r.failures.size() - 20) << " more (use --json for all)\n";
+            break;
+        }
+        o << "  " << (f.resolved ? "[resolved] " : "") << f.gameDate << "  " << f.processor << " ("
+          << f.criticality << ")  " << f.category << "\n      " << f.error << "\n";
+    }
+    o << "Expected no-data runs (no games scheduled): " << r.expectedNoData << " (collapsed)\n\n";
+    if (!r.freshness.empty()) {
+        o << "Data freshness\n";
+        for (const auto& f : r.freshness) {
+            std::snprintf(line, sizeof line, "  %-28s %-6s latest game date %-10s  written %s\n",
+                          f.table.c_str(), f.state.c_str(),
+                          f.latestGameDate ? f.latestGameDate->c_str() : "-",
+                          f.lastWriteAt ? shortTime(*f.lastWriteAt).c_str() : "-");
+            o << line;
+        }
+        o << "\n";
+    }
+    if (!r.recentDays.empty()) {
+        o << "Recent days (phases 1-6)\n";
+        for (const auto& d : r.recentDays) {
+            o << "  " << d.date << "  " << paint(d.overall, upper(toString(d.overall))) << "  ";
+            for (State s : d.phases)
+                o << paint(s, std::string(toString(s)).substr(0, 4)) << " ";
+            o << "\n";
+        }
+        o << "\n";
+    }
+    for (const auto& s : r.nextSteps)
+        o << "Next: " << s << "\n";
+    return o.str();
+}
+
+} // namespace nbaops::health

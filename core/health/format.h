@@ -1,0 +1,15 @@
+#pragma once
+
+#include "health.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace nbaops::health {
+
+nlohmann::json toJson(const Report& r);
+// The terminal rendering of the morning check; colour only for a terminal.
+std::string toText(const Report& r, bool colour);
+
+} // namespace nbaops::health

@@ -1,0 +1,402 @@
+#include "health.h"
+
+#include "registry/registry.h"
+#include "store/database.h"
+#include "util/errors.h"
+
+#include <algorithm>
+#include <set>
+
+namespace nbaops::health {
+
+std::string_view toString(State s)
+{
+    switch (s) {
+    case State::Healthy: return "healthy";
+    case State::Degraded: return "degraded";
+    case State::Failed: return "failed";
+    case State::NotRun: return "not_run";
+    }
+    return "?";
+}
+
+int exitCodeFor(State s)
+{
+    switch (s) {
+    case State::Healthy: return 0;
+    case State::Degraded: return 1;
+    default: return 2;
+    }
+}
+
+std::optional<Mode> modeFromString(std::string_view s)
+{
+    if (s == "quick") return Mode::Quick;
+    if (s == "full") return Mode::Full;
+    if (s == "pipeline") return Mode::Pipeline;
+    if (s == "errors") return Mode::Errors;
+    return std::nullopt;
+}
+
+std::string_view toString(Mode m)
+{
+    switch (m) {
+    case Mode::Quick: return "quick";
+    case Mode::Full: return "full";
+    case Mode::Pipeline: return "pipeline";
+    case Mode::Errors: return "errors";
+    }
+    return "?";
+}
+
+namespace {
+
+bool realFailure(const std::string& c)
+{
+    return c == "dependency_missing" || c == "validation_failed" || c == "timeout" || c == "error";
+}
+
+int severity(State s)
+{
+    switch (s) {
+    case State::Healthy: return 0;
+    case State::Degraded: return 1;
+    case State::Failed: return 2;
+    case State::NotRun: return 1;
+    }
+    return 2;
+}
+
+struct LatestRun
+{
+    std::string category, status, startedAt, finishedAt, error, runId;
+    int64_t durationMs = 0, recordsOut = 0;
+    int attempt = 0;
+};
+
+// Latest run per processor for each date in [from, to].
+std::map<std::string, std::map<std::string, LatestRun>> latestRuns(store::Database& db, Date from, Date to)
+{
+    auto st = db.prepare(
+        "SELECT l.game_date, l.processor, COALESCE(r.failure_category, ''), r.status, r.started_at,"
+        " COALESCE(r.finished_at, ''), COALESCE(r.error, ''), r.run_id, COALESCE(r.duration_ms, 0),"
+        " COALESCE(r.records_out, 0), r.attempt FROM processor_latest l"
+        " JOIN processor_runs r ON r.id = l.run_pk WHERE l.game_date BETWEEN ? AND ?");
+    st.bindAll(from.iso(), to.iso());
+    std::map<std::string, std::map<std::string, LatestRun>> out;
+    while (st.step()) {
+        LatestRun r{st.getText(2), st.getText(3), st.getText(4), st.getText(5), st.getText(6),
+                    st.getText(7), st.getInt(8), st.getInt(9), int(st.getInt(10))};
+        out[st.getText(0)][st.getText(1)] = std::move(r);
+    }
+    return out;
+}
+
+struct PhaseEval
+{
+    State state;
+    std::string reason;
+};
+
+PhaseEval evaluatePhase(const PhaseHealth& ph)
+{
+    if (!ph.scheduled)
+        return {State::NotRun, "no processor of this phase runs in the local pipeline yet"};
+    int ran = 0, notRun = 0, running = 0, criticalFail = 0, otherFail = 0, below = 0;
+    std::string firstFail;
+    for (const auto& p : ph.processors) {
+        if (!p.implemented)
+            continue;
+        if (p.status == "not_run") {
+            ++notRun;
+            continue;
+        }
+        ++ran;
+        if (p.status == "running")
+            ++running;
+        if (realFailure(p.category)) {
+            (p.criticality == "CRITICAL" ? criticalFail : otherFail)++;
+            if (firstFail.empty())
+                firstFail = p.name + " " + p.category;
+        }
+        below += p.belowExpectedRecords ? 1 : 0;
+    }
+    if (ran == 0)
+        return {State::NotRun, "nothing ran for this date"};
+    if (criticalFail > 0)
+        return {State::Failed, std::to_string(criticalFail + otherFail) + " failed (" + firstFail + ")"};
+    if (otherFail > 0)
+        return {State::Degraded, std::to_string(otherFail) + " non-critical failed (" + firstFail + ")"};
+    if (running > 0)
+        return {State::Degraded, std::to_string(running) + " still running"};
+    if (notRun > 0)
+        return {State::Degraded, std::to_string(notRun) + " did not run"};
+    if (ph.slaMissed > 0)
+        return {State::Degraded, std::to_string(ph.slaMissed) + " missed the SLA"};
+    if (below > 0)
+        return {State::Degraded, std::to_string(below) + " wrote fewer records than expected"};
+    return {State::Healthy, "all " + std::to_string(ran) + " runs succeeded or had no games"};
+}
+
+State overallOf(const std::vector<PhaseHealth>& phases)
+{
+    int scheduled = 0, notRun = 0, worst = 0;
+    for (const auto& p : phases) {
+        if (!p.scheduled)
+            continue;
+        ++scheduled;
+        if (p.state == State::NotRun)
+            ++notRun;
+        worst = std::max(worst, severity(p.state));
+    }
+    if (scheduled == 0 || notRun == scheduled)
+        return State::Failed; // nothing ran: the pipeline is stalled
+    return worst == 0 ? State::Healthy : (worst == 1 ? State::Degraded : State::Failed);
+}
+
+void fillProcessors(PhaseHealth& ph, const registry::Registry& reg, const std::set<std::string>& impl,
+                    const std::map<std::string, LatestRun>* runs, Date date, TimePoint now)
+{
+    for (const auto& spec : reg.processors()) {
+        if (spec.phase != ph.phase)
+            continue;
+        ProcessorStatus ps;
+        ps.name = spec.name;
+        ps.phase = spec.phase;
+        ps.criticality = std::string(registry::toString(spec.criticality));
+        ps.implemented = impl.count(spec.name) > 0;
+        ps.status = "not_run";
+        ps.sla = "n/a";
+        const TimePoint deadline = easternTime(date.addDays(1), spec.slaHour, spec.slaMinute);
+        ps.slaDeadline = formatEastern(deadline);
+        const LatestRun* r = nullptr;
+        if (runs) {
+            const auto it = runs->find(spec.name);
+            if (it != runs->end())
+                r = &it->second;
+        }
+        if (r) {
+            ps.category = r->category;
+            ps.status = r->status;
+            ps.startedAt = r->startedAt;
+            ps.finishedAt = r->finishedAt;
+            ps.durationMs = r->durationMs;
+            ps.recordsOut = r->recordsOut;
+            ps.attempt = r->attempt;
+            ps.error = r->error;
+            ps.belowExpectedRecords = r->category == "success" && r->recordsOut < spec.minRecords;
+        }
+        if (ps.implemented) {
+            const bool done = r && (r->category == "success" || r->category == "no_data_available");
+            const auto finished = r ? parseIsoUtc(r->finishedAt) : std::nullopt;
+            if (done && finished)
+                ps.sla = *finished <= deadline ? "met" : "missed";
+            else
+                ps.sla = now > deadline ? "missed" : "pending";
+            ph.slaMet += ps.sla == "met";
+            ph.slaMissed += ps.sla == "missed";
+            ph.slaPending += ps.sla == "pending";
+            ph.realFailures += realFailure(ps.category) ? 1 : 0;
+        }
+        ph.processors.push_back(std::move(ps));
+    }
+}
+
+} // namespace
+
+Report check(store::Database& db, const registry::Registry& reg,
+             const std::vector<std::string>& implemented, const Query& q, TimePoint now)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    Report rep;
+    rep.mode = q.mode;
+    rep.database = db.path().string();
+    rep.generatedAt = toIsoUtc(now);
+    const std::set<std::string> impl(implemented.begin(), implemented.end());
+
+    Date date;
+    if (q.date) {
+        date = *q.date;
+    } else {
+        auto st = db.prepare("SELECT max(game_date) FROM processor_latest");
+        st.step();
+        if (st.isNull(0)) {
+            rep.empty = true;
+            date = Date::fromDays(std::chrono::floor<std::chrono::days>(now + easternOffset(now))).addDays(-1);
+        } else {
+            date = Date::parseOrThrow(st.getText(0), "The latest game date in the run history");
+        }
+    }
+    rep.date = date.iso();
+    rep.windowDays = q.windowDays > 0 ? q.windowDays
+                                      : (q.mode == Mode::Full || q.mode == Mode::Errors ? 7 : 1);
+    const Date from = date.addDays(1 - rep.windowDays);
+
+    const auto runs = latestRuns(db, rep.mode == Mode::Full ? date.addDays(-6) : date, date);
+    const auto runsFor = [&](Date d) -> const std::map<std::string, LatestRun>* {
+        const auto it = runs.find(d.iso());
+        return it == runs.end() ? nullptr : &it->second;
+    };
+
+    // Per-phase counts over the window, from the daily summary.
+    std::map<int, std::map<std::string, int>> byCat;
+    {
+        auto st = db.prepare("SELECT phase, failure_category, sum(runs) FROM run_daily_summary"
+                             " WHERE game_date BETWEEN ? AND ? GROUP BY phase, failure_category");
+        st.bindAll(from.iso(), date.iso());
+        while (st.step())
+            byCat[int(st.getInt(0))][st.getText(1)] = int(st.getInt(2));
+    }
+    std::map<std::string, std::string> lastSuccess;
+    {
+        auto st = db.prepare("SELECT processor, finished_at FROM processor_last_success");
+        while (st.step())
+            lastSuccess[st.getText(0)] = st.getText(1);
+    }
+
+    for (const auto& phaseSpec : reg.phases()) {
+        PhaseHealth ph;
+        ph.phase = phaseSpec.phase;
+        ph.name = phaseSpec.name;
+        for (const auto& spec : reg.processors()) {
+            if (spec.phase == ph.phase && impl.count(spec.name))
+                ph.scheduled = true;
+            if (spec.phase == ph.phase) {
+                const auto it = lastSuccess.find(spec.name);
+                if (it != lastSuccess.end() && (!ph.lastSuccess || *ph.lastSuccess < it->second))
+                    ph.lastSuccess = it->second;
+            }
+        }
+        ph.byCategory = byCat[ph.phase];
+        for (const auto& [cat, n] : ph.byCategory) {
+            ph.runs += n;
+            if (cat == "no_data_available")
+                rep.expectedNoData += n;
+        }
+        fillProcessors(ph, reg, impl, runsFor(date), date, now);
+        const PhaseEval ev = evaluatePhase(ph);
+        ph.state = ev.state;
+        ph.reason = ev.reason;
+        if (q.mode != Mode::Pipeline && q.mode != Mode::Full)
+            ph.processors.clear();
+        rep.phases.push_back(std::move(ph));
+    }
+    // fillProcessors needs the processor list for evaluation; modes that do not show it drop it.
+    rep.overall = overallOf(rep.phases);
+    rep.exitCode = exitCodeFor(rep.overall);
+
+    // Real failures: in the window, unresolved ones first, newest first.
+    {
+        auto st = db.prepare(
+            "SELECT r.processor, r.phase, r.game_date, r.failure_category, COALESCE(r.error, ''),"
+            " COALESCE(r.finished_at, ''), r.run_id, r.attempt,"
+            " EXISTS (SELECT 1 FROM processor_latest l JOIN processor_runs x ON x.id = l.run_pk"
+            "   WHERE l.game_date = r.game_date AND l.processor = r.processor AND x.id > r.id"
+            "   AND x.failure_category IN ('success', 'no_data_available'))"
+            " FROM processor_runs r WHERE r.game_date BETWEEN ? AND ?"
+            " AND r.failure_category IN ('dependency_missing', 'validation_failed', 'timeout', 'error')"
+            " ORDER BY r.game_date DESC, r.id DESC LIMIT 500");
+        st.bindAll(from.iso(), date.iso());
+        while (st.step()) {
+            FailureItem f;
+            f.processor = st.getText(0);
+            f.phase = int(st.getInt(1));
+            f.gameDate = st.getText(2);
+            f.category = st.getText(3);
+            f.error = st.getText(4);
+            f.finishedAt = st.getText(5);
+            f.runId = st.getText(6);
+            f.attempt = int(st.getInt(7));
+            f.resolved = st.getInt(8) != 0;
+            if (const auto* spec = reg.find(f.processor))
+                f.criticality = std::string(registry::toString(spec->criticality));
+            rep.failures.push_back(std::move(f));
+        }
+        std::stable_sort(rep.failures.begin(), rep.failures.end(),
+                         [](const FailureItem& a, const FailureItem& b) { return !a.resolved && b.resolved; });
+    }
+
+    // Freshness of each data table against the run of its producer for the date.
+    {
+        auto st = db.prepare("SELECT table_name, latest_game_date, last_write_at FROM table_freshness");
+        std::map<std::string, std::pair<std::optional<std::string>, std::string>> written;
+        while (st.step())
+            written[st.getText(0)] = {st.getOptText(1), st.getText(2)};
+        const auto* dayRuns = runsFor(date);
+        for (const auto& spec : reg.processors()) {
+            if (!impl.count(spec.name) || spec.phase == 1)
+                continue;
+            Freshness f;
+            f.table = spec.output;
+            f.producer = spec.name;
+            const auto it = written.find(spec.output);
+            if (it != written.end()) {
+                f.latestGameDate = it->second.first;
+                f.lastWriteAt = it->second.second;
+            }
+            std::string cat;
+            if (dayRuns) {
+                const auto r = dayRuns->find(spec.name);
+                if (r != dayRuns->end())
+                    cat = r->second.category;
+            }
+            if (f.latestGameDate) {
+                const auto latest = Date::parse(*f.latestGameDate);
+                f.lagDays = latest ? std::max(0, latest->daysUntil(date)) : 0;
+            }
+            if (!f.latestGameDate)
+                f.state = "empty";
+            else if (cat == "success" || (cat == "no_data_available"))
+                f.state = "fresh";
+            else
+                f.state = "stale";
+            rep.freshness.push_back(std::move(f));
+        }
+    }
+
+    if (q.mode == Mode::Full) {
+        for (int k = 6; k >= 0; --k) {
+            const Date d = date.addDays(-k);
+            DayHealth day;
+            day.date = d.iso();
+            std::vector<PhaseHealth> phases;
+            for (const auto& phaseSpec : reg.phases()) {
+                PhaseHealth ph;
+                ph.phase = phaseSpec.phase;
+                for (const auto& spec : reg.processors())
+                    ph.scheduled = ph.scheduled || (spec.phase == ph.phase && impl.count(spec.name));
+                fillProcessors(ph, reg, impl, runsFor(d), d, now);
+                ph.state = evaluatePhase(ph).state;
+                day.phases[size_t(ph.phase - 1)] = ph.state;
+                phases.push_back(std::move(ph));
+            }
+            day.overall = overallOf(phases);
+            rep.recentDays.push_back(day);
+        }
+    }
+    if (q.mode == Mode::Errors)
+        rep.phases.clear();
+
+    // What to do next, in order of urgency.
+    int unresolved = 0;
+    for (const auto& f : rep.failures)
+        unresolved += f.resolved ? 0 : 1;
+    if (rep.empty)
+        rep.nextSteps.push_back("The run history is empty: run 'nbaops run --date YYYY-MM-DD' or "
+                                "build the demo with 'nbaops demo'.");
+    if (unresolved > 0)
+        rep.nextSteps.push_back("Fix the first unresolved failure above, then rerun its date: "
+                                "'nbaops run --date " + rep.failures.front().gameDate + "'.");
+    for (const auto& p : rep.phases) {
+        if (p.scheduled && p.slaMissed > 0) {
+            rep.nextSteps.push_back("Phase " + std::to_string(p.phase) + " missed " +
+                                    std::to_string(p.slaMissed) +
+                                    " SLA(s): check when the nightly run started.");
+            break;
+        }
+    }
+    rep.elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return rep;
+}
+
+} // namespace nbaops::health

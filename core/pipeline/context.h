@@ -1,0 +1,62 @@
+#pragma once
+
+#include "outcome.h"
+#include "util/date.h"
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace nbaops::store {
+class Database;
+class ObjectStore;
+} // namespace nbaops::store
+namespace nbaops::registry {
+class Registry;
+}
+namespace nbaops::net {
+class HttpClient;
+}
+
+namespace nbaops::pipeline {
+
+struct SourceUrls
+{
+    std::string nbaStats; // e.g. "https://stats.nba.com/stats" or the simulator's loopback URL
+    bool simulated = true;
+};
+
+// What a processor may use. One per worker thread (the database connection and the HTTP
+// client are not shared between threads).
+struct Context
+{
+    store::Database& db;
+    store::ObjectStore& objects;
+    const registry::Registry& registry;
+    net::HttpClient& http;
+    SourceUrls urls;
+    const Clock& clock;
+    std::string runId;
+    const std::atomic<bool>* cancel = nullptr;
+    bool cancelled() const { return cancel && cancel->load(); }
+};
+
+// A processor's result: the outcome, and the writes to make in the same transaction that
+// records the run (so a run's data and its history row land together or not at all).
+struct Work
+{
+    Outcome outcome;
+    std::function<void(store::Database&)> write;
+};
+
+class Processor
+{
+public:
+    virtual ~Processor() = default;
+    virtual std::string_view name() const = 0;
+    // Called after the runner checked the registry dependencies for the date.
+    virtual Work run(Context& ctx, Date date) = 0;
+};
+
+} // namespace nbaops::pipeline

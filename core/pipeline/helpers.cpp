@@ -1,0 +1,44 @@
+#include "helpers.h"
+
+#include "store/database.h"
+
+namespace nbaops::pipeline {
+
+std::optional<PayloadRef> latestPayload(store::Database& db, const std::string& source,
+                                        const std::string& endpoint, Date date)
+{
+    auto st = db.prepare("SELECT id, path, name FROM raw_payloads WHERE source = ? AND "
+                         "endpoint = ? AND game_date = ? AND status = 'ok' "
+                         "ORDER BY fetched_at DESC, id DESC LIMIT 1");
+    st.bindAll(source, endpoint, date.iso());
+    if (!st.step())
+        return std::nullopt;
+    return PayloadRef{st.getInt(0), st.getText(1), st.getText(2)};
+}
+
+std::vector<PayloadRef> acceptedPayloads(store::Database& db, const std::string& source,
+                                         const std::string& endpoint, Date date)
+{
+    auto st = db.prepare("SELECT id, path, name FROM raw_payloads WHERE source = ? AND "
+                         "endpoint = ? AND game_date = ? AND status = 'ok' ORDER BY name");
+    st.bindAll(source, endpoint, date.iso());
+    std::vector<PayloadRef> out;
+    while (st.step())
+        out.push_back({st.getInt(0), st.getText(1), st.getText(2)});
+    return out;
+}
+
+void touchFreshness(store::Database& db, const std::string& table, Date date, int64_t rows,
+                    const std::string& at)
+{
+    db.prepare("INSERT INTO table_freshness(table_name, latest_game_date, last_write_at, last_rows) "
+               "VALUES (?, ?, ?, ?) ON CONFLICT(table_name) DO UPDATE SET "
+               "latest_game_date = CASE WHEN excluded.last_rows > 0 THEN "
+               "  max(COALESCE(latest_game_date, ''), excluded.latest_game_date) "
+               "  ELSE latest_game_date END, "
+               "last_write_at = excluded.last_write_at, last_rows = excluded.last_rows")
+        .bindAll(table, rows > 0 ? std::optional<std::string>(date.iso()) : std::nullopt, at, rows)
+        .run();
+}
+
+} // namespace nbaops::pipeline

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "util/date.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nbaops::store {
+class Database;
+}
+
+namespace nbaops::pipeline {
+
+struct PayloadRef
+{
+    int64_t id = 0;
+    std::string path;
+    std::string name;
+};
+
+// The newest accepted payload of (source, endpoint, date), or the newest per name.
+std::optional<PayloadRef> latestPayload(store::Database& db, const std::string& source,
+                                        const std::string& endpoint, Date date);
+std::vector<PayloadRef> acceptedPayloads(store::Database& db, const std::string& source,
+                                         const std::string& endpoint, Date date);
+
+// Records the latest write to a data table (for the freshness check), inside the caller's
+// transaction.
+void touchFreshness(store::Database& db, const std::string& table, Date date, int64_t rows,
+                    const std::string& at);
+
+} // namespace nbaops::pipeline

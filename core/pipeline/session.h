@@ -1,0 +1,62 @@
+#pragma once
+
+#include "context.h"
+#include "net/httpclient.h"
+#include "runner.h"
+#include "sim/faults.h"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace nbaops::sim {
+class League;
+class SimServer;
+} // namespace nbaops::sim
+namespace nbaops::store {
+class Database;
+class ObjectStore;
+} // namespace nbaops::store
+
+namespace nbaops::pipeline {
+
+struct SessionOptions
+{
+    std::filesystem::path dbPath;
+    // Live stats.nba.com base URL; empty: NBAOPS_NBA_STATS_URL, else the embedded simulator.
+    std::string nbaStatsUrl;
+    uint64_t seed = 20241022;
+    std::vector<sim::FaultRule> faults;
+    net::HttpOptions http;
+    const Clock* clock = nullptr; // default: the system clock
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+// One pipeline invocation: the database, the object store, the sources (the simulated league
+// on loopback unless a live URL is configured), the HTTP client and the runner.
+class Session
+{
+public:
+    explicit Session(SessionOptions options);
+    ~Session();
+
+    Runner& runner() { return *m_runner; }
+    Context& context() { return *m_ctx; }
+    store::Database& db() { return *m_db; }
+    sim::SimServer* simulator() { return m_server.get(); }
+    bool simulated() const { return m_ctx->urls.simulated; }
+
+private:
+    SessionOptions m_options;
+    SystemClock m_systemClock;
+    std::unique_ptr<store::Database> m_db;
+    std::unique_ptr<store::ObjectStore> m_objects;
+    std::unique_ptr<sim::League> m_league;
+    std::unique_ptr<sim::SimServer> m_server;
+    std::unique_ptr<net::HttpClient> m_http;
+    std::unique_ptr<Context> m_ctx;
+    std::unique_ptr<Runner> m_runner;
+};
+
+} // namespace nbaops::pipeline

@@ -1,0 +1,1 @@
+target_sources(nbaops_core PRIVATE pipeline/outcome.cpp pipeline/helpers.cpp pipeline/scrapers.cpp pipeline/loaders.cpp pipeline/analytics.cpp pipeline/runner.cpp pipeline/session.cpp pipeline/demo.cpp)

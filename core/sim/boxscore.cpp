@@ -1,0 +1,204 @@
+// Box-score generation for the simulated league: minutes from each player's latent profile,
+// points from minutes, scoring rate, the opponent's defence, home court and rest.
+#include "league.h"
+
+#include "util/rng.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace nbaops::sim {
+
+namespace {
+
+int binomial(Rng& rng, int n, double p)
+{
+    int k = 0;
+    for (int i = 0; i < n; ++i)
+        k += rng.chance(p) ? 1 : 0;
+    return k;
+}
+
+double restFactor(int restDays)
+{
+    if (restDays <= 0)
+        return 0.94; // back-to-back
+    if (restDays == 1)
+        return 1.0;
+    return 1.03;
+}
+
+} // namespace
+
+TeamLine League::playTeam(const Game& g, bool home, int periods, uint64_t seed) const
+{
+    Rng rng(seed);
+    const int ti = home ? g.home : g.away;
+    const Team& team = m_teams[size_t(ti)];
+    const Team& opp = m_teams[size_t(home ? g.away : g.home)];
+    const int rest = home ? g.homeRestDays : g.awayRestDays;
+    TeamLine line;
+    line.team = ti;
+
+    struct Slot
+    {
+        const Player* p;
+        double minutes;
+        std::string comment;
+    };
+    std::vector<Slot> slots;
+    for (int r = 0; r < 15; ++r) {
+        const Player& p = m_players[size_t(ti * 15 + r)];
+        Slot s{&p, 0.0, {}};
+        if (rng.chance(0.004))
+            s.comment = "NWT - Not With Team";
+        else if (rng.chance(p.injuryRate))
+            s.comment = "DNP - Injury/Illness";
+        else if ((r >= 12 && rng.chance(0.6)) || (r >= 10 && rng.chance(0.25)))
+            s.comment = "DNP - Coach's Decision";
+        slots.push_back(s);
+    }
+    // Minutes: sampled around the profile, starters a little less on a back-to-back, then
+    // scaled to the team's 240 (+25 per overtime) minutes with nobody over the game length.
+    const double gameMinutes = 48.0 + 5.0 * (periods - 4);
+    const double teamMinutes = 5.0 * gameMinutes;
+    double sum = 0;
+    int starters = 0;
+    for (auto& s : slots) {
+        if (!s.comment.empty())
+            continue;
+        double m = std::max(2.0, rng.normal(s.p->minutesMean, s.p->minutesSd));
+        if (rest <= 0 && s.p->minutesMean > 25)
+            m -= 1.5;
+        s.minutes = m;
+        sum += m;
+    }
+    for (int iter = 0; iter < 4 && sum > 0; ++iter) {
+        const double scale = teamMinutes / sum;
+        sum = 0;
+        for (auto& s : slots) {
+            s.minutes = std::min(gameMinutes - 2.0, s.minutes * scale);
+            sum += s.minutes;
+        }
+    }
+    int totalSeconds = 0;
+    PlayerLine* biggest = nullptr;
+    for (auto& s : slots) {
+        PlayerLine pl;
+        pl.playerId = s.p->id;
+        pl.comment = s.comment;
+        if (s.comment.empty() && s.minutes > 0) {
+            pl.seconds = std::max(1, int(std::lround(s.minutes * 60)));
+            if (starters < 5) {
+                pl.startPosition = s.p->position;
+                ++starters;
+            }
+        }
+        totalSeconds += pl.seconds;
+        line.players.push_back(pl);
+    }
+    for (auto& pl : line.players) {
+        if (!biggest || pl.seconds > biggest->seconds)
+            biggest = &pl;
+    }
+    if (biggest)
+        biggest->seconds += int(teamMinutes * 60) - totalSeconds;
+
+    const double homeFactor = home ? 1.015 : 0.985;
+    for (size_t i = 0; i < line.players.size(); ++i) {
+        PlayerLine& pl = line.players[i];
+        const Player& p = *slots[i].p;
+        if (!pl.played())
+            continue;
+        const double min = pl.seconds / 60.0;
+        const double expected = p.ptsPer36 * min / 36.0 * team.offense * opp.defense *
+                                restFactor(rest) * homeFactor;
+        const int target = std::max(0, int(std::lround(expected * std::exp(rng.normal(-0.04, 0.28)))));
+        pl.ftm = std::min(target, int(std::lround(target * p.ftShare * rng.uniform(0.5, 1.5))));
+        pl.fta = pl.ftm + binomial(rng, pl.ftm + 2, 1.0 - p.ftPct);
+        const int rest2 = target - pl.ftm;
+        pl.fg3m = std::min(rest2 / 3, int(std::lround(rest2 * p.fg3Share / 3.0 * rng.uniform(0.4, 1.6))));
+        const int fg2m = (rest2 - 3 * pl.fg3m) / 2;
+        pl.fgm = fg2m + pl.fg3m;
+        pl.pts = pl.ftm + 3 * pl.fg3m + 2 * fg2m;
+        const int fg3Miss = int(std::lround(pl.fg3m * (1.0 / p.fg3Pct - 1.0) * rng.uniform(0.6, 1.4)));
+        const int fg2Miss = int(std::lround(fg2m * (1.0 / p.fgPct - 1.0) * rng.uniform(0.6, 1.4)));
+        pl.fg3a = pl.fg3m + fg3Miss + (pl.fg3m == 0 && p.fg3Share > 0.2 && rng.chance(0.5) ? 1 : 0);
+        pl.fga = pl.fgm + fg2Miss + (pl.fg3a - pl.fg3m) + (pl.fgm == 0 && rng.chance(0.5) ? 1 : 0);
+        const int reb = rng.poisson(p.rebPer36 * min / 36.0);
+        pl.oreb = binomial(rng, reb, 0.24);
+        pl.dreb = reb - pl.oreb;
+        pl.ast = rng.poisson(p.astPer36 * min / 36.0);
+        pl.stl = rng.poisson(1.0 * min / 36.0);
+        pl.blk = rng.poisson((p.position == "C" ? 1.6 : 0.5) * min / 36.0);
+        pl.tov = rng.poisson(1.2 * min / 36.0 * (0.6 + p.ptsPer36 / 40.0));
+        pl.pf = std::min(6, rng.poisson(2.6 * min / 36.0));
+        line.pts += pl.pts;
+    }
+    return line;
+}
+
+BoxScore League::boxScore(const Game& g) const
+{
+    const uint64_t base = m_seed ^ stableHash(g.id);
+    Rng rng(base);
+    BoxScore box;
+    box.game = g;
+    box.periods = rng.chance(0.06) ? (rng.chance(0.12) ? 6 : 5) : 4;
+    box.home = playTeam(g, true, box.periods, base ^ 0x1111);
+    box.away = playTeam(g, false, box.periods, base ^ 0x2222);
+    if (box.home.pts == box.away.pts) {
+        // No ties in basketball: the home team's top scorer adds a basket.
+        auto top = std::max_element(box.home.players.begin(), box.home.players.end(),
+                                    [](const PlayerLine& a, const PlayerLine& b) { return a.pts < b.pts; });
+        top->fgm += 1;
+        top->fga += 1;
+        top->pts += 2;
+        box.home.pts += 2;
+    }
+    const int margin = box.home.pts - box.away.pts;
+    const double gameSeconds = (48.0 + 5.0 * (box.periods - 4)) * 60.0;
+    for (TeamLine* t : {&box.home, &box.away}) {
+        const int m = t == &box.home ? margin : -margin;
+        for (auto& pl : t->players) {
+            if (pl.played())
+                pl.plusMinus = int(std::lround(m * pl.seconds / gameSeconds + rng.normal(0, 4)));
+        }
+        // Points per period: overtimes are short, the rest spread over four quarters.
+        int left = t->pts;
+        std::vector<int> periods(size_t(box.periods), 0);
+        for (int p = box.periods - 1; p >= 4; --p) {
+            periods[size_t(p)] = std::min(left, 6 + rng.below(9));
+            left -= periods[size_t(p)];
+        }
+        double w[4], wsum = 0;
+        for (double& x : w)
+            wsum += (x = rng.uniform(0.85, 1.15));
+        int assigned = 0;
+        for (int q = 0; q < 3; ++q) {
+            periods[size_t(q)] = int(left * w[q] / wsum);
+            assigned += periods[size_t(q)];
+        }
+        periods[3] = left - assigned;
+        t->periodPoints = periods;
+    }
+    // Overtime only makes sense when regulation was level; keep the periods honest by
+    // equalising regulation totals when there was overtime.
+    if (box.periods > 4) {
+        int homeReg = 0, awayReg = 0;
+        for (int q = 0; q < 4; ++q) {
+            homeReg += box.home.periodPoints[size_t(q)];
+            awayReg += box.away.periodPoints[size_t(q)];
+        }
+        const int diff = homeReg - awayReg; // move the difference into the overtimes
+        box.home.periodPoints[3] -= diff;
+        box.home.periodPoints[4] += diff;
+        if (box.home.periodPoints[4] < 0 || box.home.periodPoints[3] < 0) {
+            box.home.periodPoints[3] += diff;
+            box.home.periodPoints[4] -= diff;
+        }
+    }
+    return box;
+}
+
+} // namespace nbaops::sim

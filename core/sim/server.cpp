@@ -1,0 +1,224 @@
+#include "server.h"
+
+#include "statsformat.h"
+#include "util/errors.h"
+#include "util/log.h"
+#include "util/rng.h"
+
+#include <httplib.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace nbaops::sim {
+
+struct SimServer::Impl
+{
+    const League& league;
+    const Clock& clock;
+    httplib::Server http;
+    std::thread thread;
+    int port = 0;
+    mutable std::mutex mutex;
+    std::condition_variable stopping;
+    bool stopped = false;
+    std::vector<FaultRule> faults;
+    std::map<std::string, int> counts;
+    Rng rng{0xFA017};
+
+    Impl(const League& l, const Clock& c) : league(l), clock(c) {}
+
+    // Finds and consumes the first fault matching this request.
+    std::optional<FaultRule> takeFault(const std::string& endpoint, std::optional<Date> date,
+                                       const std::string& gameId)
+    {
+        std::lock_guard lock(mutex);
+        ++counts[endpoint];
+        for (auto& f : faults) {
+            if (f.endpoint != "*" && f.endpoint != endpoint)
+                continue;
+            if (f.remaining == 0)
+                continue;
+            if (f.date && (!date || *f.date != *date))
+                continue;
+            if (!f.gameId.empty() && f.gameId != gameId)
+                continue;
+            if (f.rate < 1.0 && !rng.chance(f.rate))
+                continue;
+            if (f.remaining > 0)
+                --f.remaining;
+            return f;
+        }
+        return std::nullopt;
+    }
+
+    void waitFor(int millis)
+    {
+        std::unique_lock lock(mutex);
+        stopping.wait_for(lock, std::chrono::milliseconds(millis), [this] { return stopped; });
+    }
+
+    // Applies a fault; true when the response is complete (the handler must not go on).
+    bool apply(const FaultRule& f, httplib::Response& res, std::string& body)
+    {
+        switch (f.kind) {
+        case FaultKind::Http500:
+            res.status = 500;
+            res.set_content("{\"message\":\"An error has occurred.\"}", "application/json");
+            return true;
+        case FaultKind::Http503:
+            res.status = 503;
+            res.set_content("Service Unavailable", "text/plain");
+            return true;
+        case FaultKind::Http429:
+            res.status = 429;
+            res.set_header("Retry-After", std::to_string(std::max(1, f.millis / 1000)));
+            res.set_content("Too Many Requests", "text/plain");
+            return true;
+        case FaultKind::Hang:
+            waitFor(f.millis);
+            res.status = 504;
+            res.set_content("Gateway Timeout", "text/plain");
+            return true;
+        case FaultKind::Latency:
+            waitFor(f.millis);
+            return false;
+        case FaultKind::Malformed:
+            body = "<html><body><h1>Access Denied</h1>Reference #18.2c</body></html>";
+            return false;
+        case FaultKind::Truncated:
+            body = body.substr(0, body.size() / 2);
+            return false;
+        case FaultKind::MissingGame:
+            res.status = 404;
+            res.set_content("{\"message\":\"Game not found.\"}", "application/json");
+            return true;
+        case FaultKind::EmptyDay:
+            return false; // handled by the scoreboard handler
+        }
+        return false;
+    }
+};
+
+SimServer::SimServer(const League& league, const Clock& clock)
+    : d(std::make_unique<Impl>(league, clock))
+{
+    d->http.new_task_queue = [] { return new httplib::ThreadPool(24); };
+    d->http.set_keep_alive_max_count(1000);
+    d->http.set_read_timeout(std::chrono::seconds(10));
+    d->http.set_write_timeout(std::chrono::seconds(10));
+
+    d->http.Get("/stats/scoreboardv2", [this](const httplib::Request& req, httplib::Response& res) {
+        const std::string gd = req.get_param_value("GameDate");
+        std::optional<Date> date;
+        // stats.nba.com takes MM/DD/YYYY (and also YYYY-MM-DD).
+        if (gd.size() == 10 && gd[2] == '/' && gd[5] == '/')
+            date = Date::parse(gd.substr(6, 4) + "-" + gd.substr(0, 2) + "-" + gd.substr(3, 2));
+        else
+            date = Date::parse(gd);
+        auto fault = d->takeFault("scoreboardv2", date, "");
+        if (!date || req.get_param_value("LeagueID").empty()) {
+            res.status = 400;
+            res.set_content("GameDate is required and must be a date (MM/DD/YYYY); LeagueID is "
+                            "required.", "text/plain");
+            return;
+        }
+        const Date today = Date::fromDays(std::chrono::floor<std::chrono::days>(
+            d->clock.now() + easternOffset(d->clock.now())));
+        const bool empty = fault && fault->kind == FaultKind::EmptyDay;
+        std::string body = scoreboardV2(d->league, *date, today, !empty);
+        if (fault && d->apply(*fault, res, body))
+            return;
+        res.set_content(body, "application/json; charset=utf-8");
+    });
+
+    d->http.Get("/stats/boxscoretraditionalv2",
+                [this](const httplib::Request& req, httplib::Response& res) {
+        const std::string gameId = req.get_param_value("GameID");
+        const auto game = d->league.findGame(gameId);
+        auto fault = d->takeFault("boxscoretraditionalv2",
+                                  game ? std::optional<Date>(game->date) : std::nullopt, gameId);
+        if (gameId.empty() || !game) {
+            res.status = 400;
+            res.set_content("GameID is required and must name a game.", "text/plain");
+            return;
+        }
+        const Date today = Date::fromDays(std::chrono::floor<std::chrono::days>(
+            d->clock.now() + easternOffset(d->clock.now())));
+        std::string body = boxscoreTraditionalV2(d->league, *game, today);
+        if (fault && d->apply(*fault, res, body))
+            return;
+        res.set_content(body, "application/json; charset=utf-8");
+    });
+}
+
+SimServer::~SimServer() { stop(); }
+
+int SimServer::start(int port)
+{
+    if (d->thread.joinable())
+        return d->port;
+    {
+        std::lock_guard lock(d->mutex);
+        d->stopped = false;
+    }
+    d->port = port > 0 ? (d->http.bind_to_port("127.0.0.1", port) ? port : -1)
+                       : d->http.bind_to_any_port("127.0.0.1");
+    if (d->port <= 0)
+        throw OpsError("The simulated league could not listen on 127.0.0.1" +
+                       (port > 0 ? ":" + std::to_string(port) : std::string()) +
+                       ". Choose another port or stop the process that holds it.");
+    d->thread = std::thread([this] { d->http.listen_after_bind(); });
+    // listen_after_bind() marks the server running; stop() before that would be lost.
+    for (int i = 0; i < 500 && !d->http.is_running(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    log::info("sim", "simulated league listening on " + statsBaseUrl());
+    return d->port;
+}
+
+void SimServer::stop()
+{
+    {
+        std::lock_guard lock(d->mutex);
+        d->stopped = true;
+    }
+    d->stopping.notify_all();
+    if (d->thread.joinable()) {
+        d->http.stop();
+        d->thread.join();
+    }
+}
+
+int SimServer::port() const { return d->port; }
+std::string SimServer::statsBaseUrl() const
+{
+    return "http://127.0.0.1:" + std::to_string(d->port) + "/stats";
+}
+
+void SimServer::addFault(const FaultRule& rule)
+{
+    std::lock_guard lock(d->mutex);
+    d->faults.push_back(rule);
+}
+
+void SimServer::clearFaults()
+{
+    std::lock_guard lock(d->mutex);
+    d->faults.clear();
+}
+
+std::vector<FaultRule> SimServer::faults() const
+{
+    std::lock_guard lock(d->mutex);
+    return d->faults;
+}
+
+int SimServer::requestCount(const std::string& endpoint) const
+{
+    std::lock_guard lock(d->mutex);
+    const auto it = d->counts.find(endpoint);
+    return it == d->counts.end() ? 0 : it->second;
+}
+
+} // namespace nbaops::sim

@@ -1,0 +1,1 @@
+target_sources(nbaops_core PRIVATE sim/league.cpp sim/boxscore.cpp sim/statsformat.cpp sim/faults.cpp sim/server.cpp)

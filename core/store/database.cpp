@@ -1,0 +1,234 @@
+#include "database.h"
+
+#include "migrations.h"
+#include "util/errors.h"
+#include "util/log.h"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+namespace nbaops::store {
+
+namespace {
+
+[[noreturn]] void fail(sqlite3* db, std::string_view what)
+{
+    std::string msg(what);
+    if (db) {
+        msg += ": ";
+        msg += sqlite3_errmsg(db);
+        const int code = sqlite3_extended_errcode(db);
+        if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+            msg += ". Another nbaops process holds the database; wait for it or stop it.";
+        else if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
+            msg += ". The file is damaged or not an nbaops database; restore it from a backup "
+                   "or point --db at another file.";
+        else if ((code & 0xff) == SQLITE_FULL)
+            msg += ". The disk is full; free some space and run again.";
+    }
+    throw OpsError(msg);
+}
+
+} // namespace
+
+Database Database::open(const std::filesystem::path& path, Mode mode)
+{
+    if (mode == Mode::ReadWrite && path.has_parent_path()) {
+        std::error_code ec;
+        std::filesystem::create_directories(path.parent_path(), ec);
+        if (ec)
+            throw OpsError("Cannot create the folder for the database " + path.string() + ": " +
+                           ec.message() + ".");
+    }
+    if (mode == Mode::ReadOnly && !std::filesystem::exists(path))
+        throw OpsError("There is no database at " + path.string() +
+                       ". Build one with 'nbaops demo' or 'nbaops run', or pass --db PATH.");
+    sqlite3* raw = nullptr;
+    const int flags = (mode == Mode::ReadWrite ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                                               : SQLITE_OPEN_READONLY) |
+                      SQLITE_OPEN_NOMUTEX;
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        const std::string why = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+        sqlite3_close(raw);
+        throw OpsError("Cannot open the database " + path.string() + ": " + why + ".");
+    }
+    Database db(raw, path);
+    sqlite3_busy_timeout(raw, 5000);
+    sqlite3_extended_result_codes(raw, 1);
+    db.exec("PRAGMA foreign_keys = ON");
+    // The version check runs before anything is written (WAL mode included), so a newer or
+    // foreign file is left exactly as it was.
+    migrate(db, mode == Mode::ReadOnly);
+    return db;
+}
+
+Database::Database(Database&& other) noexcept
+    : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path))
+{
+}
+
+Database& Database::operator=(Database&& other) noexcept
+{
+    if (this != &other) {
+        if (m_db)
+            sqlite3_close_v2(m_db);
+        m_db = std::exchange(other.m_db, nullptr);
+        m_path = std::move(other.m_path);
+    }
+    return *this;
+}
+
+Database::~Database()
+{
+    if (m_db)
+        sqlite3_close_v2(m_db);
+}
+
+void Database::exec(std::string_view sql)
+{
+    char* err = nullptr;
+    const std::string s(sql);
+    if (sqlite3_exec(m_db, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+        const std::string msg = err ? err : "unknown error";
+        sqlite3_free(err);
+        fail(m_db, "Database statement failed (" + msg + ") in " + m_path.string());
+    }
+}
+
+Statement Database::prepare(std::string_view sql) { return Statement(*this, sql); }
+int64_t Database::lastInsertRowId() const { return sqlite3_last_insert_rowid(m_db); }
+int Database::changes() const { return sqlite3_changes(m_db); }
+
+int Database::schemaVersion()
+{
+    auto st = prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    return st.step() ? int(st.getInt(0)) : 0;
+}
+
+Statement::Statement(Database& db, std::string_view sql) : m_db(&db), m_sql(sql)
+{
+    if (sqlite3_prepare_v3(db.handle(), sql.data(), int(sql.size()), 0, &m_stmt, nullptr) !=
+        SQLITE_OK)
+        fail(db.handle(), "Cannot prepare SQL '" + m_sql.substr(0, 80) + "'");
+}
+
+Statement::Statement(Statement&& other) noexcept
+    : m_db(other.m_db), m_stmt(std::exchange(other.m_stmt, nullptr)), m_sql(std::move(other.m_sql))
+{
+}
+
+Statement::~Statement() { sqlite3_finalize(m_stmt); }
+
+Statement& Statement::bind(int i, std::nullptr_t)
+{
+    if (sqlite3_bind_null(m_stmt, i) != SQLITE_OK)
+        fail(m_db->handle(), "Cannot bind parameter");
+    return *this;
+}
+Statement& Statement::bind(int i, int64_t v)
+{
+    if (sqlite3_bind_int64(m_stmt, i, v) != SQLITE_OK)
+        fail(m_db->handle(), "Cannot bind parameter");
+    return *this;
+}
+Statement& Statement::bind(int i, double v)
+{
+    if (sqlite3_bind_double(m_stmt, i, v) != SQLITE_OK)
+        fail(m_db->handle(), "Cannot bind parameter");
+    return *this;
+}
+Statement& Statement::bind(int i, std::string_view v)
+{
+    if (sqlite3_bind_text64(m_stmt, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8) !=
+        SQLITE_OK)
+        fail(m_db->handle(), "Cannot bind parameter");
+    return *this;
+}
+Statement& Statement::bind(int i, const Value& v)
+{
+    return std::visit(
+        [&](const auto& x) -> Statement& {
+            using T = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<T, std::monostate>)
+                return bind(i, nullptr);
+            else
+                return bind(i, x);
+        },
+        v);
+}
+
+bool Statement::step()
+{
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW)
+        return true;
+    if (rc == SQLITE_DONE)
+        return false;
+    fail(m_db->handle(), "SQL '" + m_sql.substr(0, 80) + "' failed");
+}
+
+void Statement::run()
+{
+    while (step()) {
+    }
+}
+
+void Statement::reset()
+{
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+}
+
+bool Statement::isNull(int c) const { return sqlite3_column_type(m_stmt, c) == SQLITE_NULL; }
+int64_t Statement::getInt(int c) const { return sqlite3_column_int64(m_stmt, c); }
+double Statement::getDouble(int c) const { return sqlite3_column_double(m_stmt, c); }
+std::string Statement::getText(int c) const
+{
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, c));
+    return p ? std::string(p, size_t(sqlite3_column_bytes(m_stmt, c))) : std::string();
+}
+std::optional<int64_t> Statement::getOptInt(int c) const
+{
+    return isNull(c) ? std::nullopt : std::optional(getInt(c));
+}
+std::optional<double> Statement::getOptDouble(int c) const
+{
+    return isNull(c) ? std::nullopt : std::optional(getDouble(c));
+}
+std::optional<std::string> Statement::getOptText(int c) const
+{
+    return isNull(c) ? std::nullopt : std::optional(getText(c));
+}
+Value Statement::getValue(int c) const
+{
+    switch (sqlite3_column_type(m_stmt, c)) {
+    case SQLITE_INTEGER: return getInt(c);
+    case SQLITE_FLOAT: return getDouble(c);
+    case SQLITE_NULL: return std::monostate{};
+    default: return getText(c);
+    }
+}
+int Statement::columnCount() const { return sqlite3_column_count(m_stmt); }
+
+Transaction::Transaction(Database& db) : m_db(db) { m_db.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction()
+{
+    if (!m_done) {
+        char* err = nullptr;
+        if (sqlite3_exec(m_db.handle(), "ROLLBACK", nullptr, nullptr, &err) != SQLITE_OK) {
+            log::error("store", std::string("rollback failed: ") + (err ? err : "?"));
+            sqlite3_free(err);
+        }
+    }
+}
+
+void Transaction::commit()
+{
+    m_db.exec("COMMIT");
+    m_done = true;
+}
+
+} // namespace nbaops::store

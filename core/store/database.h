@@ -1,0 +1,116 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace nbaops::store {
+
+class Statement;
+
+// One SQLite connection: WAL, foreign keys on, a busy timeout. Not shared between threads;
+// each thread opens its own. Errors throw OpsError with a sentence for the user.
+class Database
+{
+public:
+    enum class Mode { ReadWrite, ReadOnly };
+    // Opens (creating when ReadWrite) and migrates to the latest schema. A database written
+    // by a newer nbaops is refused and left untouched.
+    static Database open(const std::filesystem::path& path, Mode mode = Mode::ReadWrite);
+
+    Database(Database&& other) noexcept;
+    Database& operator=(Database&& other) noexcept;
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+    ~Database();
+
+    void exec(std::string_view sql); // statements without parameters only (DDL, PRAGMA)
+    Statement prepare(std::string_view sql);
+    int64_t lastInsertRowId() const;
+    int changes() const;
+    int schemaVersion();
+    const std::filesystem::path& path() const { return m_path; }
+    sqlite3* handle() const { return m_db; }
+
+private:
+    Database(sqlite3* db, std::filesystem::path path) : m_db(db), m_path(std::move(path)) {}
+    sqlite3* m_db = nullptr;
+    std::filesystem::path m_path;
+};
+
+using Value = std::variant<std::monostate, int64_t, double, std::string>;
+
+// A prepared statement; values are always bound, never formatted into SQL.
+class Statement
+{
+public:
+    Statement(Database& db, std::string_view sql);
+    Statement(Statement&& other) noexcept;
+    Statement& operator=(Statement&&) = delete;
+    Statement(const Statement&) = delete;
+    ~Statement();
+
+    Statement& bind(int index, std::nullptr_t);
+    Statement& bind(int index, int64_t v);
+    Statement& bind(int index, int v) { return bind(index, int64_t(v)); }
+    Statement& bind(int index, double v);
+    Statement& bind(int index, std::string_view v);
+    Statement& bind(int index, const std::string& v) { return bind(index, std::string_view(v)); }
+    Statement& bind(int index, const char* v) { return bind(index, std::string_view(v)); }
+    Statement& bind(int index, const Value& v);
+    template <typename T>
+    Statement& bind(int index, const std::optional<T>& v)
+    {
+        return v ? bind(index, *v) : bind(index, nullptr);
+    }
+    // Binds all arguments in order starting at 1.
+    template <typename... Args>
+    Statement& bindAll(const Args&... args)
+    {
+        int i = 0;
+        (bind(++i, args), ...);
+        return *this;
+    }
+
+    bool step();     // true while a row is available
+    void run();      // steps to completion
+    void reset();    // ready to bind and step again
+
+    bool isNull(int col) const;
+    int64_t getInt(int col) const;
+    double getDouble(int col) const;
+    std::string getText(int col) const;
+    std::optional<int64_t> getOptInt(int col) const;
+    std::optional<double> getOptDouble(int col) const;
+    std::optional<std::string> getOptText(int col) const;
+    Value getValue(int col) const;
+    int columnCount() const;
+
+private:
+    Database* m_db;
+    sqlite3_stmt* m_stmt = nullptr;
+    std::string m_sql;
+};
+
+// BEGIN IMMEDIATE on construction; rolls back unless commit() was called.
+class Transaction
+{
+public:
+    explicit Transaction(Database& db);
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    ~Transaction();
+    void commit();
+
+private:
+    Database& m_db;
+    bool m_done = false;
+};
+
+} // namespace nbaops::store

@@ -1,0 +1,96 @@
+#include "files.h"
+
+#include "errors.h"
+
+#include <openssl/evp.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace nbaops {
+
+namespace fs = std::filesystem;
+
+void writeFileAtomically(const fs::path& path, std::string_view bytes)
+{
+    static std::atomic<unsigned> counter{0};
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    if (ec)
+        throw OpsError("Cannot create folder " + path.parent_path().string() + ": " +
+                       ec.message() + ". Check the permissions of the data folder.");
+    const fs::path tmp = path.parent_path() / ("." + path.filename().string() + ".tmp-" +
+                                               std::to_string(::getpid()) + "-" +
+                                               std::to_string(counter++));
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw OpsError("Cannot write " + tmp.string() + ": " + std::strerror(errno) +
+                       ". Check free space and permissions of the data folder.");
+    size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            const std::string why = std::strerror(errno);
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            throw OpsError("Writing " + path.string() + " failed: " + why +
+                           ". Nothing was replaced; free some space and run again.");
+        }
+        done += size_t(n);
+    }
+    ::fsync(fd);
+    ::close(fd);
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        const std::string why = std::strerror(errno);
+        ::unlink(tmp.c_str());
+        throw OpsError("Cannot move " + tmp.string() + " into place: " + why + ".");
+    }
+}
+
+std::string readFile(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw OpsError("Cannot read " + path.string() + ": " + std::strerror(errno) + ".");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return std::move(ss).str();
+}
+
+std::string sha256Hex(std::string_view bytes)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1)
+        throw OpsError("SHA-256 computation failed (OpenSSL).");
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    out.reserve(len * 2);
+    for (unsigned i = 0; i < len; ++i) {
+        out.push_back(hex[md[i] >> 4]);
+        out.push_back(hex[md[i] & 15]);
+    }
+    return out;
+}
+
+fs::path defaultDataDir()
+{
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x)
+        return fs::path(x) / "nbaops";
+    if (const char* h = std::getenv("HOME"); h && *h)
+        return fs::path(h) / ".local" / "share" / "nbaops";
+    return fs::current_path() / ".nbaops";
+}
+
+fs::path defaultDatabasePath() { return defaultDataDir() / "nbaops.db"; }
+
+} // namespace nbaops
