@@ -312,8 +312,18 @@ Report check(store::Database& db, const registry::Registry& reg,
                 f.criticality = std::string(registry::toString(spec->criticality));
             rep.failures.push_back(std::move(f));
         }
+        // Unresolved first; within a date the root cause before the failures it caused.
         std::stable_sort(rep.failures.begin(), rep.failures.end(),
-                         [](const FailureItem& a, const FailureItem& b) { return !a.resolved && b.resolved; });
+                         [](const FailureItem& a, const FailureItem& b) {
+                             if (a.resolved != b.resolved)
+                                 return !a.resolved;
+                             if (a.gameDate != b.gameDate)
+                                 return a.gameDate > b.gameDate;
+                             const bool ad = a.category == "dependency_missing", bd = b.category == "dependency_missing";
+                             if (ad != bd)
+                                 return !ad;
+                             return a.phase < b.phase;
+                         });
     }
 
     // Freshness of each data table against the run of its producer for the date.

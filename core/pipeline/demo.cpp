@@ -5,6 +5,7 @@
 #include "sim/server.h"
 #include "util/errors.h"
 
+#include <algorithm>
 #include <mutex>
 
 namespace nbaops::pipeline {
@@ -50,7 +51,9 @@ DemoSummary buildDemo(const DemoOptions& options,
 {
     if (options.days < 1 || options.days > 400)
         throw UsageError("--days must be from 1 to 400 (got " + std::to_string(options.days) + ").");
+    const Date lastDate = options.lastDate.value_or(defaultDemoLastDate(Date::todayEastern()));
     DemoClock clock;
+    clock.set(easternTime(lastDate.addDays(2 - options.days), 3, 0));
     SessionOptions so;
     so.dbPath = options.dbPath;
     so.seed = options.seed;
@@ -68,7 +71,7 @@ DemoSummary buildDemo(const DemoOptions& options,
     sim::League league(options.seed);
 
     DemoSummary sum;
-    sum.last = options.lastDate.value_or(defaultDemoLastDate(Date::todayEastern()));
+    sum.last = lastDate;
     sum.first = sum.last.addDays(1 - options.days);
     const auto dayAt = [&](int fromEnd) { return sum.last.addDays(-fromEnd); };
     const auto inRange = [&](Date d) { return d >= sum.first && d <= sum.last; };
@@ -110,6 +113,7 @@ DemoSummary buildDemo(const DemoOptions& options,
     for (Date d = sum.first; d <= sum.last; d = d.addDays(1)) {
         const bool late = d == sum.last;
         clock.set(easternTime(d.addDays(1), late ? 6 : 3, late ? 20 : 5));
+        session.context().runId = Runner::newRunId(clock); // one nightly invocation per date
         const DateResult r = session.runner().runDate(d);
         sum.runs += int(r.results.size());
         sum.realFailures += r.realFailures();
@@ -120,6 +124,7 @@ DemoSummary buildDemo(const DemoOptions& options,
                      std::to_string(r.realFailures()) + " real failures");
         if (std::find(rerun.begin(), rerun.end(), d) != rerun.end()) {
             clock.set(easternTime(d.addDays(1), 5, 10));
+            session.context().runId = Runner::newRunId(clock);
             const DateResult again = session.runner().runDate(d);
             sum.runs += int(again.results.size());
             sum.realFailures += again.realFailures();

@@ -1,0 +1,96 @@
+#include "consoleapp.h"
+
+#include "common/logging.h"
+#include "common/page.h"
+#include "common/qtconv.h"
+#include "mainwindow.h"
+#include "registry/registry.h"
+#include "util/files.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QPixmap>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace nbaops::ui {
+
+int runConsole(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("nbaops-console"));
+    QApplication::setOrganizationName(QStringLiteral("nbaops"));
+    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Operator console for the NBA props pipeline"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption dbOpt(QStringLiteral("db"), QStringLiteral("SQLite database"), QStringLiteral("PATH"),
+                                   qs(defaultDatabasePath().string()));
+    const QCommandLineOption pageOpt(QStringLiteral("page"), QStringLiteral("Page to open (health, registry)"),
+                                     QStringLiteral("NAME"), QStringLiteral("health"));
+    const QCommandLineOption shotOpt(QStringLiteral("screenshot"),
+                                     QStringLiteral("Render the page once its data has loaded, save it as PNG and exit"),
+                                     QStringLiteral("FILE.png"));
+    parser.addOptions({dbOpt, pageOpt, shotOpt});
+    parser.process(app);
+
+    try {
+        registry::Registry::builtin(); // validated before any window opens
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "nbaops-console: %s\n", e.what());
+        return 3;
+    }
+
+    const QString db = QFileInfo(parser.value(dbOpt)).absoluteFilePath();
+    MainWindow window(db);
+    const QString pageId = parser.value(pageOpt);
+    if (!window.page(pageId)) {
+        std::fprintf(stderr, "nbaops-console: there is no page '%s'; pages: %s\n", qPrintable(pageId),
+                     qPrintable(window.pageIds().join(QStringLiteral(", "))));
+        return 64;
+    }
+    const QString shot = parser.value(shotOpt);
+    if (shot.isEmpty()) {
+        window.show();
+        window.showPage(pageId);
+        return app.exec();
+    }
+
+    // Screenshot mode: show, wait for the page's data, grab, save, exit (bounded by 60 s).
+    int rc = 0;
+    Page* page = window.page(pageId);
+    const auto grabAndQuit = [&] {
+        QTimer::singleShot(50, &window, [&] {
+            const QPixmap pix = window.grab();
+            if (!pix.save(shot, "PNG")) {
+                std::fprintf(stderr, "nbaops-console: could not write %s\n", qPrintable(shot));
+                rc = 3;
+            } else {
+                std::printf("saved %s (%dx%d)\n", qPrintable(shot), pix.width(), pix.height());
+            }
+            app.quit();
+        });
+    };
+    QObject::connect(page, &Page::loaded, &window, grabAndQuit, Qt::SingleShotConnection);
+    QObject::connect(page, &Page::failed, &window, [&](const QString& m) {
+        std::fprintf(stderr, "nbaops-console: %s\n", qPrintable(m));
+        rc = 3;
+        grabAndQuit();
+    }, Qt::SingleShotConnection);
+    QTimer::singleShot(60000, &window, [&] {
+        std::fprintf(stderr, "nbaops-console: the page did not load within 60 s\n");
+        rc = 3;
+        app.quit();
+    });
+    window.show();
+    window.showPage(pageId);
+    app.exec();
+    return rc;
+}
+
+} // namespace nbaops::ui

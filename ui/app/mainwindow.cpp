@@ -1,0 +1,101 @@
+#include "mainwindow.h"
+
+#include "common/page.h"
+#include "health/healthpage.h"
+#include "registry/registrypage.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QStackedWidget>
+#include <QStatusBar>
+
+namespace nbaops::ui {
+
+MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
+    : QMainWindow(parent), m_sidebar(new QListWidget(this)), m_stack(new QStackedWidget(this)),
+      m_dbLabel(new QLabel(this))
+{
+    setWindowTitle(tr("nbaops console"));
+    auto* central = new QWidget(this);
+    auto* layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    m_sidebar->setObjectName(QStringLiteral("sidebar"));
+    m_sidebar->setFixedWidth(150);
+    m_sidebar->setFrameShape(QFrame::NoFrame);
+    m_sidebar->setFocusPolicy(Qt::NoFocus);
+    m_sidebar->setStyleSheet(QStringLiteral(
+        "QListWidget#sidebar { background: #202124; color: #e8eaed; padding-top: 12px; font-size: 11pt;"
+        " outline: 0; }"
+        " QListWidget#sidebar::item { padding-left: 18px; height: 38px; border-left: 4px solid transparent; }"
+        " QListWidget#sidebar::item:selected { background: #3c4043; color: white; border-left: 4px solid #8ab4f8; }"
+        " QListWidget#sidebar::item:hover:!selected { background: #2d2e31; }"));
+    layout->addWidget(m_sidebar);
+    layout->addWidget(m_stack, 1);
+    setCentralWidget(central);
+
+    addPage(new HealthPage(dbPath, this));
+    addPage(new RegistryPage(this));
+
+    connect(m_sidebar, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row < 0 || row >= int(m_pages.size()))
+            return;
+        m_stack->setCurrentIndex(row);
+        m_pages[size_t(row)]->refresh();
+    });
+    m_dbLabel->setText(tr("Database: %1   ·   Backend: local (embedded SQLite)").arg(dbPath));
+    m_dbLabel->setObjectName(QStringLiteral("dbLabel"));
+    statusBar()->addPermanentWidget(m_dbLabel);
+    resize(1440, 900);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::addPage(Page* page)
+{
+    m_pages.push_back(page);
+    m_stack->addWidget(page);
+    m_sidebar->addItem(page->title());
+    connect(page, &Page::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 10000); });
+    connect(page, &Page::failed, this, [this](const QString& m) { statusBar()->showMessage(m); });
+}
+
+Page* MainWindow::page(const QString& id) const
+{
+    for (Page* p : m_pages) {
+        if (p->pageId() == id)
+            return p;
+    }
+    return nullptr;
+}
+
+QStringList MainWindow::pageIds() const
+{
+    QStringList ids;
+    for (Page* p : m_pages)
+        ids << p->pageId();
+    return ids;
+}
+
+bool MainWindow::showPage(const QString& id)
+{
+    for (size_t i = 0; i < m_pages.size(); ++i) {
+        if (m_pages[i]->pageId() == id) {
+            if (m_sidebar->currentRow() == int(i))
+                m_pages[i]->refresh();
+            else
+                m_sidebar->setCurrentRow(int(i));
+            return true;
+        }
+    }
+    return false;
+}
+
+Page* MainWindow::currentPage() const
+{
+    const int i = m_stack->currentIndex();
+    return i >= 0 && i < int(m_pages.size()) ? m_pages[size_t(i)] : nullptr;
+}
+
+} // namespace nbaops::ui

@@ -1,0 +1,2 @@
+target_sources(nbaops_ui PRIVATE common/page.h common/jobtracker.h common/statestyle.h
+    common/statestyle.cpp common/logging.h common/logging.cpp common/qtconv.h)

@@ -1,0 +1,248 @@
+#include "healthpage.h"
+
+#include "common/logging.h"
+#include "common/qtconv.h"
+#include "common/statestyle.h"
+#include "healthmodels.h"
+#include "phasetile.h"
+#include "pipeline/runner.h"
+#include "registry/registry.h"
+#include "store/database.h"
+
+#include <QDateEdit>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace nbaops::ui {
+
+namespace {
+
+QTableView* makeTable(QAbstractItemModel* model, QWidget* parent)
+{
+    auto* v = new QTableView(parent);
+    v->setModel(model);
+    v->setSelectionBehavior(QAbstractItemView::SelectRows);
+    v->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    v->setAlternatingRowColors(true);
+    v->verticalHeader()->hide();
+    v->verticalHeader()->setDefaultSectionSize(24);
+    v->horizontalHeader()->setHighlightSections(false);
+    v->setWordWrap(false);
+    return v;
+}
+
+} // namespace
+
+HealthPage::HealthPage(QString dbPath, QWidget* parent)
+    : Page(parent), m_dbPath(std::move(dbPath)), m_date(new QDateEdit(this)),
+      m_latest(new QPushButton(tr("Latest"), this)), m_refresh(new QPushButton(tr("Refresh"), this)),
+      m_overall(new QLabel(this)), m_meta(new QLabel(this)), m_banner(new QLabel(this)),
+      m_failures(new FailuresModel(this)), m_freshness(new FreshnessModel(this)),
+      m_days(new RecentDaysModel(this)), m_noData(new QLabel(this)), m_next(new QLabel(this))
+{
+    auto* root = new QVBoxLayout(this);
+    root->setContentsMargins(16, 12, 16, 12);
+    root->setSpacing(10);
+
+    auto* header = new QHBoxLayout;
+    auto* heading = new QLabel(tr("Morning health check"), this);
+    QFont hf = heading->font();
+    hf.setPointSizeF(hf.pointSizeF() * 1.5);
+    hf.setBold(true);
+    heading->setFont(hf);
+    header->addWidget(heading);
+    header->addSpacing(12);
+    m_overall->setObjectName(QStringLiteral("overallBadge"));
+    m_overall->setMinimumWidth(110);
+    m_overall->setAlignment(Qt::AlignCenter);
+    header->addWidget(m_overall);
+    header->addStretch();
+    header->addWidget(new QLabel(tr("Game date"), this));
+    m_date->setCalendarPopup(true);
+    m_date->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+    header->addWidget(m_date);
+    header->addWidget(m_latest);
+    header->addWidget(m_refresh);
+    root->addLayout(header);
+
+    m_meta->setObjectName(QStringLiteral("meta"));
+    m_meta->setStyleSheet(QStringLiteral("color: #5f6368;"));
+    root->addWidget(m_meta);
+    m_banner->setWordWrap(true);
+    m_banner->setVisible(false);
+    m_banner->setStyleSheet(QStringLiteral("background: #fce8e6; color: #a50e0e; border: 1px solid #d93025;"
+                                           " border-radius: 4px; padding: 8px;"));
+    root->addWidget(m_banner);
+
+    auto* tiles = new QHBoxLayout;
+    tiles->setSpacing(8);
+    for (int i = 0; i < 6; ++i) {
+        m_tiles[size_t(i)] = new PhaseTile(i + 1, this);
+        tiles->addWidget(m_tiles[size_t(i)]);
+    }
+    root->addLayout(tiles);
+
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    auto* failBox = new QGroupBox(tr("Real failures"), split);
+    auto* fl = new QVBoxLayout(failBox);
+    m_failuresView = makeTable(m_failures, failBox);
+    m_failuresView->setObjectName(QStringLiteral("failuresView"));
+    m_failuresView->horizontalHeader()->setStretchLastSection(true);
+    m_failuresView->setTextElideMode(Qt::ElideRight);
+    fl->addWidget(m_failuresView, 1);
+    m_failureDetail = new QLabel(failBox);
+    m_failureDetail->setObjectName(QStringLiteral("failureDetail"));
+    m_failureDetail->setWordWrap(true);
+    m_failureDetail->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_failureDetail->setMinimumHeight(64);
+    m_failureDetail->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_failureDetail->setStyleSheet(QStringLiteral("background: white; border: 1px solid #dadce0; border-radius: 4px; padding: 6px;"));
+    fl->addWidget(m_failureDetail);
+    connect(m_failuresView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& cur) { showFailureDetail(cur.row()); });
+    m_noData->setStyleSheet(QStringLiteral("color: #5f6368;"));
+    fl->addWidget(m_noData);
+
+    auto* right = new QWidget(split);
+    auto* rl = new QVBoxLayout(right);
+    rl->setContentsMargins(0, 0, 0, 0);
+    auto* freshBox = new QGroupBox(tr("Data freshness"), right);
+    auto* frl = new QVBoxLayout(freshBox);
+    m_freshnessView = makeTable(m_freshness, freshBox);
+    m_freshnessView->setObjectName(QStringLiteral("freshnessView"));
+    m_freshnessView->horizontalHeader()->setStretchLastSection(true);
+    frl->addWidget(m_freshnessView);
+    auto* daysBox = new QGroupBox(tr("Last seven days"), right);
+    auto* dl = new QVBoxLayout(daysBox);
+    m_daysView = makeTable(m_days, daysBox);
+    m_daysView->setObjectName(QStringLiteral("recentDaysView"));
+    m_daysView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_daysView->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_daysView->setSelectionMode(QAbstractItemView::NoSelection);
+    dl->addWidget(m_daysView);
+    rl->addWidget(freshBox, 2);
+    rl->addWidget(daysBox, 3);
+    split->addWidget(failBox);
+    split->addWidget(right);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    split->setSizes({620, 620});
+    root->addWidget(split, 1);
+
+    m_next->setWordWrap(true);
+    m_next->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    root->addWidget(m_next);
+
+    connect(m_refresh, &QPushButton::clicked, this, &HealthPage::refresh);
+    connect(m_latest, &QPushButton::clicked, this, [this] {
+        m_followLatest = true;
+        refresh();
+    });
+    connect(m_date, &QDateEdit::dateChanged, this, [this](const QDate&) {
+        if (!m_date->signalsBlocked()) {
+            m_followLatest = false;
+            refresh();
+        }
+    });
+}
+
+void HealthPage::refresh()
+{
+    health::Query q;
+    q.mode = health::Mode::Full;
+    if (!m_followLatest)
+        q.date = Date::parse(ss(m_date->date().toString(Qt::ISODate)));
+    m_refresh->setEnabled(false);
+    m_meta->setText(tr("Loading %1 …").arg(m_dbPath));
+    qCInfo(lcHealth) << "loading health from" << m_dbPath;
+    const std::string path = ss(m_dbPath);
+    m_jobs.run<health::Report>(
+        [path, q] {
+            auto db = store::Database::open(path, store::Database::Mode::ReadOnly);
+            return health::check(db, registry::Registry::builtin(),
+                                 pipeline::Runner::implementedProcessors(), q);
+        },
+        [this](health::Report r) { show(r); },
+        [this](const QString& msg) { showError(msg); });
+}
+
+void HealthPage::show(const health::Report& r)
+{
+    m_report = r;
+    m_refresh->setEnabled(true);
+    m_banner->setVisible(r.empty);
+    if (r.empty)
+        m_banner->setText(tr("The run history is empty. Run the pipeline (nbaops run --date YYYY-MM-DD) "
+                             "or build the demo (nbaops demo --db %1).").arg(m_dbPath));
+    const StateStyle s = styleFor(r.overall);
+    m_overall->setText(s.label.toUpper());
+    m_overall->setStyleSheet(QStringLiteral("QLabel#overallBadge { background: %1; color: %2; border: 1px solid %3;"
+                                            " border-radius: 10px; padding: 3px 14px; font-weight: bold; }")
+                                 .arg(s.background.name(), s.foreground.name(), s.border.name()));
+    {
+        const QSignalBlocker block(m_date);
+        m_date->setDate(QDate::fromString(qs(r.date), Qt::ISODate));
+    }
+    m_meta->setText(tr("Exit code %1 for cron · checked in %2 ms · generated %3 · counts over %4 days")
+                        .arg(r.exitCode)
+                        .arg(r.elapsedMs, 0, 'f', 1)
+                        .arg(qs(formatEastern(*parseIsoUtc(r.generatedAt))))
+                        .arg(r.windowDays));
+    for (const auto& p : r.phases) {
+        if (p.phase >= 1 && p.phase <= 6)
+            m_tiles[size_t(p.phase - 1)]->setHealth(p);
+    }
+    m_failures->resetData(r.failures);
+    m_failuresView->resizeColumnsToContents();
+    if (!r.failures.empty())
+        m_failuresView->selectRow(0);
+    else
+        m_failureDetail->setText(tr("No real failures in the last %1 days.").arg(r.windowDays));
+    m_freshness->resetData(r.freshness);
+    m_freshnessView->resizeColumnsToContents();
+    m_days->resetData(r.recentDays);
+    int open = 0;
+    for (const auto& f : r.failures)
+        open += f.resolved ? 0 : 1;
+    m_noData->setText(tr("%1 open, %2 resolved by a later run · %3 expected no-data runs (no games "
+                         "scheduled) collapsed")
+                          .arg(open).arg(int(r.failures.size()) - open).arg(r.expectedNoData));
+    QStringList next;
+    for (const auto& n : r.nextSteps)
+        next << qs(n);
+    m_next->setText(next.isEmpty() ? tr("Nothing to do: the pipeline is healthy.")
+                                   : tr("Next: ") + next.join(QStringLiteral("\nNext: ")));
+    Q_EMIT statusMessage(tr("Health for %1: %2").arg(qs(r.date), s.label));
+    Q_EMIT loaded();
+}
+
+void HealthPage::showFailureDetail(int row)
+{
+    if (!m_report || row < 0 || row >= int(m_report->failures.size()))
+        return;
+    const auto& f = m_report->failures[size_t(row)];
+    m_failureDetail->setText(tr("<b>%1</b> · %2 · %3%4<br>%5<br><span style='color:#5f6368'>run %6, attempt %7</span>")
+                                 .arg(qs(f.processor), qs(f.gameDate), qs(f.category),
+                                      f.resolved ? tr(" (resolved by a later run)") : QString(),
+                                      qs(f.error).toHtmlEscaped(), qs(f.runId))
+                                 .arg(f.attempt));
+}
+
+void HealthPage::showError(const QString& message)
+{
+    m_refresh->setEnabled(true);
+    m_banner->setText(message);
+    m_banner->setVisible(true);
+    m_meta->setText(tr("Could not load the health check."));
+    qCWarning(lcHealth) << message;
+    Q_EMIT failed(message);
+}
+
+} // namespace nbaops::ui

@@ -1,0 +1,2 @@
+target_sources(nbaops_ui PRIVATE registry/registrymodel.h registry/registrymodel.cpp
+    registry/registrypage.h registry/registrypage.cpp)
