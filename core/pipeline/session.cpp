@@ -43,7 +43,10 @@ Session::Session(SessionOptions options) : m_options(std::move(options))
 
 Session::~Session()
 {
+    // Close the client's keep-alive connections first, so the server's workers end at once.
     m_runner.reset();
+    m_ctx.reset();
+    m_http.reset();
     if (m_server)
         m_server->stop();
 }

@@ -205,12 +205,16 @@ std::vector<Game> League::buildSeason(int y) const
         std::rotate(circle.begin() + 1, circle.end() - 1, circle.end());
     }
     std::vector<Matchup> pool;
+    std::vector<int> homeGames(30, 0);
     for (int cycle = 0; cycle < 3; ++cycle) {
         const int count = cycle < 2 ? 29 : 24;
         for (int r = 0; r < count; ++r) {
             for (Matchup m : rounds[size_t(r)]) {
-                if (cycle == 1 || (cycle == 2 && r % 2))
-                    std::swap(m.home, m.away);
+                if (cycle == 1)
+                    std::swap(m.home, m.away); // the return game
+                else if (cycle == 2 && homeGames[size_t(m.home)] > homeGames[size_t(m.away)])
+                    std::swap(m.home, m.away); // extra games balance home and away
+                ++homeGames[size_t(m.home)];
                 pool.push_back(m);
             }
         }

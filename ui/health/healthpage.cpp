@@ -169,11 +169,11 @@ void HealthPage::refresh()
             return health::check(db, registry::Registry::builtin(),
                                  pipeline::Runner::implementedProcessors(), q);
         },
-        [this](health::Report r) { show(r); },
+        [this](health::Report r) { showReport(r); },
         [this](const QString& msg) { showError(msg); });
 }
 
-void HealthPage::show(const health::Report& r)
+void HealthPage::showReport(const health::Report& r)
 {
     m_report = r;
     m_refresh->setEnabled(true);

@@ -38,7 +38,7 @@ public:
     RecentDaysModel* recentDaysModel() const { return m_days; }
 
 private:
-    void show(const health::Report& r);
+    void showReport(const health::Report& r);
     void showError(const QString& message);
     void showFailureDetail(int row);
 

@@ -1,0 +1,59 @@
+#include "testutil.h"
+
+#include "store/database.h"
+#include "util/files.h"
+
+#include <cstdlib>
+
+namespace nbaops::test {
+
+std::optional<std::filesystem::path> sharedData()
+{
+    std::filesystem::path p = NBAOPS_SHARED_DATA_DEFAULT;
+    if (const char* env = std::getenv("NBAOPS_SHARED_DATA"); env && *env)
+        p = env;
+    if (std::filesystem::exists(p / "SOURCES.md"))
+        return p;
+    return std::nullopt;
+}
+
+std::filesystem::path outputDir() { return NBAOPS_TEST_OUTPUT_DIR; }
+
+net::HttpOptions fastHttp(int attempts, int timeoutMs)
+{
+    net::HttpOptions o;
+    o.maxAttempts = attempts;
+    o.totalTimeout = std::chrono::milliseconds(timeoutMs);
+    o.connectTimeout = std::chrono::milliseconds(timeoutMs);
+    o.backoffBase = std::chrono::milliseconds(10);
+    o.backoffCap = std::chrono::milliseconds(200);
+    return o;
+}
+
+void SessionFixture::start(std::vector<sim::FaultRule> faults, net::HttpOptions http)
+{
+    session.reset();
+    ::unsetenv("NBAOPS_NBA_STATS_URL"); // tests never reach a live source
+    pipeline::SessionOptions so;
+    so.dbPath = dbPath();
+    so.clock = &clock;
+    so.faults = std::move(faults);
+    so.http = http;
+    session = std::make_unique<pipeline::Session>(so);
+}
+
+std::string tableChecksum(store::Database& db, const std::string& sql)
+{
+    auto st = db.prepare(sql);
+    std::string all;
+    while (st.step()) {
+        for (int c = 0; c < st.columnCount(); ++c) {
+            all += st.isNull(c) ? std::string("\\N") : st.getText(c);
+            all.push_back('\x1f');
+        }
+        all.push_back('\n');
+    }
+    return sha256Hex(all);
+}
+
+} // namespace nbaops::test

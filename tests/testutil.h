@@ -1,0 +1,63 @@
+#pragma once
+
+#include "net/httpclient.h"
+#include "pipeline/session.h"
+#include "util/date.h"
+
+#include <QString>
+#include <QTemporaryDir>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+namespace nbaops::test {
+
+// The shared real data folder (../shared/data, or $NBAOPS_SHARED_DATA), or nullopt.
+std::optional<std::filesystem::path> sharedData();
+// Where tests leave artefacts to look at (PNG grabs): the tests' build folder.
+std::filesystem::path outputDir();
+
+// A wall clock fixed at one instant (the simulated league treats earlier dates as played).
+class FixedClock final : public Clock
+{
+public:
+    explicit FixedClock(TimePoint t) : m_t(t) {}
+    TimePoint now() const override { return m_t; }
+    void set(TimePoint t) { m_t = t; }
+
+private:
+    TimePoint m_t;
+};
+
+// HTTP options that keep failing tests quick: short timeouts, millisecond backoff.
+net::HttpOptions fastHttp(int attempts = 3, int timeoutMs = 800);
+
+// A pipeline session on the simulated league in a fresh temporary folder.
+struct SessionFixture
+{
+    QTemporaryDir dir;
+    FixedClock clock{easternTime(Date::ymd(2024, 3, 1), 9, 0)};
+    std::unique_ptr<pipeline::Session> session;
+    std::filesystem::path dbPath() const { return std::filesystem::path(dir.path().toStdString()) / "t.db"; }
+    void start(std::vector<sim::FaultRule> faults = {}, net::HttpOptions http = fastHttp());
+};
+
+// A season date with games in the simulated league, before FixedClock's default instant.
+inline Date gameDay() { return Date::ymd(2024, 1, 10); }
+// A summer date: no games.
+inline Date summerDay() { return Date::ymd(2024, 7, 15); }
+
+// SHA-256 of a query's rows, for idempotency checks.
+std::string tableChecksum(store::Database& db, const std::string& sql);
+
+} // namespace nbaops::test
+
+// Enums as text, so QCOMPARE failures read "expected timeout, got error".
+#include "health/health.h"
+#include "pipeline/outcome.h"
+
+namespace nbaops::test {
+inline QString str(pipeline::Category c) { return QString::fromStdString(std::string(pipeline::toString(c))); }
+inline QString str(health::State s) { return QString::fromStdString(std::string(health::toString(s))); }
+} // namespace nbaops::test

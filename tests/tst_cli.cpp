@@ -1,0 +1,200 @@
+// The nbaops command line as cron and operators use it: a real process, exit codes and JSON.
+#include "store/database.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_db;
+
+    struct Result
+    {
+        int code = -1;
+        QByteArray out, err;
+    };
+
+    Result nbaops(const QStringList& args, int timeoutMs = 120000)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("NBAOPS_NBA_STATS_URL"));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.path() + QStringLiteral("/xdg"));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(NBAOPS_CLI_PATH), args);
+        if (!p.waitForFinished(timeoutMs)) {
+            p.kill();
+            p.waitForFinished(5000);
+            return {};
+        }
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+                p.readAllStandardError()};
+    }
+
+    QJsonObject json(const Result& r)
+    {
+        QJsonParseError e;
+        const auto doc = QJsonDocument::fromJson(r.out, &e);
+        if (e.error != QJsonParseError::NoError)
+            qWarning() << "not JSON:" << r.out.left(300);
+        return doc.object();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_db = m_dir.path() + QStringLiteral("/demo.db");
+        const auto r = nbaops({QStringLiteral("demo"), QStringLiteral("--db"), m_db, QStringLiteral("--days"),
+                               QStringLiteral("8"), QStringLiteral("--end"), QStringLiteral("2024-01-20"),
+                               QStringLiteral("--quiet")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY(r.out.contains("Injected on purpose"));
+    }
+
+    void statusExitCodesFollowHealth_data()
+    {
+        QTest::addColumn<QString>("date");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QString>("overall");
+        QTest::newRow("late last night") << QString() << 1 << QStringLiteral("degraded");
+        QTest::newRow("box score hung") << QStringLiteral("2024-01-15") << 2 << QStringLiteral("failed");
+        QTest::newRow("normal night") << QStringLiteral("2024-01-16") << 0 << QStringLiteral("healthy");
+        QTest::newRow("fixed by a rerun, late") << QStringLiteral("2024-01-18") << 1 << QStringLiteral("degraded");
+    }
+
+    void statusExitCodesFollowHealth()
+    {
+        QFETCH(QString, date);
+        QFETCH(int, code);
+        QFETCH(QString, overall);
+        QStringList args{QStringLiteral("status"), QStringLiteral("--db"), m_db, QStringLiteral("--json")};
+        if (!date.isEmpty())
+            args << QStringLiteral("--date") << date;
+        const auto r = nbaops(args);
+        QCOMPARE(r.code, code);
+        const auto j = json(r);
+        QCOMPARE(j[QStringLiteral("overall")].toString(), overall);
+        QCOMPARE(j[QStringLiteral("exit_code")].toInt(), code);
+        QCOMPARE(j[QStringLiteral("phases")].toArray().size(), 6);
+        const auto p1 = j[QStringLiteral("phases")].toArray()[0].toObject();
+        for (const char* k : {"state", "last_success", "by_category", "real_failures", "sla"})
+            QVERIFY2(p1.contains(QLatin1String(k)), k);
+        QVERIFY(j[QStringLiteral("freshness")].toArray().size() >= 3);
+    }
+
+    void failedDayListsTheRealFailureWithItsError()
+    {
+        const auto j = json(nbaops({QStringLiteral("status"), QStringLiteral("--db"), m_db, QStringLiteral("--json"),
+                                    QStringLiteral("--mode"), QStringLiteral("errors"), QStringLiteral("--date"),
+                                    QStringLiteral("2024-01-15"), QStringLiteral("--window"), QStringLiteral("1")}));
+        const auto failures = j[QStringLiteral("failures")].toArray();
+        QVERIFY(!failures.isEmpty());
+        const auto first = failures[0].toObject();
+        QCOMPARE(first[QStringLiteral("processor")].toString(), QStringLiteral("nbac_boxscore_scraper"));
+        QCOMPARE(first[QStringLiteral("category")].toString(), QStringLiteral("timeout"));
+        QVERIFY(first[QStringLiteral("error")].toString().contains(QStringLiteral("timed out")));
+    }
+
+    void textStatusIsReadable()
+    {
+        const auto r = nbaops({QStringLiteral("status"), QStringLiteral("--db"), m_db, QStringLiteral("--mode"), QStringLiteral("full")});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.out.contains("overall: DEGRADED"));
+        QVERIFY(r.out.contains("Real failures"));
+        QVERIFY(r.out.contains("Data freshness"));
+        QVERIFY(!r.out.contains("\033[")); // no colour codes into a pipe
+    }
+
+    void runPrintsOneJsonObjectPerProcessor()
+    {
+        const auto r = nbaops({QStringLiteral("run"), QStringLiteral("--db"), m_dir.path() + QStringLiteral("/run.db"),
+                               QStringLiteral("--date"), QStringLiteral("2024-01-09"), QStringLiteral("--json")});
+        QCOMPARE(r.code, 0);
+        const auto lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 5);
+        for (const auto& l : lines) {
+            const auto o = QJsonDocument::fromJson(l).object();
+            QCOMPARE(o[QStringLiteral("category")].toString(), QStringLiteral("success"));
+            QVERIFY(o.contains(QStringLiteral("duration_ms")));
+        }
+    }
+
+    void runWithAnInjectedFaultExitsNonZero()
+    {
+        const auto r = nbaops({QStringLiteral("run"), QStringLiteral("--db"), m_dir.path() + QStringLiteral("/fault.db"),
+                               QStringLiteral("--date"), QStringLiteral("2024-01-09"), QStringLiteral("--fault"),
+                               QStringLiteral("scoreboardv2:malformed")});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.out.contains("validation_failed"));
+    }
+
+    void registryListAndImpact()
+    {
+        const auto list = nbaops({QStringLiteral("registry"), QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(list.code, 0);
+        const auto arr = QJsonDocument::fromJson(list.out).array();
+        QVERIFY(arr.size() >= 15);
+        const auto impact = nbaops({QStringLiteral("registry"), QStringLiteral("impact"), QStringLiteral("nbac_schedule"), QStringLiteral("--json")});
+        QCOMPARE(impact.code, 0);
+        const auto down = QJsonDocument::fromJson(impact.out).object()[QStringLiteral("downstream")].toArray();
+        QVERIFY(down.size() >= 5);
+        const auto unknown = nbaops({QStringLiteral("registry"), QStringLiteral("impact"), QStringLiteral("player_game_sumary")});
+        QCOMPARE(unknown.code, 64);
+        QVERIFY(unknown.err.contains("Did you mean 'player_game_summary'"));
+    }
+
+    void badInputGetsAClearErrorAndChangesNothing_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("impossible date") << QStringList{QStringLiteral("run"), QStringLiteral("--date"), QStringLiteral("2024-02-30")}
+                                         << 64 << QStringLiteral("is not a valid date");
+        QTest::newRow("reversed range") << QStringList{QStringLiteral("run"), QStringLiteral("--date"), QStringLiteral("2024-02-03"),
+                                                       QStringLiteral("--to"), QStringLiteral("2024-02-01")}
+                                        << 64 << QStringLiteral("before --date");
+        QTest::newRow("bad fault") << QStringList{QStringLiteral("run"), QStringLiteral("--date"), QStringLiteral("2024-02-03"),
+                                                  QStringLiteral("--fault"), QStringLiteral("scoreboardv2:explode")}
+                                   << 64 << QStringLiteral("unknown kind");
+        QTest::newRow("bad mode") << QStringList{QStringLiteral("status"), QStringLiteral("--mode"), QStringLiteral("fast")}
+                                  << 64 << QStringLiteral("is not one of");
+        QTest::newRow("missing db") << QStringList{QStringLiteral("status"), QStringLiteral("--db"), QStringLiteral("/nonexistent/x.db")}
+                                    << 3 << QStringLiteral("nbaops demo");
+    }
+
+    void badInputGetsAClearErrorAndChangesNothing()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, code);
+        QFETCH(QString, message);
+        if (!args.contains(QStringLiteral("--db")))
+            args << QStringLiteral("--db") << m_dir.path() + QStringLiteral("/untouched.db");
+        const auto r = nbaops(args);
+        QCOMPARE(r.code, code);
+        QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
+        QVERIFY(!QFile::exists(m_dir.path() + QStringLiteral("/untouched.db")));
+    }
+
+    void newerDatabaseIsRefused()
+    {
+        const QString path = m_dir.path() + QStringLiteral("/newer.db");
+        {
+            auto db = nbaops::store::Database::open(path.toStdString());
+            db.prepare("INSERT INTO schema_migrations VALUES (99, 'future', 'x')").run();
+        }
+        const auto r = nbaops({QStringLiteral("status"), QStringLiteral("--db"), path});
+        QCOMPARE(r.code, 3);
+        QVERIFY2(r.err.contains("newer nbaops"), r.err.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,190 @@
+// The morning health check on run histories written for the purpose.
+#include "health/format.h"
+#include "health/health.h"
+#include "pipeline/runner.h"
+#include "registry/registry.h"
+#include "store/database.h"
+#include "testutil.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace nbaops;
+using health::State;
+
+namespace {
+
+const Date kDay = Date::ymd(2024, 1, 10);
+
+struct History
+{
+    QTemporaryDir dir;
+    store::Database db = store::Database::open(dir.path().toStdString() + "/h.db");
+    // Adds a finished run; `at` is hours after midnight ET of the morning after the game date.
+    void run(const std::string& processor, const std::string& category, double at = 3.0,
+             int64_t records = 100, Date date = kDay)
+    {
+        const auto& spec = registry::Registry::builtin().get(processor);
+        const auto start = easternTime(date.addDays(1), 0, 0) + std::chrono::minutes(int(at * 60));
+        const std::string status = category == "success" ? "success" : category == "no_data_available" ? "no_data" : "failed";
+        db.prepare("INSERT INTO processor_runs(run_id, processor, phase, game_date, started_at, finished_at,"
+                   " duration_ms, status, failure_category, records_out, error) VALUES ('r',?,?,?,?,?,?,?,?,?,?)")
+            .bindAll(processor, int64_t(spec.phase), date.iso(), toIsoUtc(start),
+                     toIsoUtc(start + std::chrono::seconds(2)), int64_t(2000), status, category, records,
+                     category == "success" ? std::optional<std::string>() : std::optional<std::string>("it broke: " + processor))
+            .run();
+    }
+    void allSucceed(Date date = kDay, double at = 3.0)
+    {
+        for (const auto& p : pipeline::Runner::implementedProcessors())
+            run(p, "success", at, 100, date);
+    }
+    health::Report check(health::Mode mode = health::Mode::Quick, std::optional<Date> date = {})
+    {
+        health::Query q;
+        q.mode = mode;
+        q.date = date;
+        return health::check(db, registry::Registry::builtin(), pipeline::Runner::implementedProcessors(), q,
+                             easternTime(kDay.addDays(1), 9, 0));
+    }
+};
+
+} // namespace
+
+class TestHealth : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void healthyWhenEverythingSucceededInTime()
+    {
+        History h;
+        h.allSucceed();
+        const auto r = h.check();
+        QCOMPARE(test::str(r.overall), test::str(State::Healthy));
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(QString::fromStdString(r.date), QStringLiteral("2024-01-10"));
+        QCOMPARE(test::str(r.phases[0].state), test::str(State::Healthy));
+        QCOMPARE(test::str(r.phases[2].state), test::str(State::Healthy));
+        QCOMPARE(test::str(r.phases[3].state), test::str(State::NotRun));
+        QVERIFY(!r.phases[3].scheduled);
+        QVERIFY(r.failures.empty());
+    }
+
+    void aNoGameDayIsHealthyAndCollapsed()
+    {
+        History h;
+        for (const auto& p : pipeline::Runner::implementedProcessors())
+            h.run(p, "no_data_available", 3.0, 0);
+        const auto r = h.check();
+        QCOMPARE(test::str(r.overall), test::str(State::Healthy));
+        QCOMPARE(r.expectedNoData, 5);
+        QVERIFY(r.failures.empty());
+    }
+
+    void lateRunsAreDegraded()
+    {
+        History h;
+        h.allSucceed(kDay, 6.5); // after every SLA of the slice (04:00 to 06:00 ET)
+        const auto r = h.check();
+        QCOMPARE(test::str(r.overall), test::str(State::Degraded));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.phases[0].slaMissed > 0);
+    }
+
+    void tooFewRecordsIsDegraded()
+    {
+        History h;
+        h.allSucceed();
+        h.run("player_game_summary", "success", 3.5, 0); // a silent failure: success, no rows
+        const auto r = h.check();
+        QCOMPARE(test::str(r.phases[2].state), test::str(State::Degraded));
+        QVERIFY2(QString::fromStdString(r.phases[2].reason).contains(QStringLiteral("fewer records")), r.phases[2].reason.c_str());
+    }
+
+    void aCriticalFailureFailsThePhaseAndListsTheRootCauseFirst()
+    {
+        History h;
+        h.run("nbac_schedule_scraper", "success");
+        h.run("nbac_schedule", "success");
+        h.run("nbac_boxscore_scraper", "timeout");
+        h.run("nbac_player_boxscores", "dependency_missing");
+        h.run("player_game_summary", "dependency_missing");
+        const auto r = h.check();
+        QCOMPARE(test::str(r.overall), test::str(State::Failed));
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(test::str(r.phases[0].state), test::str(State::Failed));
+        QCOMPARE(r.failures.size(), size_t(3));
+        QCOMPARE(QString::fromStdString(r.failures.front().processor), QStringLiteral("nbac_boxscore_scraper"));
+        QVERIFY(!r.failures.front().resolved);
+        QVERIFY(!r.nextSteps.empty());
+    }
+
+    void aLaterSuccessResolvesAFailure()
+    {
+        History h;
+        h.run("nbac_schedule_scraper", "error", 3.0);
+        h.allSucceed(kDay, 3.5);
+        const auto r = h.check();
+        QCOMPARE(test::str(r.overall), test::str(State::Healthy));
+        QCOMPARE(r.failures.size(), size_t(1));
+        QVERIFY(r.failures.front().resolved);
+    }
+
+    void nothingRunIsFailed()
+    {
+        History h;
+        h.allSucceed(kDay.addDays(-1));
+        const auto r = h.check(health::Mode::Quick, kDay);
+        QCOMPARE(test::str(r.overall), test::str(State::Failed));
+        QCOMPARE(test::str(r.phases[0].state), test::str(State::NotRun));
+        for (const auto& f : r.freshness)
+            QVERIFY(f.state != "fresh");
+    }
+
+    void emptyHistorySaysWhatToDo()
+    {
+        History h;
+        const auto r = h.check();
+        QVERIFY(r.empty);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(QString::fromStdString(r.nextSteps.front()).contains(QStringLiteral("nbaops demo")));
+    }
+
+    void fullModeAddsProcessorsAndRecentDays()
+    {
+        History h;
+        h.allSucceed(kDay.addDays(-2));
+        h.run("nbac_schedule_scraper", "error", 3.0, 0, kDay.addDays(-1));
+        h.allSucceed();
+        const auto r = h.check(health::Mode::Full);
+        QCOMPARE(r.windowDays, 7);
+        QCOMPARE(r.recentDays.size(), size_t(7));
+        QCOMPARE(test::str(r.recentDays[6].overall), test::str(State::Healthy));
+        QCOMPARE(test::str(r.recentDays[5].overall), test::str(State::Failed));
+        QCOMPARE(test::str(r.recentDays[4].overall), test::str(State::Healthy));
+        QCOMPARE(test::str(r.recentDays[0].overall), test::str(State::Failed)); // nothing ran that day
+        QVERIFY(!r.phases[0].processors.empty());
+    }
+
+    void jsonHasTheDocumentedShape()
+    {
+        History h;
+        h.allSucceed();
+        h.run("player_game_summary", "error", 4.0);
+        const auto j = health::toJson(h.check(health::Mode::Pipeline));
+        for (const char* k : {"date", "mode", "overall", "exit_code", "phases", "failures", "expected_no_data",
+                              "freshness", "next_steps", "window_days", "generated_at", "database"})
+            QVERIFY2(j.contains(k), k);
+        QCOMPARE(j["phases"].size(), size_t(6));
+        const auto& p3 = j["phases"][2];
+        for (const char* k : {"phase", "name", "state", "last_success", "runs", "by_category", "real_failures", "sla", "processors"})
+            QVERIFY2(p3.contains(k), k);
+        QCOMPARE(p3["state"].get<std::string>(), std::string("failed"));
+        QCOMPARE(j["failures"][0]["error"].get<std::string>(), std::string("it broke: player_game_summary"));
+        QCOMPARE(j["exit_code"].get<int>(), 2);
+        QVERIFY(!health::toText(h.check(), false).empty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHealth)
+#include "tst_health.moc"

@@ -1,0 +1,143 @@
+// The console's Health and Registry pages, offscreen, on a demo database.
+#include "app/mainwindow.h"
+#include "health/healthmodels.h"
+#include "health/healthpage.h"
+#include "health/phasetile.h"
+#include "pipeline/demo.h"
+#include "registry/registrymodel.h"
+#include "registry/registrypage.h"
+#include "testutil.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QListWidget>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QtTest>
+
+using namespace nbaops;
+using namespace nbaops::ui;
+
+class TestHealthPage : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_db;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        ::unsetenv("NBAOPS_NBA_STATS_URL");
+        m_db = m_dir.path() + QStringLiteral("/demo.db");
+        pipeline::DemoOptions o;
+        o.dbPath = m_db.toStdString();
+        o.days = 8;
+        o.lastDate = Date::ymd(2024, 1, 20);
+        pipeline::buildDemo(o);
+    }
+
+    void loadsInTheBackgroundAndRenders()
+    {
+        HealthPage page(m_db);
+        QAbstractItemModelTester t1(page.failuresModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester t2(page.freshnessModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester t3(page.recentDaysModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        page.resize(1400, 860);
+        page.show();
+        QSignalSpy loaded(&page, &Page::loaded);
+        QElapsedTimer t;
+        t.start();
+        page.refresh();
+        QVERIFY2(t.elapsed() < 500, "refresh() must return at once; the check runs on a worker thread");
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        QVERIFY(page.report());
+        QCOMPARE(test::str(page.report()->overall), test::str(health::State::Degraded));
+        QCOMPARE(test::str(page.findChild<PhaseTile*>(QStringLiteral("phaseTile1"))->state()), test::str(health::State::Degraded));
+        QCOMPARE(test::str(page.findChild<PhaseTile*>(QStringLiteral("phaseTile4"))->state()), test::str(health::State::NotRun));
+        QVERIFY(page.failuresModel()->rowCount() >= 3);
+        QCOMPARE(page.failuresModel()->index(0, FailuresModel::Status).data().toString(), QStringLiteral("open"));
+        QCOMPARE(page.failuresModel()->index(0, FailuresModel::Category).data().toString(), QStringLiteral("timeout"));
+        QCOMPARE(page.recentDaysModel()->rowCount(), 7);
+        QCOMPARE(page.freshnessModel()->rowCount(), 3);
+        const auto* detail = page.findChild<QLabel*>(QStringLiteral("failureDetail"));
+        QVERIFY(detail->text().contains(QStringLiteral("timed out")));
+
+        const QImage img = page.grab().toImage();
+        const QString png = QString::fromStdString((test::outputDir() / "health_page.png").string());
+        QVERIFY(img.save(png));
+        QVERIFY(QFileInfo(png).size() > 20000);
+        // Not a blank page: the tiles put several distinct colours on it.
+        QSet<QRgb> colours;
+        for (int x = 0; x < img.width(); x += 7)
+            colours.insert(img.pixel(x, img.height() / 5));
+        QVERIFY2(colours.size() > 5, qPrintable(QString::number(colours.size())));
+    }
+
+    void aStaleResultIsDropped()
+    {
+        HealthPage page(m_db);
+        QSignalSpy loaded(&page, &Page::loaded);
+        page.refresh();
+        page.refresh(); // supersedes the first
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        QTest::qWait(300);
+        QCOMPARE(loaded.count(), 1);
+    }
+
+    void aMissingDatabaseSaysWhatToDo()
+    {
+        HealthPage page(m_dir.path() + QStringLiteral("/nope.db"));
+        QSignalSpy failed(&page, &Page::failed);
+        page.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
+        QVERIFY(failed.at(0).at(0).toString().contains(QStringLiteral("nbaops demo")));
+        QVERIFY(!QFile::exists(m_dir.path() + QStringLiteral("/nope.db")));
+    }
+
+    void mainWindowShowsPagesAndBackend()
+    {
+        MainWindow w(m_db);
+        auto* sidebar = w.findChild<QListWidget*>(QStringLiteral("sidebar"));
+        QVERIFY(sidebar);
+        QCOMPARE(sidebar->count(), 2);
+        const auto* label = w.findChild<QLabel*>(QStringLiteral("dbLabel"));
+        QVERIFY(label->text().contains(m_db));
+        QVERIFY(label->text().contains(QStringLiteral("local")));
+        QSignalSpy loaded(w.page(QStringLiteral("registry")), &Page::loaded);
+        QVERIFY(w.showPage(QStringLiteral("registry")));
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 5000);
+        QVERIFY(!w.showPage(QStringLiteral("nonexistent")));
+    }
+
+    void registryModelPassesTheTester()
+    {
+        RegistryPage page;
+        QAbstractItemModelTester t(page.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(page.model()->rowCount() >= 15);
+        QVERIFY(page.findChild<QLabel*>(QStringLiteral("impact"))->text().contains(QStringLiteral("downstream")));
+    }
+
+    void screenshotCommandWritesAPng()
+    {
+        for (const QString& page : {QStringLiteral("health"), QStringLiteral("registry")}) {
+            const QString png = QString::fromStdString((test::outputDir() / ("console_" + page.toStdString() + ".png")).string());
+            QFile::remove(png);
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+            p.setProcessEnvironment(env);
+            p.start(QStringLiteral(NBAOPS_CONSOLE_PATH),
+                    {QStringLiteral("--db"), m_db, QStringLiteral("--page"), page, QStringLiteral("--screenshot"), png});
+            QVERIFY(p.waitForFinished(90000));
+            QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+            QVERIFY(QFileInfo(png).size() > 20000);
+        }
+    }
+};
+
+QTEST_MAIN(TestHealthPage)
+#include "tst_healthpage.moc"
