@@ -148,6 +148,20 @@ private Q_SLOTS:
         QCOMPARE(r.delays.front().count(), int64_t(1000));
     }
 
+    void oneConnectionServesManyRequests()
+    {
+        test::SessionFixture f;
+        f.start();
+        net::HttpClient client(test::fastHttp());
+        long opened = 0;
+        for (const auto& g : sim::League().gamesOn(test::gameDay())) {
+            const auto r = client.get(f.session->context().urls.nbaStats + "/boxscoretraditionalv2?GameID=" + g.id);
+            QCOMPARE(r.status, 200);
+            opened += r.newConnections;
+        }
+        QCOMPARE(opened, 1L);
+    }
+
     void badRequestIsNotRetried()
     {
         test::SessionFixture f;

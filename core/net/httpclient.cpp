@@ -150,6 +150,9 @@ HttpResponse HttpClient::get(const std::string& url,
         curl_slist_free_all(list);
         long status = 0;
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        long connects = 0;
+        curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);
+        const long opened = out.newConnections + connects;
         if (rc != CURLE_OK) {
             r.status = 0;
             r.timedOut = rc == CURLE_OPERATION_TIMEDOUT;
@@ -160,6 +163,7 @@ HttpResponse HttpClient::get(const std::string& url,
             r.status = int(status);
         }
         r.delays = out.delays;
+        r.newConnections = opened;
         out = std::move(r);
         if (!retryable(out) || sink.tooLarge || attempt == m_options.maxAttempts)
             break;

@@ -31,6 +31,7 @@ struct HttpResponse
     std::string error;           // transport error of the last attempt, empty on an answer
     std::vector<std::chrono::milliseconds> delays; // backoff waits taken
     double elapsedMs = 0;
+    long newConnections = 0;     // connections opened for this request (0 when one was reused)
     bool ok() const { return status >= 200 && status < 300 && error.empty(); }
     std::string describe() const; // "HTTP 500 after 4 attempts" / "timed out after ..."
 };

@@ -41,8 +41,9 @@ RegistryPage::RegistryPage(QWidget* parent) : Page(parent)
     m_view->setAlternatingRowColors(true);
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(24);
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->resizeColumnsToContents();
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(RegistryModel::DependsOn, QHeaderView::Stretch);
+    m_view->setWordWrap(false);
     root->addWidget(m_view, 1);
     auto* box = new QGroupBox(tr("Impact"), this);
     auto* bl = new QVBoxLayout(box);

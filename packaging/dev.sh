@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# nbaops developer entry point, for a fresh Debian 12 machine:
+#   ./packaging/dev.sh run    install what is missing, build, open the console on the demo data
+#   ./packaging/dev.sh test   install, build, run every test (dev), then the unit tests under ASan+UBSan
+#   ./packaging/dev.sh bench  install, build (release), run the benchmarks
+# Idempotent: a second call installs nothing and rebuilds only what changed.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+CMD="${1:-run}"
+LOG_DIR="$ROOT/build/logs"
+
+PACKAGES=(
+  cmake ninja-build g++ pkg-config
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
+  libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev libbrotli-dev
+  nlohmann-json3-dev libcpp-httplib-dev libcli11-dev
+  libxgboost-dev xgboost
+  xvfb xauth fonts-dejavu-core
+)
+
+say() { printf 'dev.sh: %s\n' "$*"; }
+die() { printf 'dev.sh: %s\n' "$*" >&2; exit 1; }
+
+install_missing() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing ${missing[*]}"
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || die "these Debian packages are missing and there is no sudo: ${missing[*]}"
+    sudo=(sudo)
+  fi
+  mkdir -p "$LOG_DIR"
+  if ! { "${sudo[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
+        --no-install-recommends "${missing[@]}"; } >"$LOG_DIR/apt.log" 2>&1; then
+    tail -20 "$LOG_DIR/apt.log" >&2
+    die "apt-get could not install the packages above (full log: $LOG_DIR/apt.log)"
+  fi
+}
+
+# configure and build a preset quietly; show the log only when something fails
+build() {
+  local preset="$1"
+  mkdir -p "$LOG_DIR"
+  if [ ! -f "build/$preset/CMakeCache.txt" ]; then
+    cmake --preset "$preset" >"$LOG_DIR/configure-$preset.log" 2>&1 ||
+      { tail -40 "$LOG_DIR/configure-$preset.log" >&2; die "configuring '$preset' failed (log: $LOG_DIR/configure-$preset.log)"; }
+  fi
+  cmake --build --preset "$preset" >"$LOG_DIR/build-$preset.log" 2>&1 ||
+    { grep -E 'error|Error' "$LOG_DIR/build-$preset.log" | head -40 >&2; die "building '$preset' failed (log: $LOG_DIR/build-$preset.log)"; }
+}
+
+demo_db() {
+  local data="${XDG_DATA_HOME:-$HOME/.local/share}/nbaops"
+  echo "${NBAOPS_DEMO_DB:-$data/demo.db}"
+}
+
+case "$CMD" in
+  run)
+    install_missing
+    build dev
+    DB="$(demo_db)"
+    if [ ! -f "$DB" ]; then
+      say "building the demo database $DB (14 simulated days with injected faults)"
+      ./build/dev/app/nbaops demo --db "$DB" --quiet
+    fi
+    if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+      exec ./build/dev/app/nbaops-console --db "$DB"
+    fi
+    ./build/dev/app/nbaops status --db "$DB" || true
+    cat <<MSG
+
+There is no display here, so the morning check is printed above instead of the console.
+To open the console: run this command again from a desktop session, or
+  xvfb-run -a ./build/dev/app/nbaops-console --db "$DB"
+or save a page as a picture:
+  QT_QPA_PLATFORM=offscreen ./build/dev/app/nbaops-console --db "$DB" --page health --screenshot health.png
+MSG
+    ;;
+  test)
+    install_missing
+    build dev
+    say "running every test (dev preset)"
+    ctest --preset dev -j"$(nproc)"
+    say "building with AddressSanitizer + UndefinedBehaviorSanitizer and running the unit tests again"
+    build asan
+    ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1" \
+    LSAN_OPTIONS="suppressions=$ROOT/packaging/lsan.supp:print_suppressions=0" \
+    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+      ctest --preset asan -j"$(nproc)"
+    say "all tests passed"
+    ;;
+  bench)
+    install_missing
+    build release
+    shift || true
+    ./build/release/tests/bench/nbaops-bench all "$@"
+    ;;
+  *)
+    die "unknown command '$CMD': use run, test or bench"
+    ;;
+esac

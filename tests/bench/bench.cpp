@@ -1,0 +1,37 @@
+#include "bench.h"
+
+#include "util/errors.h"
+#include "util/log.h"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+int main(int argc, char** argv)
+{
+    CLI::App app{"nbaops-bench: performance figures of the engine"};
+    bool json = false;
+    long long runs = 270000;
+    int reps = 21;
+    app.fallthrough(); // global options may follow the subcommand
+    app.add_flag("--json", json, "One JSON object per figure, one per line");
+    app.add_option("--runs", runs, "Run-history size for the health benchmark (default 270,000, 30 days)");
+    app.add_option("--reps", reps, "Repetitions per timed figure (median reported)");
+    auto* health = app.add_subcommand("health", "Morning check over a large run history");
+    auto* slice = app.add_subcommand("slice", "One simulated game day end to end over loopback HTTP");
+    auto* all = app.add_subcommand("all", "Every benchmark");
+    app.require_subcommand(1);
+    CLI11_PARSE(app, argc, argv);
+    nbaops::log::setLevel(nbaops::log::Level::Error);
+    nbaops::bench::Reporter r(json);
+    try {
+        if (*health || *all)
+            nbaops::bench::runHealth(r, runs, reps);
+        if (*slice || *all)
+            nbaops::bench::runSlice(r, std::max(3, reps / 4));
+    } catch (const std::exception& e) {
+        std::cerr << "nbaops-bench: " << e.what() << "\n";
+        return 3;
+    }
+    return 0;
+}

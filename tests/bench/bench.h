@@ -1,0 +1,67 @@
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace nbaops::bench {
+
+// One measured figure. Printed as a line for people, or as one JSON object per line:
+// {"bench":"health","figure":"status_quick","value":12.3,"unit":"ms","stat":"median","n":270000}
+struct Figure
+{
+    std::string bench;
+    std::string figure;
+    double value = 0;
+    std::string unit;
+    std::string stat;
+    long long n = 0;        // size of the input
+    std::string note;       // target or context, for people
+};
+
+class Reporter
+{
+public:
+    explicit Reporter(bool json) : m_json(json) {}
+    void report(const Figure& f)
+    {
+        if (m_json)
+            std::printf("{\"bench\":\"%s\",\"figure\":\"%s\",\"value\":%.3f,\"unit\":\"%s\",\"stat\":\"%s\",\"n\":%lld}\n",
+                        f.bench.c_str(), f.figure.c_str(), f.value, f.unit.c_str(), f.stat.c_str(), f.n);
+        else
+            std::printf("%-8s %-26s %12.3f %-4s (%s, n=%lld)  %s\n", f.bench.c_str(), f.figure.c_str(), f.value,
+                        f.unit.c_str(), f.stat.c_str(), f.n, f.note.c_str());
+        std::fflush(stdout);
+    }
+    bool json() const { return m_json; }
+
+private:
+    bool m_json;
+};
+
+// Milliseconds of each of `reps` calls.
+inline std::vector<double> timeRuns(int reps, const std::function<void()>& fn)
+{
+    std::vector<double> ms;
+    for (int i = 0; i < reps; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        fn();
+        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    return ms;
+}
+
+inline double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n == 0 ? 0 : (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
+}
+
+void runHealth(Reporter& r, long long runs, int reps);
+void runSlice(Reporter& r, int reps);
+
+} // namespace nbaops::bench
