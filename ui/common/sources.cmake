@@ -1,2 +1,3 @@
 target_sources(nbaops_ui PRIVATE common/page.h common/jobtracker.h common/statestyle.h
-    common/statestyle.cpp common/logging.h common/logging.cpp common/qtconv.h)
+    common/statestyle.cpp common/logging.h common/logging.cpp common/qtconv.h common/rowsmodel.h
+    common/widgets.h common/widgets.cpp)

@@ -16,10 +16,6 @@ QString shortTime(const std::string& iso)
 }
 } // namespace
 
-int FailuresModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
-}
 int FailuresModel::columnCount(const QModelIndex& parent) const
 {
     return parent.isValid() ? 0 : ColumnCount;
@@ -27,9 +23,10 @@ int FailuresModel::columnCount(const QModelIndex& parent) const
 
 QVariant FailuresModel::data(const QModelIndex& index, int role) const
 {
-    if (!index.isValid() || index.row() >= int(m_rows.size()))
+    const auto* row = rowAt(index);
+    if (!row)
         return {};
-    const auto& f = m_rows[size_t(index.row())];
+    const auto& f = *row;
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
         case Date: return qs(f.gameDate);
@@ -75,17 +72,6 @@ QVariant FailuresModel::headerData(int section, Qt::Orientation o, int role) con
     return {};
 }
 
-void FailuresModel::resetData(const std::vector<health::FailureItem>& rows)
-{
-    beginResetModel();
-    m_rows = rows;
-    endResetModel();
-}
-
-int FreshnessModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
-}
 int FreshnessModel::columnCount(const QModelIndex& parent) const
 {
     return parent.isValid() ? 0 : ColumnCount;
@@ -93,9 +79,10 @@ int FreshnessModel::columnCount(const QModelIndex& parent) const
 
 QVariant FreshnessModel::data(const QModelIndex& index, int role) const
 {
-    if (!index.isValid() || index.row() >= int(m_rows.size()))
+    const auto* row = rowAt(index);
+    if (!row)
         return {};
-    const auto& f = m_rows[size_t(index.row())];
+    const auto& f = *row;
     const health::State st = f.state == "fresh" ? health::State::Healthy
                              : f.state == "empty" ? health::State::NotRun
                                                   : health::State::Failed;
@@ -129,17 +116,6 @@ QVariant FreshnessModel::headerData(int section, Qt::Orientation o, int role) co
     return {};
 }
 
-void FreshnessModel::resetData(const std::vector<health::Freshness>& rows)
-{
-    beginResetModel();
-    m_rows = rows;
-    endResetModel();
-}
-
-int RecentDaysModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
-}
 int RecentDaysModel::columnCount(const QModelIndex& parent) const
 {
     return parent.isValid() ? 0 : 8;
@@ -147,9 +123,10 @@ int RecentDaysModel::columnCount(const QModelIndex& parent) const
 
 QVariant RecentDaysModel::data(const QModelIndex& index, int role) const
 {
-    if (!index.isValid() || index.row() >= int(m_rows.size()))
+    const auto* row = rowAt(index);
+    if (!row)
         return {};
-    const auto& d = m_rows[size_t(index.row())];
+    const auto& d = *row;
     if (index.column() == 0)
         return role == Qt::DisplayRole ? QVariant(qs(d.date)) : QVariant();
     const health::State st = index.column() == 1 ? d.overall : d.phases[size_t(index.column() - 2)];
@@ -172,13 +149,6 @@ QVariant RecentDaysModel::headerData(int section, Qt::Orientation o, int role) c
     if (section == 1)
         return tr("Overall");
     return tr("Phase %1").arg(section - 1);
-}
-
-void RecentDaysModel::resetData(const std::vector<health::DayHealth>& rows)
-{
-    beginResetModel();
-    m_rows = rows;
-    endResetModel();
 }
 
 } // namespace nbaops::ui

@@ -3,6 +3,7 @@
 #include "common/logging.h"
 #include "common/qtconv.h"
 #include "common/statestyle.h"
+#include "common/widgets.h"
 #include "healthmodels.h"
 #include "phasetile.h"
 #include "pipeline/runner.h"
@@ -22,23 +23,6 @@
 
 namespace nbaops::ui {
 
-namespace {
-
-QTableView* makeTable(QAbstractItemModel* model, QWidget* parent)
-{
-    auto* v = new QTableView(parent);
-    v->setModel(model);
-    v->setSelectionBehavior(QAbstractItemView::SelectRows);
-    v->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    v->setAlternatingRowColors(true);
-    v->verticalHeader()->hide();
-    v->verticalHeader()->setDefaultSectionSize(24);
-    v->horizontalHeader()->setHighlightSections(false);
-    v->setWordWrap(false);
-    return v;
-}
-
-} // namespace
 
 HealthPage::HealthPage(QString dbPath, QWidget* parent)
     : Page(parent), m_dbPath(std::move(dbPath)), m_date(new QDateEdit(this)),
@@ -52,12 +36,7 @@ HealthPage::HealthPage(QString dbPath, QWidget* parent)
     root->setSpacing(10);
 
     auto* header = new QHBoxLayout;
-    auto* heading = new QLabel(tr("Morning health check"), this);
-    QFont hf = heading->font();
-    hf.setPointSizeF(hf.pointSizeF() * 1.5);
-    hf.setBold(true);
-    heading->setFont(hf);
-    header->addWidget(heading);
+    header->addWidget(makeHeading(tr("Morning health check"), this));
     header->addSpacing(12);
     m_overall->setObjectName(QStringLiteral("overallBadge"));
     m_overall->setMinimumWidth(110);

@@ -1,6 +1,7 @@
 #include "registrypage.h"
 
 #include "common/qtconv.h"
+#include "common/widgets.h"
 #include "pipeline/runner.h"
 #include "registry/registry.h"
 #include "registrymodel.h"
@@ -21,29 +22,15 @@ RegistryPage::RegistryPage(QWidget* parent) : Page(parent)
     m_model = new RegistryModel(registry::Registry::builtin(), {impl.begin(), impl.end()}, this);
     auto* root = new QVBoxLayout(this);
     root->setContentsMargins(16, 12, 16, 12);
-    auto* heading = new QLabel(tr("Processor registry"), this);
-    QFont hf = heading->font();
-    hf.setPointSizeF(hf.pointSizeF() * 1.5);
-    hf.setBold(true);
-    heading->setFont(hf);
-    root->addWidget(heading);
-    auto* sub = new QLabel(tr("%1 processors in dependency order. Grey rows are registered but not run by "
-                              "this build yet. Select one to see its impact.")
-                               .arg(registry::Registry::builtin().processors().size()), this);
-    sub->setStyleSheet(QStringLiteral("color: #5f6368;"));
-    root->addWidget(sub);
-    m_view = new QTableView(this);
+    root->addWidget(makeHeading(tr("Processor registry"), this));
+    root->addWidget(makeSubtitle(tr("%1 processors in dependency order. Grey rows are registered but not run by "
+                                    "this build yet. Select one to see its impact.")
+                                     .arg(registry::Registry::builtin().processors().size()), this));
+    m_view = makeTable(m_model, this);
     m_view->setObjectName(QStringLiteral("registryView"));
-    m_view->setModel(m_model);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->setAlternatingRowColors(true);
-    m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setDefaultSectionSize(24);
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setSectionResizeMode(RegistryModel::DependsOn, QHeaderView::Stretch);
-    m_view->setWordWrap(false);
     root->addWidget(m_view, 1);
     auto* box = new QGroupBox(tr("Impact"), this);
     auto* bl = new QVBoxLayout(box);
