@@ -166,6 +166,19 @@ private Q_SLOTS:
         QVERIFY(!r.phases[0].processors.empty());
     }
 
+    void quickModePointsAtOlderOpenFailures()
+    {
+        History h;
+        h.run("nbac_schedule_scraper", "error", 3.0, 0, kDay.addDays(-3));
+        h.run("nbac_schedule_scraper", "error", 3.0, 0, kDay.addDays(-2));
+        h.run("nbac_schedule_scraper", "success", 4.0, 10, kDay.addDays(-2)); // fixed
+        h.allSucceed();
+        const auto r = h.check();
+        QCOMPARE(test::str(r.overall), test::str(State::Healthy));
+        QCOMPARE(r.openEarlier, 1);
+        QVERIFY(QString::fromStdString(r.nextSteps.back()).contains(QStringLiteral("--mode errors")));
+    }
+
     void jsonHasTheDocumentedShape()
     {
         History h;

@@ -65,6 +65,7 @@ json toJson(const Report& r)
                                  {"resolved", f.resolved}});
     }
     j["expected_no_data"] = r.expectedNoData;
+    j["open_failures_earlier"] = r.openEarlier;
     j["freshness"] = json::array();
     for (const auto& f : r.freshness) {
         j["freshness"].push_back({{"table", f.table},

@@ -326,6 +326,17 @@ Report check(store::Database& db, const registry::Registry& reg,
                          });
     }
 
+    // Older failures nobody has fixed yet (their latest run is still a real failure).
+    if (rep.windowDays < 7) {
+        auto st = db.prepare(
+            "SELECT count(*) FROM processor_latest l JOIN processor_runs r ON r.id = l.run_pk"
+            " WHERE l.game_date BETWEEN ? AND ?"
+            " AND r.failure_category IN ('dependency_missing', 'validation_failed', 'timeout', 'error')");
+        st.bindAll(date.addDays(-6).iso(), from.addDays(-1).iso());
+        st.step();
+        rep.openEarlier = int(st.getInt(0));
+    }
+
     // Freshness of each data table against the run of its producer for the date.
     {
         auto st = db.prepare("SELECT table_name, latest_game_date, last_write_at FROM table_freshness");
@@ -397,6 +408,9 @@ Report check(store::Database& db, const registry::Registry& reg,
     if (unresolved > 0)
         rep.nextSteps.push_back("Fix the first unresolved failure above, then rerun its date: "
                                 "'nbaops run --date " + rep.failures.front().gameDate + "'.");
+    if (rep.openEarlier > 0)
+        rep.nextSteps.push_back(std::to_string(rep.openEarlier) + " earlier processor-date(s) of the last "
+                                "seven days are still failed: 'nbaops status --mode errors' lists them.");
     for (const auto& p : rep.phases) {
         if (p.scheduled && p.slaMissed > 0) {
             rep.nextSteps.push_back("Phase " + std::to_string(p.phase) + " missed " +

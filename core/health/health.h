@@ -108,6 +108,7 @@ struct Report
     std::vector<PhaseHealth> phases;
     std::vector<FailureItem> failures; // real failures, unresolved first
     int expectedNoData = 0;            // no_data_available runs in the window (collapsed)
+    int openEarlier = 0;               // still-failed processor-dates in the 6 days before the window
     std::vector<Freshness> freshness;
     std::vector<DayHealth> recentDays; // full mode
     std::vector<std::string> nextSteps;
