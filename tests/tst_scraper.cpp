@@ -8,6 +8,7 @@
 #include "testutil.h"
 
 #include <QElapsedTimer>
+#include <thread>
 #include <QtTest>
 
 using namespace nbaops;
@@ -118,6 +119,26 @@ private Q_SLOTS:
         // attempts x timeout + backoff (capped at 200 ms) + slack for a loaded machine
         QVERIFY2(elapsed < attempts * timeoutMs + 200 + 3000, qPrintable(QString::number(elapsed)));
         QVERIFY(elapsed >= attempts * timeoutMs);
+    }
+
+    void cancellingStopsARequestInFlight()
+    {
+        test::SessionFixture f;
+        f.start({sim::FaultRule::parse("scoreboardv2:hang:ms=20000")});
+        std::atomic<bool> cancel{false};
+        net::HttpClient client(test::fastHttp(3, 10000));
+        client.setCancelFlag(&cancel);
+        std::thread stopper([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            cancel = true;
+        });
+        QElapsedTimer t;
+        t.start();
+        const auto r = client.get(f.session->context().urls.nbaStats + "/scoreboardv2?GameDate=01%2F10%2F2024&LeagueID=00");
+        stopper.join();
+        QCOMPARE(QString::fromStdString(r.error), QStringLiteral("cancelled"));
+        QCOMPARE(r.attempts, 1);
+        QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
     }
 
     void retryDelaysStayWithinTheirJitterBounds()

@@ -59,6 +59,13 @@ size_t onHeader(char* data, size_t size, size_t n, void* user)
     return size * n;
 }
 
+// Aborts a transfer in flight when the operator cancels (Ctrl-C, the console's Cancel).
+int onProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
+{
+    const auto* cancel = static_cast<const std::atomic<bool>*>(user);
+    return cancel && cancel->load() ? 1 : 0;
+}
+
 bool retryable(const HttpResponse& r)
 {
     if (!r.error.empty())
@@ -146,6 +153,9 @@ HttpResponse HttpClient::get(const std::string& url,
         curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, onHeader);
         curl_easy_setopt(c, CURLOPT_HEADERDATA, &sink);
         curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, onProgress);
+        curl_easy_setopt(c, CURLOPT_XFERINFODATA, m_cancel);
+        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
         const CURLcode rc = curl_easy_perform(c);
         curl_slist_free_all(list);
         long status = 0;
@@ -156,6 +166,12 @@ HttpResponse HttpClient::get(const std::string& url,
         if (rc != CURLE_OK) {
             r.status = 0;
             r.timedOut = rc == CURLE_OPERATION_TIMEDOUT;
+            if (rc == CURLE_ABORTED_BY_CALLBACK) {
+                r.error = "cancelled";
+                r.delays = out.delays;
+                out = std::move(r);
+                break;
+            }
             r.error = sink.tooLarge ? "response larger than " +
                                           std::to_string(m_options.maxBytes >> 20) + " MiB"
                                     : (errbuf[0] ? errbuf : curl_easy_strerror(rc));

@@ -105,6 +105,12 @@ HealthPage::HealthPage(QString dbPath, QWidget* parent)
     m_daysView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_daysView->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_daysView->setSelectionMode(QAbstractItemView::NoSelection);
+    m_daysView->setToolTip(tr("Double-click a day to check it"));
+    connect(m_daysView, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+        const auto* day = m_days->rows().size() > size_t(index.row()) ? &m_days->rows()[size_t(index.row())] : nullptr;
+        if (day)
+            m_date->setDate(QDate::fromString(qs(day->date), Qt::ISODate)); // triggers a refresh
+    });
     dl->addWidget(m_daysView);
     rl->addWidget(freshBox, 2);
     rl->addWidget(daysBox, 3);
