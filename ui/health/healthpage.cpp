@@ -186,6 +186,8 @@ void HealthPage::showReport(const health::Report& r)
     }
     m_failures->resetData(r.failures);
     m_failuresView->resizeColumnsToContents();
+    if (m_date->hasFocus())
+        m_failuresView->setFocus(); // the date field keeps no selection highlight after loading
     if (!r.failures.empty())
         m_failuresView->selectRow(0);
     else
