@@ -119,10 +119,11 @@ private Q_SLOTS:
                                QStringLiteral("--date"), QStringLiteral("2024-01-09"), QStringLiteral("--json")});
         QCOMPARE(r.code, 0);
         const auto lines = r.out.trimmed().split('\n');
-        QCOMPARE(lines.size(), 5);
+        QCOMPARE(lines.size(), 13); // every processor of the six phases this build runs
         for (const auto& l : lines) {
             const auto o = QJsonDocument::fromJson(l).object();
-            QCOMPARE(o[QStringLiteral("category")].toString(), QStringLiteral("success"));
+            const QString cat = o[QStringLiteral("category")].toString();
+            QVERIFY2(cat == QStringLiteral("success") || cat == QStringLiteral("no_data_available"), l.constData());
             QVERIFY(o.contains(QStringLiteral("duration_ms")));
         }
     }

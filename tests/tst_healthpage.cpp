@@ -57,12 +57,12 @@ private Q_SLOTS:
         QVERIFY(page.report());
         QCOMPARE(test::str(page.report()->overall), test::str(health::State::Degraded));
         QCOMPARE(test::str(page.findChild<PhaseTile*>(QStringLiteral("phaseTile1"))->state()), test::str(health::State::Degraded));
-        QCOMPARE(test::str(page.findChild<PhaseTile*>(QStringLiteral("phaseTile4"))->state()), test::str(health::State::NotRun));
+        QCOMPARE(test::str(page.findChild<PhaseTile*>(QStringLiteral("phaseTile6"))->state()), test::str(health::State::Healthy)); // its SLA is noon
         QVERIFY(page.failuresModel()->rowCount() >= 3);
         QCOMPARE(page.failuresModel()->index(0, FailuresModel::Status).data().toString(), QStringLiteral("open"));
         QCOMPARE(page.failuresModel()->index(0, FailuresModel::Category).data().toString(), QStringLiteral("timeout"));
         QCOMPARE(page.recentDaysModel()->rowCount(), 7);
-        QCOMPARE(page.freshnessModel()->rowCount(), 3);
+        QVERIFY(page.freshnessModel()->rowCount() >= 3); // one per table of phases 2-6
         const auto* detail = page.findChild<QLabel*>(QStringLiteral("failureDetail"));
         QVERIFY(detail->text().contains(QStringLiteral("timed out")));
 

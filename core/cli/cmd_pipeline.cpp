@@ -99,7 +99,7 @@ void addRunCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action
                     std::cout << resultJson(r).dump() << std::endl;
                     return;
                 }
-                std::printf("%s  %-24s %-19s %5lld rec %7lld ms  %s\n", r.date.iso().c_str(),
+                std::printf("%s  %-27s %-19s %5lld rec %7lld ms  %s\n", r.date.iso().c_str(),
                             r.processor.c_str(), std::string(pipeline::toString(r.outcome.category)).c_str(),
                             static_cast<long long>(r.outcome.recordsOut),
                             static_cast<long long>(r.durationMs), r.outcome.error.c_str());

@@ -5,6 +5,7 @@
 #include "util/rng.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace nbaops::sim {
@@ -104,34 +105,72 @@ TeamLine League::playTeam(const Game& g, bool home, int periods, uint64_t seed) 
     if (biggest)
         biggest->seconds += int(teamMinutes * 60) - totalSeconds;
 
-    const double homeFactor = home ? 1.015 : 0.985;
+    // Attempts follow minutes, the player's volume and the game's pace; makes follow
+    // efficiency, which the opponent's defence, home court and rest move. Points are what the
+    // makes add up to, so a cold night scores less on the same number of possessions.
+    const double pace = (team.pace + opp.pace) / 2.0;
+    const double efficiency = std::clamp(team.offense * opp.defense * restFactor(rest) *
+                                             (home ? 1.01 : 0.99) * rng.normal(1.0, 0.035),
+                                         0.8, 1.2);
+    // A team takes about 88 shots and 22 free throws at league pace whoever is available; each
+    // player's share follows his minutes and volume (usage redistributes when a scorer sits).
+    std::vector<double> fgaWant(line.players.size(), 0.0), ftaWant(line.players.size(), 0.0);
+    const auto profile = [](const Player& p) {
+        const double threeRate = std::min(0.6, p.fg3Share * 1.2);
+        const double fg2Pct = std::min(0.68, p.fgPct + 0.05);
+        const double ptsPerAttempt = 2.0 * fg2Pct * (1 - threeRate) + 3.0 * p.fg3Pct * threeRate;
+        return std::array<double, 4>{threeRate, fg2Pct, p.ptsPer36 * (1.0 - p.ftShare) / ptsPerAttempt,
+                                     p.ptsPer36 * p.ftShare / p.ftPct};
+    };
+    for (size_t i = 0; i < line.players.size(); ++i) {
+        if (!line.players[i].played())
+            continue;
+        const auto pr = profile(*slots[i].p);
+        const double min = line.players[i].seconds / 60.0;
+        fgaWant[i] = pr[2] * min / 36.0;
+        ftaWant[i] = pr[3] * min / 36.0;
+    }
+    const double periodsFactor = (48.0 + 5.0 * (periods - 4)) / 48.0;
+    // The team totals are split among the players like a multinomial draw (sequential
+    // binomials), so the team's shot count stays realistic however the shares fall.
+    int fgaLeft = int(std::lround(88.0 * pace * periodsFactor * rng.normal(1.0, 0.04)));
+    int ftaLeft = int(std::lround(22.0 * periodsFactor * std::exp(rng.normal(0, 0.2))));
+    double fgaWeightLeft = 0, ftaWeightLeft = 0;
+    for (size_t i = 0; i < line.players.size(); ++i) {
+        fgaWant[i] *= std::exp(rng.normal(0, 0.12)); // the night's volume
+        fgaWeightLeft += fgaWant[i];
+        ftaWeightLeft += ftaWant[i];
+    }
     for (size_t i = 0; i < line.players.size(); ++i) {
         PlayerLine& pl = line.players[i];
         const Player& p = *slots[i].p;
         if (!pl.played())
             continue;
         const double min = pl.seconds / 60.0;
-        const double expected = p.ptsPer36 * min / 36.0 * team.offense * opp.defense *
-                                restFactor(rest) * homeFactor;
-        const int target = std::max(0, int(std::lround(expected * std::exp(rng.normal(-0.04, 0.28)))));
-        pl.ftm = std::min(target, int(std::lround(target * p.ftShare * rng.uniform(0.5, 1.5))));
-        pl.fta = pl.ftm + binomial(rng, pl.ftm + 2, 1.0 - p.ftPct);
-        const int rest2 = target - pl.ftm;
-        pl.fg3m = std::min(rest2 / 3, int(std::lround(rest2 * p.fg3Share / 3.0 * rng.uniform(0.4, 1.6))));
-        const int fg2m = (rest2 - 3 * pl.fg3m) / 2;
+        const auto pr = profile(p);
+        const double threeRate = pr[0];
+        const double fg2Pct = pr[1];
+        pl.fga = fgaWeightLeft > 0 ? binomial(rng, fgaLeft, std::min(1.0, fgaWant[i] / fgaWeightLeft)) : 0;
+        fgaLeft -= pl.fga;
+        fgaWeightLeft -= fgaWant[i];
+        pl.fg3a = binomial(rng, pl.fga, threeRate);
+        const int fg2a = pl.fga - pl.fg3a;
+        const double form = std::clamp(efficiency * rng.normal(1.0, 0.04), 0.6, 1.4);
+        pl.fg3m = binomial(rng, pl.fg3a, std::min(0.75, p.fg3Pct * form));
+        const int fg2m = binomial(rng, fg2a, std::min(0.85, fg2Pct * form));
         pl.fgm = fg2m + pl.fg3m;
-        pl.pts = pl.ftm + 3 * pl.fg3m + 2 * fg2m;
-        const int fg3Miss = int(std::lround(pl.fg3m * (1.0 / p.fg3Pct - 1.0) * rng.uniform(0.6, 1.4)));
-        const int fg2Miss = int(std::lround(fg2m * (1.0 / p.fgPct - 1.0) * rng.uniform(0.6, 1.4)));
-        pl.fg3a = pl.fg3m + fg3Miss + (pl.fg3m == 0 && p.fg3Share > 0.2 && rng.chance(0.5) ? 1 : 0);
-        pl.fga = pl.fgm + fg2Miss + (pl.fg3a - pl.fg3m) + (pl.fgm == 0 && rng.chance(0.5) ? 1 : 0);
+        pl.fta = ftaWeightLeft > 0 ? binomial(rng, ftaLeft, std::min(1.0, ftaWant[i] / ftaWeightLeft)) : 0;
+        ftaLeft -= pl.fta;
+        ftaWeightLeft -= ftaWant[i];
+        pl.ftm = binomial(rng, pl.fta, p.ftPct);
+        pl.pts = 2 * fg2m + 3 * pl.fg3m + pl.ftm;
         const int reb = rng.poisson(p.rebPer36 * min / 36.0);
         pl.oreb = binomial(rng, reb, 0.24);
         pl.dreb = reb - pl.oreb;
         pl.ast = rng.poisson(p.astPer36 * min / 36.0);
         pl.stl = rng.poisson(1.0 * min / 36.0);
         pl.blk = rng.poisson((p.position == "C" ? 1.6 : 0.5) * min / 36.0);
-        pl.tov = rng.poisson(1.2 * min / 36.0 * (0.6 + p.ptsPer36 / 40.0));
+        pl.tov = rng.poisson(1.5 * min / 36.0 * (0.6 + p.ptsPer36 / 40.0));
         pl.pf = std::min(6, rng.poisson(2.6 * min / 36.0));
         line.pts += pl.pts;
     }

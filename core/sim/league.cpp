@@ -81,8 +81,8 @@ League::League(uint64_t seed) : m_seed(seed)
 {
     Rng rng(seed);
     for (const auto& t : kTeams) {
-        Team team{t.id, t.abbr, t.city, t.name, t.arena, rng.uniform(0.94, 1.06),
-                  rng.uniform(0.94, 1.06)};
+        Team team{t.id, t.abbr, t.city, t.name, t.arena, rng.uniform(0.95, 1.05),
+                  rng.uniform(0.95, 1.05), rng.uniform(0.95, 1.05)};
         m_teams.push_back(team);
     }
     for (int ti = 0; ti < 30; ++ti) {

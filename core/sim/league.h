@@ -22,6 +22,7 @@ struct Team
     std::string arena;
     double offense = 1.0;   // multiplier on its players' scoring
     double defense = 1.0;   // multiplier on opponents' scoring (lower is better defense)
+    double pace = 1.0;      // multiplier on the possessions of its games
 };
 
 struct Player

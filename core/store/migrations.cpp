@@ -21,6 +21,9 @@ struct Migration
 const Migration kMigrations[] = {
     {1, "raw payload index, raw NBA.com tables, player_game_summary, run history and summaries",
      schema::kV1},
+    {2, "team summaries, composite factors, feature store and quality, predictions, grades, "
+        "published documents",
+     schema::kV2},
 };
 
 int currentVersion(Database& db)

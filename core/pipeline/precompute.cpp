@@ -1,0 +1,116 @@
+#include "precompute.h"
+
+#include "featurebuild.h"
+#include "helpers.h"
+#include "store/database.h"
+
+#include <memory>
+
+namespace nbaops::pipeline {
+
+namespace {
+
+// No games, or nobody with earlier games to build features from: nothing to write.
+std::optional<Work> nothingToDo(const FeatureBatch& batch, Date date)
+{
+    if (batch.games > 0 && !batch.rows.empty())
+        return std::nullopt;
+    Work w;
+    w.outcome.category = Category::NoDataAvailable;
+    w.outcome.recordsIn = batch.historyRows;
+    w.outcome.error = batch.games == 0 ? "no games scheduled on " + date.iso()
+                                       : "no rostered player with earlier games for the " +
+                                             std::to_string(batch.games) + " game(s) of " + date.iso() +
+                                             " (load earlier dates first)";
+    return w;
+}
+
+} // namespace
+
+Work CompositeFactors::run(Context& ctx, Date date)
+{
+    auto batch = std::make_shared<FeatureBatch>(buildFeatures(ctx.db, date));
+    if (auto none = nothingToDo(*batch, date))
+        return *none;
+    Work w;
+    w.outcome.recordsIn = batch->historyRows;
+    w.outcome.recordsOut = int64_t(batch->rows.size());
+    const std::string at = toIsoUtc(ctx.clock.now());
+    w.write = [batch, date, at, runId = ctx.runId](store::Database& db) {
+        db.prepare("DELETE FROM player_composite_factors WHERE game_date = ?").bindAll(date.iso()).run();
+        auto ins = db.prepare("INSERT INTO player_composite_factors(game_date, player_id, game_id, team_id,"
+                              " opponent_team_id, fatigue_score, pace_factor, matchup_factor, usage_trend,"
+                              " form_factor, run_id, processed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+        for (const auto& r : batch->rows) {
+            ins.bindAll(date.iso(), r.target.playerId, r.gameId, r.target.teamId, r.target.opponentId,
+                        r.composite.fatigue, r.composite.pace, r.composite.matchup, r.composite.usageTrend,
+                        r.composite.form, runId, at);
+            ins.run();
+            ins.reset();
+        }
+        touchFreshness(db, "player_composite_factors", date, int64_t(batch->rows.size()), at);
+    };
+    return w;
+}
+
+Work FeatureStore::run(Context& ctx, Date date)
+{
+    auto batch = std::make_shared<FeatureBatch>(buildFeatures(ctx.db, date));
+    if (auto none = nothingToDo(*batch, date))
+        return *none;
+    Work w;
+    w.outcome.recordsIn = batch->historyRows;
+    w.outcome.recordsOut = int64_t(batch->rows.size());
+    const std::string at = toIsoUtc(ctx.clock.now());
+    w.write = [batch, date, at, runId = ctx.runId](store::Database& db) {
+        db.prepare("DELETE FROM ml_feature_store WHERE game_date = ?").bindAll(date.iso()).run();
+        db.prepare("DELETE FROM feature_quality WHERE game_date = ?").bindAll(date.iso()).run();
+        std::string sql = "INSERT INTO ml_feature_store(game_date, player_id, game_id, team_id, opponent_team_id,"
+                          " season, feature_version";
+        std::string marks = "?,?,?,?,?,?,?";
+        for (const auto& n : features::kNames) {
+            sql += ", f_" + std::string(n);
+            marks += ",?";
+        }
+        sql += ", f_fatigue_score, f_pace_factor, f_matchup_factor, null_count, run_id, processed_at) VALUES (" +
+               marks + ",?,?,?,?,?,?)";
+        auto ins = db.prepare(sql);
+        std::array<int, features::kCount> nulls{};
+        for (const auto& r : batch->rows) {
+            int col = 0;
+            ins.bind(++col, date.iso());
+            ins.bind(++col, r.target.playerId);
+            ins.bind(++col, r.gameId);
+            ins.bind(++col, r.target.teamId);
+            ins.bind(++col, r.target.opponentId);
+            ins.bind(++col, r.target.season);
+            ins.bind(++col, int64_t(kFeatureVersion));
+            int64_t nullCount = 0;
+            for (size_t i = 0; i < features::kCount; ++i) {
+                ins.bind(++col, r.values[i]);
+                if (!r.values[i]) {
+                    ++nulls[i];
+                    ++nullCount;
+                }
+            }
+            ins.bind(++col, r.composite.fatigue);
+            ins.bind(++col, r.composite.pace);
+            ins.bind(++col, r.composite.matchup);
+            ins.bind(++col, nullCount);
+            ins.bind(++col, runId);
+            ins.bind(++col, at);
+            ins.run();
+            ins.reset();
+        }
+        auto q = db.prepare("INSERT INTO feature_quality(game_date, feature, rows, nulls) VALUES (?,?,?,?)");
+        for (size_t i = 0; i < features::kCount; ++i) {
+            q.bindAll(date.iso(), std::string(features::kNames[i]), int64_t(batch->rows.size()), int64_t(nulls[i]));
+            q.run();
+            q.reset();
+        }
+        touchFreshness(db, "ml_feature_store", date, int64_t(batch->rows.size()), at);
+    };
+    return w;
+}
+
+} // namespace nbaops::pipeline

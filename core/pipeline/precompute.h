@@ -1,0 +1,24 @@
+#pragma once
+
+#include "context.h"
+
+namespace nbaops::pipeline {
+
+// Phase 4: fatigue, pace, matchup, usage-trend and form factors per rostered player.
+class CompositeFactors final : public Processor
+{
+public:
+    std::string_view name() const override { return "player_composite_factors"; }
+    Work run(Context& ctx, Date date) override;
+};
+
+// Phase 4: the point-in-time feature rows of the date and each feature's NULL rate.
+class FeatureStore final : public Processor
+{
+public:
+    std::string_view name() const override { return "ml_feature_store"; }
+    Work run(Context& ctx, Date date) override;
+    static constexpr int kFeatureVersion = 1;
+};
+
+} // namespace nbaops::pipeline

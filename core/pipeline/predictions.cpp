@@ -1,0 +1,116 @@
+#include "predictions.h"
+
+#include "helpers.h"
+#include "store/database.h"
+
+#include <cmath>
+#include <memory>
+
+namespace nbaops::pipeline {
+
+Work Predictions::run(Context& ctx, Date date)
+{
+    Work w;
+    struct Pred
+    {
+        int64_t player, team, opp;
+        std::string game;
+        double pts;
+    };
+    auto preds = std::make_shared<std::vector<Pred>>();
+    // The baseline: a blend of the exponentially weighted, last-10 and season means, nudged
+    // by the opponent's defence. Players without an earlier game this season get none.
+    auto st = ctx.db.prepare("SELECT player_id, team_id, opponent_team_id, game_id, f_pts_ewm, f_pts_last10,"
+                             " f_pts_season, f_matchup_factor FROM ml_feature_store WHERE game_date = ?");
+    st.bindAll(date.iso());
+    int64_t rows = 0;
+    while (st.step()) {
+        ++rows;
+        const auto ewm = st.getOptDouble(4), last10 = st.getOptDouble(5), season = st.getOptDouble(6);
+        if (!ewm || !last10 || !season)
+            continue;
+        const double matchup = std::clamp(st.getOptDouble(7).value_or(1.0), 0.85, 1.15);
+        const double pts = (0.45 * *ewm + 0.35 * *last10 + 0.20 * *season) * std::sqrt(matchup);
+        preds->push_back({st.getInt(0), st.getInt(1), st.getInt(2), st.getText(3), pts});
+    }
+    w.outcome.recordsIn = rows;
+    w.outcome.recordsOut = int64_t(preds->size());
+    if (rows == 0) {
+        w.outcome.category = Category::NoDataAvailable;
+        w.outcome.error = "no feature rows for " + date.iso();
+        return w;
+    }
+    const std::string at = toIsoUtc(ctx.clock.now());
+    w.write = [preds, date, at, runId = ctx.runId](store::Database& db) {
+        db.prepare("DELETE FROM player_prop_predictions WHERE game_date = ? AND model_version = ?")
+            .bindAll(date.iso(), kBaselineVersion)
+            .run();
+        auto ins = db.prepare("INSERT INTO player_prop_predictions(game_date, player_id, model_version, game_id,"
+                              " team_id, opponent_team_id, model_kind, predicted_pts, run_id, created_at)"
+                              " VALUES (?,?,?,?,?,?,'baseline',?,?,?)");
+        for (const auto& p : *preds) {
+            ins.bindAll(date.iso(), p.player, kBaselineVersion, p.game, p.team, p.opp, p.pts, runId, at);
+            ins.run();
+            ins.reset();
+        }
+        touchFreshness(db, "player_prop_predictions", date, int64_t(preds->size()), at);
+    };
+    return w;
+}
+
+Work PredictionGrades::run(Context& ctx, Date date)
+{
+    Work w;
+    struct Grade
+    {
+        int64_t player;
+        std::string version, game;
+        double predicted;
+        int64_t actual;
+        double minutes;
+        bool played;
+        std::optional<double> line;
+        std::optional<std::string> call;
+    };
+    auto grades = std::make_shared<std::vector<Grade>>();
+    auto st = ctx.db.prepare(
+        "SELECT p.player_id, p.model_version, p.game_id, p.predicted_pts, g.pts, g.minutes, g.played,"
+        " p.prop_line, p.recommendation FROM player_prop_predictions p"
+        " JOIN player_game_summary g ON g.game_id = p.game_id AND g.player_id = p.player_id"
+        " WHERE p.game_date = ?");
+    st.bindAll(date.iso());
+    while (st.step())
+        grades->push_back({st.getInt(0), st.getText(1), st.getText(2), st.getDouble(3), st.getInt(4),
+                           st.getDouble(5), st.getInt(6) != 0, st.getOptDouble(7), st.getOptText(8)});
+    auto n = ctx.db.prepare("SELECT count(*) FROM player_prop_predictions WHERE game_date = ?");
+    n.bindAll(date.iso());
+    n.step();
+    w.outcome.recordsIn = n.getInt(0);
+    w.outcome.recordsOut = int64_t(grades->size());
+    if (grades->empty()) {
+        w.outcome.category = Category::NoDataAvailable;
+        w.outcome.error = n.getInt(0) == 0 ? "no predictions for " + date.iso()
+                                           : "the games of " + date.iso() + " are not final yet";
+        return w;
+    }
+    const std::string at = toIsoUtc(ctx.clock.now());
+    w.write = [grades, date, at, runId = ctx.runId](store::Database& db) {
+        db.prepare("DELETE FROM prediction_grades WHERE game_date = ?").bindAll(date.iso()).run();
+        auto ins = db.prepare("INSERT INTO prediction_grades(game_date, player_id, model_version, game_id,"
+                              " predicted_pts, actual_pts, minutes, played, abs_error, prop_line, recommendation,"
+                              " hit, run_id, graded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        for (const auto& g : *grades) {
+            std::optional<int64_t> hit;
+            if (g.line && g.call && (*g.call == "OVER" || *g.call == "UNDER") && double(g.actual) != *g.line)
+                hit = int64_t((*g.call == "OVER") == (double(g.actual) > *g.line));
+            ins.bindAll(date.iso(), g.player, g.version, g.game, g.predicted, g.actual, g.minutes, int64_t(g.played),
+                        std::abs(g.predicted - double(g.actual)), g.line, g.call, hit, runId, at);
+            ins.run();
+            ins.reset();
+        }
+        touchFreshness(db, "prediction_grades", date, int64_t(grades->size()), at);
+    };
+    return w;
+}
+
+} // namespace nbaops::pipeline

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "context.h"
+
+namespace nbaops::pipeline {
+
+// Phase 6: publish/predictions/{date}.json, the day's predictions (and their grades).
+class PublishPredictions final : public Processor
+{
+public:
+    std::string_view name() const override { return "publish_predictions"; }
+    Work run(Context& ctx, Date date) override;
+};
+
+// Phase 6: publish/players/{id}.json for every player who played on the date.
+class PublishPlayerPages final : public Processor
+{
+public:
+    std::string_view name() const override { return "publish_player_pages"; }
+    Work run(Context& ctx, Date date) override;
+};
+
+} // namespace nbaops::pipeline

@@ -1,0 +1,139 @@
+// The local pipeline through all six phases over consecutive days.
+#include "features/features.h"
+#include "pipeline/runner.h"
+#include "store/database.h"
+#include "store/objectstore.h"
+#include "testutil.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QtTest>
+
+using namespace nbaops;
+
+namespace {
+
+int64_t count(store::Database& db, const std::string& sql, const std::string& date = {})
+{
+    auto st = db.prepare(sql);
+    if (!date.empty())
+        st.bindAll(date);
+    st.step();
+    return st.getInt(0);
+}
+
+std::string featureColumns()
+{
+    std::string cols = "player_id, game_id, team_id, opponent_team_id, season, null_count";
+    for (const auto& n : features::kNames)
+        cols += ", f_" + std::string(n);
+    return cols + ", f_fatigue_score, f_pace_factor, f_matchup_factor";
+}
+
+void runDays(test::SessionFixture& f, Date from, Date to)
+{
+    for (Date d = from; d <= to; d = d.addDays(1))
+        QCOMPARE(f.session->runner().runDate(d).realFailures(), 0);
+}
+
+} // namespace
+
+class TestSixPhases : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void everyPhaseProducesItsTables()
+    {
+        test::SessionFixture f;
+        f.start();
+        runDays(f, Date::ymd(2024, 1, 3), Date::ymd(2024, 1, 10));
+        auto& db = f.session->db();
+        const std::string d = "2024-01-10";
+        const int64_t games = count(db, "SELECT count(*) FROM raw_nbac_schedule WHERE game_date = ?", d);
+        QCOMPARE(count(db, "SELECT count(*) FROM team_offense_game_summary WHERE game_date = ?", d), 2 * games);
+        QCOMPARE(count(db, "SELECT count(*) FROM team_defense_game_summary WHERE game_date = ?", d), 2 * games);
+        QCOMPARE(count(db, "SELECT count(*) FROM team_offense_game_summary WHERE game_date = ? AND"
+                           " (pace < 75 OR pace > 125 OR off_rating < 60 OR off_rating > 160)", d), int64_t(0));
+        // Team offence points equal the sum of its players' points.
+        QCOMPARE(count(db, "SELECT count(*) FROM team_offense_game_summary o WHERE game_date = ? AND o.pts <>"
+                           " (SELECT sum(pts) FROM player_game_summary p WHERE p.game_id = o.game_id AND p.team_id = o.team_id)", d),
+                 int64_t(0));
+        const int64_t featureRows = count(db, "SELECT count(*) FROM ml_feature_store WHERE game_date = ?", d);
+        QVERIFY2(featureRows >= games * 20, qPrintable(QString::number(featureRows)));
+        QCOMPARE(count(db, "SELECT count(*) FROM feature_quality WHERE game_date = ?", d), int64_t(features::kCount));
+        QVERIFY(features::kCount >= 28);
+        QCOMPARE(count(db, "SELECT count(*) FROM player_composite_factors WHERE game_date = ?", d), featureRows);
+        const int64_t preds = count(db, "SELECT count(*) FROM player_prop_predictions WHERE game_date = ? AND model_kind = 'baseline'", d);
+        QVERIFY(preds > games * 15);
+        QCOMPARE(count(db, "SELECT count(*) FROM prediction_grades WHERE game_date = ?", d), preds);
+        auto mae = db.prepare("SELECT avg(abs_error) FROM prediction_grades WHERE game_date = ? AND played = 1");
+        mae.bindAll(d);
+        QVERIFY(mae.step());
+        QVERIFY2(mae.getDouble(0) > 2 && mae.getDouble(0) < 9, qPrintable(QString::number(mae.getDouble(0))));
+        const auto doc = nlohmann::json::parse(f.session->context().objects.read("publish/predictions/2024-01-10.json"));
+        QCOMPARE(int64_t(doc["predictions"].size()), preds);
+        QCOMPARE(doc["model"]["kind"].get<std::string>(), std::string("baseline"));
+        QVERIFY(doc["graded"]["mae"].get<double>() > 0.0);
+        QVERIFY(count(db, "SELECT count(*) FROM published_documents WHERE kind = 'player' AND game_date = ?", d) > games * 15);
+    }
+
+    void featuresUseOnlyEarlierGames()
+    {
+        test::SessionFixture f;
+        f.start();
+        runDays(f, Date::ymd(2024, 1, 3), Date::ymd(2024, 1, 8));
+        auto& db = f.session->db();
+        const std::string sql = "SELECT " + featureColumns() + " FROM ml_feature_store WHERE game_date = '2024-01-08' ORDER BY player_id";
+        const auto before = test::tableChecksum(db, sql);
+        QVERIFY(count(db, "SELECT count(*) FROM ml_feature_store WHERE game_date = '2024-01-08'") > 0);
+        // Later games arrive; the features of 2024-01-08 are rebuilt and must not move.
+        runDays(f, Date::ymd(2024, 1, 9), Date::ymd(2024, 1, 12));
+        QCOMPARE(test::str(f.session->runner().runOne("player_composite_factors", Date::ymd(2024, 1, 8)).outcome.category),
+                 test::str(pipeline::Category::Success));
+        QCOMPARE(test::str(f.session->runner().runOne("ml_feature_store", Date::ymd(2024, 1, 8)).outcome.category),
+                 test::str(pipeline::Category::Success));
+        QCOMPARE(test::tableChecksum(db, sql), before);
+    }
+
+    void rerunningEveryPhaseChangesNothing()
+    {
+        test::SessionFixture f;
+        f.start();
+        runDays(f, Date::ymd(2024, 1, 6), Date::ymd(2024, 1, 8));
+        auto& db = f.session->db();
+        const std::vector<std::string> queries = {
+            "SELECT game_id, team_id, pts, possessions, pace, off_rating, rest_days FROM team_offense_game_summary ORDER BY 1, 2",
+            "SELECT game_id, team_id, def_rating, dreb_rate FROM team_defense_game_summary ORDER BY 1, 2",
+            "SELECT game_date, " + featureColumns() + " FROM ml_feature_store ORDER BY game_date, player_id",
+            "SELECT game_date, player_id, predicted_pts FROM player_prop_predictions ORDER BY 1, 2",
+            "SELECT game_date, player_id, abs_error FROM prediction_grades ORDER BY 1, 2",
+            "SELECT path, sha256, published_at FROM published_documents ORDER BY 1",
+        };
+        std::vector<std::string> before;
+        for (const auto& q : queries)
+            before.push_back(test::tableChecksum(db, q));
+        runDays(f, Date::ymd(2024, 1, 8), Date::ymd(2024, 1, 8));
+        for (size_t i = 0; i < queries.size(); ++i)
+            QVERIFY2(test::tableChecksum(db, queries[i]) == before[i], queries[i].c_str()); // published_at too: nothing rewritten
+    }
+
+    void predictingTodayNeedsOnlyEarlierGames()
+    {
+        test::SessionFixture f;
+        f.start();
+        runDays(f, Date::ymd(2024, 1, 5), Date::ymd(2024, 1, 9));
+        // The clock's today: games scheduled, none final yet.
+        const Date today = Date::ymd(2024, 1, 10);
+        f.clock.set(easternTime(today, 11, 0));
+        const auto res = f.session->runner().runDate(today);
+        QCOMPARE(res.realFailures(), 0);
+        auto& db = f.session->db();
+        QCOMPARE(count(db, "SELECT count(*) FROM player_game_summary WHERE game_date = '2024-01-10'"), int64_t(0));
+        QVERIFY(count(db, "SELECT count(*) FROM player_prop_predictions WHERE game_date = '2024-01-10'") > 0);
+        QCOMPARE(count(db, "SELECT count(*) FROM prediction_grades WHERE game_date = '2024-01-10'"), int64_t(0));
+        QVERIFY(QFile::exists(QString::fromStdString((f.session->context().objects.root() / "publish/predictions/2024-01-10.json").string())));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSixPhases)
+#include "tst_sixphases.moc"
