@@ -117,6 +117,9 @@ private Q_SLOTS:
         QCOMPARE(r.failures.size(), size_t(3));
         QCOMPARE(QString::fromStdString(r.failures.front().processor), QStringLiteral("nbac_boxscore_scraper"));
         QVERIFY(!r.failures.front().resolved);
+        QVERIFY(r.failures.front().rootCause);
+        QCOMPARE(r.failures.front().blocked, 2);
+        QVERIFY(!r.failures[1].rootCause && !r.failures[2].rootCause);
         QVERIFY(!r.nextSteps.empty());
     }
 

@@ -62,7 +62,9 @@ json toJson(const Report& r)
                                  {"finished_at", f.finishedAt},
                                  {"run_id", f.runId},
                                  {"attempt", f.attempt},
-                                 {"resolved", f.resolved}});
+                                 {"resolved", f.resolved},
+                                 {"root_cause", f.rootCause},
+                                 {"blocked_downstream", f.blocked}});
     }
     j["expected_no_data"] = r.expectedNoData;
     j["open_failures_earlier"] = r.openEarlier;
@@ -165,19 +167,26 @@ std::string toText(const Report& r, bool colour)
         }
         o << "\n";
     }
-    int unresolved = 0;
-    for (const auto& f : r.failures)
+    int unresolved = 0, roots = 0;
+    for (const auto& f : r.failures) {
         unresolved += f.resolved ? 0 : 1;
+        roots += f.rootCause ? 1 : 0;
+    }
     o << "Real failures: " << unresolved << " unresolved, " << (r.failures.size() - size_t(unresolved))
-      << " resolved by a later run\n";
+      << " resolved by a later run; " << roots << " root cause(s) shown, the runs they blocked counted\n";
     size_t shown = 0;
     for (const auto& f : r.failures) {
+        if (!f.rootCause)
+            continue;
         if (++shown > 20) {
-            o << "  ... " << (r.failures.size() - 20) << " more (use --json for all)\n";
+            o << "  ... more (use --json for all)\n";
             break;
         }
         o << "  " << (f.resolved ? "[resolved] " : "") << f.gameDate << "  " << f.processor << " ("
-          << f.criticality << ")  " << f.category << "\n      " << f.error << "\n";
+          << f.criticality << ")  " << f.category;
+        if (f.blocked > 0)
+            o << "  blocked " << f.blocked << " downstream run(s)";
+        o << "\n      " << f.error << "\n";
     }
     o << "Expected no-data runs (no games scheduled): " << r.expectedNoData << " (collapsed)\n\n";
     if (!r.freshness.empty()) {

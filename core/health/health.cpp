@@ -312,6 +312,31 @@ Report check(store::Database& db, const registry::Registry& reg,
                 f.criticality = std::string(registry::toString(spec->criticality));
             rep.failures.push_back(std::move(f));
         }
+        // A dependency_missing run whose upstream also failed that date is a consequence, not
+        // a cause: it is kept, marked, and counted against its root cause.
+        for (auto& f : rep.failures) {
+            if (f.category != "dependency_missing" || !reg.find(f.processor))
+                continue;
+            const auto up = reg.upstream(f.processor);
+            for (auto& other : rep.failures) {
+                if (&other == &f || other.gameDate != f.gameDate || other.resolved != f.resolved)
+                    continue;
+                if (std::find(up.begin(), up.end(), other.processor) != up.end()) {
+                    f.rootCause = false;
+                    break;
+                }
+            }
+        }
+        for (auto& root : rep.failures) {
+            if (!root.rootCause)
+                continue;
+            const auto down = reg.find(root.processor) ? reg.downstream(root.processor) : std::vector<std::string>{};
+            for (const auto& f : rep.failures) {
+                if (!f.rootCause && f.gameDate == root.gameDate && f.resolved == root.resolved &&
+                    std::find(down.begin(), down.end(), f.processor) != down.end())
+                    ++root.blocked;
+            }
+        }
         // Unresolved first; within a date the root cause before the failures it caused.
         std::stable_sort(rep.failures.begin(), rep.failures.end(),
                          [](const FailureItem& a, const FailureItem& b) {
@@ -319,7 +344,7 @@ Report check(store::Database& db, const registry::Registry& reg,
                                  return !a.resolved;
                              if (a.gameDate != b.gameDate)
                                  return a.gameDate > b.gameDate;
-                             const bool ad = a.category == "dependency_missing", bd = b.category == "dependency_missing";
+                             const bool ad = !a.rootCause, bd = !b.rootCause;
                              if (ad != bd)
                                  return !ad;
                              return a.phase < b.phase;

@@ -70,6 +70,8 @@ struct FailureItem
     std::string runId;
     int attempt = 0;
     bool resolved = false; // a later run of the same processor and date succeeded
+    bool rootCause = true; // false: blocked by another listed failure upstream on the same date
+    int blocked = 0;       // for a root cause: the failures it caused downstream that date
 };
 
 struct Freshness

@@ -35,6 +35,7 @@ QVariant FailuresModel::data(const QModelIndex& index, int role) const
         case Criticality: return qs(f.criticality);
         case Category: return qs(f.category);
         case Status: return f.resolved ? tr("resolved") : tr("open");
+        case Blocked: return f.blocked > 0 ? tr("%n run(s)", nullptr, f.blocked) : QString();
         case Error: return qs(f.error);
         }
     }
@@ -67,6 +68,7 @@ QVariant FailuresModel::headerData(int section, Qt::Orientation o, int role) con
     case Criticality: return tr("Criticality");
     case Category: return tr("Category");
     case Status: return tr("Status");
+    case Blocked: return tr("Blocked downstream");
     case Error: return tr("What happened");
     }
     return {};

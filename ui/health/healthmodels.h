@@ -8,12 +8,13 @@
 
 namespace nbaops::ui {
 
-// Real failures of the health report: unresolved first. Expected no-data runs are not here.
+// The root causes among the real failures, unresolved first, each with the number of runs it
+// blocked downstream. Expected no-data runs are not here.
 class FailuresModel : public RowsModel<health::FailureItem>
 {
     Q_OBJECT
 public:
-    enum Column { Date, Processor, Phase, Criticality, Category, Status, Error, ColumnCount };
+    enum Column { Date, Processor, Phase, Criticality, Category, Status, Blocked, Error, ColumnCount };
     using RowsModel::RowsModel;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;

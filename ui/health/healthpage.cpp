@@ -87,6 +87,7 @@ HealthPage::HealthPage(QString dbPath, QWidget* parent)
     connect(m_failuresView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& cur) { showFailureDetail(cur.row()); });
     m_noData->setStyleSheet(QStringLiteral("color: #5f6368;"));
+    m_noData->setWordWrap(true);
     fl->addWidget(m_noData);
 
     auto* right = new QWidget(split);
@@ -182,13 +183,18 @@ void HealthPage::showReport(const health::Report& r)
                         .arg(r.windowDays));
     for (const auto& p : r.phases) {
         if (p.phase >= 1 && p.phase <= 6)
-            m_tiles[size_t(p.phase - 1)]->setHealth(p);
+            m_tiles[size_t(p.phase - 1)]->setHealth(p, r.windowDays);
     }
-    m_failures->resetData(r.failures);
+    std::vector<health::FailureItem> roots;
+    for (const auto& f : r.failures) {
+        if (f.rootCause)
+            roots.push_back(f);
+    }
+    m_failures->resetData(roots);
     m_failuresView->resizeColumnsToContents();
     if (m_date->hasFocus())
         m_failuresView->setFocus(); // the date field keeps no selection highlight after loading
-    if (!r.failures.empty())
+    if (!roots.empty())
         m_failuresView->selectRow(0);
     else
         m_failureDetail->setText(tr("No real failures in the last %1 days.").arg(r.windowDays));
@@ -198,9 +204,10 @@ void HealthPage::showReport(const health::Report& r)
     int open = 0;
     for (const auto& f : r.failures)
         open += f.resolved ? 0 : 1;
-    m_noData->setText(tr("%1 open, %2 resolved by a later run · %3 expected no-data runs (no games "
-                         "scheduled) collapsed")
-                          .arg(open).arg(int(r.failures.size()) - open).arg(r.expectedNoData));
+    m_noData->setText(tr("%1 failed runs: %2 open, %3 resolved by a later run; %4 root cause(s) listed, the "
+                         "runs they blocked counted · %5 expected no-data runs (no games scheduled) collapsed")
+                          .arg(r.failures.size()).arg(open).arg(int(r.failures.size()) - open)
+                          .arg(roots.size()).arg(r.expectedNoData));
     QStringList next;
     for (const auto& n : r.nextSteps)
         next << qs(n);
@@ -212,12 +219,13 @@ void HealthPage::showReport(const health::Report& r)
 
 void HealthPage::showFailureDetail(int row)
 {
-    if (!m_report || row < 0 || row >= int(m_report->failures.size()))
+    if (row < 0 || row >= int(m_failures->rows().size()))
         return;
-    const auto& f = m_report->failures[size_t(row)];
-    m_failureDetail->setText(tr("<b>%1</b> · %2 · %3%4<br>%5<br><span style='color:#5f6368'>run %6, attempt %7</span>")
+    const auto& f = m_failures->rows()[size_t(row)];
+    const QString blocked = f.blocked > 0 ? tr(" · blocked %n downstream run(s)", nullptr, f.blocked) : QString();
+    m_failureDetail->setText(tr("<b>%1</b> · %2 · %3%4%5<br>%6<br><span style='color:#5f6368'>run %7, attempt %8</span>")
                                  .arg(qs(f.processor), qs(f.gameDate), qs(f.category),
-                                      f.resolved ? tr(" (resolved by a later run)") : QString(),
+                                      f.resolved ? tr(" (resolved by a later run)") : QString(), blocked,
                                       qs(f.error).toHtmlEscaped(), qs(f.runId))
                                  .arg(f.attempt));
 }

@@ -37,8 +37,9 @@ PhaseTile::PhaseTile(int phase, QWidget* parent)
     m_stateLabel->setText(tr("Loading…"));
 }
 
-void PhaseTile::setHealth(const health::PhaseHealth& p)
+void PhaseTile::setHealth(const health::PhaseHealth& p, int windowDays)
 {
+    m_windowDays = windowDays;
     m_state = p.state;
     const StateStyle s = styleFor(p.state);
     setStyleSheet(QStringLiteral("QFrame#%1 { background: %2; border: 1px solid %3; border-left: 6px solid %3;"
@@ -57,8 +58,8 @@ void PhaseTile::setHealth(const health::PhaseHealth& p)
         return it == p.byCategory.end() ? 0 : it->second;
     };
     const int failed = p.runs - cat("success") - cat("no_data_available");
-    m_counts->setText(tr("%1 runs: %2 ok, %3 failed, %4 no games")
-                          .arg(p.runs).arg(cat("success")).arg(failed).arg(cat("no_data_available")));
+    m_counts->setText(tr("Last %5 days: %1 runs, %2 ok, %3 failed, %4 no games")
+                          .arg(p.runs).arg(cat("success")).arg(failed).arg(cat("no_data_available")).arg(m_windowDays));
     QString last = tr("never");
     if (p.lastSuccess) {
         if (const auto t = parseIsoUtc(*p.lastSuccess))

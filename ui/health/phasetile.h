@@ -14,12 +14,13 @@ class PhaseTile : public QFrame
     Q_OBJECT
 public:
     explicit PhaseTile(int phase, QWidget* parent = nullptr);
-    void setHealth(const health::PhaseHealth& phase);
+    void setHealth(const health::PhaseHealth& phase, int windowDays);
     health::State state() const { return m_state; }
 
 private:
     int m_phase;
     health::State m_state = health::State::NotRun;
+    int m_windowDays = 1;
     QLabel* m_title;
     QLabel* m_stateLabel;
     QLabel* m_counts;
