@@ -32,13 +32,18 @@ net::HttpOptions fastHttp(int attempts, int timeoutMs)
 
 void SessionFixture::start(std::vector<sim::FaultRule> faults, net::HttpOptions http)
 {
-    session.reset();
-    ::unsetenv("NBAOPS_NBA_STATS_URL"); // tests never reach a live source
     pipeline::SessionOptions so;
-    so.dbPath = dbPath();
-    so.clock = &clock;
     so.faults = std::move(faults);
     so.http = http;
+    start(so);
+}
+
+void SessionFixture::start(pipeline::SessionOptions so)
+{
+    session.reset();
+    ::unsetenv("NBAOPS_NBA_STATS_URL"); // tests never reach a live source
+    so.dbPath = dbPath();
+    so.clock = &clock;
     session = std::make_unique<pipeline::Session>(so);
 }
 

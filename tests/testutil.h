@@ -7,6 +7,8 @@
 #include <QString>
 #include <QTemporaryDir>
 
+#include <atomic>
+
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -18,16 +20,29 @@ std::optional<std::filesystem::path> sharedData();
 // Where tests leave artefacts to look at (PNG grabs): the tests' build folder.
 std::filesystem::path outputDir();
 
-// A wall clock fixed at one instant (the simulated league treats earlier dates as played).
+// A wall clock fixed at one instant (the simulated league treats earlier dates as played),
+// or, after run(), moving on from it in real time.
 class FixedClock final : public Clock
 {
 public:
     explicit FixedClock(TimePoint t) : m_t(t) {}
-    TimePoint now() const override { return m_t; }
+    TimePoint now() const override
+    {
+        return m_running ? m_t + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                     std::chrono::steady_clock::now() - m_since)
+                         : m_t;
+    }
     void set(TimePoint t) { m_t = t; }
+    void run()
+    {
+        m_since = std::chrono::steady_clock::now();
+        m_running = true;
+    }
 
 private:
     TimePoint m_t;
+    std::atomic<bool> m_running{false};
+    std::chrono::steady_clock::time_point m_since{};
 };
 
 // HTTP options that keep failing tests quick: short timeouts, millisecond backoff.
@@ -41,6 +56,7 @@ struct SessionFixture
     std::unique_ptr<pipeline::Session> session;
     std::filesystem::path dbPath() const { return std::filesystem::path(dir.path().toStdString()) / "t.db"; }
     void start(std::vector<sim::FaultRule> faults = {}, net::HttpOptions http = fastHttp());
+    void start(pipeline::SessionOptions options); // dbPath and clock are filled in
 };
 
 // A season date with games in the simulated league, before FixedClock's default instant.

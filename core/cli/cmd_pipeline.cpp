@@ -3,6 +3,7 @@
 
 #include "pipeline/demo.h"
 #include "pipeline/session.h"
+#include "registry/registry.h"
 #include "sim/league.h"
 #include "sim/server.h"
 #include "store/database.h"
@@ -50,7 +51,9 @@ nlohmann::json resultJson(const pipeline::ProcessorResult& r)
             {"duration_ms", r.durationMs},
             {"attempt", r.attempt},
             {"error", r.outcome.error},
-            {"source", r.outcome.source}};
+            {"source", r.outcome.source},
+            {"skipped", r.skipped},
+            {"triggered_by", r.triggeredBy}};
 }
 
 } // namespace
@@ -63,15 +66,21 @@ void addRunCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action
         bool json = false;
         std::vector<std::string> faults;
         uint64_t seed = sim::League::kDefaultSeed;
+        int workers = 0;
+        std::string only;
+        bool force = false;
     };
     auto o = std::make_shared<Opts>();
-    auto* cmd = app.add_subcommand("run", "Run the pipeline (phases 1-3 so far) for a date or a range");
+    auto* cmd = app.add_subcommand("run", "Run the pipeline's six phases for a date or a range");
     cmd->add_option("--date", o->date, "Game date YYYY-MM-DD (US Eastern)")->required();
     cmd->add_option("--to", o->to, "Last date of a range, inclusive");
     cmd->add_flag("--json", o->json, "One JSON object per processor run, one per line");
     cmd->add_option("--fault", o->faults,
                     "Inject a fault into the simulated league, ENDPOINT:KIND[:count=N]...");
     cmd->add_option("--seed", o->seed, "Seed of the simulated league");
+    cmd->add_option("--workers", o->workers, "Processors run at once (default: one per core)");
+    cmd->add_option("--only", o->only, "Run one processor (and any upstream that never ran for the date)");
+    cmd->add_flag("--force", o->force, "Rerun processors whose inputs did not change");
     cmd->callback([&g, &action, o] {
         action = [&g, o]() -> int {
             const Date from = Date::parseOrThrow(o->date, "--date");
@@ -88,6 +97,12 @@ void addRunCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action
             for (const auto& f : o->faults)
                 so.faults.push_back(sim::FaultRule::parse(f));
             so.cancel = &g_cancel;
+            so.workers = o->workers;
+            so.force = o->force;
+            if (o->workers < 0 || o->workers > 64)
+                throw UsageError("--workers must be from 1 to 64 (0 or absent: one per core).");
+            if (!o->only.empty())
+                registry::Registry::builtin().get(o->only); // a clear error before any work
             installInterruptHandler();
             pipeline::Session session(so);
             if (!o->faults.empty() && !session.simulated())
@@ -100,17 +115,23 @@ void addRunCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action
                     return;
                 }
                 std::printf("%s  %-27s %-19s %5lld rec %7lld ms  %s\n", r.date.iso().c_str(),
-                            r.processor.c_str(), std::string(pipeline::toString(r.outcome.category)).c_str(),
+                            r.processor.c_str(),
+                            r.skipped ? "skipped (unchanged)" : std::string(pipeline::toString(r.outcome.category)).c_str(),
                             static_cast<long long>(r.outcome.recordsOut),
                             static_cast<long long>(r.durationMs), r.outcome.error.c_str());
                 std::fflush(stdout);
             };
             if (!o->json)
-                std::printf("run %s on %s (%s)\n", session.context().runId.c_str(),
-                            session.simulated() ? "the simulated league" : "live NBA.com",
-                            g.db.c_str());
+                std::printf("run %s on %s (%s), %zu worker(s)\n", session.runner().runId().c_str(),
+                            session.simulated() ? "the simulated league" : "live NBA.com", g.db.c_str(),
+                            session.runner().workerCount());
             for (Date d = from; d <= to; d = d.addDays(1)) {
-                const auto res = session.runner().runDate(d);
+                pipeline::DateResult res;
+                res.date = d;
+                if (o->only.empty())
+                    res = session.runner().runDate(d);
+                else
+                    res.results = session.runner().runWithUpstream(o->only, d);
                 failures += res.realFailures();
                 if (res.cancelled || g_cancel.load()) {
                     std::cerr << "nbaops: cancelled at " << d.iso()

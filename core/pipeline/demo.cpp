@@ -113,7 +113,7 @@ DemoSummary buildDemo(const DemoOptions& options,
     for (Date d = sum.first; d <= sum.last; d = d.addDays(1)) {
         const bool late = d == sum.last;
         clock.set(easternTime(d.addDays(1), late ? 6 : 3, late ? 20 : 5));
-        session.context().runId = Runner::newRunId(clock); // one nightly invocation per date
+        session.runner().setRunId(Runner::newRunId(clock)); // one nightly invocation per date
         const DateResult r = session.runner().runDate(d);
         sum.runs += int(r.results.size());
         sum.realFailures += r.realFailures();
@@ -124,7 +124,7 @@ DemoSummary buildDemo(const DemoOptions& options,
                      std::to_string(r.realFailures()) + " real failures");
         if (std::find(rerun.begin(), rerun.end(), d) != rerun.end()) {
             clock.set(easternTime(d.addDays(1), 5, 10));
-            session.context().runId = Runner::newRunId(clock);
+            session.runner().setRunId(Runner::newRunId(clock));
             const DateResult again = session.runner().runDate(d);
             sum.runs += int(again.results.size());
             sum.realFailures += again.realFailures();

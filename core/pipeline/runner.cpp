@@ -14,6 +14,8 @@
 #include "util/log.h"
 #include "util/rng.h"
 
+#include <algorithm>
+
 namespace nbaops::pipeline {
 
 int DateResult::realFailures() const
@@ -55,15 +57,29 @@ constexpr Factory kFactories[] = {
 
 } // namespace
 
-Runner::Runner(Context& ctx) : m_ctx(ctx)
+Runner::Runner(std::vector<Worker> workers, RunnerOptions options)
+    : m_workers(std::move(workers)), m_options(options)
 {
+    if (m_workers.empty())
+        throw OpsError("The pipeline runner needs at least one worker.");
     for (const auto& f : kFactories) {
-        m_ctx.registry.get(f.name); // every implementation must be registered
+        m_workers.front().ctx->registry.get(f.name); // every implementation must be registered
         m_processors.emplace_back(f.name, f.make());
     }
+    m_watchDb = std::make_unique<store::Database>(store::Database::open(m_workers.front().ctx->db.path()));
+    m_watchdog = std::thread([this] { watch(); });
 }
 
-Runner::~Runner() = default;
+Runner::~Runner()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    if (m_watchdog.joinable())
+        m_watchdog.join();
+}
 
 std::vector<std::string> Runner::implementedProcessors()
 {
@@ -72,6 +88,14 @@ std::vector<std::string> Runner::implementedProcessors()
         out.emplace_back(f.name);
     return out;
 }
+
+void Runner::setRunId(const std::string& runId)
+{
+    for (auto& w : m_workers)
+        w.ctx->runId = runId;
+}
+
+const std::string& Runner::runId() const { return m_workers.front().ctx->runId; }
 
 std::string Runner::newRunId(const Clock& clock)
 {
@@ -98,10 +122,10 @@ Processor* Runner::find(const std::string& name) const
     return nullptr;
 }
 
-std::optional<Outcome> Runner::checkDependencies(const std::string& processor, Date date)
+std::optional<Outcome> Runner::checkDependencies(Context& ctx, const std::string& processor, Date date)
 {
-    const auto& spec = m_ctx.registry.get(processor);
-    auto st = m_ctx.db.prepare(
+    const auto& spec = ctx.registry.get(processor);
+    auto st = ctx.db.prepare(
         "SELECT r.failure_category FROM processor_latest l JOIN processor_runs r ON r.id = l.run_pk"
         " WHERE l.game_date = ? AND l.processor = ?");
     for (const auto& dep : spec.dependsOn) {
@@ -126,42 +150,106 @@ std::optional<Outcome> Runner::checkDependencies(const std::string& processor, D
     return std::nullopt;
 }
 
+std::string Runner::inputFingerprint(Context& ctx, const std::string& processor, Date date)
+{
+    // The latest run of each upstream processor for this date and every earlier one: any
+    // rerun upstream, of this date or of the history before it, changes the fingerprint.
+    std::string fp = processor;
+    auto st = ctx.db.prepare("SELECT max(run_pk) FROM processor_latest WHERE processor = ? AND game_date <= ?");
+    for (const auto& dep : ctx.registry.upstream(processor)) {
+        if (!find(dep))
+            continue;
+        st.reset();
+        st.bindAll(dep, date.iso());
+        st.step();
+        fp += ";" + dep + "=" + (st.isNull(0) ? std::string("-") : std::to_string(st.getInt(0)));
+    }
+    return fp;
+}
+
 ProcessorResult Runner::runOne(const std::string& processor, Date date)
 {
-    const auto& spec = m_ctx.registry.get(processor);
+    return runOnWorker(processor, date, 0);
+}
+
+std::vector<ProcessorResult> Runner::runWithUpstream(const std::string& processor, Date date)
+{
+    const auto& reg = m_workers.front().ctx->registry;
+    reg.get(processor);
+    std::vector<ProcessorResult> out;
+    auto st = m_workers.front().ctx->db.prepare("SELECT count(*) FROM processor_latest WHERE game_date = ? AND processor = ?");
+    for (const auto& dep : reg.upstream(processor)) {
+        if (!find(dep))
+            continue;
+        st.reset();
+        st.bindAll(date.iso(), dep);
+        st.step();
+        if (st.getInt(0) > 0)
+            continue;
+        out.push_back(runOnWorker(dep, date, 0));
+        out.back().triggeredBy = processor;
+    }
+    out.push_back(runOnWorker(processor, date, 0));
+    return out;
+}
+
+ProcessorResult Runner::runOnWorker(const std::string& processor, Date date, size_t worker)
+{
+    Context& ctx = *m_workers[worker].ctx;
+    std::atomic<bool>& stop = *m_workers[worker].stop;
+    const auto& spec = ctx.registry.get(processor);
     Processor* impl = find(processor);
     if (!impl)
         throw UsageError("Processor '" + processor + "' is in the registry but this build does "
                          "not run it yet; 'nbaops registry list' marks the ones it runs.");
-    if (onStart)
+    if (onStart) {
+        std::lock_guard lock(m_mutex);
         onStart(processor, date);
+    }
     ProcessorResult res;
     res.processor = processor;
     res.phase = spec.phase;
     res.date = date;
-    const auto startedWall = m_ctx.clock.now();
+    const auto startedWall = ctx.clock.now();
     const auto started = std::chrono::steady_clock::now();
     res.startedAt = toIsoUtc(startedWall);
+    const std::string fingerprint = inputFingerprint(ctx, processor, date);
+    std::optional<std::pair<int64_t, int64_t>> unchanged; // run pk, records out of the last success
     {
-        auto st = m_ctx.db.prepare(
-            "SELECT count(*) FROM processor_runs WHERE game_date = ? AND processor = ?");
+        auto st = ctx.db.prepare("SELECT count(*) FROM processor_runs WHERE game_date = ? AND processor = ?");
         st.bindAll(date.iso(), processor);
         st.step();
         res.attempt = int(st.getInt(0)) + 1;
+        auto last = ctx.db.prepare(
+            "SELECT r.id, r.records_out, r.input_fingerprint FROM processor_latest l JOIN processor_runs r"
+            " ON r.id = l.run_pk WHERE l.game_date = ? AND l.processor = ? AND r.failure_category = 'success'");
+        last.bindAll(date.iso(), processor);
+        if (last.step() && last.getOptText(2) == fingerprint && spec.phase > 1 && !m_options.force)
+            unchanged = std::pair{last.getInt(0), last.getInt(1)};
     }
-    m_ctx.db.prepare("INSERT INTO processor_runs(run_id, processor, phase, game_date, started_at,"
-                     " heartbeat_at, status, attempt) VALUES (?,?,?,?,?,?,'running',?)")
-        .bindAll(m_ctx.runId, processor, int64_t(spec.phase), date.iso(), res.startedAt,
-                 res.startedAt, int64_t(res.attempt))
+    ctx.db.prepare("INSERT INTO processor_runs(run_id, processor, phase, game_date, started_at,"
+                   " heartbeat_at, status, attempt, input_fingerprint) VALUES (?,?,?,?,?,?,'running',?,?)")
+        .bindAll(ctx.runId, processor, int64_t(spec.phase), date.iso(), res.startedAt, res.startedAt,
+                 int64_t(res.attempt), fingerprint)
         .run();
-    const int64_t pk = m_ctx.db.lastInsertRowId();
+    const int64_t pk = ctx.db.lastInsertRowId();
+    {
+        std::lock_guard lock(m_mutex);
+        const auto timeout = m_options.timeoutOverride.value_or(std::chrono::seconds(spec.timeoutSeconds));
+        m_active[worker] = Active{worker, pk, started + timeout};
+    }
+    m_wake.notify_all();
 
     Work work;
-    if (auto blocked = checkDependencies(processor, date)) {
+    if (unchanged) {
+        res.skipped = true;
+        work.outcome.recordsOut = unchanged->second;
+        work.outcome.error = "inputs unchanged since run " + std::to_string(unchanged->first) + "; skipped";
+    } else if (auto blocked = checkDependencies(ctx, processor, date)) {
         work.outcome = *blocked;
     } else {
         try {
-            work = impl->run(m_ctx, date);
+            work = impl->run(ctx, date);
         } catch (const sources::PayloadError& e) {
             work = {};
             work.outcome.category = Category::ValidationFailed;
@@ -172,29 +260,49 @@ ProcessorResult Runner::runOne(const std::string& processor, Date date)
             work.outcome.error = e.what();
         }
     }
-    if (m_ctx.cancelled() && work.outcome.category == Category::Success) {
+    bool timedOut = false;
+    {
+        std::lock_guard lock(m_mutex);
+        timedOut = m_active[worker].timedOut;
+        m_active.erase(worker);
+    }
+    const bool cancelled = m_options.cancel && m_options.cancel->load();
+    if (timedOut) {
         work.write = nullptr;
-        work.outcome.category = Category::Error;
+        work.outcome.category = Category::Timeout;
+        work.outcome.recordsOut = 0;
+        work.outcome.error = "stopped after exceeding its timeout of " +
+                             std::to_string(m_options.timeoutOverride ? m_options.timeoutOverride->count() / 1000.0
+                                                                      : double(spec.timeoutSeconds)) +
+                             " s; nothing was written";
+    } else if (cancelled && !unchanged) {
+        work.write = nullptr;
+        if (work.outcome.category == Category::Success || work.outcome.error == "cancelled")
+            work.outcome.category = Category::Error;
+        work.outcome.recordsOut = 0;
         work.outcome.error = "cancelled by the operator; nothing was written";
     }
+    if (!cancelled)
+        stop.store(false);
     const auto finish = [&](const Outcome& o) {
         const auto elapsed = std::chrono::steady_clock::now() - started;
         res.durationMs = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
         res.finishedAt = toIsoUtc(startedWall + std::chrono::duration_cast<std::chrono::milliseconds>(elapsed));
         res.outcome = o;
-        m_ctx.db.prepare("UPDATE processor_runs SET finished_at = ?, heartbeat_at = ?,"
-                         " duration_ms = ?, status = ?, failure_category = ?, records_in = ?,"
-                         " records_out = ?, error = ?, source = ? WHERE id = ?")
+        ctx.db.prepare("UPDATE processor_runs SET finished_at = ?, heartbeat_at = ?,"
+                       " duration_ms = ?, status = ?, failure_category = ?, records_in = ?,"
+                       " records_out = ?, error = ?, source = ?, skipped = ? WHERE id = ?")
             .bindAll(res.finishedAt, res.finishedAt, res.durationMs, statusFor(o.category),
                      toString(o.category), o.recordsIn, o.recordsOut,
                      o.error.empty() ? std::optional<std::string>() : std::optional(o.error),
-                     o.source.empty() ? std::optional<std::string>() : std::optional(o.source), pk)
+                     o.source.empty() ? std::optional<std::string>() : std::optional(o.source),
+                     int64_t(res.skipped), pk)
             .run();
     };
     try {
-        store::Transaction tx(m_ctx.db);
+        store::Transaction tx(ctx.db);
         if (work.write)
-            work.write(m_ctx.db);
+            work.write(ctx.db);
         finish(work.outcome);
         tx.commit();
     } catch (const std::exception& e) {
@@ -203,31 +311,17 @@ ProcessorResult Runner::runOne(const std::string& processor, Date date)
         failed.category = Category::Error;
         failed.recordsOut = 0;
         failed.error = std::string("writing the results failed, nothing was kept: ") + e.what();
-        store::Transaction tx(m_ctx.db);
+        store::Transaction tx(ctx.db);
         finish(failed);
         tx.commit();
     }
     log::info("runner", processor + " " + date.iso() + ": " + std::string(toString(res.outcome.category)) +
                             (res.outcome.error.empty() ? "" : " - " + res.outcome.error));
-    if (onResult)
+    if (onResult) {
+        std::lock_guard lock(m_mutex);
         onResult(res);
-    return res;
-}
-
-DateResult Runner::runDate(Date date)
-{
-    DateResult out;
-    out.date = date;
-    for (const auto& name : m_ctx.registry.topologicalOrder()) {
-        if (!find(name))
-            continue;
-        if (m_ctx.cancelled()) {
-            out.cancelled = true;
-            break;
-        }
-        out.results.push_back(runOne(name, date));
     }
-    return out;
+    return res;
 }
 
 } // namespace nbaops::pipeline

@@ -2,10 +2,22 @@
 
 #include "context.h"
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
+
+namespace nbaops::store {
+class Database;
+}
 
 namespace nbaops::pipeline {
 
@@ -17,6 +29,8 @@ struct ProcessorResult
     Outcome outcome;
     int64_t durationMs = 0;
     int attempt = 1;
+    bool skipped = false;        // inputs unchanged since the last success: not run again
+    std::string triggeredBy;     // set when run first because a downstream processor needed it
     std::string startedAt;
     std::string finishedAt;
 };
@@ -29,31 +43,76 @@ struct DateResult
     int realFailures() const;
 };
 
-// Runs the processors this build implements, in the registry's topological order, for one
-// date at a time. Each run writes one processor_runs row: 'running' when it starts, its
-// outcome when it ends, in the same transaction as the data it wrote.
+struct RunnerOptions
+{
+    const std::atomic<bool>* cancel = nullptr;     // the operator's Ctrl-C / Cancel
+    // Per-processor timeout; default: the registry's timeout_s.
+    std::optional<std::chrono::milliseconds> timeoutOverride;
+    std::chrono::milliseconds heartbeat{15000};
+    bool force = false;                            // run even when the inputs did not change
+};
+
+// One worker: its own database connection and HTTP client (neither is shared between
+// threads) and the flag that stops its current processor.
+struct Worker
+{
+    Context* ctx = nullptr;
+    std::atomic<bool>* stop = nullptr;
+};
+
+// Runs the processors this build implements through the registry's graph. For a date, the
+// processors whose dependencies are done run concurrently on the workers. Each run writes one
+// processor_runs row: 'running' (with a heartbeat) while it works, its outcome when it ends,
+// in the same transaction as its data. A processor past its timeout is stopped cooperatively
+// and recorded as `timeout`, with nothing written.
 class Runner
 {
 public:
-    explicit Runner(Context& ctx);
+    Runner(std::vector<Worker> workers, RunnerOptions options);
     ~Runner();
 
-    // Names of the processors this build can run (the local pipeline so far).
     static std::vector<std::string> implementedProcessors();
     static std::string newRunId(const Clock& clock);
 
     DateResult runDate(Date date);
-    // Runs one processor for one date (after its dependency check).
+    // Runs one processor for one date; upstream processors that never ran for the date are
+    // run first (once each), so `--only ml_feature_store` on a fresh date works.
+    std::vector<ProcessorResult> runWithUpstream(const std::string& processor, Date date);
+    // Runs one processor for one date on the first worker, as it stands.
     ProcessorResult runOne(const std::string& processor, Date date);
 
+    void setRunId(const std::string& runId);
+    const std::string& runId() const;
+    size_t workerCount() const { return m_workers.size(); }
+
+    // Called from worker threads, one call at a time.
     std::function<void(const ProcessorResult&)> onResult;
     std::function<void(const std::string& processor, Date)> onStart;
 
 private:
-    Context& m_ctx;
+    struct Active
+    {
+        size_t worker;
+        int64_t runPk;
+        std::chrono::steady_clock::time_point deadline;
+        bool timedOut = false;
+    };
+
+    std::vector<Worker> m_workers;
+    RunnerOptions m_options;
     std::vector<std::pair<std::string, std::unique_ptr<Processor>>> m_processors;
+    std::unique_ptr<store::Database> m_watchDb;
+    std::mutex m_mutex;                 // guards m_active and the callbacks
+    std::condition_variable m_wake;
+    std::map<size_t, Active> m_active;  // by worker
+    bool m_stopping = false;
+    std::thread m_watchdog;
+
     Processor* find(const std::string& name) const;
-    std::optional<Outcome> checkDependencies(const std::string& processor, Date date);
+    std::optional<Outcome> checkDependencies(Context& ctx, const std::string& processor, Date date);
+    std::string inputFingerprint(Context& ctx, const std::string& processor, Date date);
+    ProcessorResult runOnWorker(const std::string& processor, Date date, size_t worker);
+    void watch();
 };
 
 } // namespace nbaops::pipeline

@@ -6,15 +6,24 @@
 #include "store/database.h"
 #include "store/objectstore.h"
 
+#include "util/errors.h"
+
+#include <algorithm>
 #include <cstdlib>
+#include <thread>
 
 namespace nbaops::pipeline {
 
 Session::Session(SessionOptions options) : m_options(std::move(options))
 {
     const Clock& clock = m_options.clock ? *m_options.clock : m_systemClock;
-    m_db = std::make_unique<store::Database>(store::Database::open(m_options.dbPath));
-    m_objects = std::make_unique<store::ObjectStore>(store::ObjectStore::forDatabase(*m_db));
+    const int workers = m_options.workers > 0 ? m_options.workers
+                                              : int(std::max(1u, std::thread::hardware_concurrency()));
+    if (workers > 64)
+        throw UsageError("--workers must be from 1 to 64.");
+    auto first = std::make_unique<Slot>();
+    first->db = std::make_unique<store::Database>(store::Database::open(m_options.dbPath)); // migrates
+    m_objects = std::make_unique<store::ObjectStore>(store::ObjectStore::forDatabase(*first->db));
     SourceUrls urls;
     std::string live = m_options.nbaStatsUrl;
     if (live.empty()) {
@@ -33,20 +42,38 @@ Session::Session(SessionOptions options) : m_options(std::move(options))
         urls.nbaStats = m_server->statsBaseUrl();
         urls.simulated = true;
     }
-    m_http = std::make_unique<net::HttpClient>(m_options.http);
-    m_http->setCancelFlag(m_options.cancel);
-    m_ctx = std::make_unique<Context>(Context{*m_db, *m_objects, registry::Registry::builtin(),
-                                              *m_http, urls, clock, Runner::newRunId(clock),
-                                              m_options.cancel});
-    m_runner = std::make_unique<Runner>(*m_ctx);
+    m_simulated = urls.simulated;
+    const std::string runId = Runner::newRunId(clock);
+    m_slots.push_back(std::move(first));
+    for (int i = 1; i < workers; ++i) {
+        auto slot = std::make_unique<Slot>();
+        slot->db = std::make_unique<store::Database>(store::Database::open(m_options.dbPath));
+        m_slots.push_back(std::move(slot));
+    }
+    std::vector<Worker> ws;
+    for (auto& slot : m_slots) {
+        slot->http = std::make_unique<net::HttpClient>(m_options.http);
+        slot->http->setCancelFlag(&slot->stop);
+        slot->ctx = std::make_unique<Context>(Context{*slot->db, *m_objects, registry::Registry::builtin(),
+                                                      *slot->http, urls, clock, runId, &slot->stop});
+        ws.push_back({slot->ctx.get(), &slot->stop});
+    }
+    RunnerOptions ro;
+    ro.cancel = m_options.cancel;
+    ro.timeoutOverride = m_options.timeoutOverride;
+    ro.force = m_options.force;
+    ro.heartbeat = m_options.heartbeat;
+    m_runner = std::make_unique<Runner>(std::move(ws), ro);
 }
 
 Session::~Session()
 {
-    // Close the client's keep-alive connections first, so the server's workers end at once.
+    // Close the clients' keep-alive connections first, so the server's workers end at once.
     m_runner.reset();
-    m_ctx.reset();
-    m_http.reset();
+    for (auto& slot : m_slots) {
+        slot->ctx.reset();
+        slot->http.reset();
+    }
     if (m_server)
         m_server->stop();
 }

@@ -31,6 +31,10 @@ struct SessionOptions
     net::HttpOptions http;
     const Clock* clock = nullptr; // default: the system clock
     const std::atomic<bool>* cancel = nullptr;
+    int workers = 0;              // 0: one per core
+    std::optional<std::chrono::milliseconds> timeoutOverride; // default: the registry's
+    bool force = false;           // rerun processors whose inputs did not change
+    std::chrono::milliseconds heartbeat{15000};
 };
 
 // One pipeline invocation: the database, the object store, the sources (the simulated league
@@ -42,20 +46,26 @@ public:
     ~Session();
 
     Runner& runner() { return *m_runner; }
-    Context& context() { return *m_ctx; }
-    store::Database& db() { return *m_db; }
+    Context& context() { return *m_slots.front()->ctx; }
+    store::Database& db() { return *m_slots.front()->db; }
     sim::SimServer* simulator() { return m_server.get(); }
-    bool simulated() const { return m_ctx->urls.simulated; }
+    bool simulated() const { return m_simulated; }
 
 private:
     SessionOptions m_options;
     SystemClock m_systemClock;
-    std::unique_ptr<store::Database> m_db;
+    struct Slot
+    {
+        std::unique_ptr<store::Database> db;
+        std::unique_ptr<net::HttpClient> http;
+        std::unique_ptr<Context> ctx;
+        std::atomic<bool> stop{false};
+    };
+    bool m_simulated = true;
     std::unique_ptr<store::ObjectStore> m_objects;
     std::unique_ptr<sim::League> m_league;
     std::unique_ptr<sim::SimServer> m_server;
-    std::unique_ptr<net::HttpClient> m_http;
-    std::unique_ptr<Context> m_ctx;
+    std::vector<std::unique_ptr<Slot>> m_slots;
     std::unique_ptr<Runner> m_runner;
 };
 

@@ -24,6 +24,7 @@ const Migration kMigrations[] = {
     {2, "team summaries, composite factors, feature store and quality, predictions, grades, "
         "published documents",
      schema::kV2},
+    {3, "input fingerprints and skipped runs in the run history", schema::kV3},
 };
 
 int currentVersion(Database& db)

@@ -376,4 +376,10 @@ CREATE TABLE published_documents (
 CREATE INDEX published_documents_by_date ON published_documents(game_date);
 )sql";
 
+inline constexpr const char* kV3 = R"sql(
+ALTER TABLE processor_runs ADD COLUMN input_fingerprint TEXT;
+ALTER TABLE processor_runs ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX processor_latest_by_processor ON processor_latest(processor, game_date);
+)sql";
+
 } // namespace nbaops::store::schema
