@@ -26,13 +26,15 @@ struct Document
     std::string body;
 };
 
-// Writes documents whose content changed (atomically) and indexes them; unchanged ones are
-// left alone, so a rerun rewrites nothing.
+// Writes documents whose content changed (atomically: temp file + rename) and indexes them;
+// unchanged ones are left alone, so a rerun rewrites nothing. The documents are derived from
+// the database, so they are not flushed one by one: a file that a power cut left short or
+// empty no longer matches its indexed size and is written again by the next run.
 std::function<void(store::Database&)> publish(const Context& ctx, Date date, std::shared_ptr<std::vector<Document>> docs)
 {
     const std::string at = toIsoUtc(ctx.clock.now());
     return [docs, date, at, root = ctx.objects.root(), runId = ctx.runId](store::Database& db) {
-        auto get = db.prepare("SELECT sha256 FROM published_documents WHERE path = ?");
+        auto get = db.prepare("SELECT sha256, bytes FROM published_documents WHERE path = ?");
         auto put = db.prepare("INSERT INTO published_documents(path, kind, game_date, player_id, bytes, sha256,"
                               " published_at, run_id) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET"
                               " game_date = excluded.game_date, bytes = excluded.bytes, sha256 = excluded.sha256,"
@@ -41,9 +43,11 @@ std::function<void(store::Database&)> publish(const Context& ctx, Date date, std
             const std::string sha = sha256Hex(d.body);
             get.reset();
             get.bindAll(d.path);
-            if (get.step() && get.getText(0) == sha && std::filesystem::exists(root / d.path))
+            std::error_code ec;
+            if (get.step() && get.getText(0) == sha &&
+                std::filesystem::file_size(root / d.path, ec) == uintmax_t(get.getInt(1)) && !ec)
                 continue;
-            writeFileAtomically(root / d.path, d.body);
+            writeFileAtomically(root / d.path, d.body, /*durable=*/false);
             put.reset();
             put.bindAll(d.path, d.kind, date.iso(), d.playerId, int64_t(d.body.size()), sha, at, runId);
             put.run();

@@ -10,12 +10,12 @@
 
 namespace nbaops::pipeline {
 
-DateResult Runner::runDate(Date date)
+DateResult Runner::runDate(Date date, const std::set<int>& phases)
 {
     const auto& reg = m_workers.front().ctx->registry;
     std::vector<std::string> order;
     for (const auto& name : reg.topologicalOrder()) {
-        if (find(name))
+        if (find(name) && (phases.empty() || phases.count(reg.get(name).phase)))
             order.push_back(name);
     }
     enum class State { Waiting, Running, Done };

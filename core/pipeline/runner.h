@@ -74,7 +74,8 @@ public:
     static std::vector<std::string> implementedProcessors();
     static std::string newRunId(const Clock& clock);
 
-    DateResult runDate(Date date);
+    // Runs the date through the graph; `phases` limits it (e.g. {2,3,4,5,6} from stored payloads).
+    DateResult runDate(Date date, const std::set<int>& phases = {});
     // Runs one processor for one date; upstream processors that never ran for the date are
     // run first (once each), so `--only ml_feature_store` on a fresh date works.
     std::vector<ProcessorResult> runWithUpstream(const std::string& processor, Date date);

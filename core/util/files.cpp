@@ -18,7 +18,7 @@ namespace nbaops {
 
 namespace fs = std::filesystem;
 
-void writeFileAtomically(const fs::path& path, std::string_view bytes)
+void writeFileAtomically(const fs::path& path, std::string_view bytes, bool durable)
 {
     static std::atomic<unsigned> counter{0};
     std::error_code ec;
@@ -47,13 +47,27 @@ void writeFileAtomically(const fs::path& path, std::string_view bytes)
         }
         done += size_t(n);
     }
-    ::fsync(fd);
+    if (durable)
+        ::fsync(fd);
     ::close(fd);
     if (::rename(tmp.c_str(), path.c_str()) != 0) {
         const std::string why = std::strerror(errno);
         ::unlink(tmp.c_str());
         throw OpsError("Cannot move " + tmp.string() + " into place: " + why + ".");
     }
+}
+
+void syncFilesystem(const fs::path& anyPathOnIt)
+{
+    const int fd = ::open(anyPathOnIt.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        throw OpsError("Cannot open " + anyPathOnIt.string() + " to flush it: " + std::strerror(errno) + ".");
+    const int rc = ::syncfs(fd);
+    const int err = errno;
+    ::close(fd);
+    if (rc != 0)
+        throw OpsError("Flushing the files under " + anyPathOnIt.string() + " failed: " + std::strerror(err) +
+                       ". Check the disk, then run the date again.");
 }
 
 std::string readFile(const fs::path& path)

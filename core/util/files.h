@@ -8,7 +8,10 @@ namespace nbaops {
 
 // Writes the file through a temporary in the same folder and renames it into place, so a
 // reader sees the old content or the new, never half. Creates parent folders. Throws OpsError.
-void writeFileAtomically(const std::filesystem::path& path, std::string_view bytes);
+// `durable` flushes the file to disk before the rename; a batch of many files may pass false
+// and call syncFilesystem() once at the end instead.
+void writeFileAtomically(const std::filesystem::path& path, std::string_view bytes, bool durable = true);
+void syncFilesystem(const std::filesystem::path& anyPathOnIt);
 std::string readFile(const std::filesystem::path& path); // throws OpsError
 std::string sha256Hex(std::string_view bytes);
 

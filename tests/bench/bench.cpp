@@ -19,6 +19,9 @@ int main(int argc, char** argv)
     app.add_option("--reps", reps, "Repetitions per timed figure (median reported)");
     auto* health = app.add_subcommand("health", "Morning check over a large run history");
     auto* slice = app.add_subcommand("slice", "One simulated game day end to end over loopback HTTP");
+    int days = 0;
+    auto* pipeline = app.add_subcommand("pipeline", "A simulated season end to end, and phases 2-6 alone, with 1 and 2 workers");
+    pipeline->add_option("--days", days, "Only the first N days of the season (default: all of it)");
     auto* all = app.add_subcommand("all", "Every benchmark");
     app.require_subcommand(1);
     CLI11_PARSE(app, argc, argv);
@@ -29,6 +32,8 @@ int main(int argc, char** argv)
             nbaops::bench::runHealth(r, runs, reps);
         if (*slice || *all)
             nbaops::bench::runSlice(r, std::max(3, reps / 4));
+        if (*pipeline || *all)
+            nbaops::bench::runPipeline(r, 2024, days);
     } catch (const std::exception& e) {
         std::cerr << "nbaops-bench: " << e.what() << "\n";
         return 3;

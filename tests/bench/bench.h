@@ -63,5 +63,6 @@ inline double median(std::vector<double> v)
 
 void runHealth(Reporter& r, long long runs, int reps);
 void runSlice(Reporter& r, int reps);
+void runPipeline(Reporter& r, int seasonStartYear, int days);
 
 } // namespace nbaops::bench
