@@ -5,6 +5,7 @@
 #include "common/qtconv.h"
 #include "mainwindow.h"
 #include "registry/registry.h"
+#include "store/database.h"
 #include "util/files.h"
 
 #include <QApplication>
@@ -47,6 +48,15 @@ int runConsole(int argc, char** argv)
     }
 
     const QString db = QFileInfo(parser.value(dbOpt)).absoluteFilePath();
+    if (QFileInfo::exists(db)) {
+        // Bring an older database up to this build's schema once, before the pages read it;
+        // a newer or damaged one is reported by the pages themselves.
+        try {
+            store::Database::open(ss(db));
+        } catch (const std::exception& e) {
+            qCWarning(lcApp) << e.what();
+        }
+    }
     MainWindow window(db);
     const QString pageId = parser.value(pageOpt);
     if (!window.page(pageId)) {

@@ -2,6 +2,7 @@
 
 #include "common/page.h"
 #include "health/healthpage.h"
+#include "pipeline/pipelinepage.h"
 #include "registry/registrypage.h"
 
 #include <QHBoxLayout>
@@ -36,6 +37,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     setCentralWidget(central);
 
     addPage(new HealthPage(dbPath, this));
+    addPage(new PipelinePage(dbPath, this));
     addPage(new RegistryPage(this));
 
     connect(m_sidebar, &QListWidget::currentRowChanged, this, [this](int row) {

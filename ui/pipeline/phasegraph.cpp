@@ -1,0 +1,131 @@
+#include "phasegraph.h"
+
+#include "pipelinemodel.h"
+#include "registry/registry.h"
+#include "common/qtconv.h"
+
+#include <QAbstractItemModel>
+#include <QPainter>
+#include <QPainterPath>
+
+#include <map>
+
+namespace nbaops::ui {
+
+namespace {
+
+struct Look
+{
+    QColor fill, border, text;
+};
+
+Look lookFor(const QString& state)
+{
+    if (state == QLatin1String("success"))
+        return {QColor(0xe6, 0xf4, 0xea), QColor(0x34, 0xa8, 0x53), QColor(0x13, 0x73, 0x33)};
+    if (state == QLatin1String("skipped"))
+        return {QColor(0xe4, 0xf7, 0xfb), QColor(0x12, 0x8c, 0x9e), QColor(0x0b, 0x5c, 0x68)};
+    if (state == QLatin1String("running"))
+        return {QColor(0xe8, 0xf0, 0xfe), QColor(0x1a, 0x73, 0xe8), QColor(0x17, 0x4e, 0xa6)};
+    if (state == QLatin1String("no_data_available"))
+        return {QColor(0xf1, 0xf3, 0xf4), QColor(0x9a, 0xa0, 0xa6), QColor(0x5f, 0x63, 0x68)};
+    if (state == QLatin1String("waiting") || state == QLatin1String("not_run"))
+        return {QColor(0xff, 0xff, 0xff), QColor(0xda, 0xdc, 0xe0), QColor(0x80, 0x86, 0x8b)};
+    return {QColor(0xfc, 0xe8, 0xe6), QColor(0xd9, 0x30, 0x25), QColor(0xa5, 0x0e, 0x0e)}; // failures
+}
+
+} // namespace
+
+PhaseGraph::PhaseGraph(QWidget* parent) : QWidget(parent)
+{
+    setObjectName(QStringLiteral("phaseGraph"));
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+}
+
+void PhaseGraph::setModel(QAbstractItemModel* model)
+{
+    if (m_model)
+        disconnect(m_model, nullptr, this, nullptr);
+    m_model = model;
+    const auto repaint = [this] { update(); };
+    connect(model, &QAbstractItemModel::dataChanged, this, repaint);
+    connect(model, &QAbstractItemModel::modelReset, this, repaint);
+    update();
+}
+
+void PhaseGraph::paintEvent(QPaintEvent*)
+{
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.fillRect(rect(), QColor(0xfa, 0xfb, 0xfc));
+    if (!m_model)
+        return;
+    const auto& reg = registry::Registry::builtin();
+    const int columns = 6, margin = 12, gap = 26, header = 26;
+    const double colWidth = (width() - 2.0 * margin - (columns - 1) * gap) / columns;
+    const double boxHeight = 44, rowGap = 14;
+    std::map<QString, QRectF> boxes;
+    std::map<int, int> perPhase;
+    QFont headerFont = font();
+    headerFont.setBold(true);
+    for (int c = 0; c < columns; ++c) {
+        const double x = margin + c * (colWidth + gap);
+        p.setFont(headerFont);
+        p.setPen(QColor(0x3c, 0x40, 0x43));
+        p.drawText(QRectF(x, 4, colWidth, header - 6), Qt::AlignLeft | Qt::AlignVCenter,
+                   tr("%1 · %2").arg(c + 1).arg(qs(reg.phaseName(c + 1))));
+    }
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const int phase = m_model->index(row, 0).data(PipelineModel::PhaseRole).toInt();
+        const int k = perPhase[phase]++;
+        const double x = margin + (phase - 1) * (colWidth + gap);
+        const double y = header + 6 + k * (boxHeight + rowGap);
+        boxes[m_model->index(row, PipelineModel::Processor).data().toString()] = QRectF(x, y, colWidth, boxHeight);
+    }
+    // Dependencies first, under the boxes.
+    p.setPen(QPen(QColor(0xb0, 0xb5, 0xbb), 1.4));
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const QRectF to = boxes[m_model->index(row, 0).data().toString()];
+        for (const auto& dep : m_model->index(row, 0).data(PipelineModel::DependsOnRole).toStringList()) {
+            const auto it = boxes.find(dep);
+            if (it == boxes.end())
+                continue;
+            const QRectF from = it->second;
+            QPainterPath path;
+            if (qFuzzyCompare(from.left(), to.left())) {
+                path.moveTo(from.left() + 10, from.bottom());
+                path.lineTo(to.left() + 10, to.top());
+            } else {
+                const QPointF a(from.right(), from.center().y()), b(to.left(), to.center().y());
+                path.moveTo(a);
+                path.cubicTo(a + QPointF(gap, 0), b - QPointF(gap, 0), b);
+            }
+            p.drawPath(path);
+        }
+    }
+    QFont nameFont = font();
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const QString name = m_model->index(row, PipelineModel::Processor).data().toString();
+        const QString state = m_model->index(row, 0).data(PipelineModel::StateRole).toString();
+        const QRectF r = boxes[name];
+        const Look look = lookFor(state);
+        p.setPen(QPen(look.border, state == QLatin1String("running") ? 2.2 : 1.2));
+        p.setBrush(look.fill);
+        p.drawRoundedRect(r, 5, 5);
+        p.setPen(QColor(0x20, 0x21, 0x24));
+        p.setFont(nameFont);
+        const QRectF inner = r.adjusted(8, 4, -6, -4);
+        p.drawText(inner, Qt::AlignLeft | Qt::AlignTop, p.fontMetrics().elidedText(name, Qt::ElideMiddle, int(inner.width())));
+        p.setFont(small);
+        p.setPen(look.text);
+        QString detail = state;
+        const qint64 records = m_model->index(row, PipelineModel::Records).data().toLongLong();
+        if (state != QLatin1String("waiting") && state != QLatin1String("not_run") && state != QLatin1String("running"))
+            detail += tr(" · %1 rec · %2").arg(records).arg(m_model->index(row, PipelineModel::Duration).data().toString());
+        p.drawText(inner, Qt::AlignLeft | Qt::AlignBottom, QFontMetrics(small).elidedText(detail, Qt::ElideRight, int(inner.width())));
+    }
+}
+
+} // namespace nbaops::ui

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QPointer>
+#include <QWidget>
+
+class QAbstractItemModel;
+
+namespace nbaops::ui {
+
+// The processors of the six phases as a graph: a column per phase, a box per processor
+// coloured by its state, a line per dependency. Reads a PipelineModel.
+class PhaseGraph : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit PhaseGraph(QWidget* parent = nullptr);
+    void setModel(QAbstractItemModel* model);
+    QSize minimumSizeHint() const override { return {760, 300}; }
+    QSize sizeHint() const override { return {1100, 236}; }
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+
+private:
+    QPointer<QAbstractItemModel> m_model;
+};
+
+} // namespace nbaops::ui

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "common/jobtracker.h"
+#include "common/page.h"
+
+class QDateEdit;
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace nbaops::ui {
+
+class PhaseGraph;
+class PipelineModel;
+class PipelineRunner;
+
+// Run the pipeline from the console: pick dates and workers, run, watch every processor's
+// state live in the phase graph with the log, cancel. At rest it shows the latest date's runs.
+class PipelinePage : public Page
+{
+    Q_OBJECT
+public:
+    explicit PipelinePage(QString dbPath, QWidget* parent = nullptr);
+    QString pageId() const override { return QStringLiteral("pipeline"); }
+    QString title() const override { return tr("Pipeline"); }
+    void refresh() override;
+
+    PipelineModel* model() const { return m_model; }
+    PipelineRunner* runner() const { return m_runner; }
+    void run(); // starts a run of the chosen dates
+
+private:
+    void log(const QString& line);
+    void setRunning(bool running);
+
+    QString m_dbPath;
+    JobTracker m_jobs{this};
+    PipelineModel* m_model;
+    PipelineRunner* m_runner;
+    PhaseGraph* m_graph;
+    QDateEdit* m_from;
+    QDateEdit* m_to;
+    QSpinBox* m_workers;
+    QPushButton* m_run;
+    QPushButton* m_cancel;
+    QLabel* m_status;
+    QPlainTextEdit* m_log;
+};
+
+} // namespace nbaops::ui
