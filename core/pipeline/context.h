@@ -17,7 +17,8 @@ class Registry;
 }
 namespace nbaops::net {
 class HttpClient;
-}
+class CircuitBreakers;
+} // namespace nbaops::net
 
 namespace nbaops::pipeline {
 
@@ -39,6 +40,7 @@ struct Context
     const Clock& clock;
     std::string runId;
     const std::atomic<bool>* cancel = nullptr;
+    net::CircuitBreakers* breakers = nullptr; // shared by the workers; none: no breaker
     bool cancelled() const { return cancel && cancel->load(); }
 };
 

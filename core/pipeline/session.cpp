@@ -1,5 +1,6 @@
 #include "session.h"
 
+#include "net/circuitbreaker.h"
 #include "registry/registry.h"
 #include "sim/league.h"
 #include "sim/server.h"
@@ -24,6 +25,8 @@ Session::Session(SessionOptions options) : m_options(std::move(options))
     auto first = std::make_unique<Slot>();
     first->db = std::make_unique<store::Database>(store::Database::open(m_options.dbPath)); // migrates
     m_objects = std::make_unique<store::ObjectStore>(store::ObjectStore::forDatabase(*first->db));
+    m_breakers = std::make_unique<net::CircuitBreakers>(m_options.breakerThreshold, m_options.breakerCoolDown);
+    m_breakers->load(*first->db);
     SourceUrls urls;
     std::string live = m_options.nbaStatsUrl;
     if (live.empty()) {
@@ -55,7 +58,8 @@ Session::Session(SessionOptions options) : m_options(std::move(options))
         slot->http = std::make_unique<net::HttpClient>(m_options.http);
         slot->http->setCancelFlag(&slot->stop);
         slot->ctx = std::make_unique<Context>(Context{*slot->db, *m_objects, registry::Registry::builtin(),
-                                                      *slot->http, urls, clock, runId, &slot->stop});
+                                                      *slot->http, urls, clock, runId, &slot->stop,
+                                                      m_breakers.get()});
         ws.push_back({slot->ctx.get(), &slot->stop});
     }
     RunnerOptions ro;

@@ -35,6 +35,8 @@ struct SessionOptions
     std::optional<std::chrono::milliseconds> timeoutOverride; // default: the registry's
     bool force = false;           // rerun processors whose inputs did not change
     std::chrono::milliseconds heartbeat{15000};
+    std::chrono::seconds breakerCoolDown{60};
+    int breakerThreshold = 3;
 };
 
 // One pipeline invocation: the database, the object store, the sources (the simulated league
@@ -49,6 +51,7 @@ public:
     Context& context() { return *m_slots.front()->ctx; }
     store::Database& db() { return *m_slots.front()->db; }
     sim::SimServer* simulator() { return m_server.get(); }
+    net::CircuitBreakers& breakers() { return *m_breakers; }
     bool simulated() const { return m_simulated; }
 
 private:
@@ -63,6 +66,7 @@ private:
     };
     bool m_simulated = true;
     std::unique_ptr<store::ObjectStore> m_objects;
+    std::unique_ptr<net::CircuitBreakers> m_breakers;
     std::unique_ptr<sim::League> m_league;
     std::unique_ptr<sim::SimServer> m_server;
     std::vector<std::unique_ptr<Slot>> m_slots;

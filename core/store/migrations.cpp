@@ -25,6 +25,7 @@ const Migration kMigrations[] = {
         "published documents",
      schema::kV2},
     {3, "input fingerprints and skipped runs in the run history", schema::kV3},
+    {4, "circuit breakers per source and their state changes", schema::kV4},
 };
 
 int currentVersion(Database& db)
