@@ -135,7 +135,7 @@ private Q_SLOTS:
                                QStringLiteral("--date"), QStringLiteral("2024-01-09"), QStringLiteral("--json")});
         QCOMPARE(r.code, 0);
         const auto lines = r.out.trimmed().split('\n');
-        QCOMPARE(lines.size(), 13); // every processor of the six phases this build runs
+        QCOMPARE(lines.size(), 15); // every processor of the six phases this build runs
         for (const auto& l : lines) {
             const auto o = QJsonDocument::fromJson(l).object();
             const QString cat = o[QStringLiteral("category")].toString();
@@ -178,7 +178,7 @@ private Q_SLOTS:
         QVERIFY2(p.state() == QProcess::Running, "the run ended before it could be killed");
         ::kill(pid_t(p.processId()), SIGKILL);
         QVERIFY(p.waitForFinished(10000));
-        QVERIFY(seen >= 30 && seen < 8 * 13);
+        QVERIFY(seen >= 30 && seen < 8 * 15);
         // Rerun the range, and compare with a run that was never interrupted.
         QCOMPARE(nbaops(QStringList{QStringLiteral("run"), QStringLiteral("--db"), killed} + range).code, 0);
         QCOMPARE(nbaops(QStringList{QStringLiteral("run"), QStringLiteral("--db"), clean} + range).code, 0);

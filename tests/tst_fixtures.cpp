@@ -3,10 +3,13 @@
 #include "sim/league.h"
 #include "sim/statsformat.h"
 #include "sources/nbastats.h"
+#include "sources/oddsapi.h"
 #include "testutil.h"
 #include "util/files.h"
 
 #include <QtTest>
+
+#include <set>
 
 using namespace nbaops;
 using namespace nbaops::sources;
@@ -103,6 +106,34 @@ private Q_SLOTS:
         const auto want = headers(real, set.toUtf8().constData());
         QVERIFY(!want.empty());
         QCOMPARE(headers(simulated, set.toUtf8().constData()), want);
+    }
+
+    void parsesTheRealOddsApiPayloads()
+    {
+        if (m_dir.empty())
+            QSKIP("The real recorded payloads are absent: ../shared/data (or $NBAOPS_SHARED_DATA) is not there.");
+        const auto odds = m_dir.parent_path() / "the_odds_api";
+        const auto lines = parsePlayerPointsOdds(readFile(odds / "event_odds_player_points_ORL_at_CLE_2024-02-23.json"));
+        QVERIFY(lines.size() >= 200); // 482 outcomes, in Over/Under pairs
+        std::set<std::string> books;
+        for (const auto& l : lines) {
+            books.insert(l.bookmaker);
+            QVERIFY(l.point > 0 && l.point < 60);
+            QVERIFY(l.overPrice != 0 && l.underPrice != 0);
+        }
+        QCOMPARE(books.size(), size_t(10));
+        const auto levert = std::find_if(lines.begin(), lines.end(), [](const PropLine& l) {
+            return l.player == "Caris LeVert" && l.bookmaker == "draftkings";
+        });
+        QVERIFY(levert != lines.end());
+        QCOMPARE(levert->point, 11.5);
+        QCOMPARE(levert->overPrice, -130);
+        QCOMPARE(levert->underPrice, 100);
+        // The scores list has the events list's shape (id, commence_time, teams).
+        const auto events = parseOddsEvents(readFile(odds / "scores_basketball_nba_2024-02-22.json"));
+        QCOMPARE(events.size(), size_t(21));
+        QCOMPARE(QString::fromStdString(events.front().homeTeam), QStringLiteral("Cleveland Cavaliers"));
+        QVERIFY_THROWS_EXCEPTION(PayloadError, parsePlayerPointsOdds("[1,2]"));
     }
 
     void minutesFormats_data()

@@ -25,6 +25,8 @@ namespace nbaops::pipeline {
 struct SourceUrls
 {
     std::string nbaStats; // e.g. "https://stats.nba.com/stats" or the simulator's loopback URL
+    std::string oddsApi;  // e.g. "https://api.the-odds-api.com/v4"
+    std::string oddsApiKey; // from NBAOPS_ODDS_API_KEY; never stored or logged
     bool simulated = true;
 };
 

@@ -1,5 +1,7 @@
 #include "helpers.h"
 
+#include "net/circuitbreaker.h"
+#include "net/httpclient.h"
 #include "store/database.h"
 
 namespace nbaops::pipeline {
@@ -26,6 +28,30 @@ std::vector<PayloadRef> acceptedPayloads(store::Database& db, const std::string&
     while (st.step())
         out.push_back({st.getInt(0), st.getText(1), st.getText(2)});
     return out;
+}
+
+// One request to a source through its circuit breaker: refused at once while the breaker is
+// open, and its outcome counted (transport failures only; a bad payload is not the link's fault).
+net::HttpResponse fetchFrom(Context& ctx, const std::string& source, const std::string& url,
+                            const std::vector<std::pair<std::string, std::string>>& headers)
+{
+    if (ctx.breakers && !ctx.breakers->allow(ctx.db, source, ctx.clock.now())) {
+        net::HttpResponse refused;
+        const auto s = ctx.breakers->status(source);
+        const auto next = ctx.breakers->nextProbe(source);
+        refused.error = "circuit breaker for " + source + " is OPEN after " + std::to_string(s.failures) +
+                        " consecutive failures; no request sent" +
+                        (next ? ", next probe after " + formatEastern(*next) : std::string());
+        return refused;
+    }
+    net::HttpResponse r = ctx.http.get(url, headers);
+    if (ctx.breakers && r.error != "cancelled") {
+        if (r.status >= 500 || r.status == 429 || !r.error.empty())
+            ctx.breakers->recordFailure(ctx.db, source, ctx.clock.now(), r.describe());
+        else
+            ctx.breakers->recordSuccess(ctx.db, source, ctx.clock.now());
+    }
+    return r;
 }
 
 void touchFreshness(store::Database& db, const std::string& table, Date date, int64_t rows,

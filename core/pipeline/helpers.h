@@ -1,5 +1,6 @@
 #pragma once
 
+#include "context.h"
 #include "util/date.h"
 
 #include <optional>
@@ -8,6 +9,9 @@
 
 namespace nbaops::store {
 class Database;
+}
+namespace nbaops::net {
+struct HttpResponse;
 }
 
 namespace nbaops::pipeline {
@@ -24,6 +28,11 @@ std::optional<PayloadRef> latestPayload(store::Database& db, const std::string& 
                                         const std::string& endpoint, Date date);
 std::vector<PayloadRef> acceptedPayloads(store::Database& db, const std::string& source,
                                          const std::string& endpoint, Date date);
+
+// One request to a source through its circuit breaker: refused at once while the breaker is
+// open (attempts == 0 and an error saying so), and its outcome counted otherwise.
+net::HttpResponse fetchFrom(Context& ctx, const std::string& source, const std::string& url,
+                            const std::vector<std::pair<std::string, std::string>>& headers);
 
 // Records the latest write to a data table (for the freshness check), inside the caller's
 // transaction.

@@ -16,6 +16,9 @@ Work Predictions::run(Context& ctx, Date date)
         int64_t player, team, opp;
         std::string game;
         double pts;
+        std::optional<double> line;
+        std::optional<std::string> call;
+        std::optional<double> edge;
     };
     auto preds = std::make_shared<std::vector<Pred>>();
     // The baseline: a blend of the exponentially weighted, last-10 and season means, nudged
@@ -31,7 +34,25 @@ Work Predictions::run(Context& ctx, Date date)
             continue;
         const double matchup = std::clamp(st.getOptDouble(7).value_or(1.0), 0.85, 1.15);
         const double pts = (0.45 * *ewm + 0.35 * *last10 + 0.20 * *season) * std::sqrt(matchup);
-        preds->push_back({st.getInt(0), st.getInt(1), st.getInt(2), st.getText(3), pts});
+        preds->push_back({st.getInt(0), st.getInt(1), st.getInt(2), st.getText(3), pts, {}, {}, {}});
+    }
+    // The consensus prop line (median over the bookmakers) where The Odds API has one; the
+    // call is OVER or UNDER when the prediction is at least a point away from it.
+    auto lines = ctx.db.prepare(
+        "SELECT o.point FROM raw_odds_player_points o WHERE o.game_date = ? AND o.player_name ="
+        " (SELECT player_name FROM player_game_summary WHERE player_id = ? ORDER BY game_date DESC LIMIT 1)"
+        " ORDER BY o.point");
+    for (auto& p : *preds) {
+        lines.reset();
+        lines.bindAll(date.iso(), p.player);
+        std::vector<double> points;
+        while (lines.step())
+            points.push_back(lines.getDouble(0));
+        if (points.empty())
+            continue;
+        p.line = points[points.size() / 2];
+        p.edge = p.pts - *p.line;
+        p.call = *p.edge >= 1.0 ? "OVER" : (*p.edge <= -1.0 ? "UNDER" : "PASS");
     }
     w.outcome.recordsIn = rows;
     w.outcome.recordsOut = int64_t(preds->size());
@@ -46,10 +67,11 @@ Work Predictions::run(Context& ctx, Date date)
             .bindAll(date.iso(), kBaselineVersion)
             .run();
         auto ins = db.prepare("INSERT INTO player_prop_predictions(game_date, player_id, model_version, game_id,"
-                              " team_id, opponent_team_id, model_kind, predicted_pts, run_id, created_at)"
-                              " VALUES (?,?,?,?,?,?,'baseline',?,?,?)");
+                              " team_id, opponent_team_id, model_kind, predicted_pts, prop_line, recommendation, edge,"
+                              " run_id, created_at) VALUES (?,?,?,?,?,?,'baseline',?,?,?,?,?,?)");
         for (const auto& p : *preds) {
-            ins.bindAll(date.iso(), p.player, kBaselineVersion, p.game, p.team, p.opp, p.pts, runId, at);
+            ins.bindAll(date.iso(), p.player, kBaselineVersion, p.game, p.team, p.opp, p.pts, p.line, p.call, p.edge,
+                        runId, at);
             ins.run();
             ins.reset();
         }

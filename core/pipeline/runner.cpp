@@ -1,6 +1,7 @@
 #include "runner.h"
 
 #include "analytics.h"
+#include "odds.h"
 #include "precompute.h"
 #include "predictions.h"
 #include "publishing.h"
@@ -44,6 +45,8 @@ constexpr Factory kFactories[] = {
     {"nbac_boxscore_scraper", make<BoxscoreScraper>},
     {"nbac_schedule", make<ScheduleLoader>},
     {"nbac_player_boxscores", make<BoxscoreLoader>},
+    {"odds_api_props_scraper", make<OddsScraper>},
+    {"odds_api_player_points_props", make<OddsLoader>},
     {"player_game_summary", make<PlayerGameSummary>},
     {"team_offense_game_summary", make<TeamOffenseSummary>},
     {"team_defense_game_summary", make<TeamDefenseSummary>},

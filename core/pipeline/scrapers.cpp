@@ -1,7 +1,6 @@
 #include "scrapers.h"
 
 #include "helpers.h"
-#include "net/circuitbreaker.h"
 #include "net/httpclient.h"
 #include "sources/nbastats.h"
 #include "store/database.h"
@@ -63,29 +62,6 @@ std::string validate(const std::string& body, ParseFn&& parse)
     return {};
 }
 
-// One request to a source through its circuit breaker: refused at once while the breaker is
-// open, and its outcome counted (transport failures only; a bad payload is not the link's fault).
-net::HttpResponse fetch(Context& ctx, const std::string& source, const std::string& url)
-{
-    if (ctx.breakers && !ctx.breakers->allow(ctx.db, source, ctx.clock.now())) {
-        net::HttpResponse refused;
-        const auto s = ctx.breakers->status(source);
-        const auto next = ctx.breakers->nextProbe(source);
-        refused.error = "circuit breaker for " + source + " is OPEN after " + std::to_string(s.failures) +
-                        " consecutive failures; no request sent" +
-                        (next ? ", next probe after " + formatEastern(*next) : std::string());
-        return refused;
-    }
-    net::HttpResponse r = ctx.http.get(url, statsHeaders());
-    if (ctx.breakers && r.error != "cancelled") {
-        if (r.status >= 500 || r.status == 429 || !r.error.empty())
-            ctx.breakers->recordFailure(ctx.db, source, ctx.clock.now(), r.describe());
-        else
-            ctx.breakers->recordSuccess(ctx.db, source, ctx.clock.now());
-    }
-    return r;
-}
-
 store::PayloadInfo info(const Context& ctx, const std::string& endpoint, Date date,
                         const std::string& name, int httpStatus)
 {
@@ -108,7 +84,7 @@ Work ScheduleScraper::run(Context& ctx, Date date)
     w.outcome.source = kSource;
     const std::string url = ctx.urls.nbaStats + "/scoreboardv2?GameDate=" +
                             urlEncode(date.nbaStatsFormat()) + "&LeagueID=00&DayOffset=0";
-    const net::HttpResponse r = fetch(ctx, kSource, url);
+    const net::HttpResponse r = fetchFrom(ctx, kSource, url, statsHeaders());
     if (!r.ok()) {
         w.outcome.category = transportCategory(r);
         w.outcome.error = "scoreboardv2 for " + date.iso() + ": " + (r.attempts == 0 ? r.error : r.describe());
@@ -192,7 +168,7 @@ Work BoxscoreScraper::run(Context& ctx, Date date)
         }
         const std::string url = ctx.urls.nbaStats + "/boxscoretraditionalv2?GameID=" + g.gameId +
                                 "&StartPeriod=0&EndPeriod=0&StartRange=0&EndRange=0&RangeType=0";
-        const net::HttpResponse r = fetch(ctx, kSource, url);
+        const net::HttpResponse r = fetchFrom(ctx, kSource, url, statsHeaders());
         if (!r.ok()) {
             problems.push_back(g.gameId + " " + (r.attempts == 0 ? r.error : r.describe()));
             firstFailure = firstFailure.value_or(transportCategory(r));

@@ -33,9 +33,13 @@ Session::Session(SessionOptions options) : m_options(std::move(options))
         if (const char* env = std::getenv("NBAOPS_NBA_STATS_URL"); env && *env)
             live = env;
     }
+    if (const char* key = std::getenv("NBAOPS_ODDS_API_KEY"); key && *key)
+        urls.oddsApiKey = key;
     if (!live.empty()) {
         urls.nbaStats = live;
         urls.simulated = false;
+        const char* odds = std::getenv("NBAOPS_ODDS_API_URL");
+        urls.oddsApi = odds && *odds ? odds : "https://api.the-odds-api.com/v4";
     } else {
         m_league = std::make_unique<sim::League>(m_options.seed);
         m_server = std::make_unique<sim::SimServer>(*m_league, clock);
@@ -43,6 +47,9 @@ Session::Session(SessionOptions options) : m_options(std::move(options))
             m_server->addFault(f);
         m_server->start();
         urls.nbaStats = m_server->statsBaseUrl();
+        urls.oddsApi = m_server->oddsBaseUrl();
+        if (urls.oddsApiKey.empty())
+            urls.oddsApiKey = "simulated-key"; // the simulator demands a key like the real API
         urls.simulated = true;
     }
     m_simulated = urls.simulated;

@@ -1,5 +1,6 @@
 #include "server.h"
 
+#include "oddsformat.h"
 #include "statsformat.h"
 #include "util/errors.h"
 #include "util/log.h"
@@ -25,6 +26,8 @@ struct SimServer::Impl
     bool stopped = false;
     std::vector<FaultRule> faults;
     std::map<std::string, int> counts;
+    int oddsUsed = 0;
+    std::map<std::string, std::string> oddsEvents; // event id -> game id, as listed
     Rng rng{0xFA017};
 
     Impl(const League& l, const Clock& c) : league(l), clock(c) {}
@@ -152,9 +155,79 @@ SimServer::SimServer(const League& league, const Clock& clock)
             return;
         res.set_content(body, "application/json; charset=utf-8");
     });
+    addOddsRoutes();
 }
 
 SimServer::~SimServer() { stop(); }
+
+void SimServer::addOddsRoutes()
+{
+    // The Odds API v4: the key is demanded like the real service demands it, and every answer
+    // carries the quota headers.
+    const auto checkKey = [this](const httplib::Request& req, httplib::Response& res) {
+        if (req.get_param_value("apiKey").empty()) {
+            res.status = 401;
+            res.set_content("{\"message\":\"API key is missing. Pass the key in the apiKey query parameter.\"}",
+                            "application/json");
+            return false;
+        }
+        std::lock_guard lock(d->mutex);
+        ++d->oddsUsed;
+        res.set_header("x-requests-used", std::to_string(d->oddsUsed));
+        res.set_header("x-requests-remaining", std::to_string(std::max(0, 500 - d->oddsUsed)));
+        res.set_header("x-requests-last", "1");
+        return true;
+    };
+    d->http.Get("/v4/sports/basketball_nba/events", [this, checkKey](const httplib::Request& req, httplib::Response& res) {
+        const auto from = parseIsoUtc(req.get_param_value("commenceTimeFrom"));
+        auto fault = d->takeFault("odds_events", std::nullopt, "");
+        if (!checkKey(req, res))
+            return;
+        if (!from) {
+            res.status = 422;
+            res.set_content("{\"message\":\"commenceTimeFrom must be an ISO 8601 time\"}", "application/json");
+            return;
+        }
+        const Date date = Date::fromDays(std::chrono::floor<std::chrono::days>(*from + easternOffset(*from)));
+        {
+            std::lock_guard lock(d->mutex);
+            for (const auto& g : d->league.gamesOn(date))
+                d->oddsEvents[oddsEventId(g)] = g.id;
+        }
+        std::string body = oddsEvents(d->league, date);
+        if (fault && d->apply(*fault, res, body))
+            return;
+        res.set_content(body, "application/json; charset=utf-8");
+    });
+    d->http.Get(R"(/v4/sports/basketball_nba/events/([0-9a-f]+)/odds)",
+                [this, checkKey](const httplib::Request& req, httplib::Response& res) {
+        const std::string id = req.matches[1];
+        auto fault = d->takeFault("odds_player_points", std::nullopt, id);
+        if (!checkKey(req, res))
+            return;
+        if (req.get_param_value("markets") != "player_points") {
+            res.status = 422;
+            res.set_content("{\"message\":\"markets must be player_points here\"}", "application/json");
+            return;
+        }
+        std::optional<Game> game;
+        {
+            std::lock_guard lock(d->mutex);
+            const auto it = d->oddsEvents.find(id);
+            if (it != d->oddsEvents.end())
+                game = d->league.findGame(it->second);
+        }
+        if (!game) {
+            res.status = 404;
+            res.set_content("{\"message\":\"Event not found.\"}", "application/json");
+            return;
+        }
+        std::string body = oddsEventPlayerPoints(d->league, *game);
+        if (fault && d->apply(*fault, res, body))
+            return;
+        res.set_content(body, "application/json; charset=utf-8");
+    });
+}
 
 int SimServer::start(int port)
 {
@@ -192,6 +265,11 @@ void SimServer::stop()
 }
 
 int SimServer::port() const { return d->port; }
+std::string SimServer::oddsBaseUrl() const
+{
+    return "http://127.0.0.1:" + std::to_string(d->port) + "/v4";
+}
+
 std::string SimServer::statsBaseUrl() const
 {
     return "http://127.0.0.1:" + std::to_string(d->port) + "/stats";

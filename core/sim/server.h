@@ -27,6 +27,7 @@ public:
     void stop();             // wakes hung requests, joins the listener
     int port() const;
     std::string statsBaseUrl() const; // "http://127.0.0.1:PORT/stats"
+    std::string oddsBaseUrl() const;  // "http://127.0.0.1:PORT/v4" (The Odds API)
 
     void addFault(const FaultRule& rule);
     void clearFaults();
@@ -34,6 +35,7 @@ public:
     int requestCount(const std::string& endpoint) const;
 
 private:
+    void addOddsRoutes();
     struct Impl;
     std::unique_ptr<Impl> d;
 };

@@ -1,1 +1,1 @@
-target_sources(nbaops_core PRIVATE sources/nbastats.cpp)
+target_sources(nbaops_core PRIVATE sources/nbastats.cpp sources/oddsapi.cpp)

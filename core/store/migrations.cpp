@@ -26,6 +26,7 @@ const Migration kMigrations[] = {
      schema::kV2},
     {3, "input fingerprints and skipped runs in the run history", schema::kV3},
     {4, "circuit breakers per source and their state changes", schema::kV4},
+    {5, "player points prop lines from The Odds API", schema::kV5},
 };
 
 int currentVersion(Database& db)
