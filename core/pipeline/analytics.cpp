@@ -36,16 +36,6 @@ struct TeamTotals
     int players = 0;
 };
 
-std::string seasonLabel(const std::string& startYear)
-{
-    const int y = std::atoi(startYear.c_str());
-    if (y < 1900)
-        return startYear;
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%d-%02d", y, (y + 1) % 100);
-    return buf;
-}
-
 } // namespace
 
 Work PlayerGameSummary::run(Context& ctx, Date date)
@@ -163,7 +153,7 @@ Work PlayerGameSummary::run(Context& ctx, Date date)
                         (r.minutes * teamPoss);
             if (r.played)
                 per36 = double(r.pts) * 36.0 / r.minutes;
-            ins.bindAll(r.gameId, r.playerId, date.iso(), seasonLabel(g.season), r.playerName,
+            ins.bindAll(r.gameId, r.playerId, date.iso(), seasonLabelOf(g.season), r.playerName,
                         r.teamId, r.teamAbbr, oppId, home ? g.visitorAbbr : g.homeAbbr,
                         int64_t(home), int64_t(!r.startPosition.empty()), int64_t(r.played),
                         r.played ? std::optional<std::string>() : std::optional(r.comment),

@@ -1,5 +1,7 @@
 #include "featurebuild.h"
 
+#include "helpers.h"
+
 #include "store/database.h"
 
 #include <nlohmann/json.hpp>
@@ -18,14 +20,6 @@ struct Scheduled
     std::string season;
 };
 
-std::string seasonLabel(const std::string& startYear)
-{
-    const int y = std::atoi(startYear.c_str());
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%d-%02d", y, (y + 1) % 100);
-    return y > 1900 ? std::string(buf) : startYear;
-}
-
 } // namespace
 
 FeatureBatch buildFeatures(store::Database& db, Date date)
@@ -37,7 +31,7 @@ FeatureBatch buildFeatures(store::Database& db, Date date)
                              " WHERE game_date = ? ORDER BY game_id");
         st.bindAll(date.iso());
         while (st.step())
-            games.push_back({st.getText(0), st.getInt(1), st.getInt(2), seasonLabel(st.getText(3))});
+            games.push_back({st.getText(0), st.getInt(1), st.getInt(2), seasonLabelOf(st.getText(3))});
     }
     batch.games = int(games.size());
     if (games.empty())

@@ -6,6 +6,30 @@
 
 namespace nbaops::pipeline {
 
+std::string seasonLabelOf(const std::string& startYear)
+{
+    const int y = std::atoi(startYear.c_str());
+    if (y < 1900 || startYear.size() != 4)
+        return startYear;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%d-%02d", y, (y + 1) % 100);
+    return buf;
+}
+
+store::PayloadInfo payloadInfo(const Context& ctx, const std::string& source, const std::string& endpoint,
+                               Date date, const std::string& name, int httpStatus)
+{
+    store::PayloadInfo pi;
+    pi.source = source;
+    pi.endpoint = endpoint;
+    pi.date = date;
+    pi.name = name;
+    pi.httpStatus = httpStatus;
+    pi.runId = ctx.runId;
+    pi.fetchedAt = toIsoUtc(ctx.clock.now());
+    return pi;
+}
+
 std::optional<PayloadRef> latestPayload(store::Database& db, const std::string& source,
                                         const std::string& endpoint, Date date)
 {

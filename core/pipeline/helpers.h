@@ -1,6 +1,7 @@
 #pragma once
 
 #include "context.h"
+#include "store/objectstore.h"
 #include "util/date.h"
 
 #include <optional>
@@ -28,6 +29,13 @@ std::optional<PayloadRef> latestPayload(store::Database& db, const std::string& 
                                         const std::string& endpoint, Date date);
 std::vector<PayloadRef> acceptedPayloads(store::Database& db, const std::string& source,
                                          const std::string& endpoint, Date date);
+
+// "2024-25" from the start year as NBA.com serves it in SEASON ("2024"); other text is kept.
+std::string seasonLabelOf(const std::string& startYear);
+
+// A payload's description for the object store, fetched now by this run.
+store::PayloadInfo payloadInfo(const Context& ctx, const std::string& source, const std::string& endpoint,
+                               Date date, const std::string& name, int httpStatus = 200);
 
 // One request to a source through its circuit breaker: refused at once while the breaker is
 // open (attempts == 0 and an error saying so), and its outcome counted otherwise.

@@ -16,18 +16,6 @@ constexpr const char* kSource = "the_odds_api";
 
 std::string isoZ(TimePoint t) { return toIsoUtc(t).substr(0, 19) + "Z"; }
 
-store::PayloadInfo info(const Context& ctx, const std::string& endpoint, Date date, const std::string& name)
-{
-    store::PayloadInfo pi;
-    pi.source = kSource;
-    pi.endpoint = endpoint;
-    pi.date = date;
-    pi.name = name;
-    pi.runId = ctx.runId;
-    pi.fetchedAt = toIsoUtc(ctx.clock.now());
-    return pi;
-}
-
 Category transport(const net::HttpResponse& r) { return r.timedOut ? Category::Timeout : Category::Error; }
 
 std::string problem(const net::HttpResponse& r)
@@ -67,7 +55,7 @@ Work OddsScraper::run(Context& ctx, Date date)
     try {
         events = sources::parseOddsEvents(r.body);
     } catch (const sources::PayloadError& e) {
-        auto pi = info(ctx, "events", date, "events");
+        auto pi = payloadInfo(ctx, kSource, "events", date, "events");
         pi.accepted = false;
         pi.reason = e.what();
         w.outcome.category = Category::ValidationFailed;
@@ -81,7 +69,7 @@ Work OddsScraper::run(Context& ctx, Date date)
         std::string body;
     };
     auto keep = std::make_shared<std::vector<Stored>>();
-    keep->push_back({info(ctx, "events", date, "events"), r.body});
+    keep->push_back({payloadInfo(ctx, kSource, "events", date, "events"), r.body});
     if (events.empty()) {
         w.outcome.category = Category::NoDataAvailable;
         w.outcome.error = "no NBA events on " + date.iso();
@@ -99,7 +87,7 @@ Work OddsScraper::run(Context& ctx, Date date)
             failure = failure.value_or(transport(o));
             continue;
         }
-        auto pi = info(ctx, "player_points", date, e.id);
+        auto pi = payloadInfo(ctx, kSource, "player_points", date, e.id);
         try {
             sources::parsePlayerPointsOdds(o.body);
         } catch (const sources::PayloadError& err) {

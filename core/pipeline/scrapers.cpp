@@ -62,20 +62,6 @@ std::string validate(const std::string& body, ParseFn&& parse)
     return {};
 }
 
-store::PayloadInfo info(const Context& ctx, const std::string& endpoint, Date date,
-                        const std::string& name, int httpStatus)
-{
-    store::PayloadInfo pi;
-    pi.source = kSource;
-    pi.endpoint = endpoint;
-    pi.date = date;
-    pi.name = name;
-    pi.httpStatus = httpStatus;
-    pi.runId = ctx.runId;
-    pi.fetchedAt = toIsoUtc(ctx.clock.now());
-    return pi;
-}
-
 } // namespace
 
 Work ScheduleScraper::run(Context& ctx, Date date)
@@ -100,7 +86,7 @@ Work ScheduleScraper::run(Context& ctx, Date date)
         }
         games = list.size();
     });
-    auto pi = info(ctx, "scoreboardv2", date, "scoreboardv2", r.status);
+    auto pi = payloadInfo(ctx, kSource, "scoreboardv2", date, "scoreboardv2", r.status);
     auto body = std::make_shared<std::string>(r.body);
     if (!reason.empty()) {
         pi.accepted = false;
@@ -188,7 +174,7 @@ Work BoxscoreScraper::run(Context& ctx, Date date)
             if (!home || !away)
                 throw sources::PayloadError("players of only one team are listed");
         });
-        auto pi = info(ctx, "boxscoretraditionalv2", date, g.gameId, r.status);
+        auto pi = payloadInfo(ctx, kSource, "boxscoretraditionalv2", date, g.gameId, r.status);
         if (!reason.empty()) {
             pi.accepted = false;
             pi.reason = reason;

@@ -23,14 +23,6 @@ struct TeamGame
     double possessions() const { return double(fga - oreb + tov) + 0.44 * double(fta); }
 };
 
-std::string seasonLabel(const std::string& startYear)
-{
-    const int y = std::atoi(startYear.c_str());
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%d-%02d", y, (y + 1) % 100);
-    return y > 1900 ? std::string(buf) : startYear;
-}
-
 } // namespace
 
 Work TeamOffenseSummary::run(Context& ctx, Date date)
@@ -45,7 +37,7 @@ Work TeamOffenseSummary::run(Context& ctx, Date date)
             for (const bool home : {true, false}) {
                 TeamGame t;
                 t.gameId = st.getText(0);
-                t.season = seasonLabel(st.getText(1));
+                t.season = seasonLabelOf(st.getText(1));
                 t.teamId = st.getInt(home ? 2 : 3);
                 t.oppId = st.getInt(home ? 3 : 2);
                 t.abbr = st.getText(home ? 4 : 5);
