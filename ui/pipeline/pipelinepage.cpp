@@ -75,6 +75,7 @@ PipelinePage::PipelinePage(QString dbPath, QWidget* parent)
     m_log->setObjectName(QStringLiteral("pipelineLog"));
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
+    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_log->setPlaceholderText(tr("Each processor's outcome appears here while a run goes on."));
     split->addWidget(table);
