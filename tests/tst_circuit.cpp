@@ -1,12 +1,16 @@
 // Circuit breakers per source: transitions on a fake clock, persistence, and the scrapers
 // refusing to call a source whose breaker is open.
 #include "net/circuitbreaker.h"
+#include "net/ratelimiter.h"
 #include "pipeline/runner.h"
 #include "sim/server.h"
 #include "store/database.h"
 #include "testutil.h"
 
+#include <QElapsedTimer>
 #include <QtTest>
+
+#include <thread>
 
 using namespace nbaops;
 using net::CircuitBreakers;
@@ -78,6 +82,45 @@ private Q_SLOTS:
         again.load(db);
         QCOMPARE(state(again, "nba_com"), QStringLiteral("OPEN"));
         QVERIFY(!again.allow(db, "nba_com", t + std::chrono::seconds(10)));
+    }
+
+    void theRateLimitSpacesRequestsAcrossWorkers()
+    {
+        net::RateLimiter limiter;
+        limiter.setLimit("nba_com", 50.0); // one request every 20 ms
+        QElapsedTimer t;
+        t.start();
+        std::vector<std::thread> workers;
+        for (int w = 0; w < 2; ++w)
+            workers.emplace_back([&] {
+                for (int i = 0; i < 5; ++i)
+                    limiter.acquire("nba_com");
+            });
+        for (auto& w : workers)
+            w.join();
+        QVERIFY2(t.elapsed() >= 9 * 20 - 5, qPrintable(QString::number(t.elapsed()))); // 10 slots, the first at once
+        QVERIFY(limiter.acquire("espn")); // unlimited source: no wait
+        std::atomic<bool> cancel{true};
+        limiter.setLimit("slow", 0.1);
+        limiter.acquire("slow");
+        QVERIFY(!limiter.acquire("slow", &cancel)); // a wait can be cancelled
+    }
+
+    void aSessionAppliesItsRateLimits()
+    {
+        test::SessionFixture f;
+        pipeline::SessionOptions so;
+        so.rateLimits = {{"nba_com", 40.0}};
+        f.start(so);
+        QElapsedTimer t;
+        t.start();
+        QCOMPARE(test::str(f.session->runner().runOne("nbac_schedule_scraper", test::gameDay()).outcome.category),
+                 test::str(pipeline::Category::Success));
+        QCOMPARE(test::str(f.session->runner().runOne("nbac_boxscore_scraper", test::gameDay()).outcome.category),
+                 test::str(pipeline::Category::Success));
+        const int requests = f.session->simulator()->requestCount("scoreboardv2") +
+                             f.session->simulator()->requestCount("boxscoretraditionalv2");
+        QVERIFY2(t.elapsed() >= (requests - 1) * 25 - 5, qPrintable(QString::number(t.elapsed())));
     }
 
     void anOpenBreakerSendsNoRequest()

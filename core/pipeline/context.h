@@ -18,6 +18,7 @@ class Registry;
 namespace nbaops::net {
 class HttpClient;
 class CircuitBreakers;
+class RateLimiter;
 } // namespace nbaops::net
 
 namespace nbaops::pipeline {
@@ -43,6 +44,7 @@ struct Context
     std::string runId;
     const std::atomic<bool>* cancel = nullptr;
     net::CircuitBreakers* breakers = nullptr; // shared by the workers; none: no breaker
+    net::RateLimiter* limiter = nullptr;      // shared by the workers; none: no limit
     bool cancelled() const { return cancel && cancel->load(); }
 };
 

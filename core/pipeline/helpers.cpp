@@ -2,6 +2,7 @@
 
 #include "net/circuitbreaker.h"
 #include "net/httpclient.h"
+#include "net/ratelimiter.h"
 #include "store/database.h"
 
 namespace nbaops::pipeline {
@@ -67,6 +68,11 @@ net::HttpResponse fetchFrom(Context& ctx, const std::string& source, const std::
                         " consecutive failures; no request sent" +
                         (next ? ", next probe after " + formatEastern(*next) : std::string());
         return refused;
+    }
+    if (ctx.limiter && !ctx.limiter->acquire(source, ctx.cancel)) {
+        net::HttpResponse cancelled;
+        cancelled.error = "cancelled";
+        return cancelled;
     }
     net::HttpResponse r = ctx.http.get(url, headers);
     if (ctx.breakers && r.error != "cancelled") {

@@ -1,6 +1,7 @@
 #include "session.h"
 
 #include "net/circuitbreaker.h"
+#include "net/ratelimiter.h"
 #include "registry/registry.h"
 #include "sim/league.h"
 #include "sim/server.h"
@@ -53,6 +54,12 @@ Session::Session(SessionOptions options) : m_options(std::move(options))
         urls.simulated = true;
     }
     m_simulated = urls.simulated;
+    m_limiter = std::make_unique<net::RateLimiter>();
+    auto limits = m_options.rateLimits;
+    if (limits.empty() && !m_simulated)
+        limits = {{"nba_com", 2.0}, {"the_odds_api", 1.0}};
+    for (const auto& [source, perSecond] : limits)
+        m_limiter->setLimit(source, perSecond);
     const std::string runId = Runner::newRunId(clock);
     m_slots.push_back(std::move(first));
     for (int i = 1; i < workers; ++i) {
@@ -66,7 +73,7 @@ Session::Session(SessionOptions options) : m_options(std::move(options))
         slot->http->setCancelFlag(&slot->stop);
         slot->ctx = std::make_unique<Context>(Context{*slot->db, *m_objects, registry::Registry::builtin(),
                                                       *slot->http, urls, clock, runId, &slot->stop,
-                                                      m_breakers.get()});
+                                                      m_breakers.get(), m_limiter.get()});
         ws.push_back({slot->ctx.get(), &slot->stop});
     }
     RunnerOptions ro;

@@ -6,6 +6,7 @@
 #include "sim/faults.h"
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -37,6 +38,9 @@ struct SessionOptions
     std::chrono::milliseconds heartbeat{15000};
     std::chrono::seconds breakerCoolDown{60};
     int breakerThreshold = 3;
+    // Requests per second per source; default: none on the simulator, polite ones on live
+    // sources (nba_com 2/s, the_odds_api 1/s).
+    std::map<std::string, double> rateLimits;
 };
 
 // One pipeline invocation: the database, the object store, the sources (the simulated league
@@ -67,6 +71,7 @@ private:
     bool m_simulated = true;
     std::unique_ptr<store::ObjectStore> m_objects;
     std::unique_ptr<net::CircuitBreakers> m_breakers;
+    std::unique_ptr<net::RateLimiter> m_limiter;
     std::unique_ptr<sim::League> m_league;
     std::unique_ptr<sim::SimServer> m_server;
     std::vector<std::unique_ptr<Slot>> m_slots;
