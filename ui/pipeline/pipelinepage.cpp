@@ -77,7 +77,7 @@ PipelinePage::PipelinePage(QString dbPath, QWidget* parent)
     m_log->setMaximumBlockCount(5000);
     m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_log->setPlaceholderText(tr("Each processor's outcome appears here while a run goes on."));
+    m_log->appendPlainText(tr("Each processor's outcome appears here while a run goes on."));
     split->addWidget(table);
     split->addWidget(m_log);
     split->setSizes({640, 560});
