@@ -111,6 +111,9 @@ private Q_SLOTS:
             QVERIFY2(n >= 36 && n <= 46, qPrintable(QStringLiteral("team %1 has %2 home games").arg(team).arg(n)));
         QVERIFY2(backToBacks > 100, qPrintable(QString::number(backToBacks)));
         QVERIFY(maxPerDay <= 15);
+        // The final day has every team, as the NBA's does.
+        QCOMPARE(dayCount[games.back().date.iso()], 15);
+        QVERIFY(games.back().date >= League::lastDay(2023));
         QVERIFY(l.gamesOn(Date::ymd(2023, 11, 23)).empty()); // Thanksgiving
         QVERIFY(l.gamesOn(Date::ymd(2023, 12, 24)).empty());
     }

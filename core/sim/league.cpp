@@ -219,6 +219,9 @@ std::vector<Game> League::buildSeason(int y) const
             }
         }
     }
+    // The last round (all 30 teams) is kept for the season's final day, as the NBA does.
+    const std::vector<Matchup> finalRound(pool.end() - 15, pool.end());
+    pool.resize(pool.size() - 15);
     // Shuffle inside windows of ~4 rounds so the order stays spread across the season.
     for (size_t start = 0; start < pool.size(); start += 60) {
         const size_t end = std::min(pool.size(), start + 60);
@@ -234,18 +237,20 @@ std::vector<Game> League::buildSeason(int y) const
     const Date last = lastDay(y);
     int gameDays = 0;
     for (Date d = first; d <= last; d = d.addDays(1))
-        gameDays += isBreakDay(d, y) ? 0 : 1;
+        gameDays += isBreakDay(d, y) || d == last ? 0 : 1;
     int seq = 0;
-    for (Date d = first; !pool.empty() && d <= last.addDays(7); d = d.addDays(1)) {
-        if (isBreakDay(d, y))
-            continue;
+    for (Date d = first; !pool.empty() && d <= last.addDays(6); d = d.addDays(1)) {
+        if (isBreakDay(d, y) || d == last)
+            continue; // the final day is the reserved full round's
         const int daysLeft = std::max(1, gameDays--);
         const double mean = double(pool.size()) / daysLeft;
-        int target = int(std::lround(mean * weekdayFactor[d.weekday()] * rng.uniform(0.75, 1.3)));
+        // Random around the pace still needed, less random as the end nears.
+        const double spread = daysLeft > 20 ? 1.0 : 0.3;
+        int target = int(std::ceil(mean * (1.0 + spread * (weekdayFactor[d.weekday()] * rng.uniform(0.75, 1.3) - 1.0))));
         if (d == first)
             target = 2;
-        if (d >= last)
-            target = 15;
+        if (d > last.addDays(-3))
+            target = 15; // catch up before the final day
         target = std::clamp(target, 2, 15);
         std::vector<bool> busy(30, false);
         int placed = 0;
@@ -277,6 +282,25 @@ std::vector<Game> League::buildSeason(int y) const
             games.push_back(g);
             pool.erase(pool.begin() + std::ptrdiff_t(i));
         }
+    }
+    // The final day: the reserved round, after any game the days before could not fit.
+    Date finalDay = last;
+    if (!games.empty() && games.back().date >= finalDay)
+        finalDay = games.back().date.addDays(1);
+    int finalSeq = 0;
+    for (const Matchup& m : finalRound) {
+        Game g;
+        g.date = finalDay;
+        g.seasonStartYear = y;
+        g.sequence = ++finalSeq;
+        g.home = m.home;
+        g.away = m.away;
+        g.homeRestDays = std::min(7, lastPlayed[size_t(m.home)].daysUntil(finalDay) - 1);
+        g.awayRestDays = std::min(7, lastPlayed[size_t(m.away)].daysUntil(finalDay) - 1);
+        char id[32];
+        std::snprintf(id, sizeof id, "002%02d%05d", y % 100, ++seq);
+        g.id = id;
+        games.push_back(g);
     }
     return games;
 }
