@@ -29,26 +29,50 @@ std::optional<Work> nothingToDo(const FeatureBatch& batch, Date date)
 
 Work CompositeFactors::run(Context& ctx, Date date)
 {
-    auto batch = std::make_shared<FeatureBatch>(buildFeatures(ctx.db, date));
-    if (auto none = nothingToDo(*batch, date))
-        return *none;
+    // From the date's stored feature rows: the features are built once, by ml_feature_store.
+    struct Row
+    {
+        int64_t player, team, opp;
+        std::string game;
+        features::Composite c;
+    };
+    auto rows = std::make_shared<std::vector<Row>>();
+    auto st = ctx.db.prepare(
+        "SELECT player_id, team_id, opponent_team_id, game_id, f_pace_factor, f_matchup_factor, f_minutes_last7d,"
+        " f_back_to_back, f_usage_last5, f_usage_season, f_pts_last5, f_pts_season FROM ml_feature_store"
+        " WHERE game_date = ? ORDER BY player_id");
+    st.bindAll(date.iso());
+    const char* names[] = {"minutes_last7d", "back_to_back", "usage_last5", "usage_season", "pts_last5", "pts_season"};
+    while (st.step()) {
+        features::Vector v{};
+        for (int i = 0; i < 6; ++i)
+            v[*features::indexOf(names[i])] = st.getOptDouble(6 + i);
+        Row r{st.getInt(0), st.getInt(1), st.getInt(2), st.getText(3), features::composite(v, std::nullopt, std::nullopt)};
+        r.c.pace = st.getOptDouble(4);
+        r.c.matchup = st.getOptDouble(5);
+        rows->push_back(std::move(r));
+    }
     Work w;
-    w.outcome.recordsIn = batch->historyRows;
-    w.outcome.recordsOut = int64_t(batch->rows.size());
+    w.outcome.recordsIn = int64_t(rows->size());
+    w.outcome.recordsOut = int64_t(rows->size());
+    if (rows->empty()) {
+        w.outcome.category = Category::NoDataAvailable;
+        w.outcome.error = "no feature rows for " + date.iso();
+        return w;
+    }
     const std::string at = toIsoUtc(ctx.clock.now());
-    w.write = [batch, date, at, runId = ctx.runId](store::Database& db) {
+    w.write = [rows, date, at, runId = ctx.runId](store::Database& db) {
         db.prepare("DELETE FROM player_composite_factors WHERE game_date = ?").bindAll(date.iso()).run();
         auto ins = db.prepare("INSERT INTO player_composite_factors(game_date, player_id, game_id, team_id,"
                               " opponent_team_id, fatigue_score, pace_factor, matchup_factor, usage_trend,"
                               " form_factor, run_id, processed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-        for (const auto& r : batch->rows) {
-            ins.bindAll(date.iso(), r.target.playerId, r.gameId, r.target.teamId, r.target.opponentId,
-                        r.composite.fatigue, r.composite.pace, r.composite.matchup, r.composite.usageTrend,
-                        r.composite.form, runId, at);
+        for (const auto& r : *rows) {
+            ins.bindAll(date.iso(), r.player, r.game, r.team, r.opp, r.c.fatigue, r.c.pace, r.c.matchup,
+                        r.c.usageTrend, r.c.form, runId, at);
             ins.run();
             ins.reset();
         }
-        touchFreshness(db, "player_composite_factors", date, int64_t(batch->rows.size()), at);
+        touchFreshness(db, "player_composite_factors", date, int64_t(rows->size()), at);
     };
     return w;
 }

@@ -4,7 +4,8 @@
 
 namespace nbaops::pipeline {
 
-// Phase 4: fatigue, pace, matchup, usage-trend and form factors per rostered player.
+// Phase 4: fatigue, pace, matchup, usage-trend and form factors per rostered player, from the
+// date's feature rows.
 class CompositeFactors final : public Processor
 {
 public:

@@ -239,6 +239,25 @@ std::vector<Game> League::buildSeason(int y) const
     for (Date d = first; d <= last; d = d.addDays(1))
         gameDays += isBreakDay(d, y) || d == last ? 0 : 1;
     int seq = 0;
+    // Puts a matchup on a date: rest days from each team's previous game, ids in date order.
+    const auto schedule = [&](const Matchup& m, Date d, int sequence) {
+        Game g;
+        g.date = d;
+        g.seasonStartYear = y;
+        g.sequence = sequence;
+        g.home = m.home;
+        g.away = m.away;
+        g.homeRestDays = std::min(7, lastPlayed[size_t(m.home)].daysUntil(d) - 1);
+        g.awayRestDays = std::min(7, lastPlayed[size_t(m.away)].daysUntil(d) - 1);
+        for (int t : {m.home, m.away}) {
+            streak[size_t(t)] = lastPlayed[size_t(t)].daysUntil(d) == 1 ? streak[size_t(t)] + 1 : 1;
+            lastPlayed[size_t(t)] = d;
+        }
+        char id[32];
+        std::snprintf(id, sizeof id, "002%02d%05d", y % 100, ++seq);
+        g.id = id;
+        games.push_back(g);
+    };
     for (Date d = first; !pool.empty() && d <= last.addDays(6); d = d.addDays(1)) {
         if (isBreakDay(d, y) || d == last)
             continue; // the final day is the reserved full round's
@@ -263,23 +282,8 @@ std::vector<Game> League::buildSeason(int y) const
                 ++i;
                 continue;
             }
-            Game g;
-            g.date = d;
-            g.seasonStartYear = y;
-            g.sequence = ++placed;
-            g.home = m.home;
-            g.away = m.away;
-            g.homeRestDays = std::min(7, lastPlayed[size_t(m.home)].daysUntil(d) - 1);
-            g.awayRestDays = std::min(7, lastPlayed[size_t(m.away)].daysUntil(d) - 1);
-            for (int t : {m.home, m.away}) {
-                streak[size_t(t)] = lastPlayed[size_t(t)].daysUntil(d) == 1 ? streak[size_t(t)] + 1 : 1;
-                lastPlayed[size_t(t)] = d;
-                busy[size_t(t)] = true;
-            }
-            char id[32];
-            std::snprintf(id, sizeof id, "002%02d%05d", y % 100, ++seq);
-            g.id = id;
-            games.push_back(g);
+            schedule(m, d, ++placed);
+            busy[size_t(m.home)] = busy[size_t(m.away)] = true;
             pool.erase(pool.begin() + std::ptrdiff_t(i));
         }
     }
@@ -288,20 +292,8 @@ std::vector<Game> League::buildSeason(int y) const
     if (!games.empty() && games.back().date >= finalDay)
         finalDay = games.back().date.addDays(1);
     int finalSeq = 0;
-    for (const Matchup& m : finalRound) {
-        Game g;
-        g.date = finalDay;
-        g.seasonStartYear = y;
-        g.sequence = ++finalSeq;
-        g.home = m.home;
-        g.away = m.away;
-        g.homeRestDays = std::min(7, lastPlayed[size_t(m.home)].daysUntil(finalDay) - 1);
-        g.awayRestDays = std::min(7, lastPlayed[size_t(m.away)].daysUntil(finalDay) - 1);
-        char id[32];
-        std::snprintf(id, sizeof id, "002%02d%05d", y % 100, ++seq);
-        g.id = id;
-        games.push_back(g);
-    }
+    for (const Matchup& m : finalRound)
+        schedule(m, finalDay, ++finalSeq);
     return games;
 }
 
