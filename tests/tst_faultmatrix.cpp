@@ -1,5 +1,5 @@
-// The fault matrix: every fault kind on every source ends with the right failure category, no
-// partial rows downstream and no crash.
+// The fault matrix: every fault kind on every source ends with the right failure category, the
+// fallback source serving where one exists, no partial rows and no crash.
 #include "pipeline/runner.h"
 #include "sim/league.h"
 #include "sim/server.h"
@@ -32,14 +32,21 @@ private Q_SLOTS:
         QTest::addColumn<QString>("fault");
         QTest::addColumn<QString>("scraper");
         QTest::addColumn<QString>("category");
+        QTest::addColumn<QString>("scheduleFrom"); // who serves game_schedule when the fault bites
+        QTest::addColumn<QString>("boxFrom");      // who serves player_game_summary
         const struct
         {
             const char* endpoint;
             const char* scraper;
-        } sources[] = {{"scoreboardv2", "nbac_schedule_scraper"},
-                       {"boxscoretraditionalv2", "nbac_boxscore_scraper"},
-                       {"odds_events", "odds_api_props_scraper"},
-                       {"odds_player_points", "odds_api_props_scraper"}};
+            const char* scheduleFrom;
+            const char* boxFrom;
+        } sources[] = {{"scoreboardv2", "nbac_schedule_scraper", "espn", "balldontlie"},
+                       {"boxscoretraditionalv2", "nbac_boxscore_scraper", "nba_com", "balldontlie"},
+                       {"espn_scoreboard", "espn_scoreboard_scraper", "nba_com", "nba_com"},
+                       {"bdl_games", "bdl_boxscore_scraper", "nba_com", "nba_com"},
+                       {"bdl_stats", "bdl_boxscore_scraper", "nba_com", "nba_com"},
+                       {"odds_events", "odds_api_props_scraper", "nba_com", "nba_com"},
+                       {"odds_player_points", "odds_api_props_scraper", "nba_com", "nba_com"}};
         const struct
         {
             const char* fault;
@@ -50,15 +57,30 @@ private Q_SLOTS:
                      {"truncated", "validation_failed"}};
         for (const auto& s : sources) {
             for (const auto& k : kinds) {
+                const bool fine = std::string_view(k.category) == "success";
                 QTest::addRow("%s %s", s.endpoint, k.fault)
                     << QString::fromUtf8(s.endpoint) << QString::fromUtf8(k.fault) << QString::fromUtf8(s.scraper)
-                    << QString::fromUtf8(k.category);
+                    << QString::fromUtf8(k.category) << QString::fromUtf8(fine ? "nba_com" : s.scheduleFrom)
+                    << QString::fromUtf8(fine ? "nba_com" : s.boxFrom);
             }
         }
+        // An empty day that is not empty: the schedule comes from ESPN, the box scores from
+        // balldontlie (NBA.com fetched none).
         QTest::addRow("scoreboardv2 empty_day") << QStringLiteral("scoreboardv2") << QStringLiteral("empty_day")
-                                                << QStringLiteral("nbac_schedule_scraper") << QStringLiteral("no_data_available");
+                                                << QStringLiteral("nbac_schedule_scraper") << QStringLiteral("no_data_available")
+                                                << QStringLiteral("espn") << QStringLiteral("balldontlie");
+        QTest::addRow("espn_scoreboard empty_day") << QStringLiteral("espn_scoreboard") << QStringLiteral("empty_day")
+                                                   << QStringLiteral("espn_scoreboard_scraper") << QStringLiteral("no_data_available")
+                                                   << QStringLiteral("nba_com") << QStringLiteral("nba_com");
+        QTest::addRow("bdl_games empty_day") << QStringLiteral("bdl_games") << QStringLiteral("empty_day")
+                                             << QStringLiteral("bdl_boxscore_scraper") << QStringLiteral("no_data_available")
+                                             << QStringLiteral("nba_com") << QStringLiteral("nba_com");
         QTest::addRow("boxscoretraditionalv2 missing_game") << QStringLiteral("boxscoretraditionalv2") << QStringLiteral("missing_game")
-                                                            << QStringLiteral("nbac_boxscore_scraper") << QStringLiteral("error");
+                                                            << QStringLiteral("nbac_boxscore_scraper") << QStringLiteral("error")
+                                                            << QStringLiteral("nba_com") << QStringLiteral("balldontlie");
+        QTest::addRow("bdl_stats missing_game") << QStringLiteral("bdl_stats") << QStringLiteral("missing_game")
+                                                << QStringLiteral("bdl_boxscore_scraper") << QStringLiteral("validation_failed")
+                                                << QStringLiteral("nba_com") << QStringLiteral("nba_com");
     }
 
     void everyFaultOnEverySource()
@@ -67,6 +89,8 @@ private Q_SLOTS:
         QFETCH(QString, fault);
         QFETCH(QString, scraper);
         QFETCH(QString, category);
+        QFETCH(QString, scheduleFrom);
+        QFETCH(QString, boxFrom);
         test::SessionFixture f;
         pipeline::SessionOptions so;
         so.http = test::fastHttp(2, 300);
@@ -85,20 +109,30 @@ private Q_SLOTS:
         auto& db = f.session->db();
         QCOMPARE(count(db, "SELECT count(*) FROM processor_runs WHERE game_date = ? AND status = 'running'"), int64_t(0));
         const bool fine = category == QLatin1String("success");
-        const bool nbaBroken = !fine && (endpoint == QLatin1String("scoreboardv2") || endpoint == QLatin1String("boxscoretraditionalv2"));
         const bool oddsBroken = !fine && endpoint.startsWith(QLatin1String("odds"));
-        // No partial rows: a broken upstream leaves its downstream tables empty for the date.
-        if (nbaBroken) {
+        // The fallback where one exists: the run records which source served.
+        const auto served = [&](const char* processor) {
+            const auto& r = by.at(processor);
+            return test::str(r.outcome.category) + QLatin1Char('/') + QString::fromStdString(r.outcome.source);
+        };
+        QCOMPARE(served("game_schedule"), QStringLiteral("success/") + scheduleFrom);
+        QCOMPARE(served("player_game_summary"), QStringLiteral("success/") + boxFrom);
+        const int64_t players = count(db, "SELECT count(*) FROM player_game_summary WHERE game_date = ?");
+        QVERIFY(players > 0);
+        QCOMPARE(count(db, "SELECT count(*) FROM player_game_summary WHERE game_date = ? AND source = '" +
+                               boxFrom.toStdString() + "'"), players);
+        QVERIFY(count(db, "SELECT count(*) FROM team_defense_game_summary WHERE game_date = ?") > 0);
+        // No partial rows: a broken source leaves its own raw tables empty for the date.
+        if (boxFrom != QLatin1String("nba_com"))
             QCOMPARE(count(db, "SELECT count(*) FROM raw_nbac_player_boxscores WHERE game_date = ?"), int64_t(0));
-            QCOMPARE(count(db, "SELECT count(*) FROM player_game_summary WHERE game_date = ?"), int64_t(0));
-            QCOMPARE(count(db, "SELECT count(*) FROM team_offense_game_summary WHERE game_date = ?"), int64_t(0));
-        } else {
-            QVERIFY(count(db, "SELECT count(*) FROM player_game_summary WHERE game_date = ?") > 0);
-        }
-        if (oddsBroken || nbaBroken)
+        if (!fine && endpoint.startsWith(QLatin1String("bdl")))
+            QCOMPARE(count(db, "SELECT count(*) FROM raw_bdl_player_boxscores WHERE game_date = ?"), int64_t(0));
+        if (!fine && endpoint.startsWith(QLatin1String("espn")))
+            QCOMPARE(count(db, "SELECT count(*) FROM raw_espn_scoreboard WHERE game_date = ?"), int64_t(0));
+        if (oddsBroken) {
             QCOMPARE(count(db, "SELECT count(*) FROM player_prop_predictions WHERE game_date = ?"), int64_t(0));
-        if (oddsBroken)
             QCOMPARE(count(db, "SELECT count(*) FROM raw_odds_player_points WHERE game_date = ?"), int64_t(0));
+        }
         if (fine)
             QCOMPARE(res.realFailures(), 0);
     }

@@ -79,7 +79,10 @@ private Q_SLOTS:
         QCOMPARE(test::str(by["nbac_boxscore_scraper"].outcome.category), test::str(Category::Timeout));
         QVERIFY(QString::fromStdString(by["nbac_boxscore_scraper"].outcome.error).contains(QStringLiteral("timeout")));
         QCOMPARE(test::str(by["nbac_schedule"].outcome.category), test::str(Category::Success)); // independent: done
-        QCOMPARE(test::str(by["player_game_summary"].outcome.category), test::str(Category::DependencyMissing));
+        QCOMPARE(test::str(by["nbac_player_boxscores"].outcome.category), test::str(Category::DependencyMissing));
+        // ... and the player-games come from the fallback source.
+        QCOMPARE(test::str(by["player_game_summary"].outcome.category), test::str(Category::Success));
+        QCOMPARE(QString::fromStdString(by["player_game_summary"].outcome.source), QStringLiteral("balldontlie"));
         auto& db = f.session->db();
         QCOMPARE(count(db, "SELECT count(*) FROM raw_payloads WHERE endpoint = 'boxscoretraditionalv2'"), int64_t(0));
         QCOMPARE(count(db, "SELECT count(*) FROM processor_runs WHERE status = 'running'"), int64_t(0));
@@ -142,7 +145,14 @@ private Q_SLOTS:
         test::SessionFixture f;
         f.start();
         const auto res = f.session->runner().runWithUpstream("player_game_summary", test::gameDay());
-        QCOMPARE(res.size(), size_t(5));
+        // The preferred source's chain only (schedule, cross-source schedule, box scores): a
+        // fallback runs only when the source it stands in for did not serve.
+        QStringList names;
+        for (const auto& r : res)
+            names << QString::fromStdString(r.processor);
+        QCOMPARE(names.join(QLatin1Char(' ')),
+                 QStringLiteral("nbac_schedule_scraper nbac_schedule game_schedule nbac_boxscore_scraper "
+                                "nbac_player_boxscores player_game_summary"));
         QCOMPARE(QString::fromStdString(res.front().processor), QStringLiteral("nbac_schedule_scraper"));
         QCOMPARE(QString::fromStdString(res.front().triggeredBy), QStringLiteral("player_game_summary"));
         QCOMPARE(test::str(res.back().outcome.category), test::str(Category::Success));

@@ -127,7 +127,7 @@ private Q_SLOTS:
         f.start();
         const auto r = f.session->runner().runOne("player_game_summary", test::gameDay());
         QCOMPARE(test::str(r.outcome.category), test::str(Category::DependencyMissing));
-        QVERIFY2(QString::fromStdString(r.outcome.error).contains(QStringLiteral("nbac_schedule")), r.outcome.error.c_str());
+        QVERIFY2(QString::fromStdString(r.outcome.error).contains(QStringLiteral("game_schedule")), r.outcome.error.c_str());
         auto st = f.session->db().prepare("SELECT status, failure_category, error, phase, records_out, run_id,"
                                           " started_at, finished_at, duration_ms FROM processor_runs");
         QVERIFY(st.step());
@@ -151,19 +151,24 @@ private Q_SLOTS:
         QVERIFY2(QString::fromStdString(res.results[1].outcome.error).contains(QString::fromStdString(game)),
                  res.results[1].outcome.error.c_str());
         auto& db = f.session->db();
-        QCOMPARE(count(db, "SELECT count(*) FROM raw_nbac_player_boxscores"), int64_t(0));
-        QCOMPARE(count(db, "SELECT count(*) FROM player_game_summary"), int64_t(0));
-        // Everything downstream of the box-score scraper is blocked, and says so.
-        int64_t downstream = 0;
+        QCOMPARE(count(db, "SELECT count(*) FROM raw_nbac_player_boxscores"), int64_t(0)); // no partial date
+        // What cannot run without NBA.com's box scores says so; the rest goes on from balldontlie.
+        int64_t blocked = 0;
         const auto impl = pipeline::Runner::implementedProcessors();
-        for (const auto& n : registry::Registry::builtin().downstream("nbac_boxscore_scraper"))
-            downstream += std::count(impl.begin(), impl.end(), n);
-        QCOMPARE(count(db, "SELECT count(*) FROM processor_runs WHERE failure_category = 'dependency_missing'"), downstream);
+        for (const auto& n : registry::Registry::builtin().blockedBy({"nbac_boxscore_scraper"}))
+            blocked += std::count(impl.begin(), impl.end(), n);
+        QCOMPARE(blocked, int64_t(1)); // nbac_player_boxscores
+        QCOMPARE(count(db, "SELECT count(*) FROM processor_runs WHERE failure_category = 'dependency_missing'"), blocked);
+        const int64_t players = count(db, "SELECT count(*) FROM player_game_summary");
+        QVERIFY(players > 0);
+        QCOMPARE(count(db, "SELECT count(*) FROM player_game_summary WHERE source = 'balldontlie'"), players);
+        QCOMPARE(count(db, "SELECT count(*) FROM processor_runs WHERE processor = 'player_game_summary'"
+                           " AND source = 'balldontlie' AND failure_category = 'success'"), int64_t(1));
         // Fixed upstream, a rerun completes the date.
         f.session->simulator()->clearFaults();
         const auto again = f.session->runner().runDate(test::gameDay());
         QCOMPARE(again.realFailures(), 0);
-        QVERIFY(count(db, "SELECT count(*) FROM player_game_summary") > 0);
+        QCOMPARE(count(db, "SELECT count(*) FROM player_game_summary WHERE source = 'nba_com'"), players);
     }
 
     void aDateRangeRunsEveryDay()

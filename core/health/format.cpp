@@ -64,7 +64,7 @@ json toJson(const Report& r)
                                  {"attempt", f.attempt},
                                  {"resolved", f.resolved},
                                  {"root_cause", f.rootCause},
-                                 {"blocked_downstream", f.blocked}});
+                                 {"blocked_downstream", f.blocked}, {"blocked_jointly_with", f.jointWith}});
     }
     j["expected_no_data"] = r.expectedNoData;
     j["open_failures_earlier"] = r.openEarlier;
@@ -184,8 +184,11 @@ std::string toText(const Report& r, bool colour)
         }
         o << "  " << (f.resolved ? "[resolved] " : "") << f.gameDate << "  " << f.processor << " ("
           << f.criticality << ")  " << f.category;
-        if (f.blocked > 0)
+        if (f.blocked > 0) {
             o << "  blocked " << f.blocked << " downstream run(s)";
+            for (size_t i = 0; i < f.jointWith.size(); ++i)
+                o << (i ? ", " : " together with ") << f.jointWith[i];
+        }
         o << "\n      " << f.error << "\n";
     }
     o << "Expected no-data runs (no games scheduled): " << r.expectedNoData << " (collapsed)\n\n";

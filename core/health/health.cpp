@@ -327,14 +327,28 @@ Report check(store::Database& db, const registry::Registry& reg,
                 }
             }
         }
+        const auto contains = [](const std::vector<std::string>& v, const std::string& x) {
+            return std::find(v.begin(), v.end(), x) != v.end();
+        };
         for (auto& root : rep.failures) {
-            if (!root.rootCause)
+            if (!root.rootCause || !reg.find(root.processor))
                 continue;
-            const auto down = reg.find(root.processor) ? reg.downstream(root.processor) : std::vector<std::string>{};
+            const auto down = reg.downstream(root.processor);
+            const auto alone = reg.blockedBy({root.processor});
             for (const auto& f : rep.failures) {
-                if (!f.rootCause && f.gameDate == root.gameDate && f.resolved == root.resolved &&
-                    std::find(down.begin(), down.end(), f.processor) != down.end())
-                    ++root.blocked;
+                if (f.rootCause || f.gameDate != root.gameDate || f.resolved != root.resolved ||
+                    !contains(down, f.processor))
+                    continue;
+                ++root.blocked;
+                if (contains(alone, f.processor))
+                    continue;
+                // Blocked only because another root cause of the date failed too.
+                for (const auto& other : rep.failures) {
+                    if (&other != &root && other.rootCause && other.gameDate == root.gameDate &&
+                        other.resolved == root.resolved && reg.find(other.processor) &&
+                        contains(reg.downstream(other.processor), f.processor) && !contains(root.jointWith, other.processor))
+                        root.jointWith.push_back(other.processor);
+                }
             }
         }
         // Unresolved first; within a date the root cause before the failures it caused.

@@ -72,6 +72,9 @@ struct FailureItem
     bool resolved = false; // a later run of the same processor and date succeeded
     bool rootCause = true; // false: blocked by another listed failure upstream on the same date
     int blocked = 0;       // for a root cause: the failures it caused downstream that date
+    // Other root causes of the date without which some of those would have run (a source and
+    // its fallback both down), e.g. "bdl_boxscore_scraper".
+    std::vector<std::string> jointWith;
 };
 
 struct Freshness

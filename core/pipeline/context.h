@@ -28,6 +28,9 @@ struct SourceUrls
     std::string nbaStats; // e.g. "https://stats.nba.com/stats" or the simulator's loopback URL
     std::string oddsApi;  // e.g. "https://api.the-odds-api.com/v4"
     std::string oddsApiKey; // from NBAOPS_ODDS_API_KEY; never stored or logged
+    std::string espn;       // e.g. "https://site.api.espn.com/apis/site/v2/sports/basketball/nba"
+    std::string bdl;        // e.g. "https://api.balldontlie.io/v1"
+    std::string bdlApiKey;  // from NBAOPS_BDL_API_KEY; never stored or logged
     bool simulated = true;
 };
 

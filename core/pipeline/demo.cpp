@@ -97,14 +97,16 @@ DemoSummary buildDemo(const DemoOptions& options,
     if (inRange(hangDay) && !firstGame(hangDay).empty()) {
         server.addFault(sim::FaultRule::parse("boxscoretraditionalv2:hang:ms=3000:game=" +
                                               firstGame(hangDay)));
+        server.addFault(sim::FaultRule::parse("bdl_stats:http503:date=" + hangDay.iso()));
         sum.injected.push_back(hangDay.iso() + ": box score " + firstGame(hangDay) +
-                               " hangs until the client times out (left failed)");
+                               " hangs until the client times out, and balldontlie (the fallback) "
+                               "answers 503 (left failed)");
     }
     if (inRange(malformedDay) && !firstGame(malformedDay).empty()) {
         server.addFault(sim::FaultRule::parse("boxscoretraditionalv2:malformed:count=1:game=" +
                                               firstGame(malformedDay)));
         sum.injected.push_back(malformedDay.iso() + ": box score " + firstGame(malformedDay) +
-                               " malformed (kept for inspection), fixed by a rerun");
+                               " malformed (kept for inspection; balldontlie serves the date), fixed by a rerun");
         rerun.push_back(malformedDay);
     }
     sum.injected.push_back(sum.last.iso() + ": the nightly run started late (06:20 ET) and "

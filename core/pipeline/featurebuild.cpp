@@ -27,11 +27,11 @@ FeatureBatch buildFeatures(store::Database& db, Date date)
     FeatureBatch batch;
     std::vector<Scheduled> games;
     {
-        auto st = db.prepare("SELECT game_id, home_team_id, visitor_team_id, season FROM raw_nbac_schedule"
+        auto st = db.prepare("SELECT game_id, home_team_id, visitor_team_id, season FROM game_schedule"
                              " WHERE game_date = ? ORDER BY game_id");
         st.bindAll(date.iso());
         while (st.step())
-            games.push_back({st.getText(0), st.getInt(1), st.getInt(2), seasonLabelOf(st.getText(3))});
+            games.push_back({st.getText(0), st.getInt(1), st.getInt(2), st.getText(3)});
     }
     batch.games = int(games.size());
     if (games.empty())
@@ -39,8 +39,8 @@ FeatureBatch buildFeatures(store::Database& db, Date date)
     const std::string season = games.front().season;
     Date seasonStart = date;
     {
-        auto st = db.prepare("SELECT min(game_date) FROM raw_nbac_schedule WHERE season = ?");
-        st.bindAll(season.substr(0, 4));
+        auto st = db.prepare("SELECT min(game_date) FROM game_schedule WHERE season = ?");
+        st.bindAll(season);
         if (st.step() && !st.isNull(0))
             seasonStart = Date::parse(st.getText(0)).value_or(date);
     }

@@ -55,6 +55,21 @@ std::vector<PayloadRef> acceptedPayloads(store::Database& db, const std::string&
     return out;
 }
 
+std::vector<PayloadRef> latestRunPayloads(store::Database& db, const std::string& source,
+                                          const std::string& endpoint, Date date)
+{
+    auto st = db.prepare(
+        "SELECT id, path, name FROM raw_payloads WHERE source = ?1 AND endpoint = ?2 AND game_date = ?3"
+        " AND status = 'ok' AND run_id = (SELECT run_id FROM raw_payloads WHERE source = ?1 AND endpoint = ?2"
+        " AND game_date = ?3 AND status = 'ok' ORDER BY fetched_at DESC, id DESC LIMIT 1)"
+        " ORDER BY length(name), name");
+    st.bindAll(source, endpoint, date.iso());
+    std::vector<PayloadRef> out;
+    while (st.step())
+        out.push_back({st.getInt(0), st.getText(1), st.getText(2)});
+    return out;
+}
+
 // One request to a source through its circuit breaker: refused at once while the breaker is
 // open, and its outcome counted (transport failures only; a bad payload is not the link's fault).
 net::HttpResponse fetchFrom(Context& ctx, const std::string& source, const std::string& url,

@@ -29,6 +29,10 @@ std::optional<PayloadRef> latestPayload(store::Database& db, const std::string& 
                                         const std::string& endpoint, Date date);
 std::vector<PayloadRef> acceptedPayloads(store::Database& db, const std::string& source,
                                          const std::string& endpoint, Date date);
+// The accepted payloads of (source, endpoint, date) stored by the run that stored the newest
+// one, by name: the pages of one paged listing, never mixed with an older run's pages.
+std::vector<PayloadRef> latestRunPayloads(store::Database& db, const std::string& source,
+                                          const std::string& endpoint, Date date);
 
 // "2024-25" from the start year as NBA.com serves it in SEASON ("2024"); other text is kept.
 std::string seasonLabelOf(const std::string& startYear);

@@ -30,11 +30,14 @@ struct Document
 // unchanged ones are left alone, so a rerun rewrites nothing. The documents are derived from
 // the database, so they are not flushed one by one: a file that a power cut left short or
 // empty no longer matches its indexed size and is written again by the next run.
-std::function<void(store::Database&)> publish(const Context& ctx, Date date, std::shared_ptr<std::vector<Document>> docs)
+// A document of a later date is never replaced by an earlier date's (a backfill of November
+// must not turn a player's page back to November); such documents are counted in `kept`.
+std::function<void(store::Database&)> publish(const Context& ctx, Date date, std::shared_ptr<std::vector<Document>> docs,
+                                              const std::string& output)
 {
     const std::string at = toIsoUtc(ctx.clock.now());
-    return [docs, date, at, root = ctx.objects.root(), runId = ctx.runId](store::Database& db) {
-        auto get = db.prepare("SELECT sha256, bytes FROM published_documents WHERE path = ?");
+    return [docs, date, at, output, root = ctx.objects.root(), runId = ctx.runId](store::Database& db) {
+        auto get = db.prepare("SELECT sha256, bytes, game_date FROM published_documents WHERE path = ?");
         auto put = db.prepare("INSERT INTO published_documents(path, kind, game_date, player_id, bytes, sha256,"
                               " published_at, run_id) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET"
                               " game_date = excluded.game_date, bytes = excluded.bytes, sha256 = excluded.sha256,"
@@ -44,14 +47,18 @@ std::function<void(store::Database&)> publish(const Context& ctx, Date date, std
             get.reset();
             get.bindAll(d.path);
             std::error_code ec;
-            if (get.step() && get.getText(0) == sha &&
+            const bool known = get.step();
+            if (known && get.getText(0) == sha &&
                 std::filesystem::file_size(root / d.path, ec) == uintmax_t(get.getInt(1)) && !ec)
                 continue;
+            if (known && get.getText(2) > date.iso() && std::filesystem::exists(root / d.path, ec))
+                continue; // a later date's document stays
             writeFileAtomically(root / d.path, d.body, /*durable=*/false);
             put.reset();
             put.bindAll(d.path, d.kind, date.iso(), d.playerId, int64_t(d.body.size()), sha, at, runId);
             put.run();
         }
+        touchFreshness(db, output, date, int64_t(docs->size()), at);
     };
 }
 
@@ -102,7 +109,7 @@ Work PublishPredictions::run(Context& ctx, Date date)
     auto docs = std::make_shared<std::vector<Document>>();
     docs->push_back({"publish/predictions/" + date.iso() + ".json", "predictions", std::nullopt, doc.dump(1)});
     w.outcome.recordsOut = 1;
-    w.write = publish(ctx, date, docs);
+    w.write = publish(ctx, date, docs, "publish/predictions/{date}.json");
     return w;
 }
 
@@ -156,7 +163,7 @@ Work PublishPlayerPages::run(Context& ctx, Date date)
         w.outcome.error = "nobody played on " + date.iso();
         return w;
     }
-    w.write = publish(ctx, date, docs);
+    w.write = publish(ctx, date, docs, "publish/players/{id}.json");
     return w;
 }
 

@@ -1,6 +1,8 @@
 #include "runner.h"
 
 #include "analytics.h"
+#include "crosssource.h"
+#include "feeds.h"
 #include "odds.h"
 #include "precompute.h"
 #include "predictions.h"
@@ -16,6 +18,7 @@
 #include "util/rng.h"
 
 #include <algorithm>
+#include <functional>
 
 namespace nbaops::pipeline {
 
@@ -43,8 +46,13 @@ std::unique_ptr<Processor> make()
 constexpr Factory kFactories[] = {
     {"nbac_schedule_scraper", make<ScheduleScraper>},
     {"nbac_boxscore_scraper", make<BoxscoreScraper>},
+    {"espn_scoreboard_scraper", make<EspnScoreboardScraper>},
+    {"bdl_boxscore_scraper", make<BdlBoxscoreScraper>},
     {"nbac_schedule", make<ScheduleLoader>},
     {"nbac_player_boxscores", make<BoxscoreLoader>},
+    {"espn_scoreboard", make<EspnScoreboardLoader>},
+    {"bdl_player_boxscores", make<BdlBoxscoreLoader>},
+    {"game_schedule", make<GameSchedule>},
     {"odds_api_props_scraper", make<OddsScraper>},
     {"odds_api_player_points_props", make<OddsLoader>},
     {"player_game_summary", make<PlayerGameSummary>},
@@ -131,22 +139,50 @@ std::optional<Outcome> Runner::checkDependencies(Context& ctx, const std::string
     auto st = ctx.db.prepare(
         "SELECT r.failure_category FROM processor_latest l JOIN processor_runs r ON r.id = l.run_pk"
         " WHERE l.game_date = ? AND l.processor = ?");
-    for (const auto& dep : spec.dependsOn) {
-        if (!find(dep))
-            continue; // registered but not run by this build: nothing to wait for
+    // An upstream with no data for the date is not a failure: the processor looks at its own
+    // inputs (a phase-4 run for today needs yesterday's games, not today's).
+    const auto served = [&](const std::string& dep, std::optional<std::string>& cat) {
         st.reset();
         st.bindAll(date.iso(), dep);
-        std::optional<std::string> cat;
+        cat.reset();
         if (st.step())
             cat = st.getOptText(0);
-        // An upstream with no data for the date is not a failure: the processor looks at its
-        // own inputs (a phase-4 run for today needs yesterday's games, not today's).
-        if (!cat || (*cat != "success" && *cat != "no_data_available")) {
+        return cat && (*cat == "success" || *cat == "no_data_available");
+    };
+    const auto lastRun = [](const std::optional<std::string>& cat) {
+        return cat ? " (its last run: " + *cat + ")" : std::string(" (it has not run)");
+    };
+    for (const auto& dep : spec.dependsOn) {
+        if (!find(dep) || spec.isAlternative(dep))
+            continue; // registered but not run by this build: nothing to wait for
+        std::optional<std::string> cat;
+        if (!served(dep, cat)) {
             Outcome o;
             o.category = Category::DependencyMissing;
-            o.error = "upstream " + dep + " has no successful run for " + date.iso() +
-                      (cat ? " (its last run: " + *cat + ")" : " (it has not run)") +
+            o.error = "upstream " + dep + " has no successful run for " + date.iso() + lastRun(cat) +
                       "; fix it and rerun the date";
+            return o;
+        }
+    }
+    for (const auto& group : spec.anyOf) {
+        std::string tried;
+        bool any = false, runnable = false;
+        for (const auto& dep : group) {
+            if (!find(dep))
+                continue;
+            runnable = true;
+            std::optional<std::string> cat;
+            if (served(dep, cat)) {
+                any = true;
+                break;
+            }
+            tried += (tried.empty() ? "" : ", ") + dep + lastRun(cat);
+        }
+        if (runnable && !any) {
+            Outcome o;
+            o.category = Category::DependencyMissing;
+            o.error = "no upstream of " + processor + " served " + date.iso() + ", neither the source nor its "
+                      "fallbacks: " + tried + "; fix one and rerun the date";
             return o;
         }
     }
@@ -180,18 +216,39 @@ std::vector<ProcessorResult> Runner::runWithUpstream(const std::string& processo
     const auto& reg = m_workers.front().ctx->registry;
     reg.get(processor);
     std::vector<ProcessorResult> out;
-    auto st = m_workers.front().ctx->db.prepare("SELECT count(*) FROM processor_latest WHERE game_date = ? AND processor = ?");
-    for (const auto& dep : reg.upstream(processor)) {
-        if (!find(dep))
-            continue;
-        st.reset();
-        st.bindAll(date.iso(), dep);
-        st.step();
-        if (st.getInt(0) > 0)
-            continue;
-        out.push_back(runOnWorker(dep, date, 0));
-        out.back().triggeredBy = processor;
-    }
+    auto& db = m_workers.front().ctx->db;
+    auto ran = db.prepare("SELECT count(*) FROM processor_latest WHERE game_date = ? AND processor = ?");
+    const auto hasRun = [&](const std::string& name) {
+        ran.reset();
+        ran.bindAll(date.iso(), name);
+        ran.step();
+        return ran.getInt(0) > 0;
+    };
+    std::set<std::string> visited;
+    // Runs what `name` needs and has not run for the date: every required dependency, and of
+    // each group of alternatives the preferred one, the next only when that one did not serve.
+    std::function<void(const std::string&)> resolve = [&](const std::string& name) {
+        const auto& spec = reg.get(name);
+        const auto ensure = [&](const std::string& dep) {
+            if (!find(dep) || hasRun(dep) || !visited.insert(dep).second)
+                return;
+            resolve(dep);
+            out.push_back(runOnWorker(dep, date, 0));
+            out.back().triggeredBy = processor;
+        };
+        for (const auto& dep : spec.dependsOn) {
+            if (!spec.isAlternative(dep))
+                ensure(dep);
+        }
+        for (const auto& group : spec.anyOf) {
+            for (const auto& alt : group) {
+                ensure(alt);
+                if (find(alt) && servedDate(db, alt, date))
+                    break;
+            }
+        }
+    };
+    resolve(processor);
     out.push_back(runOnWorker(processor, date, 0));
     return out;
 }

@@ -34,13 +34,18 @@ Session::Session(SessionOptions options) : m_options(std::move(options))
         if (const char* env = std::getenv("NBAOPS_NBA_STATS_URL"); env && *env)
             live = env;
     }
-    if (const char* key = std::getenv("NBAOPS_ODDS_API_KEY"); key && *key)
-        urls.oddsApiKey = key;
+    const auto env = [](const char* name, std::string fallback) {
+        const char* v = std::getenv(name);
+        return v && *v ? std::string(v) : fallback;
+    };
+    urls.oddsApiKey = env("NBAOPS_ODDS_API_KEY", "");
+    urls.bdlApiKey = env("NBAOPS_BDL_API_KEY", "");
     if (!live.empty()) {
         urls.nbaStats = live;
         urls.simulated = false;
-        const char* odds = std::getenv("NBAOPS_ODDS_API_URL");
-        urls.oddsApi = odds && *odds ? odds : "https://api.the-odds-api.com/v4";
+        urls.oddsApi = env("NBAOPS_ODDS_API_URL", "https://api.the-odds-api.com/v4");
+        urls.espn = env("NBAOPS_ESPN_URL", "https://site.api.espn.com/apis/site/v2/sports/basketball/nba");
+        urls.bdl = env("NBAOPS_BDL_URL", "https://api.balldontlie.io/v1");
     } else {
         m_league = std::make_unique<sim::League>(m_options.seed);
         m_server = std::make_unique<sim::SimServer>(*m_league, clock);
@@ -49,15 +54,20 @@ Session::Session(SessionOptions options) : m_options(std::move(options))
         m_server->start();
         urls.nbaStats = m_server->statsBaseUrl();
         urls.oddsApi = m_server->oddsBaseUrl();
+        urls.espn = m_server->espnBaseUrl();
+        urls.bdl = m_server->bdlBaseUrl();
+        // The simulator demands keys like the real APIs, so the code path is the live one.
         if (urls.oddsApiKey.empty())
-            urls.oddsApiKey = "simulated-key"; // the simulator demands a key like the real API
+            urls.oddsApiKey = "simulated-key";
+        if (urls.bdlApiKey.empty())
+            urls.bdlApiKey = "simulated-key";
         urls.simulated = true;
     }
     m_simulated = urls.simulated;
     m_limiter = std::make_unique<net::RateLimiter>();
     auto limits = m_options.rateLimits;
     if (limits.empty() && !m_simulated)
-        limits = {{"nba_com", 2.0}, {"the_odds_api", 1.0}};
+        limits = {{"nba_com", 2.0}, {"the_odds_api", 1.0}, {"espn", 2.0}, {"balldontlie", 0.5}};
     for (const auto& [source, perSecond] : limits)
         m_limiter->setLimit(source, perSecond);
     const std::string runId = Runner::newRunId(clock);

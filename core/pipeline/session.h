@@ -39,7 +39,7 @@ struct SessionOptions
     std::chrono::seconds breakerCoolDown{60};
     int breakerThreshold = 3;
     // Requests per second per source; default: none on the simulator, polite ones on live
-    // sources (nba_com 2/s, the_odds_api 1/s).
+    // sources (nba_com 2/s, espn 2/s, the_odds_api 1/s, balldontlie 0.5/s).
     std::map<std::string, double> rateLimits;
 };
 

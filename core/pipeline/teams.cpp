@@ -31,13 +31,13 @@ Work TeamOffenseSummary::run(Context& ctx, Date date)
     std::map<std::pair<std::string, int64_t>, TeamGame> teams;
     {
         auto st = ctx.db.prepare("SELECT game_id, season, home_team_id, visitor_team_id, home_team_abbr,"
-                                 " visitor_team_abbr FROM raw_nbac_schedule WHERE game_date = ? AND game_status = 3");
+                                 " visitor_team_abbr FROM game_schedule WHERE game_date = ? AND game_status = 3");
         st.bindAll(date.iso());
         while (st.step()) {
             for (const bool home : {true, false}) {
                 TeamGame t;
                 t.gameId = st.getText(0);
-                t.season = seasonLabelOf(st.getText(1));
+                t.season = st.getText(1);
                 t.teamId = st.getInt(home ? 2 : 3);
                 t.oppId = st.getInt(home ? 3 : 2);
                 t.abbr = st.getText(home ? 4 : 5);
@@ -52,8 +52,9 @@ Work TeamOffenseSummary::run(Context& ctx, Date date)
         w.outcome.error = "no final games on " + date.iso();
         return w;
     }
+    // The player-game rows of the date (whichever source served them), summed per team.
     auto st = ctx.db.prepare("SELECT game_id, team_id, minutes, fgm, fga, fg3m, fg3a, ftm, fta, oreb, dreb,"
-                             " ast, stl, blk, tov, pts FROM raw_nbac_player_boxscores WHERE game_date = ?");
+                             " ast, stl, blk, tov, pts, source FROM player_game_summary WHERE game_date = ?");
     st.bindAll(date.iso());
     int64_t rowsIn = 0;
     while (st.step()) {
@@ -62,8 +63,8 @@ Work TeamOffenseSummary::run(Context& ctx, Date date)
         if (it == teams.end())
             continue;
         TeamGame& t = it->second;
-        if (const auto m = st.getOptText(2))
-            t.minutes += sources::parseMinutes(nlohmann::json(*m)).value_or(0);
+        t.minutes += st.getDouble(2);
+        w.outcome.source = st.getText(16);
         int64_t* sums[] = {&t.fgm, &t.fga, &t.fg3m, &t.fg3a, &t.ftm, &t.fta, &t.oreb, &t.dreb,
                            &t.ast, &t.stl, &t.blk, &t.tov, &t.pts};
         for (int i = 0; i < 13; ++i)
@@ -76,11 +77,12 @@ Work TeamOffenseSummary::run(Context& ctx, Date date)
     }
     if (!missing.empty()) {
         w.outcome.category = Category::DependencyMissing;
-        w.outcome.error = "raw box scores missing for " + missing + " on " + date.iso();
+        w.outcome.error = "player-game rows missing for " + missing + " on " + date.iso() +
+                          "; run player_game_summary for the date";
         return w;
     }
     // Rest: days since the team's previous scheduled game of the same season.
-    auto prev = ctx.db.prepare("SELECT max(game_date) FROM raw_nbac_schedule WHERE game_date < ? AND game_date >= ?"
+    auto prev = ctx.db.prepare("SELECT max(game_date) FROM game_schedule WHERE game_date < ? AND game_date >= ?"
                                " AND (home_team_id = ? OR visitor_team_id = ?)");
     for (auto& [key, t] : teams) {
         prev.reset();

@@ -85,12 +85,27 @@ ProcessorSpec parseProcessor(const json& j, size_t index, std::string_view origi
         bad(origin, where, "field 'criticality' must be CRITICAL, HIGH, MEDIUM or LOW");
 
     const json& deps = need("depends_on");
+    const char* depsShape = "field 'depends_on' must be a list of processor names and "
+                            "{\"any_of\": [names]} groups of alternatives";
     if (!deps.is_array())
-        bad(origin, where, "field 'depends_on' must be a list of processor names");
+        bad(origin, where, depsShape);
     for (const json& d : deps) {
-        if (!d.is_string())
-            bad(origin, where, "field 'depends_on' must be a list of processor names");
-        p.dependsOn.push_back(d.get<std::string>());
+        if (d.is_string()) {
+            p.dependsOn.push_back(d.get<std::string>());
+        } else if (d.is_object() && d.size() == 1 && d.contains("any_of") && d["any_of"].is_array()) {
+            std::vector<std::string> group;
+            for (const json& a : d["any_of"]) {
+                if (!a.is_string())
+                    bad(origin, where, depsShape);
+                group.push_back(a.get<std::string>());
+                p.dependsOn.push_back(group.back());
+            }
+            if (group.size() < 2)
+                bad(origin, where, "an 'any_of' group needs at least two alternatives");
+            p.anyOf.push_back(std::move(group));
+        } else {
+            bad(origin, where, depsShape);
+        }
     }
 
     const json& freq = need("frequency");
@@ -298,6 +313,56 @@ std::vector<std::string> Registry::topologicalOrder() const
     std::vector<std::string> out;
     for (size_t i : m_topo)
         out.push_back(m_processors[i].name);
+    return out;
+}
+
+bool ProcessorSpec::isAlternative(std::string_view dep) const
+{
+    return std::any_of(anyOf.begin(), anyOf.end(), [&](const std::vector<std::string>& g) {
+        return std::find(g.begin(), g.end(), dep) != g.end();
+    });
+}
+
+std::string ProcessorSpec::dependencyText() const
+{
+    std::string out;
+    for (const auto& d : dependsOn) {
+        if (!isAlternative(d))
+            out += (out.empty() ? "" : ", ") + d;
+    }
+    for (const auto& g : anyOf) {
+        std::string alt;
+        for (const auto& a : g)
+            alt += (alt.empty() ? "" : " | ") + a;
+        out += (out.empty() ? "" : ", ") + alt;
+    }
+    return out;
+}
+
+std::vector<std::string> Registry::blockedBy(const std::vector<std::string>& failed) const
+{
+    std::set<std::string> down(failed.begin(), failed.end());
+    for (const auto& f : failed)
+        get(f);
+    std::vector<std::string> out;
+    for (size_t i : m_topo) {
+        const auto& p = m_processors[i];
+        if (down.count(p.name))
+            continue;
+        bool blocked = false;
+        for (const auto& d : p.dependsOn) {
+            if (!p.isAlternative(d) && down.count(d))
+                blocked = true;
+        }
+        for (const auto& g : p.anyOf) {
+            if (std::all_of(g.begin(), g.end(), [&](const std::string& a) { return down.count(a) > 0; }))
+                blocked = true;
+        }
+        if (blocked) {
+            down.insert(p.name);
+            out.push_back(p.name);
+        }
+    }
     return out;
 }
 

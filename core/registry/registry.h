@@ -15,7 +15,12 @@ struct ProcessorSpec
     std::string name;
     int phase = 0;
     Criticality criticality = Criticality::Medium;
-    std::vector<std::string> dependsOn;
+    std::vector<std::string> dependsOn;  // every dependency, alternatives included
+    // Alternatives: each group is satisfied by any one of its members, in order of preference
+    // (a fallback source). Dependencies outside every group are all required.
+    std::vector<std::vector<std::string>> anyOf;
+    bool isAlternative(std::string_view dep) const;
+    std::string dependencyText() const; // "game_schedule, nbac_player_boxscores | bdl_player_boxscores"
     std::string frequency;       // daily | hourly | per_game | weekly
     std::string slaCompletion;   // "HH:MM" US Eastern, the morning after the game date
     int slaHour = 0;
@@ -57,6 +62,9 @@ public:
     // Transitive dependencies / dependants of `name`, in topological order, without `name`.
     std::vector<std::string> upstream(std::string_view name) const;
     std::vector<std::string> downstream(std::string_view name) const;
+    // The processors that cannot run if all of `failed` fail, alternatives taken into account
+    // (a processor with a working alternative for each group is not blocked), topological order.
+    std::vector<std::string> blockedBy(const std::vector<std::string>& failed) const;
 
 private:
     std::vector<ProcessorSpec> m_processors;

@@ -2,6 +2,7 @@
 
 #include "util/errors.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace nbaops::sim {
@@ -59,6 +60,12 @@ FaultRule FaultRule::parse(std::string_view spec)
         return fail("an endpoint and a kind are needed");
     FaultRule r;
     r.endpoint = std::string(parts[0]);
+    if (std::find(kFaultEndpoints.begin(), kFaultEndpoints.end(), r.endpoint) == kFaultEndpoints.end()) {
+        std::string known;
+        for (const auto* e : kFaultEndpoints)
+            known += (known.empty() ? "" : ", ") + std::string(e);
+        return fail("unknown endpoint '" + r.endpoint + "' (endpoints: " + known + ")");
+    }
     bool found = false;
     for (const auto& kn : kKinds) {
         if (parts[1] == kn.name) {

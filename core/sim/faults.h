@@ -2,6 +2,7 @@
 
 #include "util/date.h"
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,13 +24,18 @@ enum class FaultKind {
 
 std::string_view toString(FaultKind k);
 
+// The simulator's endpoints that take faults ("*": all of them).
+inline constexpr std::array<const char*, 8> kFaultEndpoints = {
+    "*", "scoreboardv2", "boxscoretraditionalv2", "espn_scoreboard", "bdl_games", "bdl_stats",
+    "odds_events", "odds_player_points"};
+
 // One injected fault: which endpoint, optionally which date or game, how often and how many
 // times. Text form, for the CLI and tests:
 //   ENDPOINT:KIND[:count=N][:rate=P][:ms=N][:date=YYYY-MM-DD][:game=ID]
 // e.g. "boxscoretraditionalv2:http500:count=5", "scoreboardv2:hang:ms=30000:date=2024-01-02".
 struct FaultRule
 {
-    std::string endpoint;        // "scoreboardv2", "boxscoretraditionalv2" or "*"
+    std::string endpoint;        // one of kFaultEndpoints
     FaultKind kind = FaultKind::Http500;
     int remaining = -1;          // -1: unlimited
     double rate = 1.0;           // probability that a matching request is hit

@@ -1,5 +1,6 @@
 #include "server.h"
 
+#include "feedsformat.h"
 #include "oddsformat.h"
 #include "statsformat.h"
 #include "util/errors.h"
@@ -156,6 +157,7 @@ SimServer::SimServer(const League& league, const Clock& clock)
         res.set_content(body, "application/json; charset=utf-8");
     });
     addOddsRoutes();
+    addFeedRoutes();
 }
 
 SimServer::~SimServer() { stop(); }
@@ -229,6 +231,82 @@ void SimServer::addOddsRoutes()
     });
 }
 
+void SimServer::addFeedRoutes()
+{
+    const auto today = [this] {
+        return Date::fromDays(std::chrono::floor<std::chrono::days>(d->clock.now() + easternOffset(d->clock.now())));
+    };
+    // ESPN's public scoreboard: no key; dates=YYYYMMDD.
+    d->http.Get("/apis/site/v2/sports/basketball/nba/scoreboard",
+                [this, today](const httplib::Request& req, httplib::Response& res) {
+        const std::string ds = req.get_param_value("dates");
+        std::optional<Date> date;
+        if (ds.size() == 8)
+            date = Date::parse(ds.substr(0, 4) + "-" + ds.substr(4, 2) + "-" + ds.substr(6, 2));
+        auto fault = d->takeFault("espn_scoreboard", date, "");
+        if (!date) {
+            res.status = 400;
+            res.set_content("{\"code\":400,\"message\":\"dates must be YYYYMMDD\"}", "application/json");
+            return;
+        }
+        const bool empty = fault && fault->kind == FaultKind::EmptyDay;
+        std::string body = espnScoreboard(d->league, *date, today(), !empty);
+        if (fault && d->apply(*fault, res, body))
+            return;
+        res.set_content(body, "application/json;charset=UTF-8");
+    });
+    // balldontlie v1: the key in the Authorization header; dates[] and cursor pagination.
+    const auto query = [](const httplib::Request& req, httplib::Response& res) -> std::optional<BdlQuery> {
+        if (req.get_header_value("Authorization").empty()) {
+            res.status = 401;
+            res.set_content("{\"error\":\"Unauthorized. Send your API key in the Authorization header.\"}",
+                            "application/json");
+            return std::nullopt;
+        }
+        BdlQuery q;
+        const auto date = Date::parse(req.get_param_value("dates[]"));
+        const std::string perPage = req.get_param_value("per_page");
+        const std::string cursor = req.get_param_value("cursor");
+        q.perPage = perPage.empty() ? 25 : std::atoi(perPage.c_str());
+        q.cursor = cursor.empty() ? 0 : std::atoll(cursor.c_str());
+        if (!date || q.perPage < 1 || q.perPage > 100 || q.cursor < 0) {
+            res.status = 400;
+            res.set_content("{\"error\":\"dates[] must be YYYY-MM-DD, per_page 1-100, cursor a game or stat id\"}",
+                            "application/json");
+            return std::nullopt;
+        }
+        q.date = *date;
+        return q;
+    };
+    d->http.Get("/v1/games", [this, today, query](const httplib::Request& req, httplib::Response& res) {
+        auto fault = d->takeFault("bdl_games", Date::parse(req.get_param_value("dates[]")), "");
+        const auto q = query(req, res);
+        if (!q)
+            return;
+        const bool empty = fault && fault->kind == FaultKind::EmptyDay;
+        std::string body = bdlGames(d->league, *q, today(), !empty);
+        if (fault && d->apply(*fault, res, body))
+            return;
+        res.set_content(body, "application/json; charset=utf-8");
+    });
+    d->http.Get("/v1/stats", [this, today, query](const httplib::Request& req, httplib::Response& res) {
+        auto fault = d->takeFault("bdl_stats", Date::parse(req.get_param_value("dates[]")), "");
+        auto q = query(req, res);
+        if (!q)
+            return;
+        if (fault && fault->kind == FaultKind::MissingGame) {
+            // One game's stat lines left out of the listing (the given game, else the first).
+            const auto games = d->league.gamesOn(q->date);
+            q->omitGameId = !fault->gameId.empty() ? fault->gameId : games.empty() ? std::string() : games.front().id;
+            fault.reset();
+        }
+        std::string body = bdlStats(d->league, *q, today());
+        if (fault && d->apply(*fault, res, body))
+            return;
+        res.set_content(body, "application/json; charset=utf-8");
+    });
+}
+
 int SimServer::start(int port)
 {
     if (d->thread.joinable())
@@ -268,6 +346,16 @@ int SimServer::port() const { return d->port; }
 std::string SimServer::oddsBaseUrl() const
 {
     return "http://127.0.0.1:" + std::to_string(d->port) + "/v4";
+}
+
+std::string SimServer::espnBaseUrl() const
+{
+    return "http://127.0.0.1:" + std::to_string(d->port) + "/apis/site/v2/sports/basketball/nba";
+}
+
+std::string SimServer::bdlBaseUrl() const
+{
+    return "http://127.0.0.1:" + std::to_string(d->port) + "/v1";
 }
 
 std::string SimServer::statsBaseUrl() const

@@ -1,1 +1,2 @@
-target_sources(nbaops_core PRIVATE sources/nbastats.cpp sources/oddsapi.cpp)
+target_sources(nbaops_core PRIVATE sources/nbastats.cpp sources/oddsapi.cpp sources/teams.cpp sources/espn.cpp
+    sources/balldontlie.cpp)

@@ -27,6 +27,7 @@ const Migration kMigrations[] = {
     {3, "input fingerprints and skipped runs in the run history", schema::kV3},
     {4, "circuit breakers per source and their state changes", schema::kV4},
     {5, "player points prop lines from The Odds API", schema::kV5},
+    {6, "ESPN and balldontlie raw tables, the cross-source schedule, player id mapping", schema::kV6},
 };
 
 int currentVersion(Database& db)

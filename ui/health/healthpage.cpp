@@ -222,7 +222,13 @@ void HealthPage::showFailureDetail(int row)
     if (row < 0 || row >= int(m_failures->rows().size()))
         return;
     const auto& f = m_failures->rows()[size_t(row)];
-    const QString blocked = f.blocked > 0 ? tr(" · blocked %n downstream run(s)", nullptr, f.blocked) : QString();
+    QString blocked = f.blocked > 0 ? tr(" · blocked %n downstream run(s)", nullptr, f.blocked) : QString();
+    if (!f.jointWith.empty()) {
+        QStringList others;
+        for (const auto& j : f.jointWith)
+            others << QString::fromStdString(j);
+        blocked += tr(" together with %1 (its fallback failed too)").arg(others.join(QStringLiteral(", ")));
+    }
     m_failureDetail->setText(tr("<b>%1</b> · %2 · %3%4%5<br>%6<br><span style='color:#5f6368'>run %7, attempt %8</span>")
                                  .arg(qs(f.processor), qs(f.gameDate), qs(f.category),
                                       f.resolved ? tr(" (resolved by a later run)") : QString(), blocked,

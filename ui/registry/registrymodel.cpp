@@ -40,10 +40,8 @@ QVariant RegistryModel::data(const QModelIndex& index, int role) const
         case Phase: return QStringLiteral("%1 %2").arg(p.phase).arg(qs(m_registry.phaseName(p.phase)));
         case Criticality: return qs(registry::toString(p.criticality));
         case DependsOn: {
-            QStringList deps;
-            for (const auto& d : p.dependsOn)
-                deps << qs(d);
-            return deps.isEmpty() ? QStringLiteral("-") : deps.join(QStringLiteral(", "));
+            const std::string deps = p.dependencyText();
+            return deps.empty() ? QStringLiteral("-") : qs(deps);
         }
         case Frequency: return qs(p.frequency);
         case Sla: return qs(p.slaCompletion);
