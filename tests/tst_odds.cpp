@@ -60,17 +60,23 @@ private Q_SLOTS:
     {
         test::SessionFixture f;
         ::setenv("NBAOPS_ODDS_API_KEY", "sekrit-odds-key-123", 1);
+        ::setenv("NBAOPS_BDL_API_KEY", "sekrit-bdl-key-456", 1);
         f.start();
         ::unsetenv("NBAOPS_ODDS_API_KEY");
+        ::unsetenv("NBAOPS_BDL_API_KEY");
         QCOMPARE(f.session->runner().runDate(test::gameDay()).realFailures(), 0);
         QVERIFY(count(f.session->db(), "SELECT count(*) FROM raw_payloads WHERE source = 'the_odds_api'") > 1);
+        QVERIFY(count(f.session->db(), "SELECT count(*) FROM raw_payloads WHERE source = 'balldontlie'") > 1);
         // Not in the database file, not in any stored path or payload.
         QVERIFY(readFile(f.dbPath()).find("sekrit-odds-key") == std::string::npos);
+        QVERIFY(readFile(f.dbPath()).find("sekrit-bdl-key") == std::string::npos);
         QDirIterator it(f.dir.path(), QDir::Files, QDirIterator::Subdirectories);
         while (it.hasNext()) {
             const QString file = it.next();
             QVERIFY2(!file.contains(QStringLiteral("sekrit")), qPrintable(file));
-            QVERIFY2(readFile(file.toStdString()).find("sekrit-odds-key") == std::string::npos, qPrintable(file));
+            const std::string content = readFile(file.toStdString());
+            QVERIFY2(content.find("sekrit-odds-key") == std::string::npos, qPrintable(file));
+            QVERIFY2(content.find("sekrit-bdl-key") == std::string::npos, qPrintable(file));
         }
     }
 

@@ -69,6 +69,29 @@ private Q_SLOTS:
         QVERIFY(r.downstream("publish_player_pages").empty());
     }
 
+    void alternativesKeepTheDateGoing()
+    {
+        const Registry& r = Registry::builtin();
+        const auto& pgs = r.get("player_game_summary");
+        QCOMPARE(pgs.anyOf.size(), size_t(1));
+        QCOMPARE(QString::fromStdString(pgs.dependencyText()),
+                 QStringLiteral("game_schedule, nbac_player_boxscores | bdl_player_boxscores"));
+        // NBA.com's box scores down: only their own loader is blocked, balldontlie serves.
+        const auto one = r.blockedBy({"nbac_boxscore_scraper"});
+        QCOMPARE(one.size(), size_t(1));
+        QCOMPARE(QString::fromStdString(one.front()), QStringLiteral("nbac_player_boxscores"));
+        // Both box-score sources down: everything from the player-games on is blocked.
+        const auto both = r.blockedBy({"nbac_boxscore_scraper", "bdl_boxscore_scraper"});
+        for (const char* n : {"player_game_summary", "ml_feature_store", "publish_player_pages"})
+            QVERIFY2(std::find(both.begin(), both.end(), n) != both.end(), n);
+        QVERIFY(std::find(both.begin(), both.end(), "game_schedule") == both.end()); // schedule: NBA.com or ESPN
+        // The schedule needs all three sources down.
+        const auto two = r.blockedBy({"nbac_schedule_scraper", "espn_scoreboard_scraper"});
+        QVERIFY(std::find(two.begin(), two.end(), "game_schedule") == two.end());
+        const auto three = r.blockedBy({"nbac_schedule_scraper", "espn_scoreboard_scraper", "bdl_boxscore_scraper"});
+        QVERIFY(std::find(three.begin(), three.end(), "game_schedule") != three.end());
+    }
+
     void unknownNameSuggestsTheClosest()
     {
         try {
@@ -111,6 +134,12 @@ private Q_SLOTS:
                                        << QStringLiteral("'a': missing field 'frequency'");
         QTest::newRow("bad name") << doc({proc(QStringLiteral("Bad Name"), 1)}) << QStringLiteral("'name' must be lowercase");
         QTest::newRow("not json") << QByteArray("{\"processors\": [") << QStringLiteral("is not valid JSON");
+        QTest::newRow("one alternative") << doc({proc(QStringLiteral("a"), 1), proc(QStringLiteral("b"), 2, QStringLiteral("{\"any_of\": [\"a\"]}"))})
+                                         << QStringLiteral("'b': an 'any_of' group needs at least two alternatives");
+        QTest::newRow("bad group") << doc({proc(QStringLiteral("a"), 1), proc(QStringLiteral("b"), 2, QStringLiteral("{\"one_of\": [\"a\"]}"))})
+                                   << QStringLiteral("'b': field 'depends_on' must be a list of processor names and");
+        QTest::newRow("unknown alternative") << doc({proc(QStringLiteral("a"), 1), proc(QStringLiteral("b"), 2, QStringLiteral("{\"any_of\": [\"a\", \"ghost\"]}"))})
+                                             << QStringLiteral("'b': depends on unknown processor 'ghost'");
     }
 
     void rejectsBadRegistries()

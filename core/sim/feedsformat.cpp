@@ -218,7 +218,7 @@ std::string bdlStats(const League& league, const BdlQuery& q, Date today)
                 const Player* p = league.findPlayer(pl.playerId);
                 // balldontlie gives whole minutes as text ("34"), "00" for a player who did not play.
                 const long mins = pl.played() ? std::max(1L, std::lround(pl.seconds / 60.0)) : 0L;
-                char minText[8];
+                char minText[24];
                 std::snprintf(minText, sizeof minText, "%02ld", mins);
                 const int64_t id = bdlGameId(g) * 40 + index++;
                 lines.push_back({id,
