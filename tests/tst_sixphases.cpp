@@ -138,6 +138,75 @@ private Q_SLOTS:
         QCOMPARE(count(db, "SELECT count(*) FROM prediction_grades WHERE game_date = '2024-01-10'"), int64_t(0));
         QVERIFY(QFile::exists(QString::fromStdString((f.session->context().objects.root() / "publish/predictions/2024-01-10.json").string())));
     }
+
+    void aRunOverManyDatesPublishesEachPageOnce()
+    {
+        test::SessionFixture f;
+        pipeline::SessionOptions so;
+        so.http = test::fastHttp();
+        so.deferPublishing = true;
+        f.start(so);
+        runDays(f, Date::ymd(2024, 1, 6), Date::ymd(2024, 1, 9));
+        auto& db = f.session->db();
+        const auto root = f.session->context().objects.root();
+        // Queued with the runs, nothing written yet; each path once, at its latest date.
+        const int64_t queued = count(db, "SELECT count(*) FROM publish_queue");
+        QVERIFY(queued > 100);
+        QCOMPARE(count(db, "SELECT count(*) FROM published_documents"), int64_t(0));
+        QVERIFY(!std::filesystem::exists(root / "publish"));
+        const int64_t predictionDays = count(db, "SELECT count(DISTINCT game_date) FROM player_prop_predictions");
+        QVERIFY(predictionDays >= 3);
+        QCOMPARE(count(db, "SELECT count(*) FROM publish_queue WHERE kind = 'predictions'"), predictionDays);
+        QCOMPARE(f.session->flushPublished(), int(queued));
+        QCOMPARE(count(db, "SELECT count(*) FROM publish_queue"), int64_t(0));
+        QCOMPARE(count(db, "SELECT count(*) FROM published_documents"), queued);
+        // A page says the latest date its player played, as the database does.
+        auto st = db.prepare("SELECT d.path, d.player_id, d.game_date, (SELECT max(game_date) FROM player_game_summary g"
+                             " WHERE g.player_id = d.player_id AND g.played = 1) FROM published_documents d WHERE kind = 'player'");
+        int pages = 0;
+        while (st.step()) {
+            QCOMPARE(st.getText(2), st.getText(3));
+            const auto doc = nlohmann::json::parse(f.session->context().objects.read(st.getText(0)));
+            QCOMPARE(doc["as_of"].get<std::string>(), st.getText(2));
+            ++pages;
+        }
+        QCOMPARE(int64_t(pages), queued - predictionDays);
+        // A backfill of an earlier date leaves the later pages alone.
+        QVERIFY(f.session->runner().runOne("publish_player_pages", Date::ymd(2024, 1, 6)).outcome.category ==
+                pipeline::Category::Success);
+        QCOMPARE(count(db, "SELECT count(*) FROM publish_queue"), int64_t(0));
+        QCOMPARE(count(db, "SELECT count(*) FROM published_documents WHERE kind = 'player' AND game_date = '2024-01-06'"),
+                 count(db, "SELECT count(*) FROM (SELECT player_id FROM player_game_summary WHERE played = 1"
+                           " GROUP BY player_id HAVING max(game_date) = '2024-01-06')"));
+    }
+
+    void aCrashedRunsQueueIsPublishedByTheNextSession()
+    {
+        test::SessionFixture f;
+        pipeline::SessionOptions so;
+        so.http = test::fastHttp();
+        so.deferPublishing = true;
+        f.start(so);
+        runDays(f, Date::ymd(2024, 1, 8), Date::ymd(2024, 1, 9));
+        const auto root = f.session->context().objects.root();
+        {
+            // As if the process died before the end of the run: the queue stays in the file.
+            auto other = store::Database::open(f.dbPath());
+            other.exec("CREATE TABLE kept AS SELECT * FROM publish_queue");
+        }
+        f.session.reset(); // ends the session: it flushes
+        {
+            auto db = store::Database::open(f.dbPath());
+            db.exec("INSERT INTO publish_queue SELECT * FROM kept");
+            db.exec("DELETE FROM published_documents");
+            db.exec("DROP TABLE kept");
+        }
+        std::filesystem::remove_all(root / "publish");
+        f.start(so); // a new session writes what the queue holds
+        QCOMPARE(count(f.session->db(), "SELECT count(*) FROM publish_queue"), int64_t(0));
+        QVERIFY(count(f.session->db(), "SELECT count(*) FROM published_documents") > 100);
+        QVERIFY(std::filesystem::exists(root / "publish" / "predictions" / "2024-01-09.json"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSixPhases)

@@ -99,6 +99,7 @@ void addRunCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action
             so.cancel = &g_cancel;
             so.workers = o->workers;
             so.force = o->force;
+            so.deferPublishing = from < to; // each page once per run, not once per night
             if (o->workers < 0 || o->workers > 64)
                 throw UsageError("--workers must be from 1 to 64 (0 or absent: one per core).");
             if (!o->only.empty())
@@ -134,11 +135,14 @@ void addRunCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action
                     res.results = session.runner().runWithUpstream(o->only, d);
                 failures += res.realFailures();
                 if (res.cancelled || g_cancel.load()) {
+                    session.flushPublished();
                     std::cerr << "nbaops: cancelled at " << d.iso()
                               << "; finished processors kept their results, nothing is half-written.\n";
                     return 130;
                 }
             }
+            if (const int written = session.flushPublished(); written > 0 && !o->json)
+                std::printf("%d published document(s) written.\n", written);
             if (!o->json)
                 std::printf("%d real failure(s). 'nbaops status --date %s' shows the health.\n",
                             failures, to.iso().c_str());

@@ -48,6 +48,9 @@ struct Context
     const std::atomic<bool>* cancel = nullptr;
     net::CircuitBreakers* breakers = nullptr; // shared by the workers; none: no breaker
     net::RateLimiter* limiter = nullptr;      // shared by the workers; none: no limit
+    // Phase 6 queues documents in the database instead of writing their files; the owner of
+    // the run writes them once at its end (flushPublished), the latest version of each only.
+    bool deferPublishing = false;
     bool cancelled() const { return cancel && cancel->load(); }
 };
 

@@ -1,9 +1,12 @@
 #include "predictions.h"
 
 #include "helpers.h"
+#include "sources/teams.h"
 #include "store/database.h"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <memory>
 
 namespace nbaops::pipeline {
@@ -38,18 +41,29 @@ Work Predictions::run(Context& ctx, Date date)
     }
     // The consensus prop line (median over the bookmakers) where The Odds API has one; the
     // call is OVER or UNDER when the prediction is at least a point away from it.
-    auto lines = ctx.db.prepare(
-        "SELECT o.point FROM raw_odds_player_points o WHERE o.game_date = ? AND o.player_name ="
-        " (SELECT player_name FROM player_game_summary WHERE player_id = ? ORDER BY game_date DESC LIMIT 1)"
-        " ORDER BY o.point");
-    for (auto& p : *preds) {
-        lines.reset();
-        lines.bindAll(date.iso(), p.player);
-        std::vector<double> points;
+    // Lines by player name as the bookmakers write it, matched with the name accents and
+    // suffixes folded ("Luka Doncic" is "Luka Dončić"); every line of the date in one query.
+    std::map<std::string, std::vector<double>> byName;
+    {
+        auto lines = ctx.db.prepare("SELECT player_name, point FROM raw_odds_player_points WHERE game_date = ?");
+        lines.bindAll(date.iso());
         while (lines.step())
-            points.push_back(lines.getDouble(0));
-        if (points.empty())
+            byName[sources::matchKey(lines.getText(0))].push_back(lines.getDouble(1));
+    }
+    auto name = ctx.db.prepare("SELECT player_name FROM player_game_summary WHERE player_id = ?"
+                               " ORDER BY game_date DESC LIMIT 1");
+    for (auto& p : *preds) {
+        if (byName.empty())
+            break;
+        name.reset();
+        name.bindAll(p.player);
+        if (!name.step())
             continue;
+        const auto it = byName.find(sources::matchKey(name.getText(0)));
+        if (it == byName.end())
+            continue;
+        std::vector<double> points = it->second;
+        std::sort(points.begin(), points.end());
         p.line = points[points.size() / 2];
         p.edge = p.pts - *p.line;
         p.call = *p.edge >= 1.0 ? "OVER" : (*p.edge <= -1.0 ? "UNDER" : "PASS");

@@ -7,7 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <memory>
 
 namespace nbaops::pipeline {
@@ -24,36 +26,115 @@ struct Document
     std::string kind;
     std::optional<int64_t> playerId;
     std::string body;
+    bool lazy = false; // queued without a body: built from the database when flushed
 };
+
+// A player's page as of a date: the season's games up to it, the last ten, and the grade of
+// that date's prediction. Deterministic in the database's rows up to the date, so a page
+// built later (when a queue is flushed) is the page the date would have written.
+std::optional<std::string> playerPage(store::Database& db, int64_t id, Date date)
+{
+    auto who = db.prepare("SELECT player_name, team_abbr, season FROM player_game_summary WHERE player_id = ?"
+                          " AND game_date = ? AND played = 1");
+    who.bindAll(id, date.iso());
+    if (!who.step())
+        return std::nullopt;
+    const std::string season = who.getText(2);
+    auto games = db.prepare("SELECT game_date, opponent_abbr, home, minutes, pts, played FROM player_game_summary"
+                            " WHERE player_id = ? AND season = ? AND game_date <= ? ORDER BY game_date DESC");
+    games.bindAll(id, season, date.iso());
+    ojson last = ojson::array();
+    int played = 0;
+    double pts = 0, mins = 0;
+    while (games.step()) {
+        if (games.getInt(5)) {
+            ++played;
+            pts += double(games.getInt(4));
+            mins += games.getDouble(3);
+        }
+        if (last.size() < 10)
+            last.push_back({{"date", games.getText(0)}, {"opponent", games.getText(1)},
+                            {"home", games.getInt(2) != 0}, {"minutes", round1(games.getDouble(3))},
+                            {"pts", games.getInt(4)}});
+    }
+    ojson doc = {{"player_id", id}, {"name", who.getText(0)}, {"team", who.getText(1)},
+                 {"season", season}, {"as_of", date.iso()},
+                 {"season_averages", {{"games", played}, {"pts", played ? round1(pts / played) : 0.0},
+                                      {"minutes", played ? round1(mins / played) : 0.0}}},
+                 {"last_games", std::move(last)}};
+    auto grade = db.prepare("SELECT predicted_pts, actual_pts, abs_error, model_version FROM prediction_grades"
+                            " WHERE game_date = ? AND player_id = ?");
+    grade.bindAll(date.iso(), id);
+    if (grade.step())
+        doc["latest_prediction"] = {{"date", date.iso()}, {"predicted_pts", round1(grade.getDouble(0))},
+                                    {"actual_pts", grade.getInt(1)}, {"abs_error", round1(grade.getDouble(2))},
+                                    {"model_version", grade.getText(3)}};
+    return doc.dump(1);
+}
 
 // Writes documents whose content changed (atomically: temp file + rename) and indexes them;
 // unchanged ones are left alone, so a rerun rewrites nothing. The documents are derived from
 // the database, so they are not flushed one by one: a file that a power cut left short or
-// empty no longer matches its indexed size and is written again by the next run.
-// A document of a later date is never replaced by an earlier date's (a backfill of November
-// must not turn a player's page back to November); such documents are counted in `kept`.
+// empty no longer matches its indexed size and is written again by the next run. A document
+// of a later date is never replaced by an earlier date's (a backfill of November must not turn
+// a player's page back to November). With deferred publishing the documents go to the queue
+// (committed with the run) and flushPublished() writes each path's latest version once.
 std::function<void(store::Database&)> publish(const Context& ctx, Date date, std::shared_ptr<std::vector<Document>> docs,
                                               const std::string& output)
 {
     const std::string at = toIsoUtc(ctx.clock.now());
-    return [docs, date, at, output, root = ctx.objects.root(), runId = ctx.runId](store::Database& db) {
+    return [docs, date, at, output, defer = ctx.deferPublishing, root = ctx.objects.root(),
+            runId = ctx.runId](store::Database& db) {
         auto get = db.prepare("SELECT sha256, bytes, game_date FROM published_documents WHERE path = ?");
+        auto queued = db.prepare("SELECT game_date FROM publish_queue WHERE path = ?");
+        auto enqueue = db.prepare("INSERT OR REPLACE INTO publish_queue(path, kind, game_date, player_id, body, sha256,"
+                                  " queued_at, run_id) VALUES (?,?,?,?,?,?,?,?)");
+        auto dequeue = db.prepare("DELETE FROM publish_queue WHERE path = ?");
         auto put = db.prepare("INSERT INTO published_documents(path, kind, game_date, player_id, bytes, sha256,"
                               " published_at, run_id) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET"
                               " game_date = excluded.game_date, bytes = excluded.bytes, sha256 = excluded.sha256,"
                               " published_at = excluded.published_at, run_id = excluded.run_id");
         for (const auto& d : *docs) {
+            queued.reset();
+            queued.bindAll(d.path);
+            if (queued.step() && queued.getText(0) > date.iso())
+                continue; // a later date's version waits in the queue
+            if (d.lazy) {
+                get.reset();
+                get.bindAll(d.path);
+                std::error_code ec;
+                if (get.step() && get.getText(2) > date.iso() && std::filesystem::exists(root / d.path, ec))
+                    continue; // a later date's document stays
+                enqueue.reset();
+                enqueue.bindAll(d.path, d.kind, date.iso(), d.playerId, std::string(), std::string(), at, runId);
+                enqueue.run();
+                continue;
+            }
             const std::string sha = sha256Hex(d.body);
             get.reset();
             get.bindAll(d.path);
             std::error_code ec;
             const bool known = get.step();
-            if (known && get.getText(0) == sha &&
-                std::filesystem::file_size(root / d.path, ec) == uintmax_t(get.getInt(1)) && !ec)
-                continue;
-            if (known && get.getText(2) > date.iso() && std::filesystem::exists(root / d.path, ec))
+            const bool same = known && get.getText(0) == sha &&
+                              std::filesystem::file_size(root / d.path, ec) == uintmax_t(get.getInt(1)) && !ec;
+            if (!same && known && get.getText(2) > date.iso() && std::filesystem::exists(root / d.path, ec))
                 continue; // a later date's document stays
+            if (same) {
+                dequeue.reset();
+                dequeue.bindAll(d.path);
+                dequeue.run();
+                continue;
+            }
+            if (defer) {
+                enqueue.reset();
+                enqueue.bindAll(d.path, d.kind, date.iso(), d.playerId, d.body, sha, at, runId);
+                enqueue.run();
+                continue;
+            }
             writeFileAtomically(root / d.path, d.body, /*durable=*/false);
+            dequeue.reset();
+            dequeue.bindAll(d.path);
+            dequeue.run();
             put.reset();
             put.bindAll(d.path, d.kind, date.iso(), d.playerId, int64_t(d.body.size()), sha, at, runId);
             put.run();
@@ -117,44 +198,22 @@ Work PublishPlayerPages::run(Context& ctx, Date date)
 {
     Work w;
     auto docs = std::make_shared<std::vector<Document>>();
-    auto players = ctx.db.prepare("SELECT player_id, player_name, team_abbr, season FROM player_game_summary"
-                                  " WHERE game_date = ? AND played = 1 ORDER BY player_id");
-    players.bindAll(date.iso());
-    auto games = ctx.db.prepare("SELECT game_date, opponent_abbr, home, minutes, pts, played FROM player_game_summary"
-                                " WHERE player_id = ? AND season = ? AND game_date <= ? ORDER BY game_date DESC");
-    auto pred = ctx.db.prepare("SELECT predicted_pts, actual_pts, abs_error, model_version FROM prediction_grades"
-                               " WHERE player_id = ? AND game_date = ?");
-    while (players.step()) {
-        const int64_t id = players.getInt(0);
-        const std::string season = players.getText(3);
-        games.reset();
-        games.bindAll(id, season, date.iso());
-        ojson last = ojson::array();
-        int played = 0;
-        double pts = 0, mins = 0;
-        while (games.step()) {
-            if (games.getInt(5)) {
-                ++played;
-                pts += double(games.getInt(4));
-                mins += games.getDouble(3);
-            }
-            if (last.size() < 10)
-                last.push_back({{"date", games.getText(0)}, {"opponent", games.getText(1)},
-                                {"home", games.getInt(2) != 0}, {"minutes", round1(games.getDouble(3))},
-                                {"pts", games.getInt(4)}});
-        }
-        ojson doc = {{"player_id", id}, {"name", players.getText(1)}, {"team", players.getText(2)},
-                     {"season", season}, {"as_of", date.iso()},
-                     {"season_averages", {{"games", played}, {"pts", played ? round1(pts / played) : 0.0},
-                                          {"minutes", played ? round1(mins / played) : 0.0}}},
-                     {"last_games", std::move(last)}};
-        pred.reset();
-        pred.bindAll(id, date.iso());
-        if (pred.step())
-            doc["latest_prediction"] = {{"date", date.iso()}, {"predicted_pts", round1(pred.getDouble(0))},
-                                        {"actual_pts", pred.getInt(1)}, {"abs_error", round1(pred.getDouble(2))},
-                                        {"model_version", pred.getText(3)}};
-        docs->push_back({"publish/players/" + std::to_string(id) + ".json", "player", id, doc.dump(1)});
+    // The date's players (by the date index; sorted here, an ORDER BY would make SQLite walk
+    // the whole player index instead). A run over many dates queues the pages and builds each
+    // player's once, for his latest date, when it flushes.
+    std::vector<int64_t> players;
+    {
+        auto st = ctx.db.prepare("SELECT player_id FROM player_game_summary WHERE game_date = ? AND played = 1");
+        st.bindAll(date.iso());
+        while (st.step())
+            players.push_back(st.getInt(0));
+        std::sort(players.begin(), players.end());
+    }
+    for (const int64_t id : players) {
+        Document d{"publish/players/" + std::to_string(id) + ".json", "player", id, {}, ctx.deferPublishing};
+        if (!d.lazy)
+            d.body = playerPage(ctx.db, id, date).value_or(std::string());
+        docs->push_back(std::move(d));
     }
     w.outcome.recordsIn = int64_t(docs->size());
     w.outcome.recordsOut = int64_t(docs->size());
@@ -165,6 +224,71 @@ Work PublishPlayerPages::run(Context& ctx, Date date)
     }
     w.write = publish(ctx, date, docs, "publish/players/{id}.json");
     return w;
+}
+
+int flushPublished(store::Database& db, const std::filesystem::path& dataRoot)
+{
+    struct Queued
+    {
+        std::string path, kind, gameDate, body, sha, queuedAt, runId;
+        std::optional<int64_t> playerId;
+    };
+    std::vector<Queued> queue;
+    {
+        auto st = db.prepare("SELECT path, kind, game_date, player_id, body, sha256, queued_at, run_id FROM publish_queue");
+        while (st.step())
+            queue.push_back({st.getText(0), st.getText(1), st.getText(2), st.getText(4), st.getText(5), st.getText(6),
+                             st.getText(7), st.getOptInt(3)});
+    }
+    if (queue.empty())
+        return 0;
+    // Pages queued without a body are built now, as of their date; one unchanged since it was
+    // last written is not written again.
+    std::vector<Queued> unchanged;
+    {
+        auto get = db.prepare("SELECT sha256, bytes FROM published_documents WHERE path = ?");
+        for (auto it = queue.begin(); it != queue.end();) {
+            if (it->body.empty() && it->playerId) {
+                const auto date = Date::parse(it->gameDate);
+                it->body = date ? playerPage(db, *it->playerId, *date).value_or(std::string()) : std::string();
+                it->sha = sha256Hex(it->body);
+                get.reset();
+                get.bindAll(it->path);
+                std::error_code ec;
+                if (it->body.empty() ||
+                    (get.step() && get.getText(0) == it->sha &&
+                     std::filesystem::file_size(dataRoot / it->path, ec) == uintmax_t(get.getInt(1)) && !ec)) {
+                    unchanged.push_back(std::move(*it));
+                    it = queue.erase(it);
+                    continue;
+                }
+            }
+            ++it;
+        }
+    }
+    for (const auto& q : queue)
+        writeFileAtomically(dataRoot / q.path, q.body, /*durable=*/false);
+    store::Transaction tx(db);
+    auto put = db.prepare("INSERT INTO published_documents(path, kind, game_date, player_id, bytes, sha256,"
+                          " published_at, run_id) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET"
+                          " game_date = excluded.game_date, bytes = excluded.bytes, sha256 = excluded.sha256,"
+                          " published_at = excluded.published_at, run_id = excluded.run_id");
+    auto del = db.prepare("DELETE FROM publish_queue WHERE path = ? AND game_date = ?");
+    for (const auto& q : unchanged) {
+        del.reset();
+        del.bindAll(q.path, q.gameDate);
+        del.run();
+    }
+    for (const auto& q : queue) {
+        put.reset();
+        put.bindAll(q.path, q.kind, q.gameDate, q.playerId, int64_t(q.body.size()), q.sha, q.queuedAt, q.runId);
+        put.run();
+        del.reset();
+        del.bindAll(q.path, q.gameDate);
+        del.run();
+    }
+    tx.commit();
+    return int(queue.size());
 }
 
 } // namespace nbaops::pipeline

@@ -2,6 +2,8 @@
 
 #include "context.h"
 
+#include <filesystem>
+
 namespace nbaops::pipeline {
 
 // Phase 6: publish/predictions/{date}.json, the day's predictions (and their grades).
@@ -19,5 +21,9 @@ public:
     std::string_view name() const override { return "publish_player_pages"; }
     Work run(Context& ctx, Date date) override;
 };
+
+// Writes the queued documents (each atomically) and indexes them, in one transaction at the
+// end; returns how many were written. Safe to repeat: a crash halfway leaves the queue in place.
+int flushPublished(store::Database& db, const std::filesystem::path& dataRoot);
 
 } // namespace nbaops::pipeline

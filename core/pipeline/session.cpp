@@ -1,5 +1,6 @@
 #include "session.h"
 
+#include "publishing.h"
 #include "net/circuitbreaker.h"
 #include "net/ratelimiter.h"
 #include "registry/registry.h"
@@ -9,6 +10,7 @@
 #include "store/objectstore.h"
 
 #include "util/errors.h"
+#include "util/log.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -28,6 +30,12 @@ Session::Session(SessionOptions options) : m_options(std::move(options))
     m_objects = std::make_unique<store::ObjectStore>(store::ObjectStore::forDatabase(*first->db));
     m_breakers = std::make_unique<net::CircuitBreakers>(m_options.breakerThreshold, m_options.breakerCoolDown);
     m_breakers->load(*first->db);
+    try {
+        if (const int n = pipeline::flushPublished(*first->db, m_objects->root()); n > 0)
+            log::info("session", std::to_string(n) + " document(s) queued by an earlier run were published");
+    } catch (const std::exception& e) {
+        log::warning("session", std::string("queued documents not published yet: ") + e.what());
+    }
     SourceUrls urls;
     std::string live = m_options.nbaStatsUrl;
     if (live.empty()) {
@@ -83,7 +91,8 @@ Session::Session(SessionOptions options) : m_options(std::move(options))
         slot->http->setCancelFlag(&slot->stop);
         slot->ctx = std::make_unique<Context>(Context{*slot->db, *m_objects, registry::Registry::builtin(),
                                                       *slot->http, urls, clock, runId, &slot->stop,
-                                                      m_breakers.get(), m_limiter.get()});
+                                                      m_breakers.get(), m_limiter.get(),
+                                                      m_options.deferPublishing});
         ws.push_back({slot->ctx.get(), &slot->stop});
     }
     RunnerOptions ro;
@@ -94,8 +103,20 @@ Session::Session(SessionOptions options) : m_options(std::move(options))
     m_runner = std::make_unique<Runner>(std::move(ws), ro);
 }
 
+int Session::flushPublished()
+{
+    return pipeline::flushPublished(*m_slots.front()->db, m_objects->root());
+}
+
 Session::~Session()
 {
+    if (m_options.deferPublishing && !m_slots.empty()) {
+        try {
+            flushPublished();
+        } catch (const std::exception& e) {
+            log::warning("session", std::string("queued documents not published (the next run will): ") + e.what());
+        }
+    }
     // Close the clients' keep-alive connections first, so the server's workers end at once.
     m_runner.reset();
     for (auto& slot : m_slots) {

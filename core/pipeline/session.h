@@ -41,6 +41,10 @@ struct SessionOptions
     // Requests per second per source; default: none on the simulator, polite ones on live
     // sources (nba_com 2/s, espn 2/s, the_odds_api 1/s, balldontlie 0.5/s).
     std::map<std::string, double> rateLimits;
+    // Phase 6 queues its documents and the session writes each path's latest version once, at
+    // flushPublished() or when it ends: for runs over many dates (a player's page would be
+    // rewritten every night of a backfill).
+    bool deferPublishing = false;
 };
 
 // One pipeline invocation: the database, the object store, the sources (the simulated league
@@ -57,6 +61,9 @@ public:
     sim::SimServer* simulator() { return m_server.get(); }
     net::CircuitBreakers& breakers() { return *m_breakers; }
     bool simulated() const { return m_simulated; }
+    // Writes the queued documents; returns how many. Also done at the start (a crashed run's
+    // queue) and at the end of a session.
+    int flushPublished();
 
 private:
     SessionOptions m_options;

@@ -6,11 +6,62 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <mutex>
 #include <utility>
+#include <vector>
 
 namespace nbaops::store {
 
 namespace {
+
+// NBAOPS_SQL_PROFILE=1: time per statement text, summed over the process and printed to
+// stderr at exit (the 25 costliest). A diagnostic for performance work; off by default.
+struct SqlProfile
+{
+    std::mutex mutex;
+    std::map<std::string, std::pair<long long, long long>> byText; // ns, calls
+    ~SqlProfile()
+    {
+        std::vector<std::pair<std::string, std::pair<long long, long long>>> v(byText.begin(), byText.end());
+        std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second.first > b.second.first; });
+        long long total = 0;
+        for (const auto& e : v)
+            total += e.second.first;
+        std::fprintf(stderr, "SQL profile: %.1f ms in %zu statements\n", total / 1e6, v.size());
+        for (size_t i = 0; i < v.size() && i < 25; ++i)
+            std::fprintf(stderr, "%9.1f ms %8lld x  %.150s\n", v[i].second.first / 1e6, v[i].second.second,
+                         v[i].first.c_str());
+    }
+};
+
+SqlProfile* sqlProfile()
+{
+    static const bool on = [] {
+        const char* v = std::getenv("NBAOPS_SQL_PROFILE");
+        return v && *v && *v != '0';
+    }();
+    if (!on)
+        return nullptr;
+    static SqlProfile profile;
+    return &profile;
+}
+
+int traceProfile(unsigned type, void*, void* stmt, void* ns)
+{
+    if (type != SQLITE_TRACE_PROFILE)
+        return 0;
+    auto* p = sqlProfile();
+    const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(stmt));
+    std::lock_guard lock(p->mutex);
+    auto& e = p->byText[sql ? sql : "?"];
+    e.first += *static_cast<long long*>(ns);
+    ++e.second;
+    return 0;
+}
 
 [[noreturn]] void fail(sqlite3* db, std::string_view what)
 {
@@ -56,6 +107,8 @@ Database Database::open(const std::filesystem::path& path, Mode mode)
     }
     Database db(raw, path);
     sqlite3_busy_timeout(raw, 5000);
+    if (sqlProfile())
+        sqlite3_trace_v2(raw, SQLITE_TRACE_PROFILE, traceProfile, nullptr);
     sqlite3_extended_result_codes(raw, 1);
     db.exec("PRAGMA foreign_keys = ON");
     // The version check runs before anything is written (WAL mode included), so a newer or

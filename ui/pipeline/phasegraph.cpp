@@ -83,10 +83,14 @@ void PhaseGraph::paintEvent(QPaintEvent*)
         boxes[m_model->index(row, PipelineModel::Processor).data().toString()] = QRectF(x, y, colWidth, boxHeight);
     }
     // Dependencies first, under the boxes.
-    p.setPen(QPen(QColor(0xb0, 0xb5, 0xbb), 1.4));
+    // A fallback (a source that stands in when the preferred one fails) is drawn dashed.
+    const QPen solid(QColor(0xb0, 0xb5, 0xbb), 1.4);
+    QPen dashed(QColor(0xb0, 0xb5, 0xbb), 1.2, Qt::DashLine);
     for (int row = 0; row < m_model->rowCount(); ++row) {
         const QRectF to = boxes[m_model->index(row, 0).data().toString()];
+        const QStringList fallbacks = m_model->index(row, 0).data(PipelineModel::FallbackRole).toStringList();
         for (const auto& dep : m_model->index(row, 0).data(PipelineModel::DependsOnRole).toStringList()) {
+            p.setPen(fallbacks.contains(dep) ? dashed : solid);
             const auto it = boxes.find(dep);
             if (it == boxes.end())
                 continue;

@@ -22,6 +22,10 @@ PipelineModel::PipelineModel(QObject* parent) : QAbstractTableModel(parent)
             if (std::find(impl.begin(), impl.end(), d) != impl.end())
                 r.dependsOn << qs(d);
         }
+        for (const auto& group : reg.get(name).anyOf) {
+            for (size_t i = 1; i < group.size(); ++i)
+                r.fallbacks << qs(group[i]);
+        }
         m_rows.push_back(r);
     }
 }
@@ -47,6 +51,7 @@ QVariant PipelineModel::data(const QModelIndex& index, int role) const
     case StateRole: return r.state;
     case PhaseRole: return r.phase;
     case DependsOnRole: return r.dependsOn;
+    case FallbackRole: return r.fallbacks;
     case Qt::ToolTipRole: return r.message.isEmpty() ? r.state : r.message;
     case Qt::ForegroundRole:
         if (index.column() == State)

@@ -17,7 +17,7 @@ class PipelineModel : public QAbstractTableModel
     Q_OBJECT
 public:
     enum Column { Processor, Phase, State, Records, Duration, Message, ColumnCount };
-    enum Role { StateRole = Qt::UserRole + 1, PhaseRole, DependsOnRole };
+    enum Role { StateRole = Qt::UserRole + 1, PhaseRole, DependsOnRole, FallbackRole };
 
     explicit PipelineModel(QObject* parent = nullptr);
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -38,6 +38,7 @@ private:
         QString name;
         int phase = 0;
         QStringList dependsOn;
+        QStringList fallbacks; // dependencies that stand in for a preferred one (any_of)
         QString state = QStringLiteral("not_run");
         qint64 records = 0;
         qint64 durationMs = 0;

@@ -50,6 +50,7 @@ void PipelineRunner::start(const QString& dbPath, const QDate& from, const QDate
             so.dbPath = path;
             so.workers = workers;
             so.cancel = &m_cancel;
+            so.deferPublishing = *first < *last;
             pipeline::Session session(so);
             session.runner().onStart = [post](const std::string& name, Date) {
                 post([n = qs(name)](PipelineRunner& r) { Q_EMIT r.processorStarted(n); });
@@ -66,6 +67,7 @@ void PipelineRunner::start(const QString& dbPath, const QDate& from, const QDate
                 failures += res.realFailures();
                 cancelled = res.cancelled || m_cancel.load();
             }
+            session.flushPublished();
             const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             post([=](PipelineRunner& r) {
                 r.m_running = false;
