@@ -8,6 +8,7 @@
 #include <QPainter>
 #include <QPainterPath>
 
+#include <algorithm>
 #include <map>
 
 namespace nbaops::ui {
@@ -53,6 +54,22 @@ void PhaseGraph::setModel(QAbstractItemModel* model)
     update();
 }
 
+namespace {
+constexpr int kMargin = 12, kGap = 26, kHeader = 26;
+constexpr double kBoxHeight = 42, kRowGap = 10;
+} // namespace
+
+int PhaseGraph::neededHeight() const
+{
+    std::map<int, int> perPhase;
+    int most = 3;
+    if (m_model) {
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            most = std::max(most, ++perPhase[m_model->index(row, 0).data(PipelineModel::PhaseRole).toInt()]);
+    }
+    return int(kHeader + 6 + most * (kBoxHeight + kRowGap) - kRowGap + kMargin);
+}
+
 void PhaseGraph::paintEvent(QPaintEvent*)
 {
     QPainter p(this);
@@ -61,9 +78,9 @@ void PhaseGraph::paintEvent(QPaintEvent*)
     if (!m_model)
         return;
     const auto& reg = registry::Registry::builtin();
-    const int columns = 6, margin = 12, gap = 26, header = 26;
+    const int columns = 6, margin = kMargin, gap = kGap, header = kHeader;
     const double colWidth = (width() - 2.0 * margin - (columns - 1) * gap) / columns;
-    const double boxHeight = 44, rowGap = 14;
+    const double boxHeight = kBoxHeight, rowGap = kRowGap;
     std::map<QString, QRectF> boxes;
     std::map<int, int> perPhase;
     QFont headerFont = font();

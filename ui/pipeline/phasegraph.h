@@ -15,8 +15,10 @@ class PhaseGraph : public QWidget
 public:
     explicit PhaseGraph(QWidget* parent = nullptr);
     void setModel(QAbstractItemModel* model);
-    QSize minimumSizeHint() const override { return {760, 300}; }
-    QSize sizeHint() const override { return {1100, 236}; }
+    QSize minimumSizeHint() const override { return {760, neededHeight()}; }
+    QSize sizeHint() const override { return {1100, neededHeight()}; }
+    // Tall enough for the phase with the most processors.
+    int neededHeight() const;
 
 protected:
     void paintEvent(QPaintEvent* event) override;

@@ -63,7 +63,7 @@ PipelinePage::PipelinePage(QString dbPath, QWidget* parent)
     root->addWidget(m_status);
 
     m_graph->setModel(m_model);
-    m_graph->setMinimumHeight(236);
+    m_graph->setMinimumHeight(m_graph->neededHeight());
     m_graph->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     root->addWidget(m_graph);
 

@@ -11,6 +11,8 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QTableView>
+
+#include <algorithm>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -23,9 +25,15 @@ RegistryPage::RegistryPage(QWidget* parent) : Page(parent)
     auto* root = new QVBoxLayout(this);
     root->setContentsMargins(16, 12, 16, 12);
     root->addWidget(makeHeading(tr("Processor registry"), this));
-    root->addWidget(makeSubtitle(tr("%1 processors in dependency order. Grey rows are registered but not run by "
-                                    "this build yet. Select one to see its impact.")
-                                     .arg(registry::Registry::builtin().processors().size()), this));
+    const size_t total = registry::Registry::builtin().processors().size();
+    root->addWidget(makeSubtitle(impl.size() < total
+                                     ? tr("%1 processors in dependency order; grey rows are registered but not run by "
+                                          "this build yet. a | b: either, b the fallback. Select one to see its impact.")
+                                           .arg(total)
+                                     : tr("%1 processors in dependency order, all run by this build. a | b: either, b "
+                                          "the fallback. Select one to see its impact.")
+                                           .arg(total),
+                                 this));
     m_view = makeTable(m_model, this);
     m_view->setObjectName(QStringLiteral("registryView"));
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -58,18 +66,21 @@ void RegistryPage::showImpact(int row)
         return;
     const auto& reg = registry::Registry::builtin();
     const auto down = reg.downstream(ss(name));
+    const auto blocked = reg.blockedBy({ss(name)});
     const auto up = reg.upstream(ss(name));
-    QStringList d, u;
-    for (const auto& n : down)
-        d << QStringLiteral("%1 (phase %2, %3)").arg(qs(n)).arg(reg.get(n).phase).arg(qs(registry::toString(reg.get(n).criticality)));
+    QStringList b, f, u;
+    for (const auto& n : down) {
+        const QString item = QStringLiteral("%1 (phase %2, %3)").arg(qs(n)).arg(reg.get(n).phase).arg(qs(registry::toString(reg.get(n).criticality)));
+        (std::find(blocked.begin(), blocked.end(), n) != blocked.end() ? b : f) << item;
+    }
     for (const auto& n : up)
         u << qs(n);
-    m_impact->setText(tr("<b>If %1 fails</b>, %2 downstream processor(s) break: %3<br><b>It needs</b> %4 upstream: %5")
-                          .arg(name)
-                          .arg(down.size())
-                          .arg(d.isEmpty() ? tr("none") : d.join(QStringLiteral(", ")))
-                          .arg(up.size())
-                          .arg(u.isEmpty() ? tr("nothing") : u.join(QStringLiteral(", "))));
+    QString text = tr("<b>If %1 fails</b>, %2 downstream processor(s) break: %3").arg(name).arg(b.size())
+                       .arg(b.isEmpty() ? tr("none") : b.join(QStringLiteral(", ")));
+    if (!f.isEmpty())
+        text += tr("<br><b>Go on from a fallback source</b> (%1): %2").arg(f.size()).arg(f.join(QStringLiteral(", ")));
+    text += tr("<br><b>It needs</b> %1 upstream: %2").arg(up.size()).arg(u.isEmpty() ? tr("nothing") : u.join(QStringLiteral(", ")));
+    m_impact->setText(text);
 }
 
 } // namespace nbaops::ui
