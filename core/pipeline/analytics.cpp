@@ -46,6 +46,28 @@ namespace {
 
 using GameMap = std::map<std::string, GameInfo>;
 
+// Minutes (text as served, at column `col`) and the 15 counting stats after them, into `r`.
+// False, with the reason, when the minutes cannot be read.
+bool readLine(const store::Statement& st, int col, Row& r, std::string& error)
+{
+    const std::string minutes = st.getOptText(col).value_or("");
+    if (!minutes.empty()) {
+        const auto m = sources::parseMinutes(nlohmann::json(minutes));
+        if (!m) {
+            error = "the box-score line of " + r.playerName + " (" + std::to_string(r.playerId ? r.playerId : r.sourcePlayerId) + ") in game " +
+                    r.gameId + " has unreadable minutes '" + minutes + "'";
+            return false;
+        }
+        r.minutes = *m;
+    }
+    r.played = r.minutes > 0;
+    int64_t* stats[] = {&r.fgm, &r.fga, &r.fg3m, &r.fg3a, &r.ftm, &r.fta, &r.oreb,
+                        &r.dreb, &r.reb, &r.ast, &r.stl, &r.blk, &r.tov, &r.pf, &r.pts};
+    for (int i = 0; i < 15; ++i)
+        *stats[i] = st.getOptInt(col + 1 + i).value_or(0);
+    return true;
+}
+
 // The NBA.com rows of the date. Returns false (with the reason) on unreadable minutes.
 bool loadNbaRows(store::Database& db, Date date, std::vector<Row>& rows, std::string& error)
 {
@@ -64,20 +86,8 @@ bool loadNbaRows(store::Database& db, Date date, std::vector<Row>& rows, std::st
         r.playerName = st.getText(4);
         r.startPosition = st.getText(5);
         r.comment = st.getText(6);
-        if (auto m = st.getOptText(7)) {
-            const auto minutes = sources::parseMinutes(nlohmann::json(*m));
-            if (!minutes) {
-                error = "raw box score of player " + std::to_string(r.playerId) + " in game " + r.gameId +
-                        " has unreadable minutes '" + *m + "'";
-                return false;
-            }
-            r.minutes = *minutes;
-        }
-        r.played = r.minutes > 0;
-        int64_t* stats[] = {&r.fgm, &r.fga, &r.fg3m, &r.fg3a, &r.ftm, &r.fta, &r.oreb,
-                            &r.dreb, &r.reb, &r.ast, &r.stl, &r.blk, &r.tov, &r.pf, &r.pts};
-        for (int i = 0; i < 15; ++i)
-            *stats[i] = st.getOptInt(8 + i).value_or(0);
+        if (!readLine(st, 7, r, error))
+            return false;
         r.plusMinus = st.getOptDouble(23);
         rows.push_back(std::move(r));
     }
@@ -138,21 +148,8 @@ bool loadBdlRows(store::Database& db, Date date, const GameMap& games, std::vect
         r.playerName = st.getText(1) + (st.getText(1).empty() ? "" : " ") + st.getText(2);
         r.teamId = st.getInt(3);
         r.teamAbbr = st.getText(4);
-        const std::string minutes = st.getOptText(5).value_or("");
-        if (!minutes.empty()) {
-            const auto m = sources::parseMinutes(nlohmann::json(minutes));
-            if (!m) {
-                error = "balldontlie line of " + r.playerName + " in game " + r.gameId + " has unreadable minutes '" +
-                        minutes + "'";
-                return false;
-            }
-            r.minutes = *m;
-        }
-        r.played = r.minutes > 0;
-        int64_t* stats[] = {&r.fgm, &r.fga, &r.fg3m, &r.fg3a, &r.ftm, &r.fta, &r.oreb,
-                            &r.dreb, &r.reb, &r.ast, &r.stl, &r.blk, &r.tov, &r.pf, &r.pts};
-        for (int i = 0; i < 15; ++i)
-            *stats[i] = st.getOptInt(6 + i).value_or(0);
+        if (!readLine(st, 5, r, error))
+            return false;
         if (const auto it = mapped.find(bdlId); it != mapped.end()) {
             r.playerId = it->second;
             ++load.known;

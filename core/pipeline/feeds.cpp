@@ -36,12 +36,6 @@ std::string compactDate(Date d)
     return buf;
 }
 
-struct Stored
-{
-    store::PayloadInfo info;
-    std::string body;
-};
-
 } // namespace
 
 Work EspnScoreboardScraper::run(Context& ctx, Date date)
@@ -90,7 +84,7 @@ Work BdlBoxscoreScraper::run(Context& ctx, Date date)
         return w;
     }
     const std::vector<std::pair<std::string, std::string>> headers = {{"Authorization", ctx.urls.bdlApiKey}};
-    auto keep = std::make_shared<std::vector<Stored>>();
+    auto keep = std::make_shared<std::vector<FetchedPayload>>();
     // Fetches every page of one endpoint; on failure fills the outcome and returns false.
     const auto fetchAll = [&](const std::string& endpoint, auto&& parse) -> bool {
         std::optional<int64_t> cursor;
@@ -155,10 +149,7 @@ Work BdlBoxscoreScraper::run(Context& ctx, Date date)
     if (!gamesOk) {
         if (w.outcome.category != Category::ValidationFailed)
             keep->clear();
-        w.write = [&objects = ctx.objects, keep](store::Database& db) {
-            for (const auto& s : *keep)
-                objects.put(db, s.info, s.body);
-        };
+        w.write = storePayloads(ctx, keep);
         return w;
     }
     size_t finals = 0;
@@ -210,10 +201,7 @@ Work BdlBoxscoreScraper::run(Context& ctx, Date date)
     }
     w.outcome.recordsIn = int64_t(keep->size());
     w.outcome.recordsOut = w.outcome.category == Category::Success ? lines : 0;
-    w.write = [&objects = ctx.objects, keep](store::Database& db) {
-        for (const auto& s : *keep)
-            objects.put(db, s.info, s.body);
-    };
+    w.write = storePayloads(ctx, keep);
     return w;
 }
 

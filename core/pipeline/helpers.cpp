@@ -99,6 +99,14 @@ net::HttpResponse fetchFrom(Context& ctx, const std::string& source, const std::
     return r;
 }
 
+std::function<void(store::Database&)> storePayloads(const Context& ctx, FetchedPayloads payloads)
+{
+    return [&objects = ctx.objects, payloads](store::Database& db) {
+        for (const auto& p : *payloads)
+            objects.put(db, p.info, p.body);
+    };
+}
+
 void touchFreshness(store::Database& db, const std::string& table, Date date, int64_t rows,
                     const std::string& at)
 {

@@ -4,6 +4,8 @@
 #include "store/objectstore.h"
 #include "util/date.h"
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +47,15 @@ store::PayloadInfo payloadInfo(const Context& ctx, const std::string& source, co
 // open (attempts == 0 and an error saying so), and its outcome counted otherwise.
 net::HttpResponse fetchFrom(Context& ctx, const std::string& source, const std::string& url,
                             const std::vector<std::pair<std::string, std::string>>& headers);
+
+// Payloads fetched by a scraper, stored in the transaction that records its run.
+struct FetchedPayload
+{
+    store::PayloadInfo info;
+    std::string body;
+};
+using FetchedPayloads = std::shared_ptr<std::vector<FetchedPayload>>;
+std::function<void(store::Database&)> storePayloads(const Context& ctx, FetchedPayloads payloads);
 
 // Records the latest write to a data table (for the freshness check), inside the caller's
 // transaction.

@@ -63,12 +63,7 @@ Work OddsScraper::run(Context& ctx, Date date)
         w.write = [&objects = ctx.objects, pi, body = r.body](store::Database& db) { objects.put(db, pi, body); };
         return w;
     }
-    struct Stored
-    {
-        store::PayloadInfo info;
-        std::string body;
-    };
-    auto keep = std::make_shared<std::vector<Stored>>();
+    auto keep = std::make_shared<std::vector<FetchedPayload>>();
     keep->push_back({payloadInfo(ctx, kSource, "events", date, "events"), r.body});
     if (events.empty()) {
         w.outcome.category = Category::NoDataAvailable;
@@ -104,10 +99,7 @@ Work OddsScraper::run(Context& ctx, Date date)
         w.outcome.category = *failure;
         w.outcome.error = "player points odds for " + date.iso() + ": " + problems;
     }
-    w.write = [&objects = ctx.objects, keep](store::Database& db) {
-        for (const auto& s : *keep)
-            objects.put(db, s.info, s.body);
-    };
+    w.write = storePayloads(ctx, keep);
     return w;
 }
 

@@ -137,12 +137,7 @@ Work BoxscoreScraper::run(Context& ctx, Date date)
                                         : "no final games yet on " + date.iso();
         return w;
     }
-    struct Fetched
-    {
-        store::PayloadInfo info;
-        std::string body;
-    };
-    auto keep = std::make_shared<std::vector<Fetched>>();
+    auto keep = std::make_shared<std::vector<FetchedPayload>>();
     std::vector<std::string> problems;
     std::optional<Category> firstFailure;
     int stored = 0;
@@ -194,10 +189,7 @@ Work BoxscoreScraper::run(Context& ctx, Date date)
         for (size_t i = 0; i < problems.size(); ++i)
             w.outcome.error += (i ? "; " : "") + problems[i];
     }
-    w.write = [&objects = ctx.objects, keep](store::Database& db) {
-        for (const auto& f : *keep)
-            objects.put(db, f.info, f.body);
-    };
+    w.write = storePayloads(ctx, keep);
     return w;
 }
 
