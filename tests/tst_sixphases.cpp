@@ -1,5 +1,6 @@
 // The local pipeline through all six phases over consecutive days.
 #include "features/features.h"
+#include "pipeline/featurebuild.h"
 #include "pipeline/runner.h"
 #include "store/database.h"
 #include "store/objectstore.h"
@@ -98,6 +99,41 @@ private Q_SLOTS:
         QCOMPARE(test::str(f.session->runner().runOne("player_composite_factors", Date::ymd(2024, 1, 8)).outcome.category),
                  test::str(pipeline::Category::Success));
         QCOMPARE(test::tableChecksum(f.session->db(), sql), before);
+    }
+
+    void theHistoryCacheMatchesAFreshRead()
+    {
+        // Features built date after date from the cache (and an earlier date again from a cache
+        // that holds later games) equal those a new session builds from one read.
+        test::SessionFixture f;
+        pipeline::SessionOptions so;
+        so.http = test::fastHttp();
+        so.force = true;
+        f.start(so);
+        runDays(f, Date::ymd(2024, 1, 3), Date::ymd(2024, 1, 12));
+        const auto sqlFor = [](const char* d) {
+            return "SELECT " + featureColumns() + " FROM ml_feature_store WHERE game_date = '" + d + "' ORDER BY player_id";
+        };
+        QVERIFY(f.session->runner().runOne("ml_feature_store", Date::ymd(2024, 1, 8)).outcome.category ==
+                pipeline::Category::Success);
+        const auto late = test::tableChecksum(f.session->db(), sqlFor("2024-01-12"));
+        const auto early = test::tableChecksum(f.session->db(), sqlFor("2024-01-08"));
+        f.start(so); // a new session: an empty cache
+        for (const auto d : {Date::ymd(2024, 1, 12), Date::ymd(2024, 1, 8)})
+            QVERIFY(f.session->runner().runOne("ml_feature_store", d).outcome.category == pipeline::Category::Success);
+        QCOMPARE(test::tableChecksum(f.session->db(), sqlFor("2024-01-12")), late);
+        QCOMPARE(test::tableChecksum(f.session->db(), sqlFor("2024-01-08")), early);
+
+        // A rerun of a date the cache holds makes it read everything again.
+        pipeline::HistoryCache cache;
+        auto& db = f.session->db();
+        cache.update(db, Date::ymd(2024, 1, 10));
+        cache.update(db, Date::ymd(2024, 1, 12));
+        QCOMPARE(cache.loads(), int64_t(1));
+        QVERIFY(f.session->runner().runOne("player_game_summary", Date::ymd(2024, 1, 5)).outcome.category ==
+                pipeline::Category::Success);
+        cache.update(db, Date::ymd(2024, 1, 12));
+        QCOMPARE(cache.loads(), int64_t(2));
     }
 
     void rerunningEveryPhaseChangesNothing()

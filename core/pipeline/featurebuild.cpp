@@ -4,7 +4,6 @@
 
 #include "store/database.h"
 
-#include <nlohmann/json.hpp>
 
 #include <map>
 #include <set>
@@ -22,7 +21,72 @@ struct Scheduled
 
 } // namespace
 
-FeatureBatch buildFeatures(store::Database& db, Date date)
+namespace {
+
+// The latest run of player_game_summary over the dates before `until`: any rerun of one of
+// them raises it.
+int64_t historyVersion(store::Database& db, Date until)
+{
+    auto st = db.prepare("SELECT coalesce(max(run_pk), 0) FROM processor_latest"
+                         " WHERE processor = 'player_game_summary' AND game_date < ?");
+    st.bindAll(until.iso());
+    st.step();
+    return st.getInt(0);
+}
+
+} // namespace
+
+void HistoryCache::load(store::Database& db, Date from, Date until)
+{
+    auto st = db.prepare(
+        "SELECT player_id, game_date, season, team_id, opponent_team_id, home, starter, played, minutes,"
+        " pts, fga, fta, fg3a, tov, team_pts, usage_rate FROM player_game_summary"
+        " WHERE game_date >= ? AND game_date < ? ORDER BY game_date, player_id");
+    st.bindAll(from.iso(), until.iso());
+    while (st.step()) {
+        features::PlayerGame g;
+        g.date = Date::parse(st.getText(1)).value_or(Date());
+        g.season = st.getText(2);
+        g.teamId = st.getInt(3);
+        g.opponentId = st.getInt(4);
+        g.home = st.getInt(5) != 0;
+        g.starter = st.getInt(6) != 0;
+        g.played = st.getInt(7) != 0;
+        g.minutes = st.getDouble(8);
+        g.pts = int(st.getInt(9));
+        g.fga = int(st.getInt(10));
+        g.fta = int(st.getInt(11));
+        g.fg3a = int(st.getInt(12));
+        g.tov = int(st.getInt(13));
+        g.teamPts = int(st.getInt(14));
+        g.usage = st.getOptDouble(15);
+        m_players[st.getInt(0)].push_back(std::move(g)); // dates ascending: appended in order
+    }
+}
+
+void HistoryCache::update(store::Database& db, Date date)
+{
+    // Two seasons back is all a feature looks at (last season's means, the record against the
+    // opponent over a year).
+    const Date from = date.addDays(-800);
+    if (m_until && (historyVersion(db, *m_until) != m_version || from < m_from || from.daysUntil(m_from) < -400)) {
+        m_players.clear(); // a held date was redone, or the window moved too far: start again
+        m_until.reset();
+    }
+    if (!m_until) {
+        ++m_loads;
+        m_from = from;
+        load(db, from, date);
+        m_until = date;
+    } else if (*m_until < date) {
+        load(db, *m_until, date);
+        m_until = date;
+    }
+    m_version = historyVersion(db, *m_until);
+}
+
+FeatureBatch buildFeatures(store::Database& db, Date date, HistoryCache* cache)
+
 {
     FeatureBatch batch;
     std::vector<Scheduled> games;
@@ -45,6 +109,10 @@ FeatureBatch buildFeatures(store::Database& db, Date date)
             seasonStart = Date::parse(st.getText(0)).value_or(date);
     }
 
+    HistoryCache local;
+    HistoryCache& hc = cache ? *cache : local;
+    hc.update(db, date);
+
     // Rosters from the latest appearances in the last 200 days.
     struct Latest
     {
@@ -52,12 +120,15 @@ FeatureBatch buildFeatures(store::Database& db, Date date)
         std::string season;
     };
     std::map<int64_t, Latest> latest;
-    {
-        auto st = db.prepare("SELECT player_id, team_id, season FROM player_game_summary"
-                             " WHERE game_date >= ? AND game_date < ? ORDER BY game_date");
-        st.bindAll(date.addDays(-200).iso(), date.iso());
-        while (st.step())
-            latest[st.getInt(0)] = {st.getInt(1), st.getText(2)};
+    const Date rosterFrom = date.addDays(-200);
+    for (const auto& [player, played] : hc.players()) {
+        for (auto it = played.rbegin(); it != played.rend(); ++it) {
+            if (it->date >= date)
+                continue;
+            if (it->date >= rosterFrom)
+                latest[player] = {it->teamId, it->season};
+            break;
+        }
     }
     std::set<int64_t> teamsStarted;
     for (const auto& [player, l] : latest) {
@@ -70,44 +141,18 @@ FeatureBatch buildFeatures(store::Database& db, Date date)
         teamGame[g.away] = {&g, false};
     }
     std::vector<std::pair<int64_t, int64_t>> roster; // player, team
-    nlohmann::json ids = nlohmann::json::array();
     for (const auto& [player, l] : latest) {
         if (!teamGame.count(l.team))
             continue;
         if (teamsStarted.count(l.team) && l.season != season)
             continue; // the team has played this season without him
         roster.emplace_back(player, l.team);
-        ids.push_back(player);
     }
-
-    std::map<int64_t, std::vector<features::PlayerGame>> history;
-    {
-        auto st = db.prepare(
-            "SELECT player_id, game_date, season, team_id, opponent_team_id, home, starter, played, minutes,"
-            " pts, fga, fta, fg3a, tov, team_pts, usage_rate FROM player_game_summary"
-            " WHERE player_id IN (SELECT value FROM json_each(?)) AND game_date < ? AND game_date >= ?"
-            " ORDER BY player_id, game_date");
-        st.bindAll(ids.dump(), date.iso(), seasonStart.addDays(-366).iso());
-        while (st.step()) {
-            features::PlayerGame g;
-            g.date = Date::parse(st.getText(1)).value_or(Date());
-            g.season = st.getText(2);
-            g.teamId = st.getInt(3);
-            g.opponentId = st.getInt(4);
-            g.home = st.getInt(5) != 0;
-            g.starter = st.getInt(6) != 0;
-            g.played = st.getInt(7) != 0;
-            g.minutes = st.getDouble(8);
-            g.pts = int(st.getInt(9));
-            g.fga = int(st.getInt(10));
-            g.fta = int(st.getInt(11));
-            g.fg3a = int(st.getInt(12));
-            g.tov = int(st.getInt(13));
-            g.teamPts = int(st.getInt(14));
-            g.usage = st.getOptDouble(15);
-            history[st.getInt(0)].push_back(std::move(g));
-            ++batch.historyRows;
-        }
+    // compute() looks only at games before the date within a year of the season's start.
+    const Date historyFrom = seasonStart.addDays(-366);
+    for (const auto& [player, team] : roster) {
+        for (const auto& g : hc.players().at(player))
+            batch.historyRows += g.date < date && g.date >= historyFrom;
     }
 
     std::map<int64_t, features::TeamToDate> teams;
@@ -144,10 +189,10 @@ FeatureBatch buildFeatures(store::Database& db, Date date)
         row.target.teamId = team;
         row.target.opponentId = home ? game->away : game->home;
         row.target.home = home;
-        const auto h = history.find(player);
+        const auto h = hc.players().find(player);
         const auto teamIt = teams.find(team);
         const auto oppIt = teams.find(row.target.opponentId);
-        row.values = features::compute(row.target, h == history.end() ? kNone : h->second,
+        row.values = features::compute(row.target, h == hc.players().end() ? kNone : h->second,
                                        teamIt == teams.end() ? features::TeamToDate{} : teamIt->second,
                                        oppIt == teams.end() ? features::TeamToDate{} : oppIt->second);
         row.composite = features::composite(row.values, batch.leaguePace, batch.leagueDefRating);

@@ -2,6 +2,8 @@
 
 #include "features/features.h"
 
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,9 +31,31 @@ struct FeatureBatch
     std::optional<double> leagueDefRating;
 };
 
+// Every player-game before a date, per player and oldest first, kept across the dates of a run
+// so each date reads only the games added since the previous one. Reloaded from scratch when a
+// date it holds was processed again (player_game_summary's run history says so).
+class HistoryCache
+{
+public:
+    // Makes the cache hold every player-game from two seasons before `date` up to the day
+    // before it (or later: callers look only at games before their date).
+    void update(store::Database& db, Date date);
+    const std::map<int64_t, std::vector<features::PlayerGame>>& players() const { return m_players; }
+    int64_t loads() const { return m_loads; } // full loads so far
+
+private:
+    std::optional<Date> m_until; // every game before this date is held
+    Date m_from;                 // ... from this date on
+    int64_t m_version = -1;
+    int64_t m_loads = 0;
+    std::map<int64_t, std::vector<features::PlayerGame>> m_players;
+    void load(store::Database& db, Date from, Date until);
+};
+
 // Builds the point-in-time feature rows for every rostered player of every game scheduled on
 // `date`, reading only player and team games before it. Rosters: the players whose latest
-// appearance (this season, else last season) was for the team.
-FeatureBatch buildFeatures(store::Database& db, Date date);
+// appearance (this season, else last season) was for the team. With a cache the player games
+// come from it (kept up to date by this call), else from one read of the database.
+FeatureBatch buildFeatures(store::Database& db, Date date, HistoryCache* cache = nullptr);
 
 } // namespace nbaops::pipeline

@@ -79,7 +79,11 @@ Work CompositeFactors::run(Context& ctx, Date date)
 
 Work FeatureStore::run(Context& ctx, Date date)
 {
-    auto batch = std::make_shared<FeatureBatch>(buildFeatures(ctx.db, date));
+    std::shared_ptr<FeatureBatch> batch;
+    {
+        std::lock_guard lock(m_mutex);
+        batch = std::make_shared<FeatureBatch>(buildFeatures(ctx.db, date, &m_history));
+    }
     if (auto none = nothingToDo(*batch, date))
         return *none;
     Work w;

@@ -1,6 +1,9 @@
 #pragma once
 
 #include "context.h"
+#include "featurebuild.h"
+
+#include <mutex>
 
 namespace nbaops::pipeline {
 
@@ -20,6 +23,10 @@ public:
     std::string_view name() const override { return "ml_feature_store"; }
     Work run(Context& ctx, Date date) override;
     static constexpr int kFeatureVersion = 1;
+
+private:
+    std::mutex m_mutex; // one date at a time reads and extends the cache
+    HistoryCache m_history;
 };
 
 } // namespace nbaops::pipeline

@@ -179,6 +179,23 @@ TeamLine League::playTeam(const Game& g, bool home, int periods, uint64_t seed) 
 
 BoxScore League::boxScore(const Game& g) const
 {
+    // Every endpoint of a date asks for the same games (the scoreboards for their scores, the
+    // box-score feeds for their lines): the latest ones are kept.
+    {
+        std::lock_guard lock(m_mutex);
+        if (const auto it = m_boxes.find(g.id); it != m_boxes.end())
+            return *it->second;
+    }
+    auto box = std::make_shared<const BoxScore>(playBoxScore(g));
+    std::lock_guard lock(m_mutex);
+    if (m_boxes.size() >= 128)
+        m_boxes.clear();
+    m_boxes.emplace(g.id, box);
+    return *box;
+}
+
+BoxScore League::playBoxScore(const Game& g) const
+{
     const uint64_t base = m_seed ^ stableHash(g.id);
     Rng rng(base);
     BoxScore box;

@@ -193,71 +193,78 @@ std::string bdlGames(const League& league, const BdlQuery& q, Date today, bool w
     return page(std::move(data), q, next);
 }
 
-std::string bdlStats(const League& league, const BdlQuery& q, Date today)
+std::vector<BdlStatLine> bdlStatLines(const League& league, Date date, Date today)
 {
-    struct Line
-    {
-        int64_t id;
-        ojson json;
-    };
-    std::vector<Line> lines;
-    for (const Game& g : league.gamesOn(q.date)) {
-        if (!(g.date < today) || g.id == q.omitGameId)
+    std::vector<BdlStatLine> lines;
+    for (const Game& g : league.gamesOn(date)) {
+        if (!(g.date < today))
             continue;
         const BoxScore box = league.boxScore(g);
         const ojson game = bdlGameJson(league, g, &box);
-        ojson gameRef = {{"id", game["id"]}, {"date", game["date"]}, {"season", game["season"]},
-                         {"status", game["status"]}, {"period", game["period"]}, {"time", game["time"]},
-                         {"postseason", false}, {"home_team_score", game["home_team_score"]},
-                         {"visitor_team_score", game["visitor_team_score"]},
-                         {"home_team_id", game["home_team"]["id"]}, {"visitor_team_id", game["visitor_team"]["id"]}};
+        const std::string gameRef =
+            ojson{{"id", game["id"]}, {"date", game["date"]}, {"season", game["season"]},
+                  {"status", game["status"]}, {"period", game["period"]}, {"time", game["time"]},
+                  {"postseason", false}, {"home_team_score", game["home_team_score"]},
+                  {"visitor_team_score", game["visitor_team_score"]},
+                  {"home_team_id", game["home_team"]["id"]}, {"visitor_team_id", game["visitor_team"]["id"]}}
+                .dump();
         int index = 0;
         for (const TeamLine* tl : {&box.home, &box.away}) {
             const Team& t = league.teams()[size_t(tl->team)];
+            const std::string team = bdlTeam(t).dump();
             for (const PlayerLine& pl : tl->players) {
                 const Player* p = league.findPlayer(pl.playerId);
                 // balldontlie gives whole minutes as text ("34"), "00" for a player who did not play.
                 const long mins = pl.played() ? std::max(1L, std::lround(pl.seconds / 60.0)) : 0L;
-                char minText[24];
-                std::snprintf(minText, sizeof minText, "%02ld", mins);
                 const int64_t id = bdlGameId(g) * 40 + index++;
-                lines.push_back({id,
-                                 {{"id", id},
-                                  {"ast", pl.ast},
-                                  {"blk", pl.blk},
-                                  {"dreb", pl.dreb},
-                                  {"fg3_pct", pl.fg3a ? std::round(1000.0 * pl.fg3m / pl.fg3a) / 10.0 : 0.0},
-                                  {"fg3a", pl.fg3a},
-                                  {"fg3m", pl.fg3m},
-                                  {"fg_pct", pl.fga ? std::round(1000.0 * pl.fgm / pl.fga) / 10.0 : 0.0},
-                                  {"fga", pl.fga},
-                                  {"fgm", pl.fgm},
-                                  {"ft_pct", pl.fta ? std::round(1000.0 * pl.ftm / pl.fta) / 10.0 : 0.0},
-                                  {"fta", pl.fta},
-                                  {"ftm", pl.ftm},
-                                  {"min", minText},
-                                  {"oreb", pl.oreb},
-                                  {"pf", pl.pf},
-                                  {"pts", pl.pts},
-                                  {"reb", pl.oreb + pl.dreb},
-                                  {"stl", pl.stl},
-                                  {"turnover", pl.tov},
-                                  {"player",
-                                   {{"id", bdlPlayerId(pl.playerId)},
-                                    {"first_name", p->firstName},
-                                    {"last_name", p->lastName},
-                                    {"position", p->position},
-                                    {"team_id", idsOf(t).bdlId}}},
-                                  {"team", bdlTeam(t)},
-                                  {"game", gameRef}}});
+                const auto pct = [](int made, int att) { return att ? std::round(1000.0 * made / att) / 10.0 : 0.0; };
+                // Written by hand rather than through a JSON tree: a date has ~450 lines and the
+                // simulator renders them for every run (the keys in the service's order).
+                char buf[640];
+                std::snprintf(buf, sizeof buf,
+                              "{\"id\":%lld,\"ast\":%d,\"blk\":%d,\"dreb\":%d,\"fg3_pct\":%.1f,\"fg3a\":%d,"
+                              "\"fg3m\":%d,\"fg_pct\":%.1f,\"fga\":%d,\"fgm\":%d,\"ft_pct\":%.1f,\"fta\":%d,"
+                              "\"ftm\":%d,\"min\":\"%02ld\",\"oreb\":%d,\"pf\":%d,\"pts\":%d,\"reb\":%d,"
+                              "\"stl\":%d,\"turnover\":%d,\"player\":{\"id\":%lld,\"first_name\":%s,"
+                              "\"last_name\":%s,\"position\":%s,\"team_id\":%d},",
+                              static_cast<long long>(id), pl.ast, pl.blk, pl.dreb, pct(pl.fg3m, pl.fg3a), pl.fg3a,
+                              pl.fg3m, pct(pl.fgm, pl.fga), pl.fga, pl.fgm, pct(pl.ftm, pl.fta), pl.fta, pl.ftm,
+                              mins, pl.oreb, pl.pf, pl.pts, pl.oreb + pl.dreb, pl.stl, pl.tov,
+                              static_cast<long long>(bdlPlayerId(pl.playerId)), ojson(p->firstName).dump().c_str(),
+                              ojson(p->lastName).dump().c_str(), ojson(p->position).dump().c_str(), idsOf(t).bdlId);
+                lines.push_back({id, g.id, std::string(buf) + "\"team\":" + team + ",\"game\":" + gameRef + "}"});
             }
         }
     }
-    auto [part, next] = slice(std::move(lines), q, [](const Line& l) { return l.id; });
-    ojson data = ojson::array();
-    for (auto& l : part)
-        data.push_back(std::move(l.json));
-    return page(std::move(data), q, next);
+    std::sort(lines.begin(), lines.end(), [](const BdlStatLine& a, const BdlStatLine& b) { return a.id < b.id; });
+    return lines;
+}
+
+std::string bdlStatsPage(const std::vector<BdlStatLine>& lines, const BdlQuery& q)
+{
+    std::string data = "[";
+    std::optional<int64_t> next;
+    int taken = 0;
+    for (const auto& l : lines) { // sorted by id
+        if (l.id < q.cursor || l.gameId == q.omitGameId)
+            continue;
+        if (taken == q.perPage) {
+            next = l.id;
+            break;
+        }
+        data += (taken++ ? "," : "") + l.json;
+    }
+    data += "]";
+    std::string meta = "{";
+    if (next)
+        meta += "\"next_cursor\":" + std::to_string(*next) + ",";
+    meta += "\"per_page\":" + std::to_string(q.perPage) + "}";
+    return "{\"data\":" + data + ",\"meta\":" + meta + "}";
+}
+
+std::string bdlStats(const League& league, const BdlQuery& q, Date today)
+{
+    return bdlStatsPage(bdlStatLines(league, q.date, today), q);
 }
 
 } // namespace nbaops::sim

@@ -2,8 +2,10 @@
 
 #include "league.h"
 
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace nbaops::sim {
 
@@ -27,5 +29,16 @@ struct BdlQuery
 // /v1/games?dates[]=YYYY-MM-DD and /v1/stats?dates[]=YYYY-MM-DD, one page each call.
 std::string bdlGames(const League& league, const BdlQuery& q, Date today, bool withGames = true);
 std::string bdlStats(const League& league, const BdlQuery& q, Date today);
+
+// The stat lines of a date, rendered once (the simulator keeps them while pages are asked for)
+// and cut into pages by bdlStatsPage.
+struct BdlStatLine
+{
+    int64_t id = 0;
+    std::string gameId; // NBA game id, for fault injection
+    std::string json;
+};
+std::vector<BdlStatLine> bdlStatLines(const League& league, Date date, Date today);
+std::string bdlStatsPage(const std::vector<BdlStatLine>& lines, const BdlQuery& q);
 
 } // namespace nbaops::sim

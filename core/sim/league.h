@@ -121,6 +121,8 @@ private:
     mutable std::map<int, std::unique_ptr<std::vector<Game>>> m_seasons;
     std::vector<Game> buildSeason(int startYear) const;
     TeamLine playTeam(const Game& g, bool home, int periods, uint64_t seed) const;
+    BoxScore playBoxScore(const Game& g) const;
+    mutable std::map<std::string, std::shared_ptr<const BoxScore>> m_boxes; // recent games, by id
 };
 
 } // namespace nbaops::sim

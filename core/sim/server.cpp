@@ -29,6 +29,8 @@ struct SimServer::Impl
     std::map<std::string, int> counts;
     int oddsUsed = 0;
     std::map<std::string, std::string> oddsEvents; // event id -> game id, as listed
+    std::shared_ptr<const std::vector<BdlStatLine>> bdlLines; // one date's, rendered once
+    Date bdlLinesDate, bdlLinesToday;
     Rng rng{0xFA017};
 
     Impl(const League& l, const Clock& c) : league(l), clock(c) {}
@@ -300,7 +302,21 @@ void SimServer::addFeedRoutes()
             q->omitGameId = !fault->gameId.empty() ? fault->gameId : games.empty() ? std::string() : games.front().id;
             fault.reset();
         }
-        std::string body = bdlStats(d->league, *q, today());
+        std::shared_ptr<const std::vector<BdlStatLine>> lines;
+        {
+            // The date's lines are rendered once while its pages are fetched.
+            std::lock_guard lock(d->mutex);
+            if (d->bdlLinesDate == q->date && d->bdlLinesToday == today())
+                lines = d->bdlLines;
+        }
+        if (!lines) {
+            lines = std::make_shared<const std::vector<BdlStatLine>>(bdlStatLines(d->league, q->date, today()));
+            std::lock_guard lock(d->mutex);
+            d->bdlLines = lines;
+            d->bdlLinesDate = q->date;
+            d->bdlLinesToday = today();
+        }
+        std::string body = bdlStatsPage(*lines, *q);
         if (fault && d->apply(*fault, res, body))
             return;
         res.set_content(body, "application/json; charset=utf-8");
