@@ -1,4 +1,5 @@
 // The nbaops command line as cron and operators use it: a real process, exit codes and JSON.
+#include "net/httpclient.h"
 #include "store/database.h"
 
 #include <QCryptographicHash>
@@ -9,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cctype>
 #include <csignal>
 
 class TestCli : public QObject
@@ -127,6 +129,43 @@ private Q_SLOTS:
         QVERIFY(r.out.contains("Real failures"));
         QVERIFY(r.out.contains("Data freshness"));
         QVERIFY(!r.out.contains("\033[")); // no colour codes into a pipe
+    }
+
+    void simServeAnswersAllFourApis()
+    {
+        QProcess p;
+        p.start(QStringLiteral(NBAOPS_CLI_PATH), {QStringLiteral("sim"), QStringLiteral("serve"), QStringLiteral("--seconds"),
+                                                  QStringLiteral("60")});
+        QByteArray out;
+        for (int i = 0; i < 100 && !out.contains("Ctrl-C stops it"); ++i) { // bounded: 10 s
+            p.waitForReadyRead(100);
+            out += p.readAllStandardOutput();
+        }
+        QVERIFY2(out.contains("Ctrl-C stops it"), out.constData());
+        const auto urlOn = [&](const char* label) {
+            const int at = out.indexOf(label);
+            const int from = out.indexOf("http://", at);
+            int end = from;
+            while (end < out.size() && !std::isspace(static_cast<unsigned char>(out[end])))
+                ++end;
+            return std::string(out.mid(from, end - from).constData());
+        };
+        nbaops::net::HttpOptions fast;
+        fast.maxAttempts = 1;
+        fast.totalTimeout = std::chrono::milliseconds(5000);
+        auto keep = std::make_unique<nbaops::net::HttpClient>(fast);
+        auto& client = *keep;
+        QCOMPARE(client.get(urlOn("NBA.com")).status, 200);
+        QCOMPARE(client.get(urlOn("ESPN")).status, 200);
+        std::string bdl = urlOn("balldontlie");
+        bdl.replace(bdl.find("[]"), 2, "%5B%5D");
+        QCOMPARE(client.get(bdl).status, 401);
+        QCOMPARE(client.get(bdl, {{"Authorization", "k"}}).status, 200);
+        QCOMPARE(client.get(urlOn("The Odds API")).status, 200);
+        keep.reset(); // closes the kept-alive connection
+        p.terminate(); // SIGTERM: stops like Ctrl-C
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 0);
     }
 
     void runPrintsOneJsonObjectPerProcessor()

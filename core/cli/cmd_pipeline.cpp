@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -223,10 +224,19 @@ void addSimCommand(CLI::App& app, GlobalOptions&, std::function<int()>& action)
                 server.addFault(sim::FaultRule::parse(f));
             installInterruptHandler();
             server.start(o->port);
-            std::cout << "Simulated league (seed " << o->seed << ") on " << server.statsBaseUrl()
-                      << "\n  " << server.statsBaseUrl() << "/scoreboardv2?GameDate="
-                      << Date::todayEastern().addDays(-1).nbaStatsFormat() << "&LeagueID=00&DayOffset=0\n"
-                      << "Ctrl-C stops it." << std::endl;
+            const Date y = Date::todayEastern().addDays(-1);
+            std::string compact = y.iso();
+            compact.erase(std::remove(compact.begin(), compact.end(), '-'), compact.end());
+            std::cout << "Simulated league (seed " << o->seed << ") on 127.0.0.1:" << server.port() << "\n"
+                      << "  NBA.com      " << server.statsBaseUrl() << "/scoreboardv2?GameDate=" << y.nbaStatsFormat()
+                      << "&LeagueID=00&DayOffset=0\n"
+                      << "  ESPN         " << server.espnBaseUrl() << "/scoreboard?dates=" << compact << "\n"
+                      << "  balldontlie  " << server.bdlBaseUrl() << "/stats?dates[]=" << y.iso()
+                      << "&per_page=100   (header Authorization: any key)\n"
+                      << "  The Odds API " << server.oddsBaseUrl() << "/sports/basketball_nba/events?apiKey=any&commenceTimeFrom="
+                      << y.iso() << "T16:00:00Z\n"
+                      << "Fault endpoints: scoreboardv2, boxscoretraditionalv2, espn_scoreboard, bdl_games, bdl_stats, "
+                         "odds_events, odds_player_points. Ctrl-C stops it." << std::endl;
             const auto start = std::chrono::steady_clock::now();
             while (!g_cancel.load() &&
                    (o->seconds <= 0 || std::chrono::steady_clock::now() - start < std::chrono::seconds(o->seconds)))
