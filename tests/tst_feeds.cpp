@@ -357,6 +357,45 @@ private Q_SLOTS:
         QCOMPARE(count(db, "SELECT count(*) FROM player_game_summary WHERE source = 'balldontlie'"), int64_t(0));
     }
 
+    void liveModeTakesUrlsAndKeysFromTheEnvironment()
+    {
+        // The live code path against the simulator standing in for the real services: base
+        // URLs from the environment, no key configured, then a key.
+        const sim::League l;
+        test::FixedClock clock{easternTime(Date::ymd(2024, 3, 1), 9, 0)};
+        sim::SimServer server(l, clock);
+        server.start();
+        ::setenv("NBAOPS_ESPN_URL", server.espnBaseUrl().c_str(), 1);
+        ::setenv("NBAOPS_BDL_URL", server.bdlBaseUrl().c_str(), 1);
+        ::setenv("NBAOPS_ODDS_API_URL", server.oddsBaseUrl().c_str(), 1);
+        ::unsetenv("NBAOPS_BDL_API_KEY");
+        ::unsetenv("NBAOPS_ODDS_API_KEY");
+        test::SessionFixture f;
+        pipeline::SessionOptions so;
+        so.http = test::fastHttp();
+        so.nbaStatsUrl = server.statsBaseUrl();
+        so.rateLimits = {{"balldontlie", 200.0}}; // the live default (0.5/s) would make this slow
+        f.start(so);
+        QVERIFY(!f.session->simulated());
+        const auto d = test::gameDay();
+        const auto noKey = f.session->runner().runOne("bdl_boxscore_scraper", d);
+        QCOMPARE(test::str(noKey.outcome.category), test::str(pipeline::Category::Error));
+        QVERIFY2(QString::fromStdString(noKey.outcome.error).contains(QStringLiteral("NBAOPS_BDL_API_KEY")), noKey.outcome.error.c_str());
+        const auto noOddsKey = f.session->runner().runOne("odds_api_props_scraper", d);
+        QVERIFY2(QString::fromStdString(noOddsKey.outcome.error).contains(QStringLiteral("NBAOPS_ODDS_API_KEY")),
+                 noOddsKey.outcome.error.c_str());
+        QCOMPARE(test::str(f.session->runner().runOne("espn_scoreboard_scraper", d).outcome.category),
+                 test::str(pipeline::Category::Success)); // ESPN needs no key
+        ::setenv("NBAOPS_BDL_API_KEY", "live-test-key", 1);
+        f.start(so);
+        QCOMPARE(test::str(f.session->runner().runOne("bdl_boxscore_scraper", d).outcome.category),
+                 test::str(pipeline::Category::Success));
+        for (const char* v : {"NBAOPS_ESPN_URL", "NBAOPS_BDL_URL", "NBAOPS_ODDS_API_URL", "NBAOPS_BDL_API_KEY"})
+            ::unsetenv(v);
+        f.session.reset();
+        server.stop();
+    }
+
 private:
     static const sim::League& league()
     {

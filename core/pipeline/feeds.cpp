@@ -75,14 +75,10 @@ Work EspnScoreboardScraper::run(Context& ctx, Date date)
 
 Work BdlBoxscoreScraper::run(Context& ctx, Date date)
 {
+    if (auto none = missingKey(ctx.urls.bdlApiKey, kBdl, "balldontlie", "NBAOPS_BDL_API_KEY"))
+        return *none;
     Work w;
     w.outcome.source = kBdl;
-    if (ctx.urls.bdlApiKey.empty()) {
-        w.outcome.category = Category::Error;
-        w.outcome.error = "no key for balldontlie: set NBAOPS_BDL_API_KEY (the key is read from the environment "
-                          "and never stored)";
-        return w;
-    }
     const std::vector<std::pair<std::string, std::string>> headers = {{"Authorization", ctx.urls.bdlApiKey}};
     auto keep = std::make_shared<std::vector<FetchedPayload>>();
     // Fetches every page of one endpoint; on failure fills the outcome and returns false.

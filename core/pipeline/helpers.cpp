@@ -99,6 +99,19 @@ net::HttpResponse fetchFrom(Context& ctx, const std::string& source, const std::
     return r;
 }
 
+std::optional<Work> missingKey(const std::string& key, const std::string& source, const std::string& service,
+                               const std::string& variable)
+{
+    if (!key.empty())
+        return std::nullopt;
+    Work w;
+    w.outcome.source = source;
+    w.outcome.category = Category::Error;
+    w.outcome.error = "no key for " + service + ": set " + variable +
+                      " (the key is read from the environment and never stored)";
+    return w;
+}
+
 std::function<void(store::Database&)> storePayloads(const Context& ctx, FetchedPayloads payloads)
 {
     return [&objects = ctx.objects, payloads](store::Database& db) {

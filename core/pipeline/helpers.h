@@ -48,6 +48,11 @@ store::PayloadInfo payloadInfo(const Context& ctx, const std::string& source, co
 net::HttpResponse fetchFrom(Context& ctx, const std::string& source, const std::string& url,
                             const std::vector<std::pair<std::string, std::string>>& headers);
 
+// A scraper's outcome when its service's key is not configured (nullopt when it is): an error
+// naming the environment variable. Keys are read from the environment, never stored.
+std::optional<Work> missingKey(const std::string& key, const std::string& source, const std::string& service,
+                               const std::string& variable);
+
 // Payloads fetched by a scraper, stored in the transaction that records its run.
 struct FetchedPayload
 {

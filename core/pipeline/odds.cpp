@@ -33,14 +33,10 @@ std::string problem(const net::HttpResponse& r)
 
 Work OddsScraper::run(Context& ctx, Date date)
 {
+    if (auto none = missingKey(ctx.urls.oddsApiKey, kSource, "The Odds API", "NBAOPS_ODDS_API_KEY"))
+        return *none;
     Work w;
     w.outcome.source = kSource;
-    if (ctx.urls.oddsApiKey.empty()) {
-        w.outcome.category = Category::Error;
-        w.outcome.error = "no key for The Odds API: set NBAOPS_ODDS_API_KEY (the key is read from the environment "
-                          "and never stored)";
-        return w;
-    }
     const std::string key = "apiKey=" + ctx.urls.oddsApiKey;
     const std::string url = ctx.urls.oddsApi + "/sports/basketball_nba/events?" + key +
                             "&commenceTimeFrom=" + isoZ(easternTime(date, 12, 0)) +
