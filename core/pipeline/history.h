@@ -24,6 +24,7 @@ struct LatestRun
     bool skipped = false;
     std::string error;
     std::string startedAt;
+    std::string source;     // which upstream served ("" for processors without one)
 };
 
 struct DateRuns

@@ -65,6 +65,7 @@ QVariant PipelineModel::data(const QModelIndex& index, int role) const
         case Records: return r.records;
         case Duration: return tr("%1 ms").arg(r.durationMs);
         case Message: return r.message;
+        case Source: return r.source;
         }
         return {};
     default: return {};
@@ -82,6 +83,7 @@ QVariant PipelineModel::headerData(int section, Qt::Orientation o, int role) con
     case Records: return tr("Records");
     case Duration: return tr("Duration");
     case Message: return tr("Message");
+    case Source: return tr("Source");
     }
     return {};
 }
@@ -94,6 +96,7 @@ void PipelineModel::showHistory(const pipeline::DateRuns& runs)
         row.state = QStringLiteral("not_run");
         row.records = row.durationMs = 0;
         row.message.clear();
+        row.source.clear();
         for (const auto& r : runs.runs) {
             if (qs(r.processor) != row.name)
                 continue;
@@ -101,6 +104,7 @@ void PipelineModel::showHistory(const pipeline::DateRuns& runs)
             row.records = r.recordsOut;
             row.durationMs = r.durationMs;
             row.message = qs(r.error);
+            row.source = qs(r.source);
         }
     }
     endResetModel();
@@ -114,6 +118,7 @@ void PipelineModel::startDate(const QDate& date)
         row.state = QStringLiteral("waiting");
         row.records = row.durationMs = 0;
         row.message.clear();
+        row.source.clear();
     }
     endResetModel();
 }
@@ -137,6 +142,7 @@ void PipelineModel::setResult(const pipeline::ProcessorResult& res)
     r.records = res.outcome.recordsOut;
     r.durationMs = res.durationMs;
     r.message = qs(res.outcome.error);
+    r.source = qs(res.outcome.source);
     changed(i);
 }
 

@@ -16,7 +16,7 @@ class PipelineModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Processor, Phase, State, Records, Duration, Message, ColumnCount };
+    enum Column { Processor, Phase, State, Source, Records, Duration, Message, ColumnCount };
     enum Role { StateRole = Qt::UserRole + 1, PhaseRole, DependsOnRole, FallbackRole };
 
     explicit PipelineModel(QObject* parent = nullptr);
@@ -43,6 +43,7 @@ private:
         qint64 records = 0;
         qint64 durationMs = 0;
         QString message;
+        QString source;
     };
     std::vector<Row> m_rows;
     QDate m_date;
