@@ -28,6 +28,7 @@ int main(int argc, char** argv)
     addStatusCommand(app, g, action);
     addRegistryCommand(app, g, action);
     addSimCommand(app, g, action);
+    addImportCommand(app, g, action);
 
     try {
         app.parse(argc, argv);

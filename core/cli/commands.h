@@ -21,5 +21,6 @@ void addDemoCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& actio
 void addStatusCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addRegistryCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addSimCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+void addImportCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 
 } // namespace nbaops::cli

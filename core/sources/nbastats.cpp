@@ -165,7 +165,8 @@ std::optional<double> parseMinutes(const json& v)
             return mins;
         const std::string secText = s.substr(colon + 1);
         const int secs = std::stoi(secText, &used);
-        if (used != secText.size() || secs < 0 || secs >= 60)
+        // "33:60": some NBA.com box scores round 33:59.6 up to 60 seconds; that is 34:00.
+        if (used != secText.size() || secs < 0 || secs > 60)
             return std::nullopt;
         return std::floor(mins) + secs / 60.0;
     } catch (const std::exception&) {

@@ -29,6 +29,7 @@ const Migration kMigrations[] = {
     {5, "player points prop lines from The Odds API", schema::kV5},
     {6, "ESPN and balldontlie raw tables, the cross-source schedule, player id mapping", schema::kV6},
     {7, "documents queued for publishing at the end of a multi-date run; covering index for fingerprints", schema::kV7},
+    {8, "imports of history files and their quarantined rows", schema::kV8},
 };
 
 int currentVersion(Database& db)
