@@ -66,6 +66,16 @@ void writeGzip(const std::filesystem::path& path, const std::string& bytes)
     gzclose(f);
 }
 
+// The session `nbaops import` opens: one worker, reruns forced (an import replaces its dates).
+void startAsTheCliDoes(test::SessionFixture& f)
+{
+    pipeline::SessionOptions so;
+    so.http = test::fastHttp();
+    so.force = true;
+    so.workers = 1;
+    f.start(so);
+}
+
 } // namespace
 
 class TestImport : public QObject
@@ -100,11 +110,7 @@ private Q_SLOTS:
     void importsGoodRowsAndQuarantinesBadOnes()
     {
         test::SessionFixture f;
-        pipeline::SessionOptions so;
-        so.http = test::fastHttp();
-        so.force = true;
-        so.workers = 1;
-        f.start(so);
+        startAsTheCliDoes(f);
         const std::filesystem::path file = f.dir.path().toStdString() + "/box.csv.gz";
         writeGzip(file, fixture());
         const auto rep = importer::importBoxscores(*f.session, file, std::nullopt);
@@ -177,11 +183,7 @@ private Q_SLOTS:
         if (!shared)
             QSKIP("The real box scores are absent: ../shared/data (or $NBAOPS_SHARED_DATA) is not there.");
         test::SessionFixture f;
-        pipeline::SessionOptions so;
-        so.http = test::fastHttp();
-        so.force = true;
-        so.workers = 1;
-        f.start(so);
+        startAsTheCliDoes(f);
         const auto rep = importer::importBoxscores(*f.session, *shared / "nba_player_boxscores_2022-23_to_2024-25.csv.gz",
                                                    *shared / "nba_team_game_logs_2022-23_to_2024-25.csv.gz");
         // SOURCES.md: 96,442 rows, 3 x 1,230 games, players' points equal the team's in all games.
