@@ -284,10 +284,12 @@ ImportReport importBoxscores(pipeline::Session& session, const std::filesystem::
         attempt.reset();
         attempt.bindAll(d.iso(), std::string(processor));
         attempt.step();
+        const int64_t n = attempt.getInt(0);
+        attempt.reset(); // a stepped statement holds a read snapshot: the WAL could not be checkpointed
         db.prepare("INSERT INTO processor_runs(run_id, processor, phase, game_date, started_at, finished_at, heartbeat_at,"
                    " duration_ms, status, failure_category, records_in, records_out, error, source, skipped, attempt,"
                    " input_fingerprint) VALUES (?,?,2,?,?,?,?,0,'success','success',?,?,?,'import',0,?,?)")
-            .bindAll(runId, std::string(processor), d.iso(), at, at, at, records, records, note, attempt.getInt(0) + 1,
+            .bindAll(runId, std::string(processor), d.iso(), at, at, at, records, records, note, n + 1,
                      "import:" + rep.sha256)
             .run();
     };
