@@ -85,8 +85,11 @@ DemoSummary buildDemo(const DemoOptions& options,
                malformedDay = dayAt(2);
     std::vector<Date> rerun;
     if (inRange(emptyDay)) {
-        server.addFault(sim::FaultRule::parse("scoreboardv2:empty_day:date=" + emptyDay.iso()));
-        sum.injected.push_back(emptyDay.iso() + ": the scoreboard lists no games (a day off)");
+        // Every source agrees, so the pipeline takes it for a day off (one source alone saying
+        // so would be passed over for the next).
+        for (const char* endpoint : {"scoreboardv2", "espn_scoreboard", "bdl_games"})
+            server.addFault(sim::FaultRule::parse(std::string(endpoint) + ":empty_day:date=" + emptyDay.iso()));
+        sum.injected.push_back(emptyDay.iso() + ": every source lists no games (a day off)");
     }
     if (inRange(streakDay)) {
         server.addFault(sim::FaultRule::parse("scoreboardv2:http500:count=3:date=" + streakDay.iso()));
