@@ -22,6 +22,7 @@ int main(int argc, char** argv)
     int days = 0;
     auto* pipeline = app.add_subcommand("pipeline", "A simulated season end to end, and phases 2-6 alone, with 1 and 2 workers");
     pipeline->add_option("--days", days, "Only the first N days of the season (default: all of it)");
+    auto* model = app.add_subcommand("model", "Real history (../shared/data): import the three seasons, build the features");
     auto* all = app.add_subcommand("all", "Every benchmark");
     app.require_subcommand(1);
     CLI11_PARSE(app, argc, argv);
@@ -34,6 +35,8 @@ int main(int argc, char** argv)
             nbaops::bench::runSlice(r, std::max(3, reps / 4));
         if (*pipeline || *all)
             nbaops::bench::runPipeline(r, 2024, days);
+        if (*model || *all)
+            nbaops::bench::runModel(r);
     } catch (const std::exception& e) {
         std::cerr << "nbaops-bench: " << e.what() << "\n";
         return 3;
