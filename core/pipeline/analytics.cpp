@@ -1,6 +1,5 @@
 #include "analytics.h"
 
-#include "crosssource.h"
 #include "helpers.h"
 #include "sources/teams.h"
 #include "sources/nbastats.h"

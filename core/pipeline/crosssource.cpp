@@ -79,22 +79,6 @@ std::vector<Row> readSource(store::Database& db, const std::string& source, Date
 
 } // namespace
 
-std::optional<std::string> latestCategory(store::Database& db, const std::string& processor, Date date)
-{
-    auto st = db.prepare("SELECT r.failure_category FROM processor_latest l JOIN processor_runs r ON r.id = l.run_pk"
-                         " WHERE l.game_date = ? AND l.processor = ?");
-    st.bindAll(date.iso(), processor);
-    if (!st.step())
-        return std::nullopt;
-    return st.getOptText(0);
-}
-
-bool servedDate(store::Database& db, const std::string& processor, Date date)
-{
-    const auto c = latestCategory(db, processor, date);
-    return c && (*c == "success" || *c == "no_data_available");
-}
-
 std::string seasonLabelForDate(Date date)
 {
     const int start = date.month() >= 8 ? date.year() : date.year() - 1;
@@ -110,7 +94,7 @@ Work GameSchedule::run(Context& ctx, Date date)
     const Candidate* emptyOne = nullptr;
     for (const auto& c : kOrder) {
         const auto cat = latestCategory(ctx.db, c.processor, date);
-        if (!cat || (*cat != "success" && *cat != "no_data_available")) {
+        if (!servedDate(cat)) {
             passedOver += std::string(passedOver.empty() ? "" : "; ") + c.label + " unavailable (" + c.processor +
                           ": " + cat.value_or("not run") + ")";
             continue;

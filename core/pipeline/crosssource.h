@@ -18,10 +18,6 @@ public:
     Work run(Context& ctx, Date date) override;
 };
 
-// The failure category of the latest run of `processor` for `date`, if it ran.
-std::optional<std::string> latestCategory(store::Database& db, const std::string& processor, Date date);
-// True when that latest run succeeded or found no data (an input a processor may read).
-bool servedDate(store::Database& db, const std::string& processor, Date date);
 // "2024-25" for a date of that season (seasons turn over in August).
 std::string seasonLabelForDate(Date date);
 

@@ -17,6 +17,26 @@ std::string seasonLabelOf(const std::string& startYear)
     return buf;
 }
 
+std::optional<std::string> latestCategory(store::Database& db, const std::string& processor, Date date)
+{
+    auto st = db.prepare("SELECT r.failure_category FROM processor_latest l JOIN processor_runs r ON r.id = l.run_pk"
+                         " WHERE l.game_date = ? AND l.processor = ?");
+    st.bindAll(date.iso(), processor);
+    if (!st.step())
+        return std::nullopt;
+    return st.getOptText(0);
+}
+
+bool servedDate(const std::optional<std::string>& category)
+{
+    return category && (*category == "success" || *category == "no_data_available");
+}
+
+bool servedDate(store::Database& db, const std::string& processor, Date date)
+{
+    return servedDate(latestCategory(db, processor, date));
+}
+
 store::PayloadInfo payloadInfo(const Context& ctx, const std::string& source, const std::string& endpoint,
                                Date date, const std::string& name, int httpStatus)
 {

@@ -36,6 +36,13 @@ std::vector<PayloadRef> acceptedPayloads(store::Database& db, const std::string&
 std::vector<PayloadRef> latestRunPayloads(store::Database& db, const std::string& source,
                                           const std::string& endpoint, Date date);
 
+// The failure category of the latest run of `processor` for `date`, if it ran.
+std::optional<std::string> latestCategory(store::Database& db, const std::string& processor, Date date);
+// True when that latest run succeeded or found no data: an input a processor may read (a
+// phase-4 run for today needs yesterday's games, not today's).
+bool servedDate(const std::optional<std::string>& category);
+bool servedDate(store::Database& db, const std::string& processor, Date date);
+
 // "2024-25" from the start year as NBA.com serves it in SEASON ("2024"); other text is kept.
 std::string seasonLabelOf(const std::string& startYear);
 

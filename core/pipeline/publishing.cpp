@@ -29,48 +29,67 @@ struct Document
     bool lazy = false; // queued without a body: built from the database when flushed
 };
 
-// A player's page as of a date: the season's games up to it, the last ten, and the grade of
+// Players' pages as of a date: the season's games up to it, the last ten, and the grade of
 // that date's prediction. Deterministic in the database's rows up to the date, so a page
-// built later (when a queue is flushed) is the page the date would have written.
-std::optional<std::string> playerPage(store::Database& db, int64_t id, Date date)
+// built later (when a queue is flushed) is the page the date would have written. The
+// statements are prepared once for all the pages of a date or a flush.
+class PlayerPages
 {
-    auto who = db.prepare("SELECT player_name, team_abbr, season FROM player_game_summary WHERE player_id = ?"
-                          " AND game_date = ? AND played = 1");
-    who.bindAll(id, date.iso());
-    if (!who.step())
-        return std::nullopt;
-    const std::string season = who.getText(2);
-    auto games = db.prepare("SELECT game_date, opponent_abbr, home, minutes, pts, played FROM player_game_summary"
-                            " WHERE player_id = ? AND season = ? AND game_date <= ? ORDER BY game_date DESC");
-    games.bindAll(id, season, date.iso());
-    ojson last = ojson::array();
-    int played = 0;
-    double pts = 0, mins = 0;
-    while (games.step()) {
-        if (games.getInt(5)) {
-            ++played;
-            pts += double(games.getInt(4));
-            mins += games.getDouble(3);
-        }
-        if (last.size() < 10)
-            last.push_back({{"date", games.getText(0)}, {"opponent", games.getText(1)},
-                            {"home", games.getInt(2) != 0}, {"minutes", round1(games.getDouble(3))},
-                            {"pts", games.getInt(4)}});
+public:
+    explicit PlayerPages(store::Database& db)
+        : m_who(db.prepare("SELECT player_name, team_abbr, season FROM player_game_summary WHERE player_id = ?"
+                           " AND game_date = ? AND played = 1")),
+          m_games(db.prepare("SELECT game_date, opponent_abbr, home, minutes, pts, played FROM player_game_summary"
+                             " WHERE player_id = ? AND season = ? AND game_date <= ? ORDER BY game_date DESC")),
+          m_grade(db.prepare("SELECT predicted_pts, actual_pts, abs_error, model_version FROM prediction_grades"
+                             " WHERE game_date = ? AND player_id = ?"))
+    {
     }
-    ojson doc = {{"player_id", id}, {"name", who.getText(0)}, {"team", who.getText(1)},
-                 {"season", season}, {"as_of", date.iso()},
-                 {"season_averages", {{"games", played}, {"pts", played ? round1(pts / played) : 0.0},
-                                      {"minutes", played ? round1(mins / played) : 0.0}}},
-                 {"last_games", std::move(last)}};
-    auto grade = db.prepare("SELECT predicted_pts, actual_pts, abs_error, model_version FROM prediction_grades"
-                            " WHERE game_date = ? AND player_id = ?");
-    grade.bindAll(date.iso(), id);
-    if (grade.step())
-        doc["latest_prediction"] = {{"date", date.iso()}, {"predicted_pts", round1(grade.getDouble(0))},
-                                    {"actual_pts", grade.getInt(1)}, {"abs_error", round1(grade.getDouble(2))},
-                                    {"model_version", grade.getText(3)}};
-    return doc.dump(1);
-}
+
+    // nullopt when the player did not play on the date.
+    std::optional<std::string> page(int64_t id, Date date)
+    {
+        m_who.reset();
+        m_who.bindAll(id, date.iso());
+        if (!m_who.step())
+            return std::nullopt;
+        const std::string season = m_who.getText(2);
+        m_games.reset();
+        m_games.bindAll(id, season, date.iso());
+        ojson last = ojson::array();
+        int played = 0;
+        double pts = 0, mins = 0;
+        while (m_games.step()) {
+            if (m_games.getInt(5)) {
+                ++played;
+                pts += double(m_games.getInt(4));
+                mins += m_games.getDouble(3);
+            }
+            if (last.size() < 10)
+                last.push_back({{"date", m_games.getText(0)}, {"opponent", m_games.getText(1)},
+                                {"home", m_games.getInt(2) != 0}, {"minutes", round1(m_games.getDouble(3))},
+                                {"pts", m_games.getInt(4)}});
+        }
+        ojson doc = {{"player_id", id}, {"name", m_who.getText(0)}, {"team", m_who.getText(1)},
+                     {"season", season}, {"as_of", date.iso()},
+                     {"season_averages", {{"games", played}, {"pts", played ? round1(pts / played) : 0.0},
+                                          {"minutes", played ? round1(mins / played) : 0.0}}},
+                     {"last_games", std::move(last)}};
+        m_grade.reset();
+        m_grade.bindAll(date.iso(), id);
+        if (m_grade.step())
+            doc["latest_prediction"] = {{"date", date.iso()}, {"predicted_pts", round1(m_grade.getDouble(0))},
+                                        {"actual_pts", m_grade.getInt(1)}, {"abs_error", round1(m_grade.getDouble(2))},
+                                        {"model_version", m_grade.getText(3)}};
+        m_who.reset(); // no statement keeps a read snapshot open between pages
+        m_games.reset();
+        m_grade.reset();
+        return doc.dump(1);
+    }
+
+private:
+    store::Statement m_who, m_games, m_grade;
+};
 
 // Writes documents whose content changed (atomically: temp file + rename) and indexes them;
 // unchanged ones are left alone, so a rerun rewrites nothing. The documents are derived from
@@ -209,10 +228,11 @@ Work PublishPlayerPages::run(Context& ctx, Date date)
             players.push_back(st.getInt(0));
         std::sort(players.begin(), players.end());
     }
+    PlayerPages pages(ctx.db);
     for (const int64_t id : players) {
         Document d{"publish/players/" + std::to_string(id) + ".json", "player", id, {}, ctx.deferPublishing};
         if (!d.lazy)
-            d.body = playerPage(ctx.db, id, date).value_or(std::string());
+            d.body = pages.page(id, date).value_or(std::string());
         docs->push_back(std::move(d));
     }
     w.outcome.recordsIn = int64_t(docs->size());
@@ -246,11 +266,12 @@ int flushPublished(store::Database& db, const std::filesystem::path& dataRoot)
     // last written is not written again.
     std::vector<Queued> unchanged;
     {
+        PlayerPages pages(db);
         auto get = db.prepare("SELECT sha256, bytes FROM published_documents WHERE path = ?");
         for (auto it = queue.begin(); it != queue.end();) {
             if (it->body.empty() && it->playerId) {
                 const auto date = Date::parse(it->gameDate);
-                it->body = date ? playerPage(db, *it->playerId, *date).value_or(std::string()) : std::string();
+                it->body = date ? pages.page(*it->playerId, *date).value_or(std::string()) : std::string();
                 it->sha = sha256Hex(it->body);
                 get.reset();
                 get.bindAll(it->path);

@@ -3,6 +3,7 @@
 #include "analytics.h"
 #include "crosssource.h"
 #include "feeds.h"
+#include "helpers.h"
 #include "odds.h"
 #include "precompute.h"
 #include "predictions.h"
@@ -136,18 +137,9 @@ Processor* Runner::find(const std::string& name) const
 std::optional<Outcome> Runner::checkDependencies(Context& ctx, const std::string& processor, Date date)
 {
     const auto& spec = ctx.registry.get(processor);
-    auto st = ctx.db.prepare(
-        "SELECT r.failure_category FROM processor_latest l JOIN processor_runs r ON r.id = l.run_pk"
-        " WHERE l.game_date = ? AND l.processor = ?");
-    // An upstream with no data for the date is not a failure: the processor looks at its own
-    // inputs (a phase-4 run for today needs yesterday's games, not today's).
     const auto served = [&](const std::string& dep, std::optional<std::string>& cat) {
-        st.reset();
-        st.bindAll(date.iso(), dep);
-        cat.reset();
-        if (st.step())
-            cat = st.getOptText(0);
-        return cat && (*cat == "success" || *cat == "no_data_available");
+        cat = latestCategory(ctx.db, dep, date);
+        return servedDate(cat);
     };
     const auto lastRun = [](const std::optional<std::string>& cat) {
         return cat ? " (its last run: " + *cat + ")" : std::string(" (it has not run)");
