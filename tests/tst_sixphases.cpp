@@ -101,6 +101,62 @@ private Q_SLOTS:
         QCOMPARE(test::tableChecksum(f.session->db(), sql), before);
     }
 
+    void availabilityComesFromTheAnnouncedRosterOnly()
+    {
+        // The date's own box score gives the announced roster (who is ruled out, who starts);
+        // its numbers never reach a feature of the date.
+        test::SessionFixture f;
+        pipeline::SessionOptions so;
+        so.force = true;
+        f.start(so);
+        runDays(f, Date::ymd(2024, 1, 3), Date::ymd(2024, 1, 8));
+        auto& db = f.session->db();
+        const std::string sql = "SELECT " + featureColumns() + " FROM ml_feature_store WHERE game_date = '2024-01-08' ORDER BY player_id";
+        const auto rebuild = [&] {
+            QCOMPARE(test::str(f.session->runner().runOne("ml_feature_store", Date::ymd(2024, 1, 8)).outcome.category),
+                     test::str(pipeline::Category::Success));
+        };
+        const auto before = test::tableChecksum(db, sql);
+        QVERIFY(count(db, "SELECT count(*) FROM ml_feature_store WHERE game_date = '2024-01-08' AND f_starter = 1") >= 5);
+        db.exec("UPDATE player_game_summary SET pts = pts + 17, minutes = minutes / 2, fga = fga + 3, fta = 0,"
+                " usage_rate = 0.5, team_pts = team_pts + 40 WHERE game_date = '2024-01-08'");
+        rebuild();
+        QCOMPARE(test::tableChecksum(db, sql), before);
+
+        // A starter with a season behind him is ruled out: he has no row, and his teammates
+        // count him out with his usual points.
+        auto pick = db.prepare("SELECT f.player_id, f.team_id, f.f_pts_season, f.f_teammates_out, f.f_teammates_out_pts"
+                               " FROM ml_feature_store f WHERE f.game_date = '2024-01-08' AND f.f_starter = 1"
+                               " AND f.f_games_played_season >= 3 ORDER BY f.f_pts_season DESC LIMIT 1");
+        QVERIFY(pick.step());
+        const int64_t star = pick.getInt(0), team = pick.getInt(1);
+        const double usual = pick.getDouble(2), outBefore = pick.getDouble(3), ptsBefore = pick.getDouble(4);
+        db.prepare("UPDATE player_game_summary SET dnp_reason = 'DND - Injury/Illness', played = 0"
+                   " WHERE game_date = '2024-01-08' AND player_id = ?").bindAll(star).run();
+        rebuild();
+        QCOMPARE(count(db, "SELECT count(*) FROM ml_feature_store WHERE game_date = '2024-01-08' AND player_id = " +
+                               std::to_string(star)), int64_t(0));
+        auto mate = db.prepare("SELECT min(f_teammates_out), max(f_teammates_out), min(f_teammates_out_pts)"
+                               " FROM ml_feature_store WHERE game_date = '2024-01-08' AND team_id = ?");
+        mate.bindAll(team);
+        QVERIFY(mate.step());
+        QCOMPARE(mate.getDouble(0), outBefore + 1);
+        QCOMPARE(mate.getDouble(1), outBefore + 1);
+        QVERIFY(std::abs(mate.getDouble(2) - (ptsBefore + usual)) < 1e-9);
+        // A coach's decision is only known after the game: it changes nothing.
+        db.prepare("UPDATE player_game_summary SET dnp_reason = 'DNP - Coach''s Decision'"
+                   " WHERE game_date = '2024-01-08' AND player_id = ?").bindAll(star).run();
+        rebuild();
+        QCOMPARE(count(db, "SELECT count(*) FROM ml_feature_store WHERE game_date = '2024-01-08' AND player_id = " +
+                               std::to_string(star)), int64_t(1));
+        QVERIFY(features::outBeforeTipoff("DND - Injury/Illness"));
+        QVERIFY(features::outBeforeTipoff("NWT - Not With Team"));
+        QVERIFY(features::outBeforeTipoff("DNP - Injury/Illness"));
+        QVERIFY(features::outBeforeTipoff("DND_LEAGUE_SUSPENSION"));
+        QVERIFY(!features::outBeforeTipoff("DNP - Coach's Decision"));
+        QVERIFY(!features::outBeforeTipoff(""));
+    }
+
     void theHistoryCacheMatchesAFreshRead()
     {
         // Features built date after date from the cache (and an earlier date again from a cache

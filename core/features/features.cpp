@@ -1,6 +1,7 @@
 #include "features.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 namespace nbaops::features {
@@ -12,6 +13,20 @@ std::optional<size_t> indexOf(std::string_view name)
             return i;
     }
     return std::nullopt;
+}
+
+bool outBeforeTipoff(std::string_view comment)
+{
+    std::string c;
+    for (char ch : comment)
+        c += char(std::toupper(static_cast<unsigned char>(ch)));
+    if (c.rfind("DND", 0) == 0 || c.rfind("NWT", 0) == 0 || c.rfind("INACTIVE", 0) == 0)
+        return true;
+    for (const char* word : {"INJURY", "ILLNESS", "SUSPENSION", "NOT WITH TEAM", "PROTOCOL"}) {
+        if (c.find(word) != std::string::npos)
+            return true;
+    }
+    return false;
 }
 
 namespace {
@@ -146,6 +161,15 @@ Vector compute(const Target& t, const std::vector<PlayerGame>& history, const Te
             vsOpp.push_back(&g);
     }
     set(v, "pts_vs_opp", meanLast(vsOpp, vsOpp.size(), pts));
+    const Availability& a = t.availability;
+    if (a.known) {
+        set(v, "starter", a.starter ? 1.0 : 0.0);
+        set(v, "teammates_out", double(a.teammatesOut));
+        set(v, "teammates_out_min", a.outMinutes);
+        set(v, "teammates_out_pts", a.outPoints);
+    }
+    if (a.opponentKnown)
+        set(v, "opp_out_pts", a.opponentOutPoints);
     return v;
 }
 

@@ -36,6 +36,25 @@ struct TeamToDate
     std::optional<double> defRating;
 };
 
+// What is known about a game's rosters before tip-off: the injury report (out, not with the
+// team) and the announced starting five. In a box score these are the players left off the
+// listing or listed "DND"/"NWT"/injured, and the starters; "DNP - Coach's Decision" is only
+// known after the game and does not count.
+struct Availability
+{
+    bool known = false;         // the player's team has announced its game roster
+    bool starter = false;       // in the starting five
+    int teammatesOut = 0;       // recent teammates (played for the team in the last 21 days) out
+    double outMinutes = 0;      // their season-to-date minutes per game, summed
+    double outPoints = 0;       // their season-to-date points per game, summed
+    bool opponentKnown = false;
+    double opponentOutPoints = 0;
+};
+
+// Whether a box score's comment means the player was ruled out before the game (injury,
+// illness, suspension, not with the team) rather than left on the bench by the coach.
+bool outBeforeTipoff(std::string_view comment);
+
 // The game a feature row is for.
 struct Target
 {
@@ -46,11 +65,11 @@ struct Target
     int64_t teamId = 0;
     int64_t opponentId = 0;
     bool home = false;
-    int teamGamesLast10 = 0; // team games among the player's last 10 team games window (for DNP rate)
+    Availability availability;
 };
 
 // The feature list, in column order. Every feature uses games strictly before the target date.
-constexpr std::array<std::string_view, 34> kNames = {
+constexpr std::array<std::string_view, 39> kNames = {
     "pts_last5", "pts_last10", "pts_season", "pts_ewm", "pts_std_last10",
     "min_last5", "min_last10", "min_season", "usage_last5", "usage_season",
     "ts_pct_last10", "fga_last5", "fta_last5", "fg3a_last5", "pts_per36_season",
@@ -58,6 +77,7 @@ constexpr std::array<std::string_view, 34> kNames = {
     "opp_pace", "team_pace", "team_off_rating", "starter_rate_last10", "pts_max_last10",
     "pts_min_last10", "minutes_last7d", "venue_streak", "pts_prev_season", "min_prev_season",
     "pts_share_season", "days_into_season", "pts_vs_opp", "dnp_rate_last10",
+    "starter", "teammates_out", "teammates_out_min", "teammates_out_pts", "opp_out_pts",
 };
 constexpr size_t kCount = kNames.size();
 using Vector = std::array<std::optional<double>, kCount>;

@@ -5,6 +5,7 @@
 #include "store/database.h"
 
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -140,18 +141,109 @@ FeatureBatch buildFeatures(store::Database& db, Date date, HistoryCache* cache)
         teamGame[g.home] = {&g, true};
         teamGame[g.away] = {&g, false};
     }
+    // The game rosters announced for the date (read: team, starting five, ruled-out comment;
+    // never the game's own numbers). A team with a roster plays the players on it who are
+    // not ruled out; a team without one is taken from the latest appearances.
+    struct Listed
+    {
+        int64_t team = 0;
+        bool starter = false, out = false;
+    };
+    std::map<int64_t, Listed> listed;
+    std::set<int64_t> teamsListed;
+    {
+        auto st = db.prepare("SELECT player_id, team_id, starter, coalesce(dnp_reason, '') FROM player_game_summary"
+                             " WHERE game_date = ?");
+        st.bindAll(date.iso());
+        while (st.step()) {
+            Listed l{st.getInt(1), st.getInt(2) != 0, features::outBeforeTipoff(st.getText(3))};
+            if (!teamGame.count(l.team))
+                continue;
+            listed[st.getInt(0)] = l;
+            teamsListed.insert(l.team);
+        }
+    }
     std::vector<std::pair<int64_t, int64_t>> roster; // player, team
+    for (const auto& [player, l] : listed) {
+        if (!l.out)
+            roster.emplace_back(player, l.team);
+    }
     for (const auto& [player, l] : latest) {
-        if (!teamGame.count(l.team))
+        if (!teamGame.count(l.team) || teamsListed.count(l.team))
             continue;
         if (teamsStarted.count(l.team) && l.season != season)
             continue; // the team has played this season without him
         roster.emplace_back(player, l.team);
     }
+    std::sort(roster.begin(), roster.end());
+
+    // Out: a player whose latest game, in the last 21 days, was for a team with an announced
+    // roster, and who is not on it or is ruled out. His usual minutes and points are his
+    // season-to-date means (zero before his first game of the season).
+    struct Out
+    {
+        int count = 0;
+        double minutes = 0, points = 0;
+    };
+    std::map<int64_t, Out> outByTeam;
+    const Date recentFrom = date.addDays(-21);
+    for (const auto& [player, pgames] : hc.players()) {
+        const auto lt = latest.find(player);
+        if (lt == latest.end() || !teamsListed.count(lt->second.team))
+            continue;
+        const auto li = listed.find(player);
+        const bool onRoster = li != listed.end() && li->second.team == lt->second.team;
+        if (onRoster && !li->second.out)
+            continue;
+        double minutes = 0, points = 0;
+        int n = 0;
+        bool recent = false;
+        for (auto it = pgames.rbegin(); it != pgames.rend(); ++it) {
+            if (it->date >= date)
+                continue;
+            if (it->season != season)
+                break;
+            recent = recent || it->date >= recentFrom;
+            if (it->played) {
+                minutes += it->minutes;
+                points += it->pts;
+                ++n;
+            }
+        }
+        if (!recent)
+            continue;
+        Out& o = outByTeam[lt->second.team];
+        ++o.count;
+        if (n > 0) {
+            o.minutes += minutes / n;
+            o.points += points / n;
+        }
+    }
+    const auto availability = [&](int64_t player, int64_t team, int64_t opponent) {
+        features::Availability a;
+        if (teamsListed.count(team)) {
+            a.known = true;
+            const auto li = listed.find(player);
+            a.starter = li != listed.end() && li->second.starter;
+            const Out& o = outByTeam[team];
+            a.teammatesOut = o.count;
+            a.outMinutes = o.minutes;
+            a.outPoints = o.points;
+        }
+        if (teamsListed.count(opponent)) {
+            a.opponentKnown = true;
+            a.opponentOutPoints = outByTeam[opponent].points;
+        }
+        return a;
+    };
+
     // compute() looks only at games before the date within a year of the season's start.
     const Date historyFrom = seasonStart.addDays(-366);
     for (const auto& [player, team] : roster) {
-        for (const auto& g : hc.players().at(player))
+        const auto h = hc.players().find(player);
+        if (h == hc.players().end())
+            continue; // his first game
+        for (const auto& g : h->second)
             batch.historyRows += g.date < date && g.date >= historyFrom;
     }
 
@@ -189,6 +281,7 @@ FeatureBatch buildFeatures(store::Database& db, Date date, HistoryCache* cache)
         row.target.teamId = team;
         row.target.opponentId = home ? game->away : game->home;
         row.target.home = home;
+        row.target.availability = availability(player, team, row.target.opponentId);
         const auto h = hc.players().find(player);
         const auto teamIt = teams.find(team);
         const auto oppIt = teams.find(row.target.opponentId);

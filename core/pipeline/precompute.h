@@ -22,7 +22,7 @@ class FeatureStore final : public Processor
 public:
     std::string_view name() const override { return "ml_feature_store"; }
     Work run(Context& ctx, Date date) override;
-    static constexpr int kFeatureVersion = 1;
+    static constexpr int kFeatureVersion = 2; // 2: pregame availability (starter, teammates out)
 
 private:
     std::mutex m_mutex; // one date at a time reads and extends the cache

@@ -30,6 +30,7 @@ const Migration kMigrations[] = {
     {6, "ESPN and balldontlie raw tables, the cross-source schedule, player id mapping", schema::kV6},
     {7, "documents queued for publishing at the end of a multi-date run; covering index for fingerprints", schema::kV7},
     {8, "imports of history files and their quarantined rows", schema::kV8},
+    {9, "pregame availability features; model registry, aliases, rollout; audit log", schema::kV9},
 };
 
 int currentVersion(Database& db)
