@@ -29,6 +29,7 @@ int main(int argc, char** argv)
     addRegistryCommand(app, g, action);
     addSimCommand(app, g, action);
     addImportCommand(app, g, action);
+    addModelCommands(app, g, action);
 
     try {
         app.parse(argc, argv);

@@ -23,14 +23,16 @@
 
 namespace nbaops::cli {
 
-namespace {
-
 std::atomic<bool> g_cancel{false};
+
+namespace {
 
 extern "C" void onInterrupt(int)
 {
     g_cancel.store(true);
 }
+
+} // namespace
 
 void installInterruptHandler()
 {
@@ -40,6 +42,8 @@ void installInterruptHandler()
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
 }
+
+namespace {
 
 nlohmann::json resultJson(const pipeline::ProcessorResult& r)
 {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <string>
 
@@ -15,6 +16,10 @@ struct GlobalOptions
     bool verbose = false;
 };
 
+// Set by SIGINT/SIGTERM once installInterruptHandler() ran: long commands stop cleanly.
+extern std::atomic<bool> g_cancel;
+void installInterruptHandler();
+
 // Each adds its subcommand; the chosen one stores its work in `action`.
 void addRunCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addDemoCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
@@ -22,5 +27,6 @@ void addStatusCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& act
 void addRegistryCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addSimCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addImportCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+void addModelCommands(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 
 } // namespace nbaops::cli

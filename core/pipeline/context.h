@@ -67,6 +67,9 @@ class Processor
 public:
     virtual ~Processor() = default;
     virtual std::string_view name() const = 0;
+    // Raised when what the processor writes changes: stored runs of an older version are
+    // redone even when their inputs did not change.
+    virtual int version() const { return 1; }
     // Called after the runner checked the registry dependencies for the date.
     virtual Work run(Context& ctx, Date date) = 0;
 };

@@ -21,6 +21,7 @@ class FeatureStore final : public Processor
 {
 public:
     std::string_view name() const override { return "ml_feature_store"; }
+    int version() const override { return kFeatureVersion; }
     Work run(Context& ctx, Date date) override;
     static constexpr int kFeatureVersion = 2; // 2: pregame availability (starter, teammates out)
 

@@ -186,6 +186,8 @@ std::string Runner::inputFingerprint(Context& ctx, const std::string& processor,
     // The latest run of each upstream processor for this date and every earlier one: any
     // rerun upstream, of this date or of the history before it, changes the fingerprint.
     std::string fp = processor;
+    if (const auto* p = find(processor); p && p->version() != 1)
+        fp += "@v" + std::to_string(p->version());
     auto st = ctx.db.prepare("SELECT max(run_pk) FROM processor_latest WHERE processor = ? AND game_date <= ?");
     for (const auto& dep : ctx.registry.upstream(processor)) {
         if (!find(dep))

@@ -1,0 +1,267 @@
+// nbaops train [--train-until D] [--valid-until D] [--test-from D] [--test-until D]
+//              [--param k=v]... [--search N] [--json]
+// nbaops model list|show|compare|promote|challenger
+#include "commands.h"
+
+#include "model/registry.h"
+#include "model/workbench.h"
+#include "pipeline/session.h"
+#include "store/objectstore.h"
+#include "util/errors.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <unistd.h>
+
+namespace nbaops::cli {
+
+namespace {
+
+std::optional<Date> dateOption(const std::string& value, const char* flag)
+{
+    if (value.empty())
+        return std::nullopt;
+    const auto d = Date::parse(value);
+    if (!d)
+        throw UsageError(std::string(flag) + " takes a date as YYYY-MM-DD, got '" + value + "'");
+    return d;
+}
+
+pipeline::SessionOptions sessionFor(const GlobalOptions& g)
+{
+    pipeline::SessionOptions so;
+    so.dbPath = g.db;
+    so.workers = 1;
+    return so;
+}
+
+void printReport(const nlohmann::json& r)
+{
+    const auto& split = r["split"];
+    std::printf("Model %s (%s, %d trees; best of %d rounds; %.1f s)\n", r.value("version", "").c_str(),
+                r["objective"].get<std::string>().c_str(), r["trees"].get<int>(), r["rounds"].get<int>(),
+                r["train_seconds"].get<double>());
+    std::printf("  train %s..%s (%lld rows), validate ..%s (%lld), test %s..%s\n",
+                split["train_from"].get<std::string>().c_str(), split["train_until"].get<std::string>().c_str(),
+                static_cast<long long>(r["rows"]["train"].get<int64_t>()), split["valid_until"].get<std::string>().c_str(),
+                static_cast<long long>(r["rows"]["valid"].get<int64_t>()), split["test_from"].get<std::string>().c_str(),
+                split["test_until"].get<std::string>().c_str());
+    std::printf("  population: %s: %lld test rows on %d dates\n",
+                r["population"]["definition"].get<std::string>().c_str(),
+                static_cast<long long>(r["population"]["test_rows"].get<int64_t>()),
+                r["population"]["test_dates"].get<int>());
+    std::printf("\n  %-12s %7s %7s %7s %7s %7s\n", "", "MAE", "RMSE", "<15", "15-30", ">30");
+    const auto line = [](const std::string& name, const nlohmann::json& m) {
+        std::printf("  %-12s %7.3f %7.3f %7.3f %7.3f %7.3f\n", name.c_str(), m["mae"].get<double>(),
+                    m["rmse"].get<double>(), m["by_minutes"].value("<15", 0.0), m["by_minutes"].value("15-30", 0.0),
+                    m["by_minutes"].value(">30", 0.0));
+    };
+    line("model", r["model"]);
+    for (const auto& [name, m] : r["baselines"].items())
+        line(name, m);
+    std::printf("\n  vs %s: %+.3f MAE (%.2f%% %s), 95%% interval [%+.3f, %+.3f] (date bootstrap)\n",
+                r["best_baseline"].get<std::string>().c_str(), r["mae_diff"].get<double>(),
+                std::abs(r["improvement_pct"].get<double>()), r["improvement_pct"].get<double>() >= 0 ? "better" : "worse",
+                r["mae_diff_ci95"][0].get<double>(), r["mae_diff_ci95"][1].get<double>());
+    if (!r["props"].is_null())
+        std::printf("  prop lines: %lld graded, over/under hit rate %.1f%% [%.1f%%, %.1f%%]\n",
+                    static_cast<long long>(r["props"]["graded"].get<int64_t>()), 100 * r["props"]["hit_rate"].get<double>(),
+                    100 * r["props"]["hit_rate_ci95"][0].get<double>(), 100 * r["props"]["hit_rate_ci95"][1].get<double>());
+    else
+        std::printf("  prop lines: none in the test window\n");
+    std::printf("  top features by gain:");
+    int n = 0;
+    for (const auto& f : r["importance"]["gain"]["features"]) {
+        if (n++ == 6)
+            break;
+        std::printf(" %s", f["feature"].get<std::string>().c_str());
+    }
+    std::printf("\n");
+    for (const auto& w : r["warnings"])
+        std::printf("  warning: %s\n", w.get<std::string>().c_str());
+}
+
+} // namespace
+
+void addModelCommands(CLI::App& app, GlobalOptions& g, std::function<int()>& action)
+{
+    struct TrainOpts
+    {
+        std::string trainUntil, validUntil, testFrom, testUntil;
+        std::vector<std::string> params;
+        int search = 0;
+        bool json = false;
+    };
+    auto t = std::make_shared<TrainOpts>();
+    auto* train = app.add_subcommand("train", "Train the points model on the feature store and register it");
+    train->add_option("--train-until", t->trainUntil, "Last training date (default: end of the next-to-last season)");
+    train->add_option("--valid-until", t->validUntil, "Last validation date (early stopping)");
+    train->add_option("--test-from", t->testFrom, "First test date (default: the day after --valid-until)");
+    train->add_option("--test-until", t->testUntil, "Last test date (default: the last date with data)");
+    train->add_option("--param", t->params, "XGBoost parameter k=v (repeatable), or rounds=N, early_stopping_rounds=N");
+    train->add_option("--search", t->search, "Random search with N fits, best by validation MAE");
+    train->add_flag("--json", t->json, "One JSON object");
+    train->callback([&g, &action, t] {
+        action = [&g, t]() -> int {
+            model::TrainRequest req;
+            req.split.trainUntil = dateOption(t->trainUntil, "--train-until");
+            req.split.validUntil = dateOption(t->validUntil, "--valid-until");
+            req.split.testFrom = dateOption(t->testFrom, "--test-from");
+            req.split.testUntil = dateOption(t->testUntil, "--test-until");
+            for (const auto& p : t->params)
+                model::applyParam(req.params, p);
+            if (t->search < 0 || t->search > 500)
+                throw UsageError("--search takes 0 to 500 fits");
+            req.search = t->search;
+            pipeline::Session session(sessionFor(g));
+            installInterruptHandler();
+            const bool chatty = !t->json || g.verbose || ::isatty(2);
+            int lastShown = -1;
+            const auto run = model::trainModel(
+                session, req,
+                [&](const model::TrainEvent& e) {
+                    if (!chatty)
+                        return;
+                    if (e.fit) {
+                        if (e.fit->point.iteration / 25 == lastShown)
+                            return;
+                        lastShown = e.fit->point.iteration / 25;
+                        std::fprintf(stderr, "nbaops: tree %d: train MAE %.4f, validation MAE %.4f (best %.4f at %d)\n",
+                                     e.fit->point.iteration + 1, e.fit->point.trainMae, e.fit->point.validMae,
+                                     e.fit->bestValidMae, e.fit->bestIteration + 1);
+                    } else if (e.stage != model::TrainEvent::Stage::Features || e.done % 50 == 0) {
+                        std::fprintf(stderr, "nbaops: %s%s\n", e.message.c_str(),
+                                     e.total > 0 ? (" (" + std::to_string(e.done) + "/" + std::to_string(e.total) + ")").c_str() : "");
+                    }
+                },
+                &g_cancel);
+            if (run.cancelled) {
+                std::fprintf(stderr, "nbaops: training cancelled; nothing was registered.\n");
+                return 130;
+            }
+            if (t->json) {
+                nlohmann::json out = run.report;
+                out.erase("sample");
+                std::cout << out.dump(2) << "\n";
+            } else {
+                printReport(run.report);
+                std::printf("\nRegistered %s. Compare: nbaops model compare %s champion; promote: nbaops model promote %s\n",
+                            run.version.c_str(), run.version.c_str(), run.version.c_str());
+            }
+            return 0;
+        };
+    });
+
+    struct ModelOpts
+    {
+        std::string version, other;
+        bool json = false, force = false;
+    };
+    auto m = std::make_shared<ModelOpts>();
+    auto* cmd = app.add_subcommand("model", "The model registry: versions, comparison, promotion");
+    cmd->require_subcommand(1);
+    const auto withRegistry = [&g](const std::function<int(model::ModelRegistry&)>& body) {
+        return [&g, body]() -> int {
+            pipeline::Session session(sessionFor(g));
+            model::ModelRegistry reg(session.db(), session.context().objects.root());
+            return body(reg);
+        };
+    };
+    auto* list = cmd->add_subcommand("list", "Every registered version");
+    list->add_flag("--json", m->json, "A JSON array");
+    list->callback([&action, m, withRegistry] {
+        action = withRegistry([m](model::ModelRegistry& reg) {
+            const auto versions = reg.list();
+            if (m->json) {
+                nlohmann::json a = nlohmann::json::array();
+                for (const auto& v : versions)
+                    a.push_back(v.summary());
+                std::cout << a.dump(2) << "\n";
+                return 0;
+            }
+            if (versions.empty()) {
+                std::printf("No model versions yet: nbaops train\n");
+                return 0;
+            }
+            std::printf("%-7s %-20s %-11s %-22s %6s %8s %8s %7s  %s\n", "version", "created", "by", "test window", "trees",
+                        "test MAE", "baseline", "better", "aliases");
+            for (const auto& v : versions) {
+                const auto s = v.summary();
+                std::string aliases;
+                for (const auto& a : v.aliases)
+                    aliases += (aliases.empty() ? "" : ", ") + a;
+                std::printf("%-7s %-20s %-11s %-22s %6d %8.3f %8.3f %6.2f%%  %s\n", v.version.c_str(),
+                            v.createdAt.substr(0, 19).c_str(), v.createdBy.substr(0, 11).c_str(),
+                            (v.split.testFrom.iso() + ".." + v.split.testUntil.iso().substr(5)).c_str(), v.trees,
+                            v.testMae, s["best_baseline_mae"].get<double>(), s["improvement_pct"].get<double>(),
+                            aliases.c_str());
+            }
+            return 0;
+        });
+    });
+    auto* show = cmd->add_subcommand("show", "One version's report (VERSION, champion or challenger)");
+    show->add_option("version", m->version)->required();
+    show->add_flag("--json", m->json, "The stored report as JSON");
+    show->callback([&action, m, withRegistry] {
+        action = withRegistry([m](model::ModelRegistry& reg) {
+            const auto v = reg.get(m->version);
+            reg.loadArtifact(v); // says so when the file was changed
+            if (m->json) {
+                nlohmann::json r = v.report;
+                r.erase("sample");
+                r["aliases"] = v.aliases;
+                r["artifact"] = {{"path", v.artifact}, {"sha256", v.sha256}, {"verified", true}};
+                std::cout << r.dump(2) << "\n";
+                return 0;
+            }
+            printReport(v.report);
+            std::printf("  artifact: %s (SHA-256 %s..., verified)\n", v.artifact.c_str(), v.sha256.substr(0, 16).c_str());
+            return 0;
+        });
+    });
+    auto* compare = cmd->add_subcommand("compare", "Two versions on the first one's test window");
+    compare->add_option("candidate", m->version)->required();
+    compare->add_option("reference", m->other, "default: champion");
+    compare->add_flag("--json", m->json, "One JSON object");
+    compare->callback([&action, m, withRegistry] {
+        action = withRegistry([m](model::ModelRegistry& reg) {
+            const auto c = reg.compare(m->version, m->other.empty() ? "champion" : m->other);
+            if (m->json) {
+                std::cout << c.toJson().dump(2) << "\n";
+                return 0;
+            }
+            std::printf("%s vs %s on %s..%s (%lld player-games: %s)\n", c.candidate.c_str(), c.reference.c_str(),
+                        c.from.iso().c_str(), c.until.iso().c_str(), static_cast<long long>(c.rows), model::kPopulation);
+            std::printf("  MAE %.3f vs %.3f: %+.3f, 95%% interval [%+.3f, %+.3f]\n", c.candidateMae, c.referenceMae,
+                        c.candidateMae - c.referenceMae, c.diffCi95.first, c.diffCi95.second);
+            if (!c.note.empty())
+                std::printf("  note: %s\n", c.note.c_str());
+            return 0;
+        });
+    });
+    auto* promote = cmd->add_subcommand("promote", "Make a version the champion if it beats the current one");
+    promote->add_option("version", m->version)->required();
+    promote->add_flag("--force", m->force, "Promote without the comparison (audited)");
+    promote->callback([&action, m, withRegistry] {
+        action = withRegistry([m](model::ModelRegistry& reg) {
+            std::printf("%s\n", reg.promote(m->version, model::currentActor(), m->force).c_str());
+            return 0;
+        });
+    });
+    auto* challenger = cmd->add_subcommand("challenger", "Make a version the challenger");
+    challenger->add_option("version", m->version)->required();
+    challenger->callback([&action, m, withRegistry] {
+        action = withRegistry([m](model::ModelRegistry& reg) {
+            reg.setChallenger(m->version, model::currentActor());
+            std::printf("%s is the challenger\n", m->version.c_str());
+            return 0;
+        });
+    });
+}
+
+} // namespace nbaops::cli

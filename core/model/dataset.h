@@ -1,0 +1,65 @@
+#pragma once
+
+#include "features/features.h"
+#include "util/date.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace nbaops::store {
+class Database;
+}
+
+namespace nbaops::model {
+
+// The evaluation population, stated in every report.
+inline constexpr const char* kPopulation =
+    "player-games where the player played (minutes > 0) and had at least 5 earlier played games in the same season";
+inline constexpr int kPopulationMinGames = 5;
+
+// One player-game of the feature store joined to what happened in it.
+struct Example
+{
+    Date date;
+    std::string gameId;
+    int64_t playerId = 0;
+    int64_t teamId = 0;
+    std::string playerName;
+    float points = 0;   // the target
+    float minutes = 0;
+    features::Vector x; // features::kNames order
+    bool inPopulation() const;
+};
+
+struct Dataset
+{
+    std::vector<Example> rows; // by date, then player
+    size_t countFrom(Date from, Date until) const;
+};
+
+// Every played player-game (minutes > 0) with a feature row between the dates (inclusive).
+// Throws when feature rows in the window were built by another feature version (they must be
+// rebuilt first; the message says how).
+Dataset loadDataset(store::Database& db, Date from, Date until);
+
+// The dates that hold feature rows with outcomes, oldest first, and the season of each.
+struct DataCalendar
+{
+    std::vector<std::pair<Date, std::string>> dates;
+};
+DataCalendar loadCalendar(store::Database& db);
+
+// A dense NaN-for-missing float matrix of the rows, with their points as labels.
+struct Columns
+{
+    std::vector<float> values;
+    std::vector<float> labels;
+    size_t rows = 0;
+};
+// `names` gives the column order (a stored model's feature list); unknown names throw.
+Columns toColumns(const std::vector<const Example*>& rows, const std::vector<std::string>& names);
+
+std::vector<std::string> featureNames();
+
+} // namespace nbaops::model

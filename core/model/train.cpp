@@ -1,0 +1,344 @@
+#include "train.h"
+
+#include "util/errors.h"
+#include "util/rng.h"
+#include "xgb.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <mutex>
+#include <set>
+
+namespace nbaops::model {
+
+nlohmann::json Split::toJson() const
+{
+    return {{"train_from", trainFrom.iso()},   {"train_until", trainUntil.iso()}, {"valid_until", validUntil.iso()},
+            {"test_from", testFrom.iso()},     {"test_until", testUntil.iso()}};
+}
+
+Split resolveSplit(const DataCalendar& calendar, const SplitRequest& req)
+{
+    const auto& dates = calendar.dates;
+    if (dates.size() < 20)
+        throw OpsError("only " + std::to_string(dates.size()) +
+                       " dates hold feature rows with box scores; training needs at least 20. Import history "
+                       "(nbaops import boxscores FILE) or run the pipeline over more dates first.");
+    Split s;
+    s.trainFrom = dates.front().first;
+    const auto at = [&](double fraction, size_t from, size_t to) {
+        return dates[std::min(to - 1, from + size_t(fraction * double(to - from)))].first;
+    };
+    std::set<std::string> seasons;
+    for (const auto& d : dates)
+        seasons.insert(d.second);
+    const std::string last = dates.back().second;
+    size_t lastStart = 0;
+    while (lastStart < dates.size() && dates[lastStart].second != last)
+        ++lastStart;
+    if (seasons.size() >= 2 && dates.size() - lastStart >= 20) {
+        s.trainUntil = dates[lastStart - 1].first;
+        s.validUntil = at(0.35, lastStart, dates.size());
+    } else {
+        s.trainUntil = at(0.6, 0, dates.size());
+        s.validUntil = at(0.8, 0, dates.size());
+    }
+    s.testUntil = dates.back().first;
+    if (req.trainUntil)
+        s.trainUntil = *req.trainUntil;
+    if (req.validUntil)
+        s.validUntil = *req.validUntil;
+    else if (req.trainUntil && s.validUntil <= s.trainUntil)
+        s.validUntil = at(0.5, size_t(std::lower_bound(dates.begin(), dates.end(), std::make_pair(*req.trainUntil, std::string()))
+                                          - dates.begin()), dates.size());
+    s.testFrom = req.testFrom ? *req.testFrom : s.validUntil.addDays(1);
+    if (req.testUntil)
+        s.testUntil = *req.testUntil;
+    if (!(s.trainUntil < s.validUntil) || !(s.validUntil < s.testFrom) || s.testUntil < s.testFrom ||
+        s.trainUntil < s.trainFrom)
+        throw OpsError("the split is out of order: train " + s.trainFrom.iso() + ".." + s.trainUntil.iso() +
+                       ", validate to " + s.validUntil.iso() + ", test " + s.testFrom.iso() + ".." +
+                       s.testUntil.iso() + ". Dates must satisfy train-until < valid-until < test-from <= test-until.");
+    return s;
+}
+
+nlohmann::json Params::toJson() const
+{
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [k, v] : xgb) {
+        char* end = nullptr;
+        const double d = std::strtod(v.c_str(), &end);
+        if (end && *end == '\0' && !v.empty())
+            j[k] = d;
+        else
+            j[k] = v;
+    }
+    j["rounds"] = maxRounds;
+    j["early_stopping_rounds"] = earlyStopping;
+    return j;
+}
+
+Params defaultParams()
+{
+    Params p;
+    p.xgb = {{"objective", "reg:pseudohubererror"},
+             {"huber_slope", "6"},
+             {"tree_method", "hist"},
+             {"max_depth", "6"},
+             {"eta", "0.05"},
+             {"min_child_weight", "3"},
+             {"subsample", "0.8"},
+             {"colsample_bytree", "0.8"},
+             {"gamma", "0.1"},
+             {"nthread", "2"},
+             {"seed", "7"}};
+    return p;
+}
+
+namespace {
+
+const std::set<std::string> kNumeric = {"max_depth", "eta", "learning_rate", "min_child_weight", "subsample",
+                                        "colsample_bytree", "colsample_bylevel", "colsample_bynode", "gamma",
+                                        "lambda", "reg_lambda", "alpha", "reg_alpha", "max_bin", "huber_slope",
+                                        "nthread", "seed", "base_score", "max_delta_step", "max_leaves"};
+const std::set<std::string> kText = {"objective", "tree_method", "grow_policy", "booster"};
+
+bool isNumber(const std::string& v)
+{
+    char* end = nullptr;
+    std::strtod(v.c_str(), &end);
+    return !v.empty() && end && *end == '\0';
+}
+
+} // namespace
+
+void applyParam(Params& p, const std::string& assignment)
+{
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0)
+        throw UsageError("--param takes key=value, got '" + assignment + "'");
+    std::string key = assignment.substr(0, eq);
+    const std::string value = assignment.substr(eq + 1);
+    if (key == "learning_rate")
+        key = "eta";
+    if (key == "rounds" || key == "n_estimators" || key == "num_boost_round" || key == "early_stopping_rounds") {
+        if (!isNumber(value) || std::stod(value) < 1 || std::stod(value) > 20000)
+            throw UsageError("--param " + key + " needs a whole number from 1 to 20000, got '" + value + "'");
+        (key == "early_stopping_rounds" ? p.earlyStopping : p.maxRounds) = std::stoi(value);
+        return;
+    }
+    if (kNumeric.count(key)) {
+        if (!isNumber(value))
+            throw UsageError("--param " + key + " needs a number, got '" + value + "'");
+    } else if (!kText.count(key)) {
+        throw UsageError("--param " + key + " is not a parameter nbaops passes to XGBoost (numbers: max_depth, eta, "
+                         "min_child_weight, subsample, colsample_bytree, gamma, lambda, alpha, max_bin, huber_slope, "
+                         "nthread, seed, base_score; text: objective, tree_method, grow_policy; and rounds, "
+                         "early_stopping_rounds)");
+    }
+    p.xgb[key] = value;
+}
+
+bool absoluteErrorIgnoresLearningRate()
+{
+    static std::once_flag once;
+    static bool defect = false;
+    std::call_once(once, [] {
+        const size_t n = 200;
+        std::vector<float> x(n), y(n);
+        for (size_t i = 0; i < n; ++i) {
+            x[i] = float(i) / float(n);
+            y[i] = 10.0f * x[i];
+        }
+        const xgb::Matrix m(x, n, 1, y);
+        const auto firstTree = [&](const char* eta) {
+            xgb::Booster b({&m});
+            for (const auto& [k, v] : std::map<std::string, std::string>{{"objective", "reg:absoluteerror"},
+                                                                         {"eta", eta},
+                                                                         {"base_score", "0"},
+                                                                         {"max_depth", "2"},
+                                                                         {"nthread", "1"}})
+                b.setParam(k, v);
+            b.updateOneIter(0, m);
+            return b.predict(m);
+        };
+        const auto slow = firstTree("0.1"), full = firstTree("1");
+        double diff = 0;
+        for (size_t i = 0; i < n; ++i)
+            diff = std::max(diff, double(std::abs(slow[i] - full[i])));
+        defect = diff < 1e-4; // with the learning rate applied, the first predictions differ tenfold
+        xgb::takeLog();
+    });
+    return defect;
+}
+
+namespace {
+
+// "[3]\ttrain-mae:4.1\tvalid-mae:4.6" -> value of "<name>-mae".
+double metricOf(const std::string& line, const std::string& name)
+{
+    const std::string key = name + "-mae:";
+    const auto at = line.find(key);
+    if (at == std::string::npos)
+        throw OpsError("XGBoost's evaluation line has no " + key + " '" + line + "'");
+    return std::stod(line.substr(at + key.size()));
+}
+
+float median(std::vector<float> v)
+{
+    if (v.empty())
+        return 0;
+    std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(v.size() / 2), v.end());
+    return v[v.size() / 2];
+}
+
+} // namespace
+
+Fit fit(const std::vector<const Example*>& train, const std::vector<const Example*>& valid, Params params,
+        const ProgressFn& progress, const std::atomic<bool>* cancel)
+{
+    if (train.size() < 100)
+        throw OpsError("only " + std::to_string(train.size()) +
+                       " training rows in the window; move --train-until later or import more history");
+    if (valid.size() < 20)
+        throw OpsError("only " + std::to_string(valid.size()) +
+                       " validation rows (the evaluation population) in the window; widen --valid-until");
+    Fit f;
+    f.trainRows = train.size();
+    f.validRows = valid.size();
+    const auto t0 = std::chrono::steady_clock::now();
+    if (params.xgb["objective"] == "reg:absoluteerror" && absoluteErrorIgnoresLearningRate()) {
+        f.warnings.push_back("This libxgboost (" + xgb::version() +
+                             ") ignores the learning rate with reg:absoluteerror (its adaptive leaves are written "
+                             "unscaled; fixed in later XGBoost), so that objective overfits from the first tree. "
+                             "Trained with reg:pseudohubererror instead.");
+        params.xgb["objective"] = "reg:pseudohubererror";
+        params.xgb.try_emplace("huber_slope", "6");
+    }
+    const auto names = featureNames();
+    const Columns tc = toColumns(train, names), vc = toColumns(valid, names);
+    if (!params.xgb.count("base_score")) {
+        // XGBoost 1.7 starts every objective at 0.5; start at the typical player-game instead.
+        double base = median(tc.labels);
+        if (params.xgb["objective"] == "reg:squarederror") {
+            double sum = 0;
+            for (float l : tc.labels)
+                sum += l;
+            base = sum / double(tc.labels.size());
+        }
+        params.xgb["base_score"] = std::to_string(base);
+    }
+    params.xgb["eval_metric"] = "mae";
+    f.params = params;
+    const xgb::Matrix dtrain(tc.values, tc.rows, names.size(), tc.labels);
+    const xgb::Matrix dvalid(vc.values, vc.rows, names.size(), vc.labels);
+    xgb::Booster booster({&dtrain, &dvalid});
+    for (const auto& [k, v] : params.xgb)
+        booster.setParam(k, v);
+    f.bestValidMae = std::numeric_limits<double>::infinity();
+    for (int it = 0; it < params.maxRounds; ++it) {
+        if (cancel && cancel->load()) {
+            f.cancelled = true;
+            break;
+        }
+        booster.updateOneIter(it, dtrain);
+        const std::string line = booster.evalOneIter(it, {{&dtrain, "train"}, {&dvalid, "valid"}});
+        IterationPoint p{it, metricOf(line, "train"), metricOf(line, "valid")};
+        f.curve.push_back(p);
+        f.rounds = it + 1;
+        if (p.validMae < f.bestValidMae - 1e-9) {
+            f.bestValidMae = p.validMae;
+            f.bestIteration = it;
+        }
+        if (progress)
+            progress({p, f.bestIteration, f.bestValidMae, params.maxRounds});
+        if (it - f.bestIteration >= params.earlyStopping)
+            break;
+    }
+    if (f.rounds > 0)
+        f.artifact = booster.slice(f.bestIteration + 1).save("ubj");
+    for (auto& m : xgb::takeLog())
+        f.warnings.push_back("XGBoost: " + m);
+    f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return f;
+}
+
+std::vector<Trial> search(const std::vector<const Example*>& train, const std::vector<const Example*>& valid,
+                          const Params& base, int budget, const std::function<void(const Trial&, int)>& progress,
+                          const std::atomic<bool>* cancel)
+{
+    const std::vector<std::pair<std::string, std::vector<std::string>>> space = {
+        {"max_depth", {"4", "5", "6", "7", "8"}},
+        {"eta", {"0.03", "0.05", "0.08", "0.1"}},
+        {"min_child_weight", {"1", "3", "5", "10", "20"}},
+        {"subsample", {"0.7", "0.8", "0.9", "1"}},
+        {"colsample_bytree", {"0.5", "0.7", "0.8", "1"}},
+        {"gamma", {"0", "0.1", "0.5", "1"}},
+        {"lambda", {"1", "3", "10"}},
+    };
+    Rng rng(20261127);
+    std::set<std::string> seen;
+    std::vector<Trial> trials;
+    for (int i = 0; i < budget; ++i) {
+        if (cancel && cancel->load())
+            break;
+        Trial t;
+        t.index = i + 1;
+        t.params = base;
+        if (i > 0) { // the first trial is the given parameters
+            for (int attempt = 0; attempt < 50; ++attempt) {
+                std::string key;
+                for (const auto& [name, values] : space) {
+                    t.params.xgb[name] = values[size_t(rng.below(int(values.size())))];
+                    key += t.params.xgb[name] + "/";
+                }
+                if (seen.insert(key).second)
+                    break;
+            }
+        }
+        const Fit f = fit(train, valid, t.params, {}, cancel);
+        if (f.cancelled)
+            break;
+        t.validMae = f.bestValidMae;
+        t.bestIteration = f.bestIteration;
+        t.seconds = f.seconds;
+        trials.push_back(t);
+        if (progress)
+            progress(t, budget);
+    }
+    std::stable_sort(trials.begin(), trials.end(), [](const Trial& a, const Trial& b) { return a.validMae < b.validMae; });
+    return trials;
+}
+
+std::vector<float> predict(const std::string& artifact, const std::vector<std::string>& names,
+                           const std::vector<const Example*>& rows)
+{
+    if (rows.empty())
+        return {};
+    const auto booster = xgb::Booster::load(artifact);
+    const Columns c = toColumns(rows, names);
+    const xgb::Matrix m(c.values, c.rows, names.size());
+    return booster.predict(m);
+}
+
+nlohmann::json importance(const std::string& artifact, const std::vector<std::string>& names)
+{
+    const auto booster = xgb::Booster::load(artifact);
+    nlohmann::json j = nlohmann::json::object();
+    const std::pair<const char*, const char*> kinds[] = {
+        {"gain", "average loss reduction of the splits on the feature"},
+        {"weight", "number of splits on the feature"},
+        {"cover", "average number of rows (hessian) covered by the splits on the feature"}};
+    for (const auto& [type, label] : kinds) {
+        auto scores = booster.importance(type, names);
+        std::sort(scores.begin(), scores.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& [n, v] : scores)
+            list.push_back({{"feature", n}, {"value", v}});
+        j[type] = {{"label", label}, {"features", list}};
+    }
+    return j;
+}
+
+} // namespace nbaops::model
