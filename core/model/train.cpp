@@ -158,6 +158,7 @@ bool absoluteErrorIgnoresLearningRate()
                                                                          {"eta", eta},
                                                                          {"base_score", "0"},
                                                                          {"max_depth", "2"},
+                                                                         {"tree_method", "hist"},
                                                                          {"nthread", "1"}})
                 b.setParam(k, v);
             b.updateOneIter(0, m);

@@ -1,0 +1,290 @@
+// The model workbench: training on imported history (the simulated league's box scores in
+// the real CSV format), early stopping that keeps the best iteration, cancel, the
+// reg:absoluteerror defect, the registry's checksum and promotion rule, and `nbaops train --json`.
+#include "importer/boxscores.h"
+#include "model/registry.h"
+#include "model/workbench.h"
+#include "model/xgb.h"
+#include "pipeline/session.h"
+#include "sim/historycsv.h"
+#include "sim/league.h"
+#include "store/database.h"
+#include "store/objectstore.h"
+#include "testutil.h"
+#include "util/errors.h"
+#include "util/files.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QProcess>
+#include <QtTest>
+
+using namespace nbaops;
+
+namespace {
+
+int64_t count(store::Database& db, const std::string& sql)
+{
+    auto st = db.prepare(sql);
+    st.step();
+    return st.getInt(0);
+}
+
+model::TrainRequest quickRequest()
+{
+    model::TrainRequest req;
+    model::applyParam(req.params, "eta=0.1");
+    model::applyParam(req.params, "rounds=400");
+    model::applyParam(req.params, "early_stopping_rounds=15");
+    req.actor = "tester";
+    return req;
+}
+
+} // namespace
+
+class TestModel : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    std::filesystem::path dbPath() const { return std::filesystem::path(m_dir.path().toStdString()) / "history.db"; }
+
+    std::unique_ptr<pipeline::Session> open()
+    {
+        pipeline::SessionOptions so;
+        so.dbPath = dbPath();
+        so.workers = 1;
+        so.http = test::fastHttp();
+        return std::make_unique<pipeline::Session>(so);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // Three months of the simulated 2023-24 season, imported as a user imports history.
+        QVERIFY(m_dir.isValid());
+        const sim::League league;
+        const auto csv = std::filesystem::path(m_dir.path().toStdString()) / "sim_boxscores.csv";
+        writeFileAtomically(csv, sim::boxscoreHistoryCsv(league, Date::ymd(2023, 10, 24), Date::ymd(2024, 1, 25)));
+        pipeline::SessionOptions so;
+        so.dbPath = dbPath();
+        so.workers = 1;
+        so.force = true;
+        pipeline::Session session(so);
+        const auto rep = importer::importBoxscores(session, csv, std::nullopt);
+        QCOMPARE(rep.quarantined, int64_t(0));
+        QVERIFY2(rep.dates >= 80, qPrintable(QString::number(rep.dates)));
+    }
+
+    void trainsAndKeepsTheBestIteration()
+    {
+        auto s = open();
+        std::vector<model::FitProgress> seen;
+        std::vector<model::TrainEvent::Stage> stages;
+        const auto run = model::trainModel(*s, quickRequest(), [&](const model::TrainEvent& e) {
+            stages.push_back(e.stage);
+            if (e.fit)
+                seen.push_back(*e.fit);
+        });
+        QVERIFY(!run.cancelled);
+        QVERIFY(run.featureDatesBuilt >= 80);
+        const auto& r = run.report;
+        // The split is by date and in order; the sizes are what was used.
+        const auto& sp = run.split;
+        QVERIFY(sp.trainFrom <= sp.trainUntil && sp.trainUntil < sp.validUntil && sp.validUntil < sp.testFrom &&
+                sp.testFrom <= sp.testUntil);
+        QVERIFY(r["rows"]["train"].get<int64_t>() > 5000);
+        QVERIFY(r["rows"]["valid"].get<int64_t>() > 500);
+        QCOMPARE(r["population"]["definition"].get<std::string>(), std::string(model::kPopulation));
+        QVERIFY(r["population"]["test_rows"].get<int64_t>() > 500);
+
+        // Progress came per tree, and the curve is the same numbers.
+        QCOMPARE(int(seen.size()), run.fit.rounds);
+        QCOMPARE(int(run.fit.curve.size()), run.fit.rounds);
+        QCOMPARE(seen.back().point.validMae, run.fit.curve.back().validMae);
+        // Early stopping: stopped 15 trees after the best, which is the curve's minimum, and the
+        // kept model is the trees up to it.
+        QVERIFY(run.fit.rounds < 400);
+        QCOMPARE(run.fit.rounds - 1 - run.fit.bestIteration, 15);
+        int argmin = 0;
+        for (const auto& p : run.fit.curve)
+            if (p.validMae < run.fit.curve[size_t(argmin)].validMae)
+                argmin = p.iteration;
+        QCOMPARE(run.fit.bestIteration, argmin);
+        QCOMPARE(r["trees"].get<int>(), run.fit.bestIteration + 1);
+        QCOMPARE(model::xgb::Booster::load(run.fit.artifact).rounds(), run.fit.bestIteration + 1);
+        // The stored model's validation MAE is the best iteration's, not the last one's.
+        const auto data = model::loadDataset(s->db(), sp.trainUntil.addDays(1), sp.validUntil);
+        std::vector<const model::Example*> valid;
+        for (const auto& e : data.rows)
+            if (e.inPopulation())
+                valid.push_back(&e);
+        const auto pred = model::predict(run.fit.artifact, model::featureNames(), valid);
+        double sum = 0;
+        for (size_t i = 0; i < valid.size(); ++i)
+            sum += std::abs(double(valid[i]->points) - pred[i]);
+        const double mae = sum / double(valid.size());
+        QVERIFY2(std::abs(mae - run.fit.bestValidMae) < 2e-3,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(mae).arg(run.fit.bestValidMae)));
+        QVERIFY(run.fit.bestValidMae < run.fit.curve.back().validMae || run.fit.bestIteration == run.fit.rounds - 1);
+
+        // The report: model and the three baselines on the same rows, segments, interval,
+        // residuals, labelled importance.
+        for (const char* b : {"season_mean", "last10_mean", "ewm"}) {
+            QVERIFY(r["baselines"][b]["mae"].get<double>() > 1.0);
+            QCOMPARE(r["baselines"][b]["rows"].get<int64_t>(), r["population"]["test_rows"].get<int64_t>());
+        }
+        for (const char* b : {"<15", "15-30", ">30"})
+            QVERIFY(r["model"]["by_minutes"].contains(b));
+        QVERIFY(r["model"]["by_venue"].contains("home") && r["model"]["by_venue"].contains("away"));
+        const double lo = r["mae_diff_ci95"][0].get<double>(), hi = r["mae_diff_ci95"][1].get<double>();
+        QVERIFY(lo <= r["mae_diff"].get<double>() && r["mae_diff"].get<double>() <= hi);
+        qInfo("simulated league: model MAE %.3f, season mean %.3f, last 10 %.3f, ewm %.3f",
+              r["model"]["mae"].get<double>(), r["baselines"]["season_mean"]["mae"].get<double>(),
+              r["baselines"]["last10_mean"]["mae"].get<double>(), r["baselines"]["ewm"]["mae"].get<double>());
+        int64_t residuals = 0;
+        for (const auto& c : r["residuals"]["counts"])
+            residuals += c.get<int64_t>();
+        QCOMPARE(residuals, r["population"]["test_rows"].get<int64_t>());
+        for (const char* kind : {"gain", "weight", "cover"}) {
+            QVERIFY(!r["importance"][kind]["label"].get<std::string>().empty());
+            QVERIFY(r["importance"][kind]["features"].size() > 5);
+        }
+        QVERIFY(r["props"].is_null()); // imported history has no prop lines
+        // Registered with its artifact.
+        QCOMPARE(run.version, std::string("m0001"));
+        QCOMPARE(count(s->db(), "SELECT count(*) FROM model_versions"), int64_t(1));
+        QCOMPARE(count(s->db(), "SELECT count(*) FROM audit_log WHERE action = 'model.train' AND actor = 'tester'"), int64_t(1));
+        // A second run reuses the feature store.
+        const auto again = model::trainModel(*s, quickRequest());
+        QCOMPARE(again.featureDatesBuilt, 0);
+        QCOMPARE(again.report["model"]["mae"].get<double>(), r["model"]["mae"].get<double>()); // deterministic
+    }
+
+    void trainingCanBeCancelled()
+    {
+        auto s = open();
+        const int64_t before = count(s->db(), "SELECT count(*) FROM model_versions");
+        std::atomic<bool> cancel{false};
+        int trees = 0;
+        const auto run = model::trainModel(*s, quickRequest(), [&](const model::TrainEvent& e) {
+            if (e.fit && ++trees == 5)
+                cancel = true;
+        }, &cancel);
+        QVERIFY(run.cancelled);
+        QCOMPARE(trees, 5);
+        QVERIFY(run.version.empty());
+        QCOMPARE(count(s->db(), "SELECT count(*) FROM model_versions"), before);
+    }
+
+    void theAbsoluteErrorDefectIsDetectedAndAvoided()
+    {
+        const bool defect = model::absoluteErrorIgnoresLearningRate();
+        if (model::xgb::version() == "1.7.4")
+            QVERIFY(defect); // Debian 12's libxgboost
+        auto s = open();
+        auto req = quickRequest();
+        model::applyParam(req.params, "objective=reg:absoluteerror");
+        model::applyParam(req.params, "rounds=30");
+        const auto run = model::trainModel(*s, req);
+        if (defect) {
+            QCOMPARE(run.report["objective"].get<std::string>(), std::string("reg:pseudohubererror"));
+            QVERIFY(run.report["warnings"].dump().find("ignores the learning rate") != std::string::npos);
+        } else {
+            QCOMPARE(run.report["objective"].get<std::string>(), std::string("reg:absoluteerror"));
+        }
+    }
+
+    void badParametersAndSplitsAreRefused()
+    {
+        model::Params p;
+        QVERIFY_THROWS_EXCEPTION(UsageError, model::applyParam(p, "max_depth=deep"));
+        QVERIFY_THROWS_EXCEPTION(UsageError, model::applyParam(p, "depth=6"));
+        QVERIFY_THROWS_EXCEPTION(UsageError, model::applyParam(p, "eta"));
+        QVERIFY_THROWS_EXCEPTION(UsageError, model::applyParam(p, "rounds=0"));
+        auto s = open();
+        model::TrainRequest req = quickRequest();
+        req.split.trainUntil = Date::ymd(2024, 1, 1);
+        req.split.validUntil = Date::ymd(2023, 12, 1);
+        try {
+            model::trainModel(*s, req);
+            QFAIL("an out-of-order split trained");
+        } catch (const OpsError& e) {
+            QVERIFY2(std::string(e.what()).find("out of order") != std::string::npos, e.what());
+        }
+    }
+
+    void promotionNeedsAWinAndArtifactsAreVerified()
+    {
+        auto s = open();
+        model::ModelRegistry reg(s->db(), s->context().objects.root());
+        QVERIFY_THROWS_EXCEPTION(OpsError, reg.get("champion"));
+        QVERIFY(reg.promote("m0001", "tester").find("first champion") != std::string::npos);
+        QCOMPARE(*reg.alias("champion"), std::string("m0001"));
+        // A weak model (two trees) on the same window does not replace it.
+        auto weak = quickRequest();
+        model::applyParam(weak.params, "rounds=2");
+        const auto w = model::trainModel(*s, weak);
+        const auto c = reg.compare(w.version, "champion");
+        QVERIFY(c.fair);
+        QVERIFY(c.candidateMae > c.referenceMae);
+        try {
+            reg.promote(w.version, "tester");
+            QFAIL("a worse model was promoted");
+        } catch (const OpsError& e) {
+            QVERIFY2(std::string(e.what()).find("not promoted") != std::string::npos, e.what());
+        }
+        QCOMPARE(*reg.alias("champion"), std::string("m0001"));
+        // A changed artifact is refused with the reason.
+        const auto v = reg.get("m0001");
+        const auto path = s->context().objects.root() / v.artifact;
+        std::string bytes = readFile(path);
+        bytes[bytes.size() / 2] ^= 0x5a;
+        writeFileAtomically(path, bytes);
+        try {
+            reg.loadArtifact(v);
+            QFAIL("a damaged artifact loaded");
+        } catch (const OpsError& e) {
+            QVERIFY2(std::string(e.what()).find("changed or damaged") != std::string::npos, e.what());
+        }
+        QVERIFY(count(s->db(), "SELECT count(*) FROM audit_log WHERE action = 'model.promote'") == 1);
+    }
+
+    void theCliPrintsTheTrainingReportAsJson()
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.path() + QStringLiteral("/xdg"));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(NBAOPS_CLI_PATH),
+                {QStringLiteral("--db"), QString::fromStdString(dbPath().string()), QStringLiteral("train"),
+                 QStringLiteral("--json"), QStringLiteral("--param"), QStringLiteral("rounds=60"),
+                 QStringLiteral("--test-from"), QStringLiteral("2024-01-10")});
+        QVERIFY(p.waitForFinished(240000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        const auto j = nlohmann::json::parse(p.readAllStandardOutput().toStdString());
+        QVERIFY(j["version"].is_string());
+        QVERIFY(j["population"]["definition"].is_string());
+        QVERIFY(j["population"]["test_rows"].get<int64_t>() > 0);
+        QVERIFY(j["model"]["mae"].is_number() && j["model"]["rmse"].is_number());
+        for (const char* b : {"<15", "15-30", ">30"})
+            QVERIFY(j["model"]["by_minutes"][b].is_number());
+        for (const char* b : {"season_mean", "last10_mean", "ewm"})
+            QVERIFY(j["baselines"][b]["mae"].is_number());
+        QCOMPARE(j["mae_diff_ci95"].size(), size_t(2));
+        QVERIFY(j["trees"].get<int>() >= 1);
+        QVERIFY(j["train_seconds"].is_number());
+        QCOMPARE(j["split"]["test_from"].get<std::string>(), std::string("2024-01-10"));
+
+        // A bad date is a usage error with the reason.
+        p.start(QStringLiteral(NBAOPS_CLI_PATH), {QStringLiteral("--db"), QString::fromStdString(dbPath().string()),
+                                                  QStringLiteral("train"), QStringLiteral("--test-from"),
+                                                  QStringLiteral("2024-02-30")});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 64);
+        QVERIFY(p.readAllStandardError().contains("YYYY-MM-DD"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModel)
+#include "tst_model.moc"
