@@ -43,9 +43,9 @@ std::optional<double> meanLast(const std::vector<const PlayerGame*>& played, siz
     return sum / double(k);
 }
 
-void set(Vector& v, std::string_view name, std::optional<double> x)
+void set(Vector& v, size_t index, std::optional<double> x)
 {
-    v[*indexOf(name)] = x;
+    v[index] = x;
 }
 
 } // namespace
@@ -68,21 +68,21 @@ Vector compute(const Target& t, const std::vector<PlayerGame>& history, const Te
     }
     const auto pts = [](const PlayerGame& g) { return double(g.pts); };
     const auto mins = [](const PlayerGame& g) { return g.minutes; };
-    set(v, "pts_last5", meanLast(season, 5, pts));
-    set(v, "pts_last10", meanLast(season, 10, pts));
-    set(v, "pts_season", meanLast(season, season.size(), pts));
-    set(v, "min_last5", meanLast(season, 5, mins));
-    set(v, "min_last10", meanLast(season, 10, mins));
-    set(v, "min_season", meanLast(season, season.size(), mins));
-    set(v, "fga_last5", meanLast(season, 5, [](const PlayerGame& g) { return double(g.fga); }));
-    set(v, "fta_last5", meanLast(season, 5, [](const PlayerGame& g) { return double(g.fta); }));
-    set(v, "fg3a_last5", meanLast(season, 5, [](const PlayerGame& g) { return double(g.fg3a); }));
-    set(v, "games_played_season", double(season.size()));
+    set(v, ix("pts_last5"), meanLast(season, 5, pts));
+    set(v, ix("pts_last10"), meanLast(season, 10, pts));
+    set(v, ix("pts_season"), meanLast(season, season.size(), pts));
+    set(v, ix("min_last5"), meanLast(season, 5, mins));
+    set(v, ix("min_last10"), meanLast(season, 10, mins));
+    set(v, ix("min_season"), meanLast(season, season.size(), mins));
+    set(v, ix("fga_last5"), meanLast(season, 5, [](const PlayerGame& g) { return double(g.fga); }));
+    set(v, ix("fta_last5"), meanLast(season, 5, [](const PlayerGame& g) { return double(g.fta); }));
+    set(v, ix("fg3a_last5"), meanLast(season, 5, [](const PlayerGame& g) { return double(g.fg3a); }));
+    set(v, ix("games_played_season"), double(season.size()));
     if (!season.empty()) {
         double ewm = season.front()->pts;
         for (size_t i = 1; i < season.size(); ++i)
             ewm = 0.2 * season[i]->pts + 0.8 * ewm;
-        set(v, "pts_ewm", ewm);
+        set(v, ix("pts_ewm"), ewm);
         const size_t k = std::min<size_t>(10, season.size());
         double mean = 0, mx = -1, mn = 1e9, attempts = 0, p10 = 0, starts = 0;
         for (size_t i = season.size() - k; i < season.size(); ++i) {
@@ -98,12 +98,12 @@ Vector compute(const Target& t, const std::vector<PlayerGame>& history, const Te
         for (size_t i = season.size() - k; i < season.size(); ++i)
             var += (season[i]->pts - mean) * (season[i]->pts - mean);
         if (k >= 2)
-            set(v, "pts_std_last10", std::sqrt(var / double(k - 1)));
-        set(v, "pts_max_last10", mx);
-        set(v, "pts_min_last10", mn);
-        set(v, "starter_rate_last10", starts / double(k));
+            set(v, ix("pts_std_last10"), std::sqrt(var / double(k - 1)));
+        set(v, ix("pts_max_last10"), mx);
+        set(v, ix("pts_min_last10"), mn);
+        set(v, ix("starter_rate_last10"), starts / double(k));
         if (attempts > 0)
-            set(v, "ts_pct_last10", p10 / (2.0 * attempts));
+            set(v, ix("ts_pct_last10"), p10 / (2.0 * attempts));
         double totalMin = 0, totalPts = 0, teamPts = 0;
         for (const auto* g : season) {
             totalMin += g->minutes;
@@ -111,12 +111,12 @@ Vector compute(const Target& t, const std::vector<PlayerGame>& history, const Te
             teamPts += g->teamId == t.teamId ? g->teamPts : 0;
         }
         if (totalMin > 0)
-            set(v, "pts_per36_season", totalPts * 36.0 / totalMin);
+            set(v, ix("pts_per36_season"), totalPts * 36.0 / totalMin);
         if (teamPts > 0) {
             double onTeam = 0;
             for (const auto* g : season)
                 onTeam += g->teamId == t.teamId ? g->pts : 0;
-            set(v, "pts_share_season", onTeam / teamPts);
+            set(v, ix("pts_share_season"), onTeam / teamPts);
         }
         std::vector<const PlayerGame*> withUsage;
         for (const auto* g : season) {
@@ -124,71 +124,71 @@ Vector compute(const Target& t, const std::vector<PlayerGame>& history, const Te
                 withUsage.push_back(g);
         }
         const auto usage = [](const PlayerGame& g) { return *g.usage; };
-        set(v, "usage_last5", meanLast(withUsage, 5, usage));
-        set(v, "usage_season", meanLast(withUsage, withUsage.size(), usage));
+        set(v, ix("usage_last5"), meanLast(withUsage, 5, usage));
+        set(v, ix("usage_season"), meanLast(withUsage, withUsage.size(), usage));
     }
-    set(v, "home", t.home ? 1.0 : 0.0);
+    set(v, ix("home"), t.home ? 1.0 : 0.0);
     if (!seasonAll.empty()) {
         const int rest = seasonAll.back()->date.daysUntil(t.date) - 1;
-        set(v, "rest_days", std::min(rest, 7));
-        set(v, "back_to_back", rest == 0 ? 1.0 : 0.0);
+        set(v, ix("rest_days"), std::min(rest, 7));
+        set(v, ix("back_to_back"), rest == 0 ? 1.0 : 0.0);
         int streak = 0;
         for (auto it = seasonAll.rbegin(); it != seasonAll.rend() && (*it)->home == t.home; ++it)
             ++streak;
-        set(v, "venue_streak", double(streak));
+        set(v, ix("venue_streak"), double(streak));
         const size_t k = std::min<size_t>(10, seasonAll.size());
         int dnp = 0;
         for (size_t i = seasonAll.size() - k; i < seasonAll.size(); ++i)
             dnp += seasonAll[i]->played ? 0 : 1;
-        set(v, "dnp_rate_last10", dnp / double(k));
+        set(v, ix("dnp_rate_last10"), dnp / double(k));
     }
     double last7 = 0;
     for (const auto* g : season) {
         if (g->date.daysUntil(t.date) <= 7)
             last7 += g->minutes;
     }
-    set(v, "minutes_last7d", last7);
-    set(v, "opp_def_rating", opp.defRating);
-    set(v, "opp_pace", opp.pace);
-    set(v, "team_pace", team.pace);
-    set(v, "team_off_rating", team.offRating);
-    set(v, "pts_prev_season", meanLast(prev, prev.size(), pts));
-    set(v, "min_prev_season", meanLast(prev, prev.size(), mins));
-    set(v, "days_into_season", double(t.seasonStart.daysUntil(t.date)));
+    set(v, ix("minutes_last7d"), last7);
+    set(v, ix("opp_def_rating"), opp.defRating);
+    set(v, ix("opp_pace"), opp.pace);
+    set(v, ix("team_pace"), team.pace);
+    set(v, ix("team_off_rating"), team.offRating);
+    set(v, ix("pts_prev_season"), meanLast(prev, prev.size(), pts));
+    set(v, ix("min_prev_season"), meanLast(prev, prev.size(), mins));
+    set(v, ix("days_into_season"), double(t.seasonStart.daysUntil(t.date)));
     std::vector<const PlayerGame*> vsOpp;
     for (const auto& g : history) {
         if (g.played && g.opponentId == t.opponentId && g.date < t.date && g.date >= t.seasonStart.addDays(-366))
             vsOpp.push_back(&g);
     }
-    set(v, "pts_vs_opp", meanLast(vsOpp, vsOpp.size(), pts));
+    set(v, ix("pts_vs_opp"), meanLast(vsOpp, vsOpp.size(), pts));
     const Availability& a = t.availability;
     if (a.known) {
-        set(v, "starter", a.starter ? 1.0 : 0.0);
-        set(v, "teammates_out", double(a.teammatesOut));
-        set(v, "teammates_out_min", a.outMinutes);
-        set(v, "teammates_out_pts", a.outPoints);
+        set(v, ix("starter"), a.starter ? 1.0 : 0.0);
+        set(v, ix("teammates_out"), double(a.teammatesOut));
+        set(v, ix("teammates_out_min"), a.outMinutes);
+        set(v, ix("teammates_out_pts"), a.outPoints);
     }
     if (a.opponentKnown)
-        set(v, "opp_out_pts", a.opponentOutPoints);
+        set(v, ix("opp_out_pts"), a.opponentOutPoints);
     return v;
 }
 
 Composite composite(const Vector& f, std::optional<double> leaguePace, std::optional<double> leagueDef)
 {
-    const auto get = [&](std::string_view n) { return f[*indexOf(n)]; };
+    const auto get = [&](size_t i) { return f[i]; };
     Composite c;
-    if (const auto m7 = get("minutes_last7d")) {
-        const double b2b = get("back_to_back").value_or(0);
+    if (const auto m7 = get(ix("minutes_last7d"))) {
+        const double b2b = get(ix("back_to_back")).value_or(0);
         c.fatigue = std::clamp(*m7 / 150.0 * 80.0 + b2b * 20.0, 0.0, 100.0);
     }
-    if (leaguePace && *leaguePace > 0 && get("team_pace") && get("opp_pace"))
-        c.pace = (*get("team_pace") + *get("opp_pace")) / (2.0 * *leaguePace);
-    if (leagueDef && *leagueDef > 0 && get("opp_def_rating"))
-        c.matchup = *get("opp_def_rating") / *leagueDef;
-    if (get("usage_last5") && get("usage_season"))
-        c.usageTrend = *get("usage_last5") - *get("usage_season");
-    if (get("pts_last5") && get("pts_season") && *get("pts_season") > 0)
-        c.form = *get("pts_last5") / *get("pts_season");
+    if (leaguePace && *leaguePace > 0 && get(ix("team_pace")) && get(ix("opp_pace")))
+        c.pace = (*get(ix("team_pace")) + *get(ix("opp_pace"))) / (2.0 * *leaguePace);
+    if (leagueDef && *leagueDef > 0 && get(ix("opp_def_rating")))
+        c.matchup = *get(ix("opp_def_rating")) / *leagueDef;
+    if (get(ix("usage_last5")) && get(ix("usage_season")))
+        c.usageTrend = *get(ix("usage_last5")) - *get(ix("usage_season"));
+    if (get(ix("pts_last5")) && get(ix("pts_season")) && *get(ix("pts_season")) > 0)
+        c.form = *get(ix("pts_last5")) / *get(ix("pts_season"));
     return c;
 }
 

@@ -82,6 +82,15 @@ constexpr std::array<std::string_view, 39> kNames = {
 constexpr size_t kCount = kNames.size();
 using Vector = std::array<std::optional<double>, kCount>;
 std::optional<size_t> indexOf(std::string_view name);
+// The column of a feature named in code: a name that is not in kNames does not compile.
+consteval size_t ix(std::string_view name)
+{
+    for (size_t i = 0; i < kCount; ++i) {
+        if (kNames[i] == name)
+            return i;
+    }
+    throw "unknown feature name";
+}
 
 // Computes one row. `history` holds the player's games before target.date (any season),
 // oldest first. The caller guarantees no game on or after the target date is passed.

@@ -202,6 +202,20 @@ Evaluation evaluate(const std::vector<const Example*>& rows, const std::vector<f
         errBase.push_back(double(rows[i]->points) - basePred[ev.bestBaseline][i]);
     }
     ev.maeDiffCi95 = bootstrapDiff(rows, errModel, errBase);
+    for (size_t i = 0; i < rows.size(); ++i) {
+        const Date d = rows[i]->date;
+        const Date monday = d.addDays(-((d.weekday() + 6) % 7));
+        if (ev.weekly.empty() || ev.weekly.back().start != monday)
+            ev.weekly.push_back({monday, 0, 0, 0});
+        auto& w = ev.weekly.back();
+        ++w.rows;
+        w.modelMae += std::abs(errModel[i]);
+        w.baselineMae += std::abs(errBase[i]);
+    }
+    for (auto& w : ev.weekly) {
+        w.modelMae /= double(w.rows);
+        w.baselineMae /= double(w.rows);
+    }
 
     residuals = errModel;
     double sum = 0, sq = 0;
@@ -295,6 +309,10 @@ nlohmann::json Evaluation::toJson() const
                       {"hit_rate_ci95", {props->ci95.first, props->ci95.second}}};
     else
         j["props"] = nullptr;
+    nlohmann::json weeks = nlohmann::json::array();
+    for (const auto& w : weekly)
+        weeks.push_back({{"week", w.start.iso()}, {"rows", w.rows}, {"mae", w.modelMae}, {"baseline_mae", w.baselineMae}});
+    j["weekly"] = weeks;
     nlohmann::json s = nlohmann::json::array();
     for (const auto& [p, a] : sample)
         s.push_back({p, a});

@@ -67,6 +67,14 @@ struct Evaluation
     double improvementPct = 0;                 // how far below the best baseline, in percent
     Residuals residuals;
     std::optional<PropGrading> props;
+    // MAE per calendar week (Monday start) of the window: the model and the best baseline.
+    struct Week
+    {
+        Date start;
+        int64_t rows = 0;
+        double modelMae = 0, baselineMae = 0;
+    };
+    std::vector<Week> weekly;
     // Scatter sample: (predicted, actual), at most 2,000 rows spread over the window.
     std::vector<std::pair<float, float>> sample;
     nlohmann::json toJson() const;

@@ -24,12 +24,13 @@ struct Scheduled
 
 namespace {
 
-// The latest run of player_game_summary over the dates before `until`: any rerun of one of
-// them raises it.
+// The latest run of the player and team summaries over the dates before `until`: any rerun
+// of one of them raises it.
 int64_t historyVersion(store::Database& db, Date until)
 {
-    auto st = db.prepare("SELECT coalesce(max(run_pk), 0) FROM processor_latest"
-                         " WHERE processor = 'player_game_summary' AND game_date < ?");
+    auto st = db.prepare("SELECT coalesce(max(run_pk), 0) FROM processor_latest WHERE processor IN"
+                         " ('player_game_summary', 'team_offense_game_summary', 'team_defense_game_summary')"
+                         " AND game_date < ?");
     st.bindAll(until.iso());
     st.step();
     return st.getInt(0);
@@ -63,6 +64,15 @@ void HistoryCache::load(store::Database& db, Date from, Date until)
         g.usage = st.getOptDouble(15);
         m_players[st.getInt(0)].push_back(std::move(g)); // dates ascending: appended in order
     }
+    auto teams = db.prepare("SELECT o.team_id, o.game_date, o.season, o.pace, o.off_rating, d.def_rating"
+                            " FROM team_offense_game_summary o JOIN team_defense_game_summary d"
+                            " ON d.game_id = o.game_id AND d.team_id = o.team_id"
+                            " WHERE o.game_date >= ? AND o.game_date < ? ORDER BY o.game_date, o.team_id");
+    teams.bindAll(from.iso(), until.iso());
+    while (teams.step()) {
+        m_teams[teams.getInt(0)].push_back({Date::parse(teams.getText(1)).value_or(Date()), teams.getText(2),
+                                            teams.getOptDouble(3), teams.getOptDouble(4), teams.getOptDouble(5)});
+    }
 }
 
 void HistoryCache::update(store::Database& db, Date date)
@@ -71,7 +81,8 @@ void HistoryCache::update(store::Database& db, Date date)
     // opponent over a year).
     const Date from = date.addDays(-800);
     if (m_until && (historyVersion(db, *m_until) != m_version || from < m_from || from.daysUntil(m_from) < -400)) {
-        m_players.clear(); // a held date was redone, or the window moved too far: start again
+        m_players.clear();
+        m_teams.clear(); // a held date was redone, or the window moved too far: start again
         m_until.reset();
     }
     if (!m_until) {
@@ -247,18 +258,44 @@ FeatureBatch buildFeatures(store::Database& db, Date date, HistoryCache* cache)
             batch.historyRows += g.date < date && g.date >= historyFrom;
     }
 
+    // Each team's season to date: games, mean pace and ratings (of the games that have them).
     std::map<int64_t, features::TeamToDate> teams;
     {
-        auto st = db.prepare("SELECT o.team_id, count(*), avg(o.pace), avg(o.off_rating), avg(d.def_rating)"
-                             " FROM team_offense_game_summary o JOIN team_defense_game_summary d"
-                             " ON d.game_id = o.game_id AND d.team_id = o.team_id"
-                             " WHERE o.season = ? AND o.game_date < ? GROUP BY o.team_id");
-        st.bindAll(season, date.iso());
         double paceSum = 0, defSum = 0;
         int n = 0;
-        while (st.step()) {
-            features::TeamToDate t{int(st.getInt(1)), st.getOptDouble(2), st.getOptDouble(3), st.getOptDouble(4)};
-            teams[st.getInt(0)] = t;
+        for (const auto& [team, tgames] : hc.teams()) {
+            int count = 0, paces = 0, offs = 0, defs = 0;
+            double pace = 0, off = 0, def = 0;
+            for (auto it = tgames.rbegin(); it != tgames.rend(); ++it) {
+                if (it->date >= date)
+                    continue;
+                if (it->season != season)
+                    break;
+                ++count;
+                if (it->pace) {
+                    pace += *it->pace;
+                    ++paces;
+                }
+                if (it->offRating) {
+                    off += *it->offRating;
+                    ++offs;
+                }
+                if (it->defRating) {
+                    def += *it->defRating;
+                    ++defs;
+                }
+            }
+            if (count == 0)
+                continue;
+            features::TeamToDate t;
+            t.games = count;
+            if (paces > 0)
+                t.pace = pace / paces;
+            if (offs > 0)
+                t.offRating = off / offs;
+            if (defs > 0)
+                t.defRating = def / defs;
+            teams[team] = t;
             paceSum += t.pace.value_or(0);
             defSum += t.defRating.value_or(0);
             ++n;

@@ -31,7 +31,7 @@ struct FeatureBatch
     std::optional<double> leagueDefRating;
 };
 
-// Every player-game before a date, per player and oldest first, kept across the dates of a run
+// Every player-game (and team-game) before a date, per player (team) and oldest first, kept across the dates of a run
 // so each date reads only the games added since the previous one. Reloaded from scratch when a
 // date it holds was processed again (player_game_summary's run history says so).
 class HistoryCache
@@ -41,6 +41,14 @@ public:
     // before it (or later: callers look only at games before their date).
     void update(store::Database& db, Date date);
     const std::map<int64_t, std::vector<features::PlayerGame>>& players() const { return m_players; }
+    // A team's game as the team summaries recorded it.
+    struct TeamGame
+    {
+        Date date;
+        std::string season;
+        std::optional<double> pace, offRating, defRating;
+    };
+    const std::map<int64_t, std::vector<TeamGame>>& teams() const { return m_teams; }
     int64_t loads() const { return m_loads; } // full loads so far
 
 private:
@@ -49,6 +57,7 @@ private:
     int64_t m_version = -1;
     int64_t m_loads = 0;
     std::map<int64_t, std::vector<features::PlayerGame>> m_players;
+    std::map<int64_t, std::vector<TeamGame>> m_teams;
     void load(store::Database& db, Date from, Date until);
 };
 

@@ -183,13 +183,15 @@ std::optional<Outcome> Runner::checkDependencies(Context& ctx, const std::string
 
 std::string Runner::inputFingerprint(Context& ctx, const std::string& processor, Date date)
 {
-    // The latest run of each upstream processor for this date and every earlier one: any
-    // rerun upstream, of this date or of the history before it, changes the fingerprint.
+    // The latest run of each processor it reads (its direct dependencies) for this date and
+    // every earlier one: a rerun of an input, of this date or of the history before it,
+    // changes the fingerprint. Further upstream reaches it through them: a rerun there that
+    // changes an input reruns the input.
     std::string fp = processor;
     if (const auto* p = find(processor); p && p->version() != 1)
         fp += "@v" + std::to_string(p->version());
     auto st = ctx.db.prepare("SELECT max(run_pk) FROM processor_latest WHERE processor = ? AND game_date <= ?");
-    for (const auto& dep : ctx.registry.upstream(processor)) {
+    for (const auto& dep : ctx.registry.get(processor).dependsOn) {
         if (!find(dep))
             continue;
         st.reset();

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -111,30 +112,80 @@ Database Database::open(const std::filesystem::path& path, Mode mode)
         sqlite3_trace_v2(raw, SQLITE_TRACE_PROFILE, traceProfile, nullptr);
     sqlite3_extended_result_codes(raw, 1);
     db.exec("PRAGMA foreign_keys = ON");
+    // 32 MB of page cache per connection (imports and backfills reread the same index pages)
+    // and a checkpoint every ~16 MB of WAL instead of every 4 MB.
+    db.exec("PRAGMA cache_size = -32768");
+    db.exec("PRAGMA wal_autocheckpoint = 4000");
     // The version check runs before anything is written (WAL mode included), so a newer or
     // foreign file is left exactly as it was.
     migrate(db, mode == Mode::ReadOnly);
     return db;
 }
 
-Database::Database(Database&& other) noexcept
-    : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path))
+struct Database::Cache
 {
+    bool open = true;
+    std::unordered_multimap<std::string, sqlite3_stmt*> free;
+    void giveBack(std::string sql, sqlite3_stmt* stmt)
+    {
+        if (!open || free.size() >= 256 || free.count(sql) >= 4) {
+            sqlite3_finalize(stmt);
+            return;
+        }
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+        free.emplace(std::move(sql), stmt);
+    }
+};
+
+Database::Database(sqlite3* db, std::filesystem::path path)
+    : m_db(db), m_path(std::move(path)), m_cache(std::make_shared<Cache>())
+{
+}
+
+Database::Database(Database&& other) noexcept
+    : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path)), m_cache(std::move(other.m_cache))
+{
+}
+
+sqlite3_stmt* Database::takeCached(std::string_view sql)
+{
+    if (!m_cache)
+        return nullptr;
+    const auto it = m_cache->free.find(std::string(sql));
+    if (it == m_cache->free.end())
+        return nullptr;
+    sqlite3_stmt* stmt = it->second;
+    m_cache->free.erase(it);
+    return stmt;
+}
+
+void Database::clearCache()
+{
+    if (!m_cache)
+        return;
+    for (auto& [sql, stmt] : m_cache->free)
+        sqlite3_finalize(stmt);
+    m_cache->free.clear();
+    m_cache->open = false;
 }
 
 Database& Database::operator=(Database&& other) noexcept
 {
     if (this != &other) {
+        clearCache();
         if (m_db)
             sqlite3_close_v2(m_db);
         m_db = std::exchange(other.m_db, nullptr);
         m_path = std::move(other.m_path);
+        m_cache = std::move(other.m_cache);
     }
     return *this;
 }
 
 Database::~Database()
 {
+    clearCache();
     if (m_db)
         sqlite3_close_v2(m_db);
 }
@@ -160,19 +211,31 @@ int Database::schemaVersion()
     return st.step() ? int(st.getInt(0)) : 0;
 }
 
-Statement::Statement(Database& db, std::string_view sql) : m_db(&db), m_sql(sql)
+Statement::Statement(Database& db, std::string_view sql) : m_db(&db), m_sql(sql), m_cache(db.m_cache)
 {
-    if (sqlite3_prepare_v3(db.handle(), sql.data(), int(sql.size()), 0, &m_stmt, nullptr) !=
+    m_stmt = db.takeCached(sql);
+    if (m_stmt)
+        return;
+    if (sqlite3_prepare_v3(db.handle(), sql.data(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr) !=
         SQLITE_OK)
         fail(db.handle(), "Cannot prepare SQL '" + m_sql.substr(0, 80) + "'");
 }
 
 Statement::Statement(Statement&& other) noexcept
-    : m_db(other.m_db), m_stmt(std::exchange(other.m_stmt, nullptr)), m_sql(std::move(other.m_sql))
+    : m_db(other.m_db), m_stmt(std::exchange(other.m_stmt, nullptr)), m_sql(std::move(other.m_sql)),
+      m_cache(std::move(other.m_cache))
 {
 }
 
-Statement::~Statement() { sqlite3_finalize(m_stmt); }
+Statement::~Statement()
+{
+    if (!m_stmt)
+        return;
+    if (m_cache)
+        m_cache->giveBack(std::move(m_sql), m_stmt);
+    else
+        sqlite3_finalize(m_stmt);
+}
 
 Statement& Statement::bind(int i, std::nullptr_t)
 {

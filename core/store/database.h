@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,9 +40,16 @@ public:
     sqlite3* handle() const { return m_db; }
 
 private:
-    Database(sqlite3* db, std::filesystem::path path) : m_db(db), m_path(std::move(path)) {}
+    friend class Statement;
+    Database(sqlite3* db, std::filesystem::path path);
+    // Prepared statements are kept after use (reset, bindings cleared) and handed out again
+    // for the same SQL: a processor run prepares the same few dozen statements every date.
+    sqlite3_stmt* takeCached(std::string_view sql);
+    void clearCache();
     sqlite3* m_db = nullptr;
     std::filesystem::path m_path;
+    struct Cache;
+    std::shared_ptr<Cache> m_cache; // shared with live statements: one outliving the connection finalizes itself
 };
 
 using Value = std::variant<std::monostate, int64_t, double, std::string>;
@@ -96,6 +104,7 @@ private:
     Database* m_db;
     sqlite3_stmt* m_stmt = nullptr;
     std::string m_sql;
+    std::shared_ptr<Database::Cache> m_cache;
 };
 
 // BEGIN IMMEDIATE on construction; rolls back unless commit() was called.

@@ -3,6 +3,7 @@
 #include "common/page.h"
 #include "health/healthpage.h"
 #include "pipeline/pipelinepage.h"
+#include "models/modelspage.h"
 #include "registry/registrypage.h"
 
 #include <QHBoxLayout>
@@ -38,6 +39,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
 
     addPage(new HealthPage(dbPath, this));
     addPage(new PipelinePage(dbPath, this));
+    addPage(new ModelsPage(dbPath, this));
     addPage(new RegistryPage(this));
 
     connect(m_sidebar, &QListWidget::currentRowChanged, this, [this](int row) {

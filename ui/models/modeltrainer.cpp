@@ -1,0 +1,81 @@
+#include "modeltrainer.h"
+
+#include "common/qtconv.h"
+#include "pipeline/session.h"
+
+#include <QPointer>
+
+#include <chrono>
+
+namespace nbaops::ui {
+
+ModelTrainer::ModelTrainer(QObject* parent) : QObject(parent) {}
+
+ModelTrainer::~ModelTrainer()
+{
+    m_cancel = true;
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void ModelTrainer::stop()
+{
+    m_cancel = true;
+}
+
+void ModelTrainer::start(const QString& dbPath, const model::TrainRequest& request)
+{
+    if (m_running)
+        return;
+    if (m_thread.joinable())
+        m_thread.join();
+    m_cancel = false;
+    m_running = true;
+    QPointer<ModelTrainer> self(this);
+    const auto post = [self](auto fn) {
+        QMetaObject::invokeMethod(self, [self, fn] {
+            if (self)
+                fn(*self);
+        }, Qt::QueuedConnection);
+    };
+    m_thread = std::thread([=, this, path = ss(dbPath)] {
+        const auto t0 = std::chrono::steady_clock::now();
+        try {
+            pipeline::SessionOptions so;
+            so.dbPath = path;
+            so.workers = 1;
+            pipeline::Session session(so);
+            const auto run = model::trainModel(
+                session, request,
+                [post](const model::TrainEvent& e) {
+                    if (e.fit) {
+                        const auto p = *e.fit;
+                        post([p](ModelTrainer& t) {
+                            Q_EMIT t.iteration(p.point.iteration, p.point.trainMae, p.point.validMae, p.bestIteration);
+                        });
+                    } else {
+                        post([m = qs(e.message), d = e.done, n = e.total](ModelTrainer& t) { Q_EMIT t.stage(m, d, n); });
+                    }
+                },
+                &m_cancel);
+            const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            if (run.cancelled)
+                post([](ModelTrainer& t) {
+                    t.m_running = false;
+                    Q_EMIT t.cancelled();
+                });
+            else
+                post([v = qs(run.version), secs](ModelTrainer& t) {
+                    t.m_running = false;
+                    Q_EMIT t.finished(v, secs);
+                });
+        } catch (const std::exception& e) {
+            post([m = QString::fromStdString(e.what())](ModelTrainer& t) {
+                t.m_running = false;
+                Q_EMIT t.failed(m);
+            });
+        }
+    });
+}
+
+} // namespace nbaops::ui
