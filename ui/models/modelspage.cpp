@@ -223,7 +223,12 @@ ModelsPage::ModelsPage(QString dbPath, QWidget* parent)
     m_metrics->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_metrics->verticalHeader()->setVisible(false);
     m_metrics->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    reportLayout->addWidget(m_metrics, 1);
+    m_metrics->setMaximumHeight(150);
+    reportLayout->addWidget(m_metrics);
+    m_segmentView = makeChartView(tr("MAE by segment: model vs the best baseline"), report);
+    m_segmentView->setObjectName(QStringLiteral("segmentChart"));
+    m_segmentView->setMinimumHeight(200);
+    reportLayout->addWidget(m_segmentView, 1);
     m_tabs->addTab(report, tr("Report"));
 
     auto* imp = new QWidget(m_tabs);
@@ -473,8 +478,10 @@ void ModelsPage::addCurvePoint(int iteration, double trainMae, double validMae, 
         m_bestPoint->clear();
         m_bestPoint->append(best + 1, m_validSeries->at(best).y());
     }
-    if (x > m_curveX->max())
+    if (x > m_curveX->max()) {
         m_curveX->setMax(std::ceil(x * 1.25 / 50) * 50);
+        m_curveX->setTickCount(int(m_curveX->max() / 50) + 1 <= 13 ? int(m_curveX->max() / 50) + 1 : 11);
+    }
     if (m_validSeries->count() == 1) {
         m_curveMax = std::max(trainMae, validMae);
         m_curveY->setRange(0, m_curveMax * 1.05);
@@ -489,8 +496,10 @@ void ModelsPage::addCurvePoint(int iteration, double trainMae, double validMae, 
             }
         }
         m_curveY->setRange(std::floor(lo * 0.9 * 10) / 10, std::ceil(hi * 1.05 * 10) / 10);
+        m_curveY->applyNiceNumbers();
     } else if (m_validSeries->count() > 10 && std::min(trainMae, validMae) < m_curveY->min()) {
         m_curveY->setMin(std::floor(std::min(trainMae, validMae) * 0.95 * 10) / 10);
+        m_curveY->applyNiceNumbers();
     }
 }
 
@@ -659,6 +668,52 @@ void ModelsPage::showReport(const nlohmann::json& r)
         cell(9, n(m["by_rest"], "1"));
         cell(10, n(m["by_rest"], "2+"));
     }
+    {
+        QChart* c = m_segmentView->chart();
+        clearChart(c);
+        const std::string best = r.value("best_baseline", "");
+        const auto& b = r["baselines"][best];
+        const auto& m = r["model"];
+        auto* sm = new QBarSet(tr("model"));
+        sm->setColor(QColor(26, 115, 232));
+        auto* sb = new QBarSet(tr("best baseline (%1)").arg(qs(best)));
+        sb->setColor(QColor(189, 193, 198));
+        QStringList cats;
+        double top = 0;
+        const std::pair<const char*, const char*> segs[] = {{"by_minutes", "<15"}, {"by_minutes", "15-30"},
+                                                            {"by_minutes", ">30"}, {"by_venue", "home"},
+                                                            {"by_venue", "away"}, {"by_rest", "0"},
+                                                            {"by_rest", "1"},      {"by_rest", "2+"}};
+        for (const auto& [group, key] : segs) {
+            if (!m[group].contains(key) || !b[group].contains(key))
+                continue;
+            // Axis labels are rich text: "<15" would be read as a tag.
+            const QString label = std::string(group) == "by_minutes"
+                                      ? tr("%1 min").arg(QString::fromLatin1(key).replace(QStringLiteral("<"), QStringLiteral("&lt;")).replace(QStringLiteral(">"), QStringLiteral("&gt;")))
+                                  : std::string(group) == "by_rest"  ? tr("rest %1").arg(QString::fromLatin1(key))
+                                                                     : QString::fromLatin1(key);
+            cats << label;
+            *sm << m[group][key].get<double>();
+            *sb << b[group][key].get<double>();
+            top = std::max({top, m[group][key].get<double>(), b[group][key].get<double>()});
+        }
+        auto* series = new QBarSeries;
+        series->append(sm);
+        series->append(sb);
+        c->addSeries(series);
+        auto* x = new QBarCategoryAxis;
+        x->append(cats);
+        c->addAxis(x, Qt::AlignBottom);
+        series->attachAxis(x);
+        auto* y = valueAxis(tr("MAE (points)"), 0, std::ceil(top + 0.5), c, Qt::AlignLeft);
+        y->applyNiceNumbers();
+        series->attachAxis(y);
+    }
+    if (split.contains("train_until")) {
+        m_trainUntil->setDate(QDate::fromString(qs(split["train_until"].get<std::string>()), Qt::ISODate));
+        m_validUntil->setDate(QDate::fromString(qs(split["valid_until"].get<std::string>()), Qt::ISODate));
+        m_testFrom->setDate(QDate::fromString(qs(split["test_from"].get<std::string>()), Qt::ISODate));
+    }
     showImportance();
 
     // Predicted vs actual.
@@ -684,6 +739,10 @@ void ModelsPage::showReport(const nlohmann::json& r)
         c->addSeries(diag);
         auto* x = valueAxis(tr("predicted points"), 0, hi, c, Qt::AlignBottom);
         auto* y = valueAxis(tr("actual points"), 0, hi, c, Qt::AlignLeft);
+        x->setTickCount(int(hi / 10) + 1);
+        y->setTickCount(int(hi / 10) + 1);
+        x->setLabelFormat(QStringLiteral("%d"));
+        y->setLabelFormat(QStringLiteral("%d"));
         for (auto* series : std::initializer_list<QXYSeries*>{s, diag}) {
             series->attachAxis(x);
             series->attachAxis(y);
@@ -702,7 +761,7 @@ void ModelsPage::showReport(const nlohmann::json& r)
         const auto& counts = res.value("counts", nlohmann::json::array());
         for (size_t i = 0; i < counts.size(); ++i) {
             const double lo = first + double(i) * width;
-            cats << (i == 0 ? QStringLiteral("<%1").arg(lo + width)
+            cats << (i == 0 ? QStringLiteral("&lt;%1").arg(lo + width)
                             : (i + 1 == counts.size() ? QStringLiteral("%1+").arg(lo) : QString::number(lo)));
             *set << double(counts[i].get<int64_t>());
             top = std::max(top, counts[i].get<int64_t>());
@@ -720,6 +779,7 @@ void ModelsPage::showReport(const nlohmann::json& r)
         c->addAxis(x, Qt::AlignBottom);
         series->attachAxis(x);
         auto* y = valueAxis(tr("player-games"), 0, double(top) * 1.1, c, Qt::AlignLeft);
+        y->applyNiceNumbers();
         y->setLabelFormat(QStringLiteral("%d"));
         series->attachAxis(y);
         c->legend()->hide();
@@ -753,6 +813,7 @@ void ModelsPage::showImportance()
     c->addAxis(y, Qt::AlignLeft);
     series->attachAxis(y);
     auto* x = valueAxis(qs(imp.value("label", "")), 0, top * 1.08, c, Qt::AlignBottom);
+    x->applyNiceNumbers();
     series->attachAxis(x);
     c->setTitle(tr("Feature importance by %1 (top %2 of %3 features used)").arg(kind).arg(n).arg(feats.size()));
     c->legend()->hide();
@@ -781,6 +842,7 @@ void ModelsPage::showOverTime(const nlohmann::json& versions, const nlohmann::js
         if (shown++ == 6)
             break; // the six newest
         auto* s = new QLineSeries;
+        s->setPointsVisible(true);
         s->setName(qs(v["version"].get<std::string>()) + (v["champion"].get<bool>() ? tr(" (champion)") : QString()));
         for (const auto& w : v["weekly"])
             add(s, w["week"].get<std::string>(), w["mae"].get<double>());
@@ -802,6 +864,7 @@ void ModelsPage::showOverTime(const nlohmann::json& versions, const nlohmann::js
         if (!s) {
             s = new QLineSeries;
             s->setName(tr("live: %1").arg(qs(w["model"].get<std::string>())));
+            s->setPointsVisible(true);
             QPen pen(QColor(217, 48, 37));
             pen.setWidth(2);
             s->setPen(pen);
@@ -822,6 +885,7 @@ void ModelsPage::showOverTime(const nlohmann::json& versions, const nlohmann::js
     x->setRange(QDateTime::fromMSecsSinceEpoch(tmin - 3 * 86400000LL), QDateTime::fromMSecsSinceEpoch(tmax + 3 * 86400000LL));
     c->addAxis(x, Qt::AlignBottom);
     auto* y = valueAxis(tr("MAE (points)"), std::floor(lo * 0.95 * 2) / 2, std::ceil(hi * 1.05 * 2) / 2, c, Qt::AlignLeft);
+    y->applyNiceNumbers();
     for (auto* s : all) {
         s->attachAxis(x);
         s->attachAxis(y);

@@ -98,6 +98,7 @@ private:
     double m_curveMax = 0;
     QLabel* m_summary;
     QTableWidget* m_metrics;
+    QChartView* m_segmentView;
     QComboBox* m_importanceKind;
     QChartView* m_importanceView;
     QChartView* m_scatterView;

@@ -1,0 +1,141 @@
+// The console's Models page: train from the form with the learning curve drawn while the
+// training runs, the report of the new version, cancel, a refused promotion shown in the
+// page, and the exports (PNG per chart, CSV per table). Grabs each tab as PNG to look at.
+#include "importer/boxscores.h"
+#include "models/modelspage.h"
+#include "pipeline/session.h"
+#include "sim/historycsv.h"
+#include "sim/league.h"
+#include "testutil.h"
+#include "util/files.h"
+
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTableView>
+#include <QtTest>
+
+using namespace nbaops;
+using namespace nbaops::ui;
+
+class TestModelsPage : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_db;
+
+    static void setRounds(ModelsPage& page, int rounds)
+    {
+        for (auto* s : page.findChildren<QSpinBox*>())
+            if (s->maximum() == 5000)
+                s->setValue(rounds);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_db = m_dir.path() + QStringLiteral("/m.db");
+        const auto csv = std::filesystem::path(m_dir.path().toStdString()) / "history.csv";
+        writeFileAtomically(csv, sim::boxscoreHistoryCsv(sim::League(), Date::ymd(2023, 10, 24), Date::ymd(2024, 1, 20)));
+        pipeline::SessionOptions so;
+        so.dbPath = m_db.toStdString();
+        so.workers = 1;
+        so.force = true;
+        pipeline::Session s(so);
+        QCOMPARE(importer::importBoxscores(s, csv, std::nullopt).quarantined, int64_t(0));
+    }
+
+    void anEmptyRegistrySaysWhatToDo()
+    {
+        QTemporaryDir empty;
+        ModelsPage page(empty.path() + QStringLiteral("/none.db"));
+        QSignalSpy loaded(&page, &Page::loaded);
+        page.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        QVERIFY(page.findChild<QLabel*>(QStringLiteral("reportSummary"))->text().contains(QStringLiteral("nbaops import")));
+    }
+
+    void trainsWithALiveCurveAndShowsTheReport()
+    {
+        ModelsPage page(m_db);
+        page.resize(1440, 860);
+        page.show();
+        QSignalSpy loaded(&page, &Page::loaded);
+        page.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        QSignalSpy done(&page, &ModelsPage::trainingFinished);
+        QSignalSpy failed(&page, &ModelsPage::trainingFailed);
+        setRounds(page, 300);
+        page.findChild<QPushButton*>(QStringLiteral("trainButton"))->click();
+        QVERIFY(page.isTraining());
+        // The curve grows while training goes on: the GUI thread is free.
+        std::vector<int> seen;
+        for (int i = 0; i < 3000 && done.isEmpty() && failed.isEmpty(); ++i) {
+            QTest::qWait(10);
+            if (page.isTraining() && (seen.empty() || seen.back() != page.curvePoints()))
+                seen.push_back(page.curvePoints());
+        }
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+        QCOMPARE(done.count(), 1);
+        QVERIFY2(std::count_if(seen.begin(), seen.end(), [](int n) { return n > 0; }) >= 2,
+                 "the learning curve did not grow while training");
+        const QString version = done.first().first().toString();
+        QCOMPARE(version, QStringLiteral("m0001"));
+        QTRY_VERIFY_WITH_TIMEOUT(page.findChild<QTableView*>(QStringLiteral("versionsTable"))->model()->rowCount() == 1, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(page.findChild<QLabel*>(QStringLiteral("reportSummary"))->text().contains(version), 30000);
+        const QString summary = page.findChild<QLabel*>(QStringLiteral("reportSummary"))->text();
+        QVERIFY(summary.contains(QStringLiteral("at least 5 earlier played games")));
+        QVERIFY(summary.contains(QStringLiteral("95% interval")));
+
+        // Grab every tab to look at.
+        auto* tabs = page.findChild<QTabWidget*>(QStringLiteral("modelTabs"));
+        const char* names[] = {"curve", "report", "importance", "scatter", "residuals", "overtime"};
+        for (int t = 0; t < tabs->count(); ++t) {
+            tabs->setCurrentIndex(t);
+            QTest::qWait(50);
+            QVERIFY(page.grab().save(QString::fromStdString((test::outputDir() / ("models_" + std::string(names[t]) + ".png")).string())));
+        }
+
+        // Exports: five charts and four tables.
+        QTemporaryDir out;
+        const QStringList files = page.exportAll(out.path());
+        QCOMPARE(files.size(), 9);
+        for (const auto& f : files)
+            QVERIFY2(QFileInfo(f).size() > 100, qPrintable(f));
+        QFile curve(out.path() + QStringLiteral("/learning_curve.csv"));
+        QVERIFY(curve.open(QIODevice::ReadOnly));
+        QVERIFY(curve.readAll().count('\n') > 20);
+
+        // The first version becomes the champion; promoting it again says so.
+        QSignalSpy action(&page, &ModelsPage::actionDone);
+        page.promoteSelected();
+        QTRY_COMPARE_WITH_TIMEOUT(action.count(), 1, 30000);
+        QVERIFY2(action.first().first().toString().contains(QStringLiteral("champion")),
+                 qPrintable(action.first().first().toString()));
+    }
+
+    void cancellingRegistersNothing()
+    {
+        ModelsPage page(m_db);
+        QSignalSpy loaded(&page, &Page::loaded);
+        page.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        setRounds(page, 5000);
+        for (auto* s : page.findChildren<QSpinBox*>())
+            if (s->maximum() == 500)
+                s->setValue(500); // never stops early by itself
+        QSignalSpy done(&page, &ModelsPage::trainingFinished);
+        page.train();
+        QTRY_VERIFY_WITH_TIMEOUT(page.curvePoints() >= 3, 60000);
+        page.cancelTraining();
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isTraining(), 30000);
+        QCOMPARE(done.count(), 0);
+        QVERIFY(page.findChild<QLabel*>(QStringLiteral("modelsStatus"))->text().contains(QStringLiteral("cancelled")));
+    }
+};
+
+QTEST_MAIN(TestModelsPage)
+#include "tst_modelspage.moc"
