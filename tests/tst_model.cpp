@@ -3,6 +3,7 @@
 // reg:absoluteerror defect, the registry's checksum and promotion rule, and `nbaops train --json`.
 #include "importer/boxscores.h"
 #include "model/registry.h"
+#include "model/serving.h"
 #include "model/workbench.h"
 #include "model/xgb.h"
 #include "pipeline/session.h"
@@ -283,6 +284,81 @@ private Q_SLOTS:
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 64);
         QVERIFY(p.readAllStandardError().contains("YYYY-MM-DD"));
+    }
+
+    void theChampionServesPipelineDatesAndRolloutsMoveOnOrRollBack()
+    {
+        // A model trained on imported history predicts the pipeline's own dates (the simulated
+        // league's next days through all six phases) without conversion.
+        auto s = open();
+        auto& db = s->db();
+        model::ModelRegistry reg(db, s->context().objects.root());
+        reg.promote("m0002", "tester", true); // m0001's artifact was damaged above
+        bool dayFailed = false;
+        const auto runDay = [&](Date d) {
+            const auto res = s->runner().runDate(d);
+            for (const auto& p : res.results)
+                if (pipeline::isRealFailure(p.outcome.category)) {
+                    qWarning("%s %s: %s", p.processor.c_str(), d.iso().c_str(), p.outcome.error.c_str());
+                    dayFailed = true;
+                }
+        };
+        runDay(Date::ymd(2024, 1, 26));
+        QVERIFY(!dayFailed);
+        QVERIFY(count(db, "SELECT count(*) FROM player_prop_predictions WHERE game_date = '2024-01-26'"
+                          " AND model_kind = 'xgboost' AND model_version = 'm0002'") > 50);
+        QCOMPARE(count(db, "SELECT count(*) FROM player_prop_predictions WHERE game_date = '2024-01-26'"
+                           " AND model_kind = 'xgboost' AND model_version <> 'm0002'"), int64_t(0));
+        QVERIFY(count(db, "SELECT count(*) FROM prediction_grades WHERE game_date = '2024-01-26' AND model_version = 'm0002'") > 50);
+        const auto doc = nlohmann::json::parse(s->context().objects.read("publish/predictions/2024-01-26.json"));
+        QCOMPARE(doc["model"]["kind"].get<std::string>(), std::string("xgboost"));
+        QCOMPARE(doc["model"]["version"].get<std::string>(), std::string("m0002"));
+
+        // A canary of another version: 10% of games by the stable hash, then 50%, then 100%
+        // and champion, judged on 40 graded player-games per model and stage.
+        const auto r = model::startRollout(reg, db, "m0005", "canary", 0.1, 1.5, "tester", 40);
+        QCOMPARE(r.share, 0.1);
+        QVERIFY_THROWS_EXCEPTION(OpsError, model::startRollout(reg, db, "m0004", "ab", 0.1, 1.1, "tester", 40));
+        runDay(Date::ymd(2024, 1, 27));
+        auto games = db.prepare("SELECT game_id, min(model_version), max(model_version) FROM player_prop_predictions"
+                                " WHERE game_date = '2024-01-27' AND model_kind = 'xgboost' GROUP BY game_id");
+        int challengerGames = 0, allGames = 0;
+        while (games.step()) {
+            QCOMPARE(games.getText(1), games.getText(2)); // one model per game
+            const bool challenger = games.getText(1) == "m0005";
+            QCOMPARE(challenger, model::abBucket(games.getText(0)) < 10);
+            challengerGames += challenger;
+            ++allGames;
+        }
+        QVERIFY(allGames > 3);
+        for (Date d = Date::ymd(2024, 1, 28); d <= Date::ymd(2024, 2, 20) && model::activeRollout(db); d = d.addDays(1))
+            runDay(d);
+        QVERIFY(!dayFailed);
+        QVERIFY2(!model::activeRollout(db), "the canary neither finished nor rolled back");
+        QCOMPARE(*reg.alias("champion"), std::string("m0005"));
+        QCOMPARE(count(db, "SELECT count(*) FROM audit_log WHERE action = 'model.rollout.stage'"), int64_t(2));
+        QCOMPARE(count(db, "SELECT count(*) FROM audit_log WHERE action = 'model.promote.canary'"), int64_t(1));
+        QVERIFY(!reg.alias("challenger"));
+
+        // A weak challenger (two trees) in an A/B split is rolled back automatically.
+        model::startRollout(reg, db, "m0004", "ab", 0.5, 1.05, "tester", 40);
+        for (Date d = Date::ymd(2024, 2, 21); d <= Date::ymd(2024, 3, 10) && model::activeRollout(db); d = d.addDays(1))
+            runDay(d);
+        QVERIFY(!dayFailed);
+        QVERIFY(!model::activeRollout(db));
+        QCOMPARE(count(db, "SELECT count(*) FROM model_rollout WHERE challenger = 'm0004' AND status = 'rolled_back'"), int64_t(1));
+        QCOMPARE(*reg.alias("champion"), std::string("m0005"));
+        QVERIFY(!reg.alias("challenger"));
+
+        // The retraining triggers are evaluated with their reasons.
+        auto last = db.prepare("SELECT max(game_date) FROM prediction_grades");
+        QVERIFY(last.step());
+        const auto triggers = model::retrainTriggers(db, *Date::parse(last.getText(0)));
+        QCOMPARE(triggers.size(), size_t(3));
+        for (const auto& t : triggers)
+            QVERIFY2(!t.detail.empty(), t.name.c_str());
+        QCOMPARE(triggers[1].name, std::string("live_mae"));
+        QVERIFY2(triggers[1].detail.find("live MAE") != std::string::npos, triggers[1].detail.c_str());
     }
 };
 

@@ -4,6 +4,7 @@
 #include "commands.h"
 
 #include "model/registry.h"
+#include "model/serving.h"
 #include "model/workbench.h"
 #include "pipeline/session.h"
 #include "store/objectstore.h"
@@ -250,6 +251,86 @@ void addModelCommands(CLI::App& app, GlobalOptions& g, std::function<int()>& act
     promote->callback([&action, m, withRegistry] {
         action = withRegistry([m](model::ModelRegistry& reg) {
             std::printf("%s\n", reg.promote(m->version, model::currentActor(), m->force).c_str());
+            return 0;
+        });
+    });
+    struct RolloutOpts
+    {
+        std::string version, mode = "canary", date;
+        double share = 0.1, threshold = 1.10;
+        int64_t stageRows = model::kStageRows;
+        bool json = false;
+    };
+    auto ro = std::make_shared<RolloutOpts>();
+    auto* rollout = cmd->add_subcommand("rollout", "Serve a challenger next to the champion: A/B split or canary");
+    rollout->require_subcommand(1);
+    auto* rstart = rollout->add_subcommand("start", "Start serving VERSION to a share of games");
+    rstart->add_option("version", ro->version)->required();
+    rstart->add_option("--mode", ro->mode, "canary (10% -> 50% -> 100%, then champion) or ab (a fixed share)")
+        ->check(CLI::IsMember({"canary", "ab"}));
+    rstart->add_option("--share", ro->share, "ab: the challenger's share of games (default 0.1)");
+    rstart->add_option("--threshold", ro->threshold, "Roll back when its live MAE exceeds this x the champion's (default 1.10)");
+    rstart->add_option("--stage-rows", ro->stageRows, "Graded player-games per model before a stage is judged (default 300)");
+    rstart->callback([&action, ro, withRegistry] {
+        action = withRegistry([ro](model::ModelRegistry& reg) {
+            // The registry's connection is the session's.
+            auto& db = reg.database();
+            const auto r = model::startRollout(reg, db, ro->version, ro->mode, ro->share, ro->threshold,
+                                               model::currentActor(), ro->stageRows);
+            std::printf("Rollout %lld: %s serves %.0f%% of games (by a hash of the game id) next to %s; rolls back "
+                        "above %.2f x the champion's live MAE.\n",
+                        static_cast<long long>(r.id), r.challenger.c_str(), r.share * 100, r.champion.c_str(), r.threshold);
+            return 0;
+        });
+    });
+    auto* rstatus = rollout->add_subcommand("status", "The active rollout, or the latest one");
+    rstatus->add_flag("--json", ro->json, "One JSON object");
+    rstatus->callback([&action, ro, withRegistry] {
+        action = withRegistry([ro](model::ModelRegistry& reg) {
+            const auto r = model::activeRollout(reg.database());
+            if (ro->json) {
+                std::cout << (r ? r->toJson() : nlohmann::json(nullptr)).dump(2) << "\n";
+                return 0;
+            }
+            if (!r) {
+                std::printf("No rollout is active.\n");
+                return 0;
+            }
+            std::printf("Rollout %lld (%s): %s serves %.0f%% of games next to %s, stage %d; threshold %.2f; %s\n",
+                        static_cast<long long>(r->id), r->mode.c_str(), r->challenger.c_str(), r->share * 100,
+                        r->champion.c_str(), r->stage, r->threshold, r->note.c_str());
+            return 0;
+        });
+    });
+    auto* rstop = rollout->add_subcommand("stop", "Stop the active rollout; the champion serves every game");
+    rstop->callback([&action, withRegistry] {
+        action = withRegistry([](model::ModelRegistry& reg) {
+            model::stopRollout(reg.database(), model::currentActor(), "stopped by " + model::currentActor());
+            std::printf("Stopped; the champion serves every game.\n");
+            return 0;
+        });
+    });
+    auto* triggers = cmd->add_subcommand("triggers", "Whether a retrain is due: weekly, live MAE, new games");
+    triggers->add_option("--date", ro->date, "Evaluate as of this date (default: today)");
+    triggers->add_flag("--json", ro->json, "A JSON array");
+    triggers->callback([&action, ro, withRegistry] {
+        action = withRegistry([ro](model::ModelRegistry& reg) {
+            const Date today = ro->date.empty() ? Date::todayEastern()
+                                                : dateOption(ro->date, "--date").value();
+            const auto fired = model::retrainTriggers(reg.database(), today);
+            if (ro->json) {
+                nlohmann::json a = nlohmann::json::array();
+                for (const auto& tr : fired)
+                    a.push_back({{"trigger", tr.name}, {"fired", tr.fired}, {"detail", tr.detail}});
+                std::cout << a.dump(2) << "\n";
+                return 0;
+            }
+            bool any = false;
+            for (const auto& tr : fired) {
+                std::printf("%-10s %-5s %s\n", tr.name.c_str(), tr.fired ? "FIRED" : "-", tr.detail.c_str());
+                any = any || tr.fired;
+            }
+            std::printf(any ? "Retrain: nbaops train\n" : "No retrain due.\n");
             return 0;
         });
     });

@@ -71,6 +71,7 @@ public:
     void audit(const std::string& actor, const std::string& action, const std::string& detail);
 
     std::filesystem::path modelsDir() const { return m_dataDir / "models"; }
+    store::Database& database() { return m_db; }
 
 private:
     store::Database& m_db;

@@ -1,6 +1,9 @@
 #include "predictions.h"
 
 #include "helpers.h"
+#include "model/registry.h"
+#include "model/serving.h"
+#include "model/train.h"
 #include "sources/teams.h"
 #include "store/database.h"
 
@@ -19,25 +22,86 @@ Work Predictions::run(Context& ctx, Date date)
         int64_t player, team, opp;
         std::string game;
         double pts;
+        std::string version;
+        bool xgboost = false;
         std::optional<double> line;
         std::optional<std::string> call;
         std::optional<double> edge;
     };
     auto preds = std::make_shared<std::vector<Pred>>();
+    // The date's feature rows, every feature (the served model reads them in its own order).
+    std::string sql = "SELECT player_id, team_id, opponent_team_id, game_id, f_matchup_factor";
+    for (const auto& n : features::kNames)
+        sql += ", f_" + std::string(n);
+    sql += " FROM ml_feature_store WHERE game_date = ? ORDER BY game_id, player_id";
+    auto st = ctx.db.prepare(sql);
+    st.bindAll(date.iso());
+    std::vector<model::Example> rows;
+    struct Key
+    {
+        int64_t team, opp;
+        std::optional<double> matchup;
+    };
+    std::vector<Key> keys;
+    while (st.step()) {
+        model::Example e;
+        e.date = date;
+        e.playerId = st.getInt(0);
+        e.gameId = st.getText(3);
+        for (size_t i = 0; i < features::kCount; ++i)
+            e.x[i] = st.getOptDouble(int(5 + i));
+        keys.push_back({st.getInt(1), st.getInt(2), st.getOptDouble(4)});
+        rows.push_back(std::move(e));
+    }
+    const int64_t total = int64_t(rows.size());
     // The baseline: a blend of the exponentially weighted, last-10 and season means, nudged
     // by the opponent's defence. Players without an earlier game this season get none.
-    auto st = ctx.db.prepare("SELECT player_id, team_id, opponent_team_id, game_id, f_pts_ewm, f_pts_last10,"
-                             " f_pts_season, f_matchup_factor FROM ml_feature_store WHERE game_date = ?");
-    st.bindAll(date.iso());
-    int64_t rows = 0;
-    while (st.step()) {
-        ++rows;
-        const auto ewm = st.getOptDouble(4), last10 = st.getOptDouble(5), season = st.getOptDouble(6);
+    for (size_t i = 0; i < rows.size(); ++i) {
+        const auto& x = rows[i].x;
+        const auto ewm = x[features::ix("pts_ewm")], last10 = x[features::ix("pts_last10")],
+                   season = x[features::ix("pts_season")];
         if (!ewm || !last10 || !season)
             continue;
-        const double matchup = std::clamp(st.getOptDouble(7).value_or(1.0), 0.85, 1.15);
+        const double matchup = std::clamp(keys[i].matchup.value_or(1.0), 0.85, 1.15);
         const double pts = (0.45 * *ewm + 0.35 * *last10 + 0.20 * *season) * std::sqrt(matchup);
-        preds->push_back({st.getInt(0), st.getInt(1), st.getInt(2), st.getText(3), pts, {}, {}, {}});
+        preds->push_back({rows[i].playerId, keys[i].team, keys[i].opp, rows[i].gameId, pts, kBaselineVersion, false, {}, {}, {}});
+    }
+    // The champion (and a rollout's challenger on its games) for the same players.
+    std::string servingNote;
+    const auto plan = model::servingPlan(ctx.db);
+    if (plan.champion) {
+        std::map<std::string, std::vector<size_t>> byVersion;
+        for (size_t i = 0; i < rows.size(); ++i) {
+            if (rows[i].x[features::ix("games_played_season")].value_or(0) < 1)
+                continue; // no game this season yet: no prediction, as for the baseline
+            byVersion[plan.versionFor(rows[i].gameId)].push_back(i);
+        }
+        for (const auto& [version, idx] : byVersion) {
+            try {
+                Loaded m;
+                {
+                    std::lock_guard lock(m_mutex);
+                    auto it = m_models.find(version);
+                    if (it == m_models.end()) {
+                        model::ModelRegistry reg(ctx.db, ctx.objects.root());
+                        const auto v = reg.get(version);
+                        it = m_models.emplace(version, Loaded{reg.loadArtifact(v), v.features}).first;
+                    }
+                    m = it->second;
+                }
+                std::vector<const model::Example*> subset;
+                for (size_t i : idx)
+                    subset.push_back(&rows[i]);
+                const auto out = model::predict(m.artifact, m.features, subset);
+                for (size_t k = 0; k < idx.size(); ++k) {
+                    const size_t i = idx[k];
+                    preds->push_back({rows[i].playerId, keys[i].team, keys[i].opp, rows[i].gameId,
+                                      std::max(0.0, double(out[k])), version, true, {}, {}, {}});
+                }
+            } catch (const std::exception& e) {
+                servingNote += (servingNote.empty() ? "" : "; ") + version + " did not serve: " + e.what();
+            }
+        }
     }
     // The consensus prop line (median over the bookmakers) where The Odds API has one; the
     // call is OVER or UNDER when the prediction is at least a point away from it.
@@ -68,24 +132,23 @@ Work Predictions::run(Context& ctx, Date date)
         p.edge = p.pts - *p.line;
         p.call = *p.edge >= 1.0 ? "OVER" : (*p.edge <= -1.0 ? "UNDER" : "PASS");
     }
-    w.outcome.recordsIn = rows;
+    w.outcome.recordsIn = total;
     w.outcome.recordsOut = int64_t(preds->size());
-    if (rows == 0) {
+    w.outcome.error = servingNote;
+    if (total == 0) {
         w.outcome.category = Category::NoDataAvailable;
         w.outcome.error = "no feature rows for " + date.iso();
         return w;
     }
     const std::string at = toIsoUtc(ctx.clock.now());
     w.write = [preds, date, at, runId = ctx.runId](store::Database& db) {
-        db.prepare("DELETE FROM player_prop_predictions WHERE game_date = ? AND model_version = ?")
-            .bindAll(date.iso(), kBaselineVersion)
-            .run();
+        db.prepare("DELETE FROM player_prop_predictions WHERE game_date = ?").bindAll(date.iso()).run();
         auto ins = db.prepare("INSERT INTO player_prop_predictions(game_date, player_id, model_version, game_id,"
                               " team_id, opponent_team_id, model_kind, predicted_pts, prop_line, recommendation, edge,"
-                              " run_id, created_at) VALUES (?,?,?,?,?,?,'baseline',?,?,?,?,?,?)");
+                              " run_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
         for (const auto& p : *preds) {
-            ins.bindAll(date.iso(), p.player, kBaselineVersion, p.game, p.team, p.opp, p.pts, p.line, p.call, p.edge,
-                        runId, at);
+            ins.bindAll(date.iso(), p.player, p.version, p.game, p.team, p.opp, p.xgboost ? "xgboost" : "baseline",
+                        p.pts, p.line, p.call, p.edge, runId, at);
             ins.run();
             ins.reset();
         }
@@ -145,6 +208,7 @@ Work PredictionGrades::run(Context& ctx, Date date)
             ins.reset();
         }
         touchFreshness(db, "prediction_grades", date, int64_t(grades->size()), at);
+        model::evaluateRollout(db); // a canary moves on or rolls back on what was just graded
     };
     return w;
 }

@@ -41,8 +41,11 @@ public:
                            " AND game_date = ? AND played = 1")),
           m_games(db.prepare("SELECT game_date, opponent_abbr, home, minutes, pts, played FROM player_game_summary"
                              " WHERE player_id = ? AND season = ? AND game_date <= ? ORDER BY game_date DESC")),
-          m_grade(db.prepare("SELECT predicted_pts, actual_pts, abs_error, model_version FROM prediction_grades"
-                             " WHERE game_date = ? AND player_id = ?"))
+          // The served model's grade: a model's ('xgboost') before the baseline's.
+          m_grade(db.prepare("SELECT g.predicted_pts, g.actual_pts, g.abs_error, g.model_version FROM prediction_grades g"
+                             " JOIN player_prop_predictions p ON p.game_date = g.game_date AND p.player_id = g.player_id"
+                             " AND p.model_version = g.model_version WHERE g.game_date = ? AND g.player_id = ?"
+                             " ORDER BY p.model_kind = 'xgboost' DESC LIMIT 1"))
     {
     }
 
@@ -175,8 +178,11 @@ Work PublishPredictions::run(Context& ctx, Date date)
         " p.prop_line, p.recommendation, p.model_version, p.model_kind, g.actual_pts, g.abs_error"
         " FROM player_prop_predictions p LEFT JOIN prediction_grades g ON g.game_date = p.game_date"
         "   AND g.player_id = p.player_id AND g.model_version = p.model_version"
-        " WHERE p.game_date = ? ORDER BY p.game_id, p.predicted_pts DESC, p.player_id");
+        " WHERE p.game_date = ? AND p.model_kind = (SELECT CASE WHEN EXISTS (SELECT 1 FROM player_prop_predictions"
+        "   WHERE game_date = p.game_date AND model_kind = 'xgboost') THEN 'xgboost' ELSE 'baseline' END)"
+        " ORDER BY p.game_id, p.predicted_pts DESC, p.player_id");
     st.bindAll(date.iso());
+    std::map<std::string, int> versions; // the served model, or champion and challenger in a rollout
     double errSum = 0;
     int graded = 0;
     std::string kind;
@@ -192,6 +198,8 @@ Work PublishPredictions::run(Context& ctx, Date date)
             ++graded;
         }
         version = st.getText(8);
+        ++versions[version];
+        p["model_version"] = version;
         kind = st.getText(9);
         preds.push_back(std::move(p));
     }
@@ -203,7 +211,11 @@ Work PublishPredictions::run(Context& ctx, Date date)
     }
     ojson doc;
     doc["date"] = date.iso();
-    doc["model"] = {{"version", version}, {"kind", kind}};
+    std::string mostGames = version;
+    for (const auto& [v, n] : versions)
+        if (n > versions[mostGames])
+            mostGames = v;
+    doc["model"] = {{"version", mostGames}, {"kind", kind}, {"versions", versions}};
     doc["predictions"] = std::move(preds);
     doc["graded"] = graded ? ojson{{"count", graded}, {"mae", std::round(errSum / graded * 1000) / 1000}} : ojson(nullptr);
     auto docs = std::make_shared<std::vector<Document>>();

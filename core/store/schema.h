@@ -623,6 +623,8 @@ CREATE TABLE model_rollout (
     share       REAL NOT NULL,                 -- fraction of games, by a stable hash of the game id
     stage       INTEGER NOT NULL DEFAULT 0,
     threshold   REAL NOT NULL,                 -- roll back when challenger MAE > threshold x champion MAE
+    grades_from INTEGER NOT NULL DEFAULT 0,    -- the stage is judged on prediction_grades rows after this rowid
+    stage_rows  INTEGER NOT NULL DEFAULT 300,  -- ... once each model has this many graded player-games
     status      TEXT NOT NULL CHECK (status IN ('active', 'completed', 'rolled_back', 'stopped')),
     started_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL,

@@ -4,6 +4,7 @@
 #include "common/rowsmodel.h"
 #include "common/widgets.h"
 #include "model/registry.h"
+#include "model/serving.h"
 #include "modeltrainer.h"
 #include "store/database.h"
 #include "store/objectstore.h"
@@ -103,6 +104,7 @@ struct Loaded
 {
     std::vector<model::ModelVersion> versions;
     nlohmann::json live = nlohmann::json::array(); // graded live predictions per week and model
+    QString serving;                               // champion, rollout, retraining triggers
 };
 
 QChartView* makeChartView(const QString& title, QWidget* parent)
@@ -275,6 +277,9 @@ ModelsPage::ModelsPage(QString dbPath, QWidget* parent)
     for (auto* b : {m_compare, m_promote, m_export})
         bar->addWidget(b);
     bottomLayout->addLayout(bar);
+    m_serving = new QLabel(bottom);
+    m_serving->setObjectName(QStringLiteral("servingLabel"));
+    bottomLayout->addWidget(m_serving);
     m_table = makeTable(m_versions, bottom);
     m_table->setObjectName(QStringLiteral("versionsTable"));
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -520,10 +525,26 @@ void ModelsPage::refresh()
             while (st.step())
                 l.live.push_back({{"week", st.getText(0)}, {"model", st.getText(1)}, {"rows", st.getInt(2)},
                                   {"mae", st.getDouble(3)}});
+            const auto plan = model::servingPlan(db);
+            l.serving = plan.champion ? tr("Serving: <b>%1</b>").arg(qs(*plan.champion))
+                                      : tr("Serving: the baseline (no champion yet)");
+            if (plan.rollout)
+                l.serving += tr(" &middot; %1 rollout of <b>%2</b> on %3% of games (stage %4, rolls back above %5x)")
+                                 .arg(qs(plan.rollout->mode), qs(plan.rollout->challenger))
+                                 .arg(plan.rollout->share * 100, 0, 'f', 0)
+                                 .arg(plan.rollout->stage)
+                                 .arg(plan.rollout->threshold, 0, 'f', 2);
+            QStringList fired, quiet;
+            for (const auto& t : model::retrainTriggers(db, Date::todayEastern()))
+                (t.fired ? fired : quiet) << qs(t.name);
+            l.serving += fired.isEmpty() ? tr(" &middot; retraining triggers: none fired")
+                                         : tr(" &middot; <span style='color:#b06000'>retrain due: %1</span>")
+                                               .arg(fired.join(QStringLiteral(", ")));
             return l;
         },
         [this](Loaded l) {
             m_versions->resetData(l.versions);
+            m_serving->setText(l.serving);
             nlohmann::json versions = nlohmann::json::array();
             for (const auto& v : l.versions)
                 versions.push_back({{"version", v.version}, {"weekly", v.report.value("weekly", nlohmann::json::array())},

@@ -111,6 +111,7 @@ private:
     QPushButton* m_promote;
     QPushButton* m_export;
     QLabel* m_actionResult;
+    QLabel* m_serving;
 
     void buildForm(QWidget* host);
     void resetCurve();
