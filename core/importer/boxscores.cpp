@@ -357,9 +357,16 @@ ImportReport importBoxscores(pipeline::Session& session, const std::filesystem::
                  std::to_string(rep.dates) + " dates in " + std::to_string(rep.loadSeconds).substr(0, 4) + " s");
 
     // The phase-3 tables of every imported date, as the pipeline builds them.
+    // One outer transaction: each run's own transactions become savepoints of it, so the
+    // ~2,000 runs of three seasons do not each pay a commit (a crash leaves the import
+    // 'loading' with no phase-3 rows, and importing the file again redoes it).
     const auto t2 = std::chrono::steady_clock::now();
-    for (const auto& [d, lines] : byDate)
-        rep.analyticsFailures += session.runner().runDate(d, {3}).realFailures();
+    {
+        store::Transaction outer(db);
+        for (const auto& [d, lines] : byDate)
+            rep.analyticsFailures += session.runner().runDate(d, {3}).realFailures();
+        outer.commit();
+    }
     rep.analyticsSeconds = since(t2);
     db.prepare("UPDATE imports SET status = ?, finished_at = ?, analytics_failures = ? WHERE id = ?")
         .bindAll(std::string(rep.analyticsFailures ? "analytics_failed" : "done"), toIsoUtc(session.context().clock.now()),

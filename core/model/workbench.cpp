@@ -27,6 +27,9 @@ int ensureFeatures(pipeline::Session& session, Date from, Date until, const Trai
                 stale.push_back(*Date::parse(st.getText(0)));
     }
     int built = 0;
+    // One outer transaction (each run's own become savepoints): hundreds of dates after an
+    // import do not each pay a commit. The runner works on this session's first connection.
+    store::Transaction outer(db);
     for (const Date d : stale) {
         if (cancel && cancel->load())
             break;
@@ -37,6 +40,7 @@ int ensureFeatures(pipeline::Session& session, Date from, Date until, const Trai
             throw OpsError("the feature store could not be built for " + d.iso() + ": " + res.outcome.error);
         ++built;
     }
+    outer.commit();
     return built;
 }
 

@@ -328,13 +328,17 @@ Value Statement::getValue(int c) const
 }
 int Statement::columnCount() const { return sqlite3_column_count(m_stmt); }
 
-Transaction::Transaction(Database& db) : m_db(db) { m_db.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database& db) : m_db(db), m_nested(sqlite3_get_autocommit(db.handle()) == 0)
+{
+    m_db.exec(m_nested ? "SAVEPOINT nbaops_tx" : "BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction()
 {
     if (!m_done) {
         char* err = nullptr;
-        if (sqlite3_exec(m_db.handle(), "ROLLBACK", nullptr, nullptr, &err) != SQLITE_OK) {
+        const char* undo = m_nested ? "ROLLBACK TO nbaops_tx; RELEASE nbaops_tx" : "ROLLBACK";
+        if (sqlite3_exec(m_db.handle(), undo, nullptr, nullptr, &err) != SQLITE_OK) {
             log::error("store", std::string("rollback failed: ") + (err ? err : "?"));
             sqlite3_free(err);
         }
@@ -343,7 +347,7 @@ Transaction::~Transaction()
 
 void Transaction::commit()
 {
-    m_db.exec("COMMIT");
+    m_db.exec(m_nested ? "RELEASE nbaops_tx" : "COMMIT");
     m_done = true;
 }
 

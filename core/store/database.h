@@ -107,7 +107,8 @@ private:
     std::shared_ptr<Database::Cache> m_cache;
 };
 
-// BEGIN IMMEDIATE on construction; rolls back unless commit() was called.
+// BEGIN IMMEDIATE on construction; rolls back unless commit() was called. Inside an open
+// transaction (a bulk job's outer one) it is a savepoint of it instead.
 class Transaction
 {
 public:
@@ -119,6 +120,7 @@ public:
 
 private:
     Database& m_db;
+    bool m_nested = false;
     bool m_done = false;
 };
 
