@@ -164,6 +164,7 @@ void addDemoCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& actio
         std::string end;
         bool force = false;
         bool quiet = false;
+        bool noModel = false;
     };
     auto o = std::make_shared<Opts>();
     auto* cmd = app.add_subcommand("demo", "Build a demo database from the simulated league, with injected faults");
@@ -171,9 +172,11 @@ void addDemoCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& actio
     cmd->add_option("--end", o->end, "Last date (default: yesterday in season, else the last season day)");
     cmd->add_flag("--force", o->force, "Add to a database that already has runs");
     cmd->add_flag("-q,--quiet", o->quiet, "Print only the summary");
+    cmd->add_flag("--no-model", o->noModel, "Do not import history and train a champion first");
     cmd->callback([&g, &action, o] {
         action = [&g, o]() -> int {
             pipeline::DemoOptions d;
+            d.withModel = !o->noModel;
             d.dbPath = g.db;
             d.days = o->days;
             if (!o->end.empty())
@@ -193,7 +196,10 @@ void addDemoCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& actio
             });
             std::cout << "Demo database " << g.db << ": " << sum.first.iso() << " to "
                       << sum.last.iso() << ", " << sum.runs << " runs, " << sum.realFailures
-                      << " real failures, " << sum.noData << " no-data runs.\nInjected on purpose:\n";
+                      << " real failures, " << sum.noData << " no-data runs.\n";
+            if (!sum.model.empty())
+                std::cout << "Model: " << sum.model << "\n";
+            std::cout << "Injected on purpose:\n";
             for (const auto& line : sum.injected)
                 std::cout << "  - " << line << "\n";
             std::cout << "Next: nbaops status --db " << g.db << "\n";

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <map>
 #include <set>
+#include <optional>
 
 namespace nbaops::importer {
 
@@ -361,11 +362,15 @@ ImportReport importBoxscores(pipeline::Session& session, const std::filesystem::
     // ~2,000 runs of three seasons do not each pay a commit (a crash leaves the import
     // 'loading' with no phase-3 rows, and importing the file again redoes it).
     const auto t2 = std::chrono::steady_clock::now();
+    // (With several workers the runs use other connections, which must not wait on this one.)
     {
-        store::Transaction outer(db);
+        std::optional<store::Transaction> outer;
+        if (session.runner().workerCount() == 1)
+            outer.emplace(db);
         for (const auto& [d, lines] : byDate)
             rep.analyticsFailures += session.runner().runDate(d, {3}).realFailures();
-        outer.commit();
+        if (outer)
+            outer->commit();
     }
     rep.analyticsSeconds = since(t2);
     db.prepare("UPDATE imports SET status = ?, finished_at = ?, analytics_failures = ? WHERE id = ?")

@@ -1,9 +1,16 @@
 #include "demo.h"
 
+#include "importer/boxscores.h"
+#include "model/registry.h"
+#include "model/workbench.h"
 #include "session.h"
+#include "sim/historycsv.h"
 #include "sim/league.h"
 #include "sim/server.h"
+#include "store/objectstore.h"
 #include "util/errors.h"
+#include "util/files.h"
+
 
 #include <algorithm>
 #include <mutex>
@@ -114,6 +121,40 @@ DemoSummary buildDemo(const DemoOptions& options,
     }
     sum.injected.push_back(sum.last.iso() + ": the nightly run started late (06:20 ET) and "
                                             "missed its SLAs");
+
+    if (options.withModel) {
+        std::vector<Date> history;
+        for (Date d = sum.first.addDays(-1); history.size() < 60 && d > sum.first.addDays(-400); d = d.addDays(-1))
+            if (!league.gamesOn(d).empty())
+                history.push_back(d);
+        if (history.size() >= 30) {
+            const auto csv = options.dbPath.parent_path() / ".nbaops-demo-history.csv";
+            writeFileAtomically(csv, sim::boxscoreHistoryCsv(league, history.back(), history.front()), false);
+            const auto rep = importer::importBoxscores(session, csv, std::nullopt);
+            std::filesystem::remove(csv);
+            if (progress)
+                progress("imported " + std::to_string(rep.rows) + " rows of history (" + rep.firstDate + " to " +
+                         rep.lastDate + ")");
+            model::TrainRequest req;
+            req.actor = "demo";
+            const auto run = model::trainModel(session, req);
+            model::ModelRegistry reg(session.db(), session.context().objects.root());
+            std::string promoted = "champion";
+            try {
+                reg.promote(run.version, "demo");
+            } catch (const OpsError& e) {
+                promoted = std::string("not champion: ") + e.what(); // --force on a database with one
+            }
+            char line[400];
+            std::snprintf(line, sizeof line, "%s trained on %s..%s: test MAE %.3f vs %.3f for the best baseline; %s",
+                          run.version.c_str(), run.split.trainFrom.iso().c_str(), run.split.trainUntil.iso().c_str(),
+                          run.test.model.overall.mae, run.test.baselines.at(run.test.bestBaseline).overall.mae,
+                          promoted.c_str());
+            sum.model = line;
+            if (progress)
+                progress(line);
+        }
+    }
 
     for (Date d = sum.first; d <= sum.last; d = d.addDays(1)) {
         const bool late = d == sum.last;

@@ -16,6 +16,10 @@ struct DemoOptions
     int days = 14;
     std::optional<Date> lastDate; // default: yesterday if in season, else the season's last day
     uint64_t seed = 20241022;
+    // Import the simulated league's box scores of the 60 game dates before the first night
+    // (as real history is imported), train a model on them and make it champion, so the
+    // nights are predicted by it and the Models page has a version to show.
+    bool withModel = true;
 };
 
 struct DemoSummary
@@ -26,6 +30,7 @@ struct DemoSummary
     int realFailures = 0;
     int noData = 0;
     std::vector<std::string> injected; // what was broken on purpose, one line each
+    std::string model;                 // the champion trained on the imported history
 };
 
 // The last day the demo should cover when none is given.
