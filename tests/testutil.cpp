@@ -47,6 +47,13 @@ void SessionFixture::start(pipeline::SessionOptions so)
     session = std::make_unique<pipeline::Session>(so);
 }
 
+int64_t count(store::Database& db, const std::string& sql)
+{
+    auto st = db.prepare(sql);
+    st.step();
+    return st.getInt(0);
+}
+
 std::string tableChecksum(store::Database& db, const std::string& sql)
 {
     auto st = db.prepare(sql);

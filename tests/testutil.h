@@ -64,6 +64,9 @@ inline Date gameDay() { return Date::ymd(2024, 1, 10); }
 // A summer date: no games.
 inline Date summerDay() { return Date::ymd(2024, 7, 15); }
 
+// The first column of the first row of a query (a count).
+int64_t count(store::Database& db, const std::string& sql);
+
 // SHA-256 of a query's rows, for idempotency checks.
 std::string tableChecksum(store::Database& db, const std::string& sql);
 

@@ -13,15 +13,9 @@
 #include <zlib.h>
 
 using namespace nbaops;
+using test::count;
 
 namespace {
-
-int64_t count(store::Database& db, const std::string& sql)
-{
-    auto st = db.prepare(sql);
-    st.step();
-    return st.getInt(0);
-}
 
 const char* kHeader = "season,game_id,game_date,team_id,team_tricode,team_city,team_name,home,opponent_team_id,"
                       "opponent_tricode,person_id,first_name,family_name,name_i,position,comment,jersey_num,minutes,"

@@ -21,15 +21,9 @@
 #include <QtTest>
 
 using namespace nbaops;
+using test::count;
 
 namespace {
-
-int64_t count(store::Database& db, const std::string& sql)
-{
-    auto st = db.prepare(sql);
-    st.step();
-    return st.getInt(0);
-}
 
 model::TrainRequest quickRequest()
 {

@@ -49,6 +49,22 @@ nlohmann::json Comparison::toJson() const
             {"note", note}};
 }
 
+void setAlias(store::Database& db, const std::string& alias, const std::string& version, const std::string& actor)
+{
+    db.prepare("INSERT INTO model_aliases(alias, version, set_at, set_by) VALUES (?, ?, ?, ?)"
+               " ON CONFLICT(alias) DO UPDATE SET version = excluded.version, set_at = excluded.set_at,"
+               " set_by = excluded.set_by")
+        .bindAll(alias, version, nowIso(), actor)
+        .run();
+}
+
+void writeAudit(store::Database& db, const std::string& actor, const std::string& action, const std::string& detail)
+{
+    db.prepare("INSERT INTO audit_log(at, actor, action, detail) VALUES (?,?,?,?)")
+        .bindAll(nowIso(), actor, action, detail)
+        .run();
+}
+
 std::string currentActor()
 {
     const char* user = std::getenv("USER");
@@ -252,11 +268,7 @@ std::string ModelRegistry::promote(const std::string& version, const std::string
     }
     {
         store::Transaction tx(m_db);
-        m_db.prepare("INSERT INTO model_aliases(alias, version, set_at, set_by) VALUES ('champion', ?, ?, ?)"
-                     " ON CONFLICT(alias) DO UPDATE SET version = excluded.version, set_at = excluded.set_at,"
-                     " set_by = excluded.set_by")
-            .bindAll(v.version, nowIso(), actor)
-            .run();
+        setAlias(m_db, "champion", v.version, actor);
         m_db.prepare("DELETE FROM model_aliases WHERE alias = 'challenger' AND version = ?").bindAll(v.version).run();
         audit(actor, force ? "model.promote.forced" : "model.promote", v.version + ": " + detail);
         tx.commit();
@@ -269,11 +281,7 @@ void ModelRegistry::setChallenger(const std::string& version, const std::string&
     const ModelVersion v = get(version);
     {
         store::Transaction tx(m_db);
-        m_db.prepare("INSERT INTO model_aliases(alias, version, set_at, set_by) VALUES ('challenger', ?, ?, ?)"
-                     " ON CONFLICT(alias) DO UPDATE SET version = excluded.version, set_at = excluded.set_at,"
-                     " set_by = excluded.set_by")
-            .bindAll(v.version, nowIso(), actor)
-            .run();
+        setAlias(m_db, "challenger", v.version, actor);
         audit(actor, "model.challenger", v.version);
         tx.commit();
     }
@@ -281,9 +289,7 @@ void ModelRegistry::setChallenger(const std::string& version, const std::string&
 
 void ModelRegistry::audit(const std::string& actor, const std::string& action, const std::string& detail)
 {
-    m_db.prepare("INSERT INTO audit_log(at, actor, action, detail) VALUES (?,?,?,?)")
-        .bindAll(nowIso(), actor, action, detail)
-        .run();
+    writeAudit(m_db, actor, action, detail);
 }
 
 } // namespace nbaops::model

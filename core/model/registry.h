@@ -50,6 +50,11 @@ struct Comparison
 
 std::string currentActor(); // $USER, else "operator"
 
+// Points `alias` (champion, challenger) at `version`; part of the caller's transaction.
+void setAlias(store::Database& db, const std::string& alias, const std::string& version, const std::string& actor);
+// One audit_log row: who, when (now, UTC), what.
+void writeAudit(store::Database& db, const std::string& actor, const std::string& action, const std::string& detail);
+
 class ModelRegistry
 {
 public:

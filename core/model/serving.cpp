@@ -12,49 +12,6 @@ namespace {
 
 std::string nowIso() { return toIsoUtc(std::chrono::system_clock::now()); }
 
-void auditTo(store::Database& db, const std::string& actor, const std::string& action, const std::string& detail)
-{
-    db.prepare("INSERT INTO audit_log(at, actor, action, detail) VALUES (?,?,?,?)")
-        .bindAll(nowIso(), actor, action, detail)
-        .run();
-}
-
-void setAlias(store::Database& db, const std::string& alias, const std::string& version, const std::string& actor)
-{
-    db.prepare("INSERT INTO model_aliases(alias, version, set_at, set_by) VALUES (?, ?, ?, ?)"
-               " ON CONFLICT(alias) DO UPDATE SET version = excluded.version, set_at = excluded.set_at,"
-               " set_by = excluded.set_by")
-        .bindAll(alias, version, nowIso(), actor)
-        .run();
-}
-
-// A transaction that nests: inside the pipeline writer's transaction (grading judges the
-// rollout as part of its write) or on its own. Rolled back unless committed.
-class Savepoint
-{
-public:
-    explicit Savepoint(store::Database& db) : m_db(db) { m_db.exec("SAVEPOINT model_rollout"); }
-    ~Savepoint()
-    {
-        if (!m_done) {
-            try {
-                m_db.exec("ROLLBACK TO model_rollout");
-                m_db.exec("RELEASE model_rollout");
-            } catch (...) {
-            }
-        }
-    }
-    void commit()
-    {
-        m_db.exec("RELEASE model_rollout");
-        m_done = true;
-    }
-
-private:
-    store::Database& m_db;
-    bool m_done = false;
-};
-
 } // namespace
 
 int abBucket(std::string_view gameId)
@@ -155,7 +112,7 @@ Rollout startRollout(ModelRegistry& registry, store::Database& db, const std::st
     char detail[200];
     std::snprintf(detail, sizeof detail, "%s vs %s, %s, %.0f%% of games, roll back above %.2f x champion MAE",
                   r.challenger.c_str(), r.champion.c_str(), mode.c_str(), r.share * 100, threshold);
-    auditTo(db, actor, "model.rollout.start", detail);
+    writeAudit(db, actor, "model.rollout.start", detail);
     tx.commit();
     return r;
 }
@@ -169,7 +126,7 @@ void stopRollout(store::Database& db, const std::string& actor, const std::strin
     db.prepare("UPDATE model_rollout SET status = 'stopped', updated_at = ?, note = ? WHERE id = ?")
         .bindAll(nowIso(), why, r->id)
         .run();
-    auditTo(db, actor, "model.rollout.stop", r->challenger + ": " + why);
+    writeAudit(db, actor, "model.rollout.stop", r->challenger + ": " + why);
     tx.commit();
 }
 
@@ -201,18 +158,18 @@ std::string evaluateRollout(store::Database& db, const std::string& actor)
     if (nh >= r->stageRows && maeC > r->threshold * maeH) {
         std::snprintf(buf, sizeof buf, "rolled back %s: live MAE %.3f over %lld player-games vs the champion's %.3f over %lld (threshold %.2fx)",
                       r->challenger.c_str(), maeC, static_cast<long long>(nc), maeH, static_cast<long long>(nh), r->threshold);
-        Savepoint tx(db);
+        store::Transaction tx(db); // a savepoint inside the grading write
         db.prepare("UPDATE model_rollout SET status = 'rolled_back', updated_at = ?, note = ? WHERE id = ?")
             .bindAll(now, std::string(buf), r->id)
             .run();
         db.prepare("DELETE FROM model_aliases WHERE alias = 'challenger'").run();
-        auditTo(db, actor, "model.rollout.rollback", buf);
+        writeAudit(db, actor, "model.rollout.rollback", buf);
         tx.commit();
         return buf;
     }
     if (r->mode != "canary")
         return {};
-    Savepoint tx(db);
+    store::Transaction tx(db); // a savepoint inside the grading write
     if (r->stage + 1 < int(std::size(kCanaryStages))) {
         const double next = kCanaryStages[r->stage + 1];
         std::snprintf(buf, sizeof buf, "canary %s: %.0f%% -> %.0f%% of games (live MAE %.3f vs champion %.3f)",
@@ -221,7 +178,7 @@ std::string evaluateRollout(store::Database& db, const std::string& actor)
                    " grades_from = (SELECT coalesce(max(rowid), 0) FROM prediction_grades) WHERE id = ?")
             .bindAll(next, now, std::string(buf), r->id)
             .run();
-        auditTo(db, actor, "model.rollout.stage", buf);
+        writeAudit(db, actor, "model.rollout.stage", buf);
     } else {
         std::snprintf(buf, sizeof buf, "canary %s completed at 100%% (live MAE %.3f over %lld player-games): champion",
                       r->challenger.c_str(), maeC, static_cast<long long>(nc));
@@ -230,7 +187,7 @@ std::string evaluateRollout(store::Database& db, const std::string& actor)
             .run();
         setAlias(db, "champion", r->challenger, actor);
         db.prepare("DELETE FROM model_aliases WHERE alias = 'challenger'").run();
-        auditTo(db, actor, "model.promote.canary", buf);
+        writeAudit(db, actor, "model.promote.canary", buf);
     }
     tx.commit();
     return buf;

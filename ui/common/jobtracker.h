@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QCoreApplication>
 #include <QMetaObject>
 #include <QObject>
 #include <QPointer>
@@ -27,13 +28,16 @@ public:
         QThreadPool::globalInstance()->start([=, work = std::move(work)]() mutable {
             try {
                 Result r = work();
-                QMetaObject::invokeMethod(ctx, [=, r = std::move(r)]() mutable {
+                // Posted to the application, not to the context: the context may be destroyed
+                // on the GUI thread while this thread posts, and QPointer is only safe to read
+                // on the GUI thread, where the lambda runs.
+                QMetaObject::invokeMethod(qApp, [=, r = std::move(r)]() mutable {
                     if (ctx && *current == job)
                         deliver(std::move(r));
                 }, Qt::QueuedConnection);
             } catch (const std::exception& e) {
                 const QString msg = QString::fromStdString(e.what());
-                QMetaObject::invokeMethod(ctx, [=] {
+                QMetaObject::invokeMethod(qApp, [=] {
                     if (ctx && *current == job)
                         fail(msg);
                 }, Qt::QueuedConnection);
