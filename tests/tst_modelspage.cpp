@@ -15,6 +15,7 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QtTest>
 
 using namespace nbaops;
@@ -69,6 +70,9 @@ private Q_SLOTS:
         QSignalSpy done(&page, &ModelsPage::trainingFinished);
         QSignalSpy failed(&page, &ModelsPage::trainingFailed);
         setRounds(page, 300);
+        for (auto* sp : page.findChildren<QSpinBox*>())
+            if (sp->maximum() == 200)
+                sp->setValue(3); // a random search of three fits first
         page.findChild<QPushButton*>(QStringLiteral("trainButton"))->click();
         QVERIFY(page.isTraining());
         // The curve grows while training goes on: the GUI thread is free.
@@ -92,17 +96,21 @@ private Q_SLOTS:
 
         // Grab every tab to look at.
         auto* tabs = page.findChild<QTabWidget*>(QStringLiteral("modelTabs"));
-        const char* names[] = {"curve", "report", "importance", "scatter", "residuals", "overtime"};
+        const char* names[] = {"curve", "report", "importance", "scatter", "residuals", "overtime", "search"};
+        auto* search = page.findChild<QTableWidget*>(QStringLiteral("searchTable"));
+        QCOMPARE(search->rowCount(), 3);
+        QVERIFY(search->isSortingEnabled());
+        QVERIFY(search->item(0, 1)->data(Qt::DisplayRole).toDouble() <= search->item(1, 1)->data(Qt::DisplayRole).toDouble());
         for (int t = 0; t < tabs->count(); ++t) {
             tabs->setCurrentIndex(t);
             QTest::qWait(50);
             QVERIFY(page.grab().save(QString::fromStdString((test::outputDir() / ("models_" + std::string(names[t]) + ".png")).string())));
         }
 
-        // Exports: five charts and four tables.
+        // Exports: five charts and five tables.
         QTemporaryDir out;
         const QStringList files = page.exportAll(out.path());
-        QCOMPARE(files.size(), 9);
+        QCOMPARE(files.size(), 10);
         for (const auto& f : files)
             QVERIFY2(QFileInfo(f).size() > 100, qPrintable(f));
         QFile curve(out.path() + QStringLiteral("/learning_curve.csv"));

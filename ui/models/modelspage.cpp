@@ -217,6 +217,7 @@ ModelsPage::ModelsPage(QString dbPath, QWidget* parent)
     auto* reportLayout = new QVBoxLayout(report);
     m_summary = new QLabel(report);
     m_summary->setObjectName(QStringLiteral("reportSummary"));
+    m_summary->setTextFormat(Qt::RichText);
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     reportLayout->addWidget(m_summary);
@@ -259,6 +260,12 @@ ModelsPage::ModelsPage(QString dbPath, QWidget* parent)
     m_timeView = makeChartView(tr("MAE per week: versions on their test windows, and live graded predictions"), m_tabs);
     m_timeView->setObjectName(QStringLiteral("timeChart"));
     m_tabs->addTab(m_timeView, tr("Over time"));
+    m_searchTable = new QTableWidget(m_tabs);
+    m_searchTable->setObjectName(QStringLiteral("searchTable"));
+    m_searchTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_searchTable->setSortingEnabled(true);
+    m_searchTable->verticalHeader()->setVisible(false);
+    m_tabs->addTab(m_searchTable, tr("Search"));
     topLayout->addWidget(m_tabs, 1);
 
     auto* bottom = new QWidget(split);
@@ -279,6 +286,7 @@ ModelsPage::ModelsPage(QString dbPath, QWidget* parent)
     bottomLayout->addLayout(bar);
     m_serving = new QLabel(bottom);
     m_serving->setObjectName(QStringLiteral("servingLabel"));
+    m_serving->setTextFormat(Qt::RichText);
     bottomLayout->addWidget(m_serving);
     m_table = makeTable(m_versions, bottom);
     m_table->setObjectName(QStringLiteral("versionsTable"));
@@ -737,6 +745,47 @@ void ModelsPage::showReport(const nlohmann::json& r)
     }
     showImportance();
 
+    // Hyperparameter search: one row per fit, sortable; best by validation MAE only.
+    {
+        m_searchTable->setSortingEnabled(false);
+        m_searchTable->clear();
+        const auto& trials = r.value("search", nlohmann::json::array());
+        const QStringList keys = {QStringLiteral("max_depth"), QStringLiteral("eta"), QStringLiteral("min_child_weight"),
+                                  QStringLiteral("subsample"), QStringLiteral("colsample_bytree"), QStringLiteral("gamma"),
+                                  QStringLiteral("lambda")};
+        QStringList header = {tr("Trial"), tr("Validation MAE"), tr("Trees")};
+        header += keys;
+        header << tr("Seconds");
+        m_searchTable->setColumnCount(int(header.size()));
+        m_searchTable->setHorizontalHeaderLabels(header);
+        m_searchTable->setRowCount(int(trials.size()));
+        int row = 0;
+        for (const auto& t : trials) {
+            const auto num = [&](int col, double v, int decimals) {
+                auto* item = new QTableWidgetItem;
+                item->setData(Qt::DisplayRole, decimals < 0 ? QVariant(int(v)) : QVariant(QString::number(v, 'f', decimals).toDouble()));
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+                m_searchTable->setItem(row, col, item);
+            };
+            num(0, t.value("trial", 0), -1);
+            num(1, t.value("valid_mae", 0.0), 4);
+            num(2, t.value("best_iteration", 0) + 1, -1);
+            for (int k = 0; k < keys.size(); ++k) {
+                const auto& p = t["params"];
+                const std::string key = ss(keys[k]);
+                if (p.contains(key) && p[key].is_number())
+                    num(3 + k, p[key].get<double>(), 3); // empty: XGBoost's default
+            }
+            num(3 + int(keys.size()), t.value("seconds", 0.0), 2);
+            ++row;
+        }
+        m_searchTable->setSortingEnabled(true);
+        m_searchTable->sortByColumn(1, Qt::AscendingOrder);
+        m_searchTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+        m_tabs->setTabText(m_tabs->indexOf(m_searchTable),
+                           trials.empty() ? tr("Search") : tr("Search (%1 fits)").arg(trials.size()));
+    }
+
     // Predicted vs actual.
     {
         QChart* c = m_scatterView->chart();
@@ -1015,6 +1064,21 @@ QStringList ModelsPage::exportAll(const QString& dir)
             rows << row;
         }
         const QString path = QDir(dir).filePath(QStringLiteral("report_metrics.csv"));
+        if (writeCsv(path, header, rows))
+            files << path;
+    }
+    if (m_searchTable->rowCount() > 0) {
+        QStringList header;
+        for (int c = 0; c < m_searchTable->columnCount(); ++c)
+            header << m_searchTable->horizontalHeaderItem(c)->text();
+        QList<QStringList> rows;
+        for (int r = 0; r < m_searchTable->rowCount(); ++r) {
+            QStringList row;
+            for (int c = 0; c < m_searchTable->columnCount(); ++c)
+                row << (m_searchTable->item(r, c) ? m_searchTable->item(r, c)->text() : QString());
+            rows << row;
+        }
+        const QString path = QDir(dir).filePath(QStringLiteral("search.csv"));
         if (writeCsv(path, header, rows))
             files << path;
     }

@@ -104,6 +104,7 @@ private:
     QChartView* m_scatterView;
     QChartView* m_residualView;
     QChartView* m_timeView;
+    QTableWidget* m_searchTable;
 
     // versions
     QTableView* m_table;
