@@ -77,7 +77,7 @@ private Q_SLOTS:
         QVERIFY(page.isTraining());
         // The curve grows while training goes on: the GUI thread is free.
         std::vector<int> seen;
-        for (int i = 0; i < 3000 && done.isEmpty() && failed.isEmpty(); ++i) {
+        for (int i = 0; i < 15000 && done.isEmpty() && failed.isEmpty(); ++i) { // at least 150 s
             QTest::qWait(10);
             if (page.isTraining() && (seen.empty() || seen.back() != page.curvePoints()))
                 seen.push_back(page.curvePoints());

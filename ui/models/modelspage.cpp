@@ -159,6 +159,22 @@ bool writeCsv(const QString& path, const QStringList& header, const QList<QStrin
     return true;
 }
 
+// A table widget as CSV, as shown (header and cells).
+bool writeTableCsv(const QTableWidget* table, const QString& path)
+{
+    QStringList header;
+    for (int c = 0; c < table->columnCount(); ++c)
+        header << (table->horizontalHeaderItem(c) ? table->horizontalHeaderItem(c)->text() : QString());
+    QList<QStringList> rows;
+    for (int r = 0; r < table->rowCount(); ++r) {
+        QStringList row;
+        for (int c = 0; c < table->columnCount(); ++c)
+            row << (table->item(r, c) ? table->item(r, c)->text() : QString());
+        rows << row;
+    }
+    return writeCsv(path, header, rows);
+}
+
 } // namespace
 
 ModelsPage::ModelsPage(QString dbPath, QWidget* parent)
@@ -1052,36 +1068,10 @@ QStringList ModelsPage::exportAll(const QString& dir)
         if (writeCsv(path, header, rows))
             files << path;
     }
-    {
-        QStringList header;
-        for (int c = 0; c < m_metrics->columnCount(); ++c)
-            header << m_metrics->horizontalHeaderItem(c)->text();
-        QList<QStringList> rows;
-        for (int r = 0; r < m_metrics->rowCount(); ++r) {
-            QStringList row;
-            for (int c = 0; c < m_metrics->columnCount(); ++c)
-                row << (m_metrics->item(r, c) ? m_metrics->item(r, c)->text() : QString());
-            rows << row;
-        }
-        const QString path = QDir(dir).filePath(QStringLiteral("report_metrics.csv"));
-        if (writeCsv(path, header, rows))
-            files << path;
-    }
-    if (m_searchTable->rowCount() > 0) {
-        QStringList header;
-        for (int c = 0; c < m_searchTable->columnCount(); ++c)
-            header << m_searchTable->horizontalHeaderItem(c)->text();
-        QList<QStringList> rows;
-        for (int r = 0; r < m_searchTable->rowCount(); ++r) {
-            QStringList row;
-            for (int c = 0; c < m_searchTable->columnCount(); ++c)
-                row << (m_searchTable->item(r, c) ? m_searchTable->item(r, c)->text() : QString());
-            rows << row;
-        }
-        const QString path = QDir(dir).filePath(QStringLiteral("search.csv"));
-        if (writeCsv(path, header, rows))
-            files << path;
-    }
+    if (writeTableCsv(m_metrics, QDir(dir).filePath(QStringLiteral("report_metrics.csv"))))
+        files << QDir(dir).filePath(QStringLiteral("report_metrics.csv"));
+    if (m_searchTable->rowCount() > 0 && writeTableCsv(m_searchTable, QDir(dir).filePath(QStringLiteral("search.csv"))))
+        files << QDir(dir).filePath(QStringLiteral("search.csv"));
     if (m_report.contains("importance")) {
         QList<QStringList> rows;
         for (const char* kind : {"gain", "weight", "cover"})
