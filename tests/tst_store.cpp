@@ -37,6 +37,33 @@ private Q_SLOTS:
         QCOMPARE(n.getInt(0), int64_t(store::latestSchemaVersion()));
     }
 
+    void upgradesAVersion8DatabaseKeepingItsFeatureRows()
+    {
+        // Version 9 rebuilds the feature store WITHOUT ROWID with the availability columns.
+        QTemporaryDir dir;
+        const auto path = std::filesystem::path(dir.path().toStdString()) / "v8.db";
+        {
+            auto db = store::Database::open(path, store::Database::Mode::ReadWrite, 8);
+            QCOMPARE(db.schemaVersion(), 8);
+            db.exec("INSERT INTO ml_feature_store(game_date, player_id, game_id, team_id, opponent_team_id, season,"
+                    " feature_version, f_pts_season, null_count, run_id, processed_at) VALUES ('2024-01-02', 7,"
+                    " '0022300500', 1, 2, '2023-24', 1, 17.5, 30, 'r1', '2024-01-03T08:00:00Z')");
+        }
+        auto db = store::Database::open(path);
+        QCOMPARE(db.schemaVersion(), store::latestSchemaVersion());
+        auto st = db.prepare("SELECT f_pts_season, f_starter, feature_version FROM ml_feature_store WHERE player_id = 7");
+        QVERIFY(st.step());
+        QCOMPARE(st.getDouble(0), 17.5);
+        QVERIFY(st.isNull(1));
+        QCOMPARE(st.getInt(2), int64_t(1)); // rebuilt by the next feature build (version 2)
+        auto wr = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'ml_feature_store'");
+        QVERIFY(wr.step());
+        QVERIFY(wr.getText(0).find("WITHOUT ROWID") != std::string::npos);
+        auto idx = db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'ml_feature_store_by_player'");
+        idx.step();
+        QCOMPARE(idx.getInt(0), int64_t(1));
+    }
+
     void refusesNewerDatabaseAndChangesNothing()
     {
         const fs::path p = path("newer.db");

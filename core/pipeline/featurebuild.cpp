@@ -45,10 +45,18 @@ void HistoryCache::load(store::Database& db, Date from, Date until)
         " pts, fga, fta, fg3a, tov, team_pts, usage_rate FROM player_game_summary"
         " WHERE game_date >= ? AND game_date < ? ORDER BY game_date, player_id");
     st.bindAll(from.iso(), until.iso());
+    std::string lastIso, lastSeason;
+    Date lastDate;
     while (st.step()) {
         features::PlayerGame g;
-        g.date = Date::parse(st.getText(1)).value_or(Date());
-        g.season = st.getText(2);
+        std::string iso = st.getText(1);
+        if (iso != lastIso) { // rows come by date: parse each date and season once
+            lastDate = Date::parse(iso).value_or(Date());
+            lastIso = std::move(iso);
+            lastSeason = st.getText(2);
+        }
+        g.date = lastDate;
+        g.season = lastSeason;
         g.teamId = st.getInt(3);
         g.opponentId = st.getInt(4);
         g.home = st.getInt(5) != 0;

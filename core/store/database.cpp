@@ -84,7 +84,7 @@ int traceProfile(unsigned type, void*, void* stmt, void* ns)
 
 } // namespace
 
-Database Database::open(const std::filesystem::path& path, Mode mode)
+Database Database::open(const std::filesystem::path& path, Mode mode, int upToVersion)
 {
     if (mode == Mode::ReadWrite && path.has_parent_path()) {
         std::error_code ec;
@@ -118,7 +118,7 @@ Database Database::open(const std::filesystem::path& path, Mode mode)
     db.exec("PRAGMA wal_autocheckpoint = 4000");
     // The version check runs before anything is written (WAL mode included), so a newer or
     // foreign file is left exactly as it was.
-    migrate(db, mode == Mode::ReadOnly);
+    migrate(db, mode == Mode::ReadOnly, upToVersion);
     return db;
 }
 

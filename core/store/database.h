@@ -23,7 +23,8 @@ public:
     enum class Mode { ReadWrite, ReadOnly };
     // Opens (creating when ReadWrite) and migrates to the latest schema. A database written
     // by a newer nbaops is refused and left untouched.
-    static Database open(const std::filesystem::path& path, Mode mode = Mode::ReadWrite);
+    // `upToVersion` (tests of upgrades) stops the migrations at that schema version.
+    static Database open(const std::filesystem::path& path, Mode mode = Mode::ReadWrite, int upToVersion = 0);
 
     Database(Database&& other) noexcept;
     Database& operator=(Database&& other) noexcept;

@@ -47,7 +47,7 @@ int currentVersion(Database& db)
 
 int latestSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
 
-void migrate(Database& db, bool readOnly)
+void migrate(Database& db, bool readOnly, int upTo)
 {
     const int current = currentVersion(db);
     const int latest = latestSchemaVersion();
@@ -70,7 +70,7 @@ void migrate(Database& db, bool readOnly)
     db.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)");
     for (const Migration& m : kMigrations) {
-        if (m.version <= current)
+        if (m.version <= current || (upTo > 0 && m.version > upTo))
             continue;
         Transaction tx(db);
         db.exec(m.sql);

@@ -10,6 +10,7 @@ int latestSchemaVersion();
 // Refuses a database newer than this build (changing nothing), then applies the missing
 // numbered migrations, each in its own transaction, recording it in schema_migrations.
 // Read-only connections only check.
-void migrate(Database& db, bool readOnly);
+// `upTo` > 0 stops at that version (tests of upgrades from an older schema).
+void migrate(Database& db, bool readOnly, int upTo = 0);
 
 } // namespace nbaops::store

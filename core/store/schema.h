@@ -570,12 +570,69 @@ CREATE INDEX import_quarantine_by_import ON import_quarantine(import_id);
 
 
 inline constexpr const char* kV9 = R"sql(
--- Pregame availability features (feature version 2).
-ALTER TABLE ml_feature_store ADD COLUMN f_starter REAL;
-ALTER TABLE ml_feature_store ADD COLUMN f_teammates_out REAL;
-ALTER TABLE ml_feature_store ADD COLUMN f_teammates_out_min REAL;
-ALTER TABLE ml_feature_store ADD COLUMN f_teammates_out_pts REAL;
-ALTER TABLE ml_feature_store ADD COLUMN f_opp_out_pts REAL;
+-- Pregame availability features (feature version 2). The table is rebuilt WITHOUT ROWID:
+-- rows live in (game_date, player_id) order, so a date's rows are written and read together
+-- and there is no separate primary-key index to maintain.
+CREATE TABLE ml_feature_store_v2 (
+    game_date        TEXT NOT NULL,
+    player_id        INTEGER NOT NULL,
+    game_id          TEXT NOT NULL,
+    team_id          INTEGER NOT NULL,
+    opponent_team_id INTEGER NOT NULL,
+    season           TEXT NOT NULL,
+    feature_version  INTEGER NOT NULL,
+    f_pts_last5 REAL,
+    f_pts_last10 REAL,
+    f_pts_season REAL,
+    f_pts_ewm REAL,
+    f_pts_std_last10 REAL,
+    f_min_last5 REAL,
+    f_min_last10 REAL,
+    f_min_season REAL,
+    f_usage_last5 REAL,
+    f_usage_season REAL,
+    f_ts_pct_last10 REAL,
+    f_fga_last5 REAL,
+    f_fta_last5 REAL,
+    f_fg3a_last5 REAL,
+    f_pts_per36_season REAL,
+    f_home REAL,
+    f_rest_days REAL,
+    f_back_to_back REAL,
+    f_games_played_season REAL,
+    f_opp_def_rating REAL,
+    f_opp_pace REAL,
+    f_team_pace REAL,
+    f_team_off_rating REAL,
+    f_starter_rate_last10 REAL,
+    f_pts_max_last10 REAL,
+    f_pts_min_last10 REAL,
+    f_minutes_last7d REAL,
+    f_venue_streak REAL,
+    f_pts_prev_season REAL,
+    f_min_prev_season REAL,
+    f_pts_share_season REAL,
+    f_days_into_season REAL,
+    f_pts_vs_opp REAL,
+    f_dnp_rate_last10 REAL,
+    f_starter REAL,
+    f_teammates_out REAL,
+    f_teammates_out_min REAL,
+    f_teammates_out_pts REAL,
+    f_opp_out_pts REAL,
+    f_fatigue_score  REAL,
+    f_pace_factor    REAL,
+    f_matchup_factor REAL,
+    null_count       INTEGER NOT NULL,
+    run_id           TEXT NOT NULL,
+    processed_at     TEXT NOT NULL,
+    PRIMARY KEY (game_date, player_id)
+) WITHOUT ROWID;
+INSERT INTO ml_feature_store_v2 (game_date, player_id, game_id, team_id, opponent_team_id, season, feature_version, f_pts_last5, f_pts_last10, f_pts_season, f_pts_ewm, f_pts_std_last10, f_min_last5, f_min_last10, f_min_season, f_usage_last5, f_usage_season, f_ts_pct_last10, f_fga_last5, f_fta_last5, f_fg3a_last5, f_pts_per36_season, f_home, f_rest_days, f_back_to_back, f_games_played_season, f_opp_def_rating, f_opp_pace, f_team_pace, f_team_off_rating, f_starter_rate_last10, f_pts_max_last10, f_pts_min_last10, f_minutes_last7d, f_venue_streak, f_pts_prev_season, f_min_prev_season, f_pts_share_season, f_days_into_season, f_pts_vs_opp, f_dnp_rate_last10, f_fatigue_score, f_pace_factor, f_matchup_factor, null_count, run_id, processed_at)
+    SELECT game_date, player_id, game_id, team_id, opponent_team_id, season, feature_version, f_pts_last5, f_pts_last10, f_pts_season, f_pts_ewm, f_pts_std_last10, f_min_last5, f_min_last10, f_min_season, f_usage_last5, f_usage_season, f_ts_pct_last10, f_fga_last5, f_fta_last5, f_fg3a_last5, f_pts_per36_season, f_home, f_rest_days, f_back_to_back, f_games_played_season, f_opp_def_rating, f_opp_pace, f_team_pace, f_team_off_rating, f_starter_rate_last10, f_pts_max_last10, f_pts_min_last10, f_minutes_last7d, f_venue_streak, f_pts_prev_season, f_min_prev_season, f_pts_share_season, f_days_into_season, f_pts_vs_opp, f_dnp_rate_last10, f_fatigue_score, f_pace_factor, f_matchup_factor, null_count, run_id, processed_at FROM ml_feature_store;
+DROP TABLE ml_feature_store;
+ALTER TABLE ml_feature_store_v2 RENAME TO ml_feature_store;
+CREATE INDEX ml_feature_store_by_player ON ml_feature_store(player_id, game_date);
 
 -- Trained points models. The booster is a UBJSON file in the data folder; its SHA-256 is
 -- checked every time it is loaded.
