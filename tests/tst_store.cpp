@@ -48,6 +48,16 @@ private Q_SLOTS:
             db.exec("INSERT INTO ml_feature_store(game_date, player_id, game_id, team_id, opponent_team_id, season,"
                     " feature_version, f_pts_season, null_count, run_id, processed_at) VALUES ('2024-01-02', 7,"
                     " '0022300500', 1, 2, '2023-24', 1, 17.5, 30, 'r1', '2024-01-03T08:00:00Z')");
+            auto cols = db.prepare("SELECT group_concat(name, ',') FROM pragma_table_info('player_game_summary')");
+            cols.step();
+            const auto names = QString::fromStdString(cols.getText(0)).split(QLatin1Char(','));
+            QStringList values;
+            for (const auto& n : names)
+                values << (n == QStringLiteral("game_id") ? QStringLiteral("'0022300500'")
+                           : n == QStringLiteral("game_date") ? QStringLiteral("'2024-01-02'")
+                           : n == QStringLiteral("player_id") ? QStringLiteral("7") : QStringLiteral("'1'"));
+            db.exec("INSERT INTO player_game_summary(" + names.join(QLatin1Char(',')).toStdString() + ") VALUES (" +
+                    values.join(QLatin1Char(',')).toStdString() + ")");
         }
         auto db = store::Database::open(path);
         QCOMPARE(db.schemaVersion(), store::latestSchemaVersion());
@@ -56,12 +66,19 @@ private Q_SLOTS:
         QCOMPARE(st.getDouble(0), 17.5);
         QVERIFY(st.isNull(1));
         QCOMPARE(st.getInt(2), int64_t(1)); // rebuilt by the next feature build (version 2)
+        auto kept = db.prepare("SELECT count(*) FROM player_game_summary WHERE player_id = 7 AND game_date = '2024-01-02'");
+        kept.step();
+        QCOMPARE(kept.getInt(0), int64_t(1));
         auto wr = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'ml_feature_store'");
         QVERIFY(wr.step());
         QVERIFY(wr.getText(0).find("WITHOUT ROWID") != std::string::npos);
-        auto idx = db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'ml_feature_store_by_player'");
+        auto idx = db.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('ml_feature_store_by_player',"
+                              " 'player_game_summary_by_date', 'player_game_summary_by_player')");
         idx.step();
-        QCOMPARE(idx.getInt(0), int64_t(1));
+        QCOMPARE(idx.getInt(0), int64_t(3));
+        auto pgs = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'player_game_summary'");
+        QVERIFY(pgs.step());
+        QVERIFY(pgs.getText(0).find("WITHOUT ROWID") != std::string::npos);
     }
 
     void refusesNewerDatabaseAndChangesNothing()

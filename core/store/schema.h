@@ -634,6 +634,46 @@ DROP TABLE ml_feature_store;
 ALTER TABLE ml_feature_store_v2 RENAME TO ml_feature_store;
 CREATE INDEX ml_feature_store_by_player ON ml_feature_store(player_id, game_date);
 
+-- player_game_summary rebuilt WITHOUT ROWID: rows in (game_id, player_id) order (game ids rise
+-- with the date), one b-tree fewer to maintain on every import and nightly run.
+CREATE TABLE player_game_summary_v2 (
+    game_id          TEXT NOT NULL,
+    player_id        INTEGER NOT NULL,
+    game_date        TEXT NOT NULL,
+    season           TEXT NOT NULL,
+    player_name      TEXT NOT NULL,
+    team_id          INTEGER NOT NULL,
+    team_abbr        TEXT NOT NULL,
+    opponent_team_id INTEGER NOT NULL,
+    opponent_abbr    TEXT NOT NULL,
+    home             INTEGER NOT NULL,
+    starter          INTEGER NOT NULL,
+    played           INTEGER NOT NULL,
+    dnp_reason       TEXT,
+    minutes          REAL NOT NULL,            -- decimal minutes, 0 when not played
+    fgm INTEGER NOT NULL, fga INTEGER NOT NULL, fg3m INTEGER NOT NULL, fg3a INTEGER NOT NULL,
+    ftm INTEGER NOT NULL, fta INTEGER NOT NULL, oreb INTEGER NOT NULL, dreb INTEGER NOT NULL,
+    reb INTEGER NOT NULL, ast INTEGER NOT NULL, stl INTEGER NOT NULL, blk INTEGER NOT NULL,
+    tov INTEGER NOT NULL, pf INTEGER NOT NULL, pts INTEGER NOT NULL, plus_minus REAL,
+    ts_pct           REAL,                     -- PTS / (2 (FGA + 0.44 FTA)); NULL without attempts
+    usage_rate       REAL,                     -- share of team possessions used while on court
+    pts_per36        REAL,                     -- NULL when not played
+    team_pts INTEGER NOT NULL, team_fga INTEGER NOT NULL, team_fta INTEGER NOT NULL,
+    team_tov INTEGER NOT NULL, team_minutes REAL NOT NULL,
+    opp_pts INTEGER NOT NULL, opp_fga INTEGER NOT NULL, opp_fta INTEGER NOT NULL,
+    opp_tov INTEGER NOT NULL,
+    source           TEXT NOT NULL,
+    run_id           TEXT NOT NULL,
+    processed_at     TEXT NOT NULL,
+    PRIMARY KEY (game_id, player_id)
+) WITHOUT ROWID;
+INSERT INTO player_game_summary_v2 (game_id, player_id, game_date, season, player_name, team_id, team_abbr, opponent_team_id, opponent_abbr, home, starter, played, dnp_reason, minutes, fgm, fga, fg3m, fg3a, ftm, fta, oreb, dreb, reb, ast, stl, blk, tov, pf, pts, plus_minus, ts_pct, usage_rate, pts_per36, team_pts, team_fga, team_fta, team_tov, team_minutes, opp_pts, opp_fga, opp_fta, opp_tov, source, run_id, processed_at)
+    SELECT game_id, player_id, game_date, season, player_name, team_id, team_abbr, opponent_team_id, opponent_abbr, home, starter, played, dnp_reason, minutes, fgm, fga, fg3m, fg3a, ftm, fta, oreb, dreb, reb, ast, stl, blk, tov, pf, pts, plus_minus, ts_pct, usage_rate, pts_per36, team_pts, team_fga, team_fta, team_tov, team_minutes, opp_pts, opp_fga, opp_fta, opp_tov, source, run_id, processed_at FROM player_game_summary;
+DROP TABLE player_game_summary;
+ALTER TABLE player_game_summary_v2 RENAME TO player_game_summary;
+CREATE INDEX player_game_summary_by_date ON player_game_summary(game_date);
+CREATE INDEX player_game_summary_by_player ON player_game_summary(player_id, game_date);
+
 -- Trained points models. The booster is a UBJSON file in the data folder; its SHA-256 is
 -- checked every time it is loaded.
 CREATE TABLE model_versions (
