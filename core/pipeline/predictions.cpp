@@ -114,21 +114,32 @@ Work Predictions::run(Context& ctx, Date date)
         while (lines.step())
             byName[sources::matchKey(lines.getText(0))].push_back(lines.getDouble(1));
     }
+    // The consensus line of each player, looked up once (the baseline and the served model
+    // predict the same players).
+    std::map<int64_t, std::optional<double>> lineOf;
     auto name = ctx.db.prepare("SELECT player_name FROM player_game_summary WHERE player_id = ?"
                                " ORDER BY game_date DESC LIMIT 1");
+    const auto consensus = [&](int64_t player) -> std::optional<double> {
+        name.reset();
+        name.bindAll(player);
+        if (!name.step())
+            return std::nullopt;
+        const auto it = byName.find(sources::matchKey(name.getText(0)));
+        if (it == byName.end())
+            return std::nullopt;
+        std::vector<double> points = it->second;
+        std::sort(points.begin(), points.end());
+        return points[points.size() / 2];
+    };
     for (auto& p : *preds) {
         if (byName.empty())
             break;
-        name.reset();
-        name.bindAll(p.player);
-        if (!name.step())
+        auto it = lineOf.find(p.player);
+        if (it == lineOf.end())
+            it = lineOf.emplace(p.player, consensus(p.player)).first;
+        if (!it->second)
             continue;
-        const auto it = byName.find(sources::matchKey(name.getText(0)));
-        if (it == byName.end())
-            continue;
-        std::vector<double> points = it->second;
-        std::sort(points.begin(), points.end());
-        p.line = points[points.size() / 2];
+        p.line = it->second;
         p.edge = p.pts - *p.line;
         p.call = *p.edge >= 1.0 ? "OVER" : (*p.edge <= -1.0 ? "UNDER" : "PASS");
     }

@@ -1,9 +1,9 @@
 #include "modeltrainer.h"
 
+#include "common/poster.h"
 #include "common/qtconv.h"
 #include "pipeline/session.h"
 
-#include <QPointer>
 
 #include <chrono>
 
@@ -31,13 +31,7 @@ void ModelTrainer::start(const QString& dbPath, const model::TrainRequest& reque
         m_thread.join();
     m_cancel = false;
     m_running = true;
-    QPointer<ModelTrainer> self(this);
-    const auto post = [self](auto fn) {
-        QMetaObject::invokeMethod(self, [self, fn] {
-            if (self)
-                fn(*self);
-        }, Qt::QueuedConnection);
-    };
+    const auto post = poster(this);
     m_thread = std::thread([=, this, path = ss(dbPath)] {
         const auto t0 = std::chrono::steady_clock::now();
         try {

@@ -1,11 +1,11 @@
 #include "pipelinerunner.h"
 
 #include "common/logging.h"
+#include "common/poster.h"
 #include "common/qtconv.h"
 #include "pipeline/session.h"
 #include "util/errors.h"
 
-#include <QPointer>
 
 namespace nbaops::ui {
 
@@ -34,13 +34,7 @@ void PipelineRunner::start(const QString& dbPath, const QDate& from, const QDate
     const std::string path = ss(dbPath);
     const auto first = Date::parse(ss(from.toString(Qt::ISODate)));
     const auto last = Date::parse(ss(to.toString(Qt::ISODate)));
-    QPointer<PipelineRunner> self(this);
-    const auto post = [self](auto fn) {
-        QMetaObject::invokeMethod(self, [self, fn] {
-            if (self)
-                fn(*self);
-        }, Qt::QueuedConnection);
-    };
+    const auto post = poster(this);
     m_thread = std::thread([=, this] {
         const auto t0 = std::chrono::steady_clock::now();
         try {
