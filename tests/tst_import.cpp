@@ -80,7 +80,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const std::filesystem::path plain = dir.path().toStdString() + "/a.csv", gz = dir.path().toStdString() + "/a.csv.gz";
-        const std::string text = "a,b,c\r\n1,\"x, \"\"y\"\"\",3\n4,\"multi\nline\",6\n7,8\n";
+        const std::string text = "a,b,c\r\n1,\"x, \"\"y\"\"\",3\n4,\"multi\nline\",6\n7,8\n,,\n\"open,9\n";
         writeFileAtomically(plain, text, false);
         writeGzip(gz, text);
         for (const auto& p : {plain, gz}) {
@@ -97,6 +97,12 @@ private Q_SLOTS:
             QVERIFY(csv.next(f));
             QCOMPARE(csv.line(), size_t(5));
             QCOMPARE(f.size(), size_t(2));
+            QVERIFY(csv.problem().empty());
+            QVERIFY(csv.next(f)); // empty fields, the buffers of the longer record before reused
+            QCOMPARE(f.size(), size_t(3));
+            QVERIFY(f[0].empty() && f[1].empty() && f[2].empty());
+            QVERIFY(csv.next(f));
+            QCOMPARE(QString::fromStdString(csv.problem()), QStringLiteral("a quoted field is never closed"));
             QVERIFY(!csv.next(f));
         }
     }

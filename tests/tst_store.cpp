@@ -147,6 +147,73 @@ private Q_SLOTS:
         QCOMPARE(n.getInt(0), int64_t(1));
     }
 
+    void bulkWriteJoinsInnerTransactionsAllOrNothing()
+    {
+        auto db = store::Database::open(path("bulk.db"));
+        const auto count = [&] {
+            auto n = db.prepare("SELECT count(*) FROM table_freshness");
+            n.step();
+            return n.getInt(0);
+        };
+        const auto pragma = [&](const char* p) {
+            auto st = db.prepare(std::string("PRAGMA ") + p);
+            st.step();
+            return st.getInt(0);
+        };
+        const int64_t cacheBefore = pragma("cache_size");
+        {
+            store::BulkWrite bulk(db, false);
+            QVERIFY(db.inBulk());
+            QCOMPARE(pragma("foreign_keys"), int64_t(0));
+            QVERIFY(pragma("cache_size") < cacheBefore); // negative: KiB; raised
+            for (int i = 0; i < 3; ++i) {
+                store::Transaction tx(db); // joins: no savepoint
+                db.prepare("INSERT INTO table_freshness VALUES (?, NULL, 'x', 1)").bindAll("t" + std::to_string(i)).run();
+                tx.commit();
+            }
+            bulk.commit();
+        }
+        QVERIFY(!db.inBulk());
+        QCOMPARE(count(), int64_t(3));
+        QCOMPARE(pragma("foreign_keys"), int64_t(1));
+        QCOMPARE(pragma("cache_size"), cacheBefore);
+
+        // An inner transaction left without commit (its write failed): the whole job rolls back.
+        {
+            store::BulkWrite bulk(db);
+            {
+                store::Transaction ok(db);
+                db.prepare("INSERT INTO table_freshness VALUES ('kept?', NULL, 'x', 1)").run();
+                ok.commit();
+            }
+            {
+                store::Transaction failed(db);
+                db.prepare("INSERT INTO table_freshness VALUES ('half', NULL, 'x', 1)").run();
+            }
+            try {
+                bulk.commit();
+                QFAIL("a bulk write with a failed inner transaction committed");
+            } catch (const OpsError& e) {
+                QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("rolled back")), e.what());
+            }
+        }
+        QCOMPARE(count(), int64_t(3));
+        QVERIFY(!db.inBulk());
+
+        // Inside an open transaction it is an ordinary nested one.
+        {
+            store::Transaction outer(db);
+            {
+                store::BulkWrite bulk(db);
+                QVERIFY(!db.inBulk());
+                db.prepare("INSERT INTO table_freshness VALUES ('nested', NULL, 'x', 1)").run();
+                bulk.commit();
+            }
+            outer.commit();
+        }
+        QCOMPARE(count(), int64_t(4));
+    }
+
     void valuesAreBoundNeverFormatted()
     {
         auto db = store::Database::open(path("bind.db"));

@@ -152,6 +152,29 @@ ImportReport importBoxscores(pipeline::Session& session, const std::filesystem::
         throw UsageError(file.string() + " lacks the column(s) " + missing +
                          "; it is not in the player box-score CSV format (see ../shared/data/SOURCES.md).");
     const auto has = [&](const char* c) { return col.count(c) > 0; };
+    // Each column's position, looked up once (not once per row and field).
+    std::map<std::string, size_t, std::less<>> where;
+    const auto pos = [&](const char* c) {
+        auto it = where.find(std::string_view(c));
+        if (it == where.end())
+            it = where.emplace(c, col.at(c)).first;
+        return it->second;
+    };
+    for (const char* c : kRequired)
+        pos(c);
+    std::array<size_t, std::size(kStats)> statCol{};
+    for (size_t i = 0; i < std::size(kStats); ++i)
+        statCol[i] = pos(kStats[i]);
+    std::array<std::optional<size_t>, std::size(kPcts)> pctCol{};
+    for (size_t i = 0; i < std::size(kPcts); ++i)
+        pctCol[i] = has(kPcts[i]) ? std::optional(pos(kPcts[i])) : std::nullopt;
+    const auto optCol = [&](const char* c) { return has(c) ? std::optional(pos(c)) : std::nullopt; };
+    const auto plusMinusCol = optCol("plus_minus"), cityCol = optCol("team_city"), positionCol = optCol("position"),
+               commentCol = optCol("comment");
+    const size_t cGame = pos("game_id"), cDate = pos("game_date"), cSeason = pos("season"), cTeam = pos("team_id"),
+                 cOpp = pos("opponent_team_id"), cPerson = pos("person_id"), cHome = pos("home"),
+                 cMinutes = pos("minutes"), cTri = pos("team_tricode"), cOppTri = pos("opponent_tricode"),
+                 cFirst = pos("first_name"), cFamily = pos("family_name");
     struct Bad
     {
         ImportIssue issue;
@@ -173,50 +196,50 @@ ImportReport importBoxscores(pipeline::Session& session, const std::filesystem::
             reject("", "has " + std::to_string(f.size()) + " fields, the header has " + std::to_string(header.size()));
             continue;
         }
-        const auto at = [&](const char* c) -> const std::string& { return f[col[c]]; };
+        const auto at = [&](size_t c) -> const std::string& { return f[c]; };
         Line l;
-        l.gameId = at("game_id");
+        l.gameId = at(cGame);
         if (l.gameId.size() != 10 || !wholeNumber(l.gameId)) {
             reject("game_id", "'" + l.gameId + "' is not a 10-digit NBA game id");
             continue;
         }
-        const auto date = Date::parse(at("game_date"));
+        const auto date = Date::parse(at(cDate));
         if (!date) {
-            reject("game_date", "'" + at("game_date") + "' is not a date (YYYY-MM-DD)");
+            reject("game_date", "'" + at(cDate) + "' is not a date (YYYY-MM-DD)");
             continue;
         }
         l.date = *date;
-        l.season = at("season");
-        const auto team = wholeNumber(at("team_id")), opp = wholeNumber(at("opponent_team_id"));
+        l.season = at(cSeason);
+        const auto team = wholeNumber(at(cTeam)), opp = wholeNumber(at(cOpp));
         if (!team || !sources::teamByNbaId(*team)) {
-            reject("team_id", "'" + at("team_id") + "' is not an NBA team id");
+            reject("team_id", "'" + at(cTeam) + "' is not an NBA team id");
             continue;
         }
         if (!opp || !sources::teamByNbaId(*opp) || *opp == *team) {
-            reject("opponent_team_id", "'" + at("opponent_team_id") + "' is not the id of another NBA team");
+            reject("opponent_team_id", "'" + at(cOpp) + "' is not the id of another NBA team");
             continue;
         }
         l.teamId = *team;
         l.oppId = *opp;
-        const auto person = wholeNumber(at("person_id"));
+        const auto person = wholeNumber(at(cPerson));
         if (!person || *person <= 0) {
-            reject("person_id", "'" + at("person_id") + "' is not a player id");
+            reject("person_id", "'" + at(cPerson) + "' is not a player id");
             continue;
         }
         l.playerId = *person;
-        if (at("home") != "0" && at("home") != "1") {
-            reject("home", "'" + at("home") + "' must be 1 (home) or 0 (away)");
+        if (at(cHome) != "0" && at(cHome) != "1") {
+            reject("home", "'" + at(cHome) + "' must be 1 (home) or 0 (away)");
             continue;
         }
-        l.home = at("home") == "1";
-        l.minutes = at("minutes");
+        l.home = at(cHome) == "1";
+        l.minutes = at(cMinutes);
         if (!l.minutes.empty() && !sources::parseMinutes(nlohmann::json(l.minutes))) {
             reject("minutes", "'" + l.minutes + "' is not a playing time (MM:SS)");
             continue;
         }
         bool ok = true;
         for (size_t i = 0; i < std::size(kStats) && ok; ++i) {
-            const std::string& v = at(kStats[i]);
+            const std::string& v = at(statCol[i]);
             const auto n = v.empty() ? std::optional<int64_t>(0) : wholeNumber(v);
             if (!n || *n < 0) {
                 reject(kStats[i], "'" + v + "' is not a whole number of at least 0");
@@ -228,14 +251,14 @@ ImportReport importBoxscores(pipeline::Session& session, const std::filesystem::
         if (!ok)
             continue;
         for (size_t i = 0; i < std::size(kPcts); ++i)
-            l.pcts[i] = has(kPcts[i]) ? number(at(kPcts[i])) : std::nullopt;
-        l.plusMinus = has("plus_minus") ? number(at("plus_minus")) : std::nullopt;
-        l.teamAbbr = at("team_tricode");
-        l.teamCity = has("team_city") ? at("team_city") : std::string();
-        l.oppAbbr = at("opponent_tricode");
-        l.name = at("first_name") + (at("first_name").empty() ? "" : " ") + at("family_name");
-        l.position = has("position") ? at("position") : std::string();
-        l.comment = has("comment") ? at("comment") : std::string();
+            l.pcts[i] = pctCol[i] ? number(at(*pctCol[i])) : std::nullopt;
+        l.plusMinus = plusMinusCol ? number(at(*plusMinusCol)) : std::nullopt;
+        l.teamAbbr = at(cTri);
+        l.teamCity = cityCol ? at(*cityCol) : std::string();
+        l.oppAbbr = at(cOppTri);
+        l.name = at(cFirst) + (at(cFirst).empty() ? "" : " ") + at(cFamily);
+        l.position = positionCol ? at(*positionCol) : std::string();
+        l.comment = commentCol ? at(*commentCol) : std::string();
         players.insert(l.playerId);
         byDate[l.date].push_back(std::move(l));
         ++rep.loaded;
@@ -294,6 +317,14 @@ ImportReport importBoxscores(pipeline::Session& session, const std::filesystem::
                      "import:" + rep.sha256)
             .run();
     };
+    // With one worker, the raw rows and the phase-3 tables go in as one flat transaction: all
+    // or nothing (a crash or a failed write leaves the import 'loading' with none of its rows,
+    // and importing the file again redoes it). The rows carry no payload reference, so foreign
+    // keys are not checked meanwhile. With several workers the phase-3 runs use connections of
+    // their own, which must see the raw rows: each date commits.
+    std::optional<store::BulkWrite> bulk;
+    if (session.runner().workerCount() == 1)
+        bulk.emplace(db, false);
     for (const auto& [d, lines] : byDate) {
         std::map<std::string, Game> games;
         for (const auto& l : lines) {
@@ -320,6 +351,7 @@ ImportReport importBoxscores(pipeline::Session& session, const std::filesystem::
         }
         rep.games += int64_t(games.size());
         const std::string note = "imported from " + file.filename().string();
+        const std::string iso = d.iso();
         store::Transaction tx(db);
         db.prepare("DELETE FROM raw_nbac_schedule WHERE game_date = ?").bindAll(d.iso()).run();
         db.prepare("DELETE FROM raw_nbac_player_boxscores WHERE game_date = ?").bindAll(d.iso()).run();
@@ -328,7 +360,7 @@ ImportReport importBoxscores(pipeline::Session& session, const std::filesystem::
                              " run_id, loaded_at) VALUES (?,?,?,3,'Final',?,?,?,?,?,?,?,?)");
         for (const auto& [id, g] : games) {
             gs.reset();
-            gs.bindAll(id, d.iso(), g.season, g.home, g.visitor, g.homeAbbr, g.visitorAbbr, g.homePts, g.visitorPts,
+            gs.bindAll(id, iso, g.season, g.home, g.visitor, g.homeAbbr, g.visitorAbbr, g.homePts, g.visitorPts,
                        runId, at);
             gs.run();
         }
@@ -341,7 +373,7 @@ ImportReport importBoxscores(pipeline::Session& session, const std::filesystem::
         for (const auto& l : lines) {
             const auto& s = l.stats;
             ps.reset();
-            ps.bindAll(l.gameId, l.playerId, d.iso(), l.teamId, l.teamAbbr, opt(l.teamCity), l.name, opt(l.position),
+            ps.bindAll(l.gameId, l.playerId, iso, l.teamId, l.teamAbbr, opt(l.teamCity), l.name, opt(l.position),
                        opt(l.comment), opt(l.minutes), s[0], s[1], l.pcts[0], s[2], s[3], l.pcts[1], s[4], s[5], l.pcts[2],
                        s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13], s[14], l.plusMinus, runId, at);
             ps.run();
@@ -357,20 +389,29 @@ ImportReport importBoxscores(pipeline::Session& session, const std::filesystem::
         progress("loaded " + std::to_string(rep.loaded) + " rows of " + std::to_string(rep.games) + " games on " +
                  std::to_string(rep.dates) + " dates in " + std::to_string(rep.loadSeconds).substr(0, 4) + " s");
 
-    // The phase-3 tables of every imported date, as the pipeline builds them.
-    // One outer transaction: each run's own transactions become savepoints of it, so the
-    // ~2,000 runs of three seasons do not each pay a commit (a crash leaves the import
-    // 'loading' with no phase-3 rows, and importing the file again redoes it).
+    // The phase-3 tables of every imported date, as the pipeline builds them (inside the bulk
+    // transaction: the ~2,000 runs of three seasons do not each pay a commit).
     const auto t2 = std::chrono::steady_clock::now();
-    // (With several workers the runs use other connections, which must not wait on this one.)
-    {
-        std::optional<store::Transaction> outer;
-        if (session.runner().workerCount() == 1)
-            outer.emplace(db);
-        for (const auto& [d, lines] : byDate)
-            rep.analyticsFailures += session.runner().runDate(d, {3}).realFailures();
-        if (outer)
-            outer->commit();
+    std::string firstFailure;
+    for (const auto& [d, lines] : byDate) {
+        const auto res = session.runner().runDate(d, {3});
+        rep.analyticsFailures += res.realFailures();
+        for (const auto& r : res.results) {
+            if (firstFailure.empty() && pipeline::isRealFailure(r.outcome.category))
+                firstFailure = r.processor + " " + d.iso() + ": " + r.outcome.error;
+        }
+    }
+    if (bulk) {
+        try {
+            bulk->commit();
+        } catch (const std::exception& e) {
+            bulk.reset();
+            db.prepare("UPDATE imports SET status = 'failed', finished_at = ? WHERE id = ?")
+                .bindAll(toIsoUtc(session.context().clock.now()), importId)
+                .run();
+            throw OpsError("Importing " + file.string() + " failed while writing the phase-3 tables (" +
+                           firstFailure + "). " + e.what());
+        }
     }
     rep.analyticsSeconds = since(t2);
     db.prepare("UPDATE imports SET status = ?, finished_at = ?, analytics_failures = ? WHERE id = ?")

@@ -67,56 +67,71 @@ bool CsvReader::readLine(std::string& out)
 
 bool CsvReader::next(std::vector<std::string>& fields)
 {
-    fields.clear();
     m_problem.clear();
-    std::string line;
-    if (!readLine(line))
+    // The field strings of the previous record are reused (their buffers are kept).
+    size_t count = 0;
+    const auto slot = [&]() -> std::string& {
+        if (count == fields.size())
+            fields.emplace_back();
+        std::string& f = fields[count++];
+        f.clear();
+        return f;
+    };
+    std::string& line = m_lineBuffer;
+    if (!readLine(line)) {
+        fields.clear();
         return false;
+    }
     m_recordLine = ++m_line;
-    std::string field;
-    bool quoted = false;
+    if (!line.empty() && line.back() == '\r')
+        line.pop_back();
     size_t i = 0;
     while (true) {
-        if (i >= line.size()) {
-            if (quoted) {
-                // A line break inside quotes: the record goes on.
-                std::string more;
-                if (!readLine(more)) {
-                    m_problem = "a quoted field is never closed";
-                    fields.push_back(field);
-                    return true;
+        std::string& field = slot();
+        if (i < line.size() && line[i] == '"') {
+            // Quoted: doubled quotes are one quote; a line break inside quotes continues the record.
+            ++i;
+            while (true) {
+                if (i >= line.size()) {
+                    std::string more;
+                    if (!readLine(more)) {
+                        m_problem = "a quoted field is never closed";
+                        fields.resize(count);
+                        return true;
+                    }
+                    ++m_line;
+                    if (!more.empty() && more.back() == '\r')
+                        more.pop_back();
+                    field += '\n';
+                    line = std::move(more);
+                    i = 0;
+                    continue;
                 }
-                ++m_line;
-                field += '\n';
-                line = std::move(more);
-                i = 0;
-                continue;
-            }
-            break;
-        }
-        const char c = line[i];
-        if (quoted) {
-            if (c == '"') {
-                if (i + 1 < line.size() && line[i + 1] == '"') {
+                const char c = line[i++];
+                if (c != '"') {
+                    field += c;
+                } else if (i < line.size() && line[i] == '"') {
                     field += '"';
                     ++i;
                 } else {
-                    quoted = false;
+                    break;
                 }
-            } else {
-                field += c;
             }
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == ',') {
-            fields.push_back(std::move(field));
-            field.clear();
-        } else if (c != '\r' || i + 1 != line.size()) {
-            field += c;
+            // Anything between the closing quote and the comma belongs to the field too.
+            const size_t comma = line.find(',', i);
+            field.append(line, i, (comma == std::string::npos ? line.size() : comma) - i);
+            if (comma == std::string::npos)
+                break;
+            i = comma + 1;
+            continue;
         }
-        ++i;
+        const size_t comma = line.find(',', i);
+        field.assign(line, i, (comma == std::string::npos ? line.size() : comma) - i);
+        if (comma == std::string::npos)
+            break;
+        i = comma + 1;
     }
-    fields.push_back(std::move(field));
+    fields.resize(count);
     return true;
 }
 

@@ -31,6 +31,7 @@ private:
     size_t m_line = 0;
     size_t m_recordLine = 0;
     std::string m_problem;
+    std::string m_lineBuffer;
     bool readLine(std::string& out);
 };
 

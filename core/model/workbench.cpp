@@ -27,9 +27,10 @@ int ensureFeatures(pipeline::Session& session, Date from, Date until, const Trai
                 stale.push_back(*Date::parse(st.getText(0)));
     }
     int built = 0;
-    // One outer transaction (each run's own become savepoints): hundreds of dates after an
-    // import do not each pay a commit. The runner works on this session's first connection.
-    store::Transaction outer(db);
+    // One flat transaction (see store::BulkWrite): hundreds of dates after an import do not
+    // each pay a commit. The runner works on this session's first connection. A failed write
+    // rolls the whole backfill back; the next train redoes it.
+    store::BulkWrite outer(db);
     for (const Date d : stale) {
         if (cancel && cancel->load())
             break;

@@ -5,7 +5,9 @@
 #include "sources/nbastats.h"
 #include "store/database.h"
 
+#include <algorithm>
 #include <map>
+#include <tuple>
 #include <memory>
 #include <set>
 
@@ -73,8 +75,7 @@ bool loadNbaRows(store::Database& db, Date date, std::vector<Row>& rows, std::st
     auto st = db.prepare(
         "SELECT game_id, player_id, team_id, team_abbr, player_name, start_position, comment,"
         " minutes, fgm, fga, fg3m, fg3a, ftm, fta, oreb, dreb, reb, ast, stl, blk, tov, pf,"
-        " pts, plus_minus FROM raw_nbac_player_boxscores WHERE game_date = ?"
-        " ORDER BY game_id, team_id, player_id");
+        " pts, plus_minus FROM raw_nbac_player_boxscores WHERE game_date = ?");
     st.bindAll(date.iso());
     while (st.step()) {
         Row r;
@@ -90,6 +91,10 @@ bool loadNbaRows(store::Database& db, Date date, std::vector<Row>& rows, std::st
         r.plusMinus = st.getOptDouble(23);
         rows.push_back(std::move(r));
     }
+    // By game, team and player (sorted here: cheaper than SQLite's sorter for a date's rows).
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+        return std::tie(a.gameId, a.teamId, a.playerId) < std::tie(b.gameId, b.teamId, b.playerId);
+    });
     return true;
 }
 
@@ -321,7 +326,8 @@ Work PlayerGameSummary::run(Context& ctx, Date date)
     auto mappings = std::make_shared<std::vector<Mapping>>(std::move(bdl.newMappings));
     w.write = [rows, gamesPtr, totalsPtr, mappings, date, at, outRows, source = w.outcome.source,
                runId = ctx.runId](store::Database& db) {
-        db.prepare("DELETE FROM player_game_summary WHERE game_date = ?").bindAll(date.iso()).run();
+        const std::string iso = date.iso();
+        db.prepare("DELETE FROM player_game_summary WHERE game_date = ?").bindAll(iso).run();
         auto map = db.prepare("INSERT OR REPLACE INTO player_id_map(source, source_player_id, player_id, source_name,"
                               " method, mapped_at) VALUES ('balldontlie', ?, ?, ?, ?, ?)");
         for (const auto& m : *mappings) {
@@ -356,7 +362,7 @@ Work PlayerGameSummary::run(Context& ctx, Date date)
                         (r.minutes * teamPoss);
             if (r.played)
                 per36 = double(r.pts) * 36.0 / r.minutes;
-            ins.bindAll(r.gameId, r.playerId, date.iso(), seasonLabelOf(g.season), r.playerName,
+            ins.bindAll(r.gameId, r.playerId, iso, seasonLabelOf(g.season), r.playerName,
                         r.teamId, r.teamAbbr, oppId, home ? g.visitorAbbr : g.homeAbbr,
                         int64_t(home), int64_t(!r.startPosition.empty()), int64_t(r.played),
                         r.played || r.comment.empty() ? std::optional<std::string>() : std::optional(r.comment),

@@ -24,14 +24,14 @@ struct Scheduled
 
 namespace {
 
-// The latest run of the player and team summaries over the dates before `until`: any rerun
+// The latest run of the player and team summaries over the dates in [from, until): any rerun
 // of one of them raises it.
-int64_t historyVersion(store::Database& db, Date until)
+int64_t historyVersion(store::Database& db, Date from, Date until)
 {
     auto st = db.prepare("SELECT coalesce(max(run_pk), 0) FROM processor_latest WHERE processor IN"
                          " ('player_game_summary', 'team_offense_game_summary', 'team_defense_game_summary')"
-                         " AND game_date < ?");
-    st.bindAll(until.iso());
+                         " AND game_date >= ? AND game_date < ?");
+    st.bindAll(from.iso(), until.iso());
     st.step();
     return st.getInt(0);
 }
@@ -88,7 +88,8 @@ void HistoryCache::update(store::Database& db, Date date)
     // Two seasons back is all a feature looks at (last season's means, the record against the
     // opponent over a year).
     const Date from = date.addDays(-800);
-    if (m_until && (historyVersion(db, *m_until) != m_version || from < m_from || from.daysUntil(m_from) < -400)) {
+    if (m_until && (historyVersion(db, Date(), *m_until) != m_version || from < m_from ||
+                    from.daysUntil(m_from) < -400)) {
         m_players.clear();
         m_teams.clear(); // a held date was redone, or the window moved too far: start again
         m_until.reset();
@@ -98,11 +99,13 @@ void HistoryCache::update(store::Database& db, Date date)
         m_from = from;
         load(db, from, date);
         m_until = date;
+        m_version = historyVersion(db, Date(), date);
     } else if (*m_until < date) {
+        // What was held is unchanged (checked above): only the dates just read can raise it.
         load(db, *m_until, date);
+        m_version = std::max(m_version, historyVersion(db, *m_until, date));
         m_until = date;
     }
-    m_version = historyVersion(db, *m_until);
 }
 
 FeatureBatch buildFeatures(store::Database& db, Date date, HistoryCache* cache)

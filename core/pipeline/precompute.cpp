@@ -91,8 +91,9 @@ Work FeatureStore::run(Context& ctx, Date date)
     w.outcome.recordsOut = int64_t(batch->rows.size());
     const std::string at = toIsoUtc(ctx.clock.now());
     w.write = [batch, date, at, runId = ctx.runId](store::Database& db) {
-        db.prepare("DELETE FROM ml_feature_store WHERE game_date = ?").bindAll(date.iso()).run();
-        db.prepare("DELETE FROM feature_quality WHERE game_date = ?").bindAll(date.iso()).run();
+        const std::string iso = date.iso();
+        db.prepare("DELETE FROM ml_feature_store WHERE game_date = ?").bindAll(iso).run();
+        db.prepare("DELETE FROM feature_quality WHERE game_date = ?").bindAll(iso).run();
         std::string sql = "INSERT INTO ml_feature_store(game_date, player_id, game_id, team_id, opponent_team_id,"
                           " season, feature_version";
         std::string marks = "?,?,?,?,?,?,?";
@@ -106,7 +107,7 @@ Work FeatureStore::run(Context& ctx, Date date)
         std::array<int, features::kCount> nulls{};
         for (const auto& r : batch->rows) {
             int col = 0;
-            ins.bind(++col, date.iso());
+            ins.bind(++col, iso);
             ins.bind(++col, r.target.playerId);
             ins.bind(++col, r.gameId);
             ins.bind(++col, r.target.teamId);
@@ -132,7 +133,7 @@ Work FeatureStore::run(Context& ctx, Date date)
         }
         auto q = db.prepare("INSERT INTO feature_quality(game_date, feature, rows, nulls) VALUES (?,?,?,?)");
         for (size_t i = 0; i < features::kCount; ++i) {
-            q.bindAll(date.iso(), std::string(features::kNames[i]), int64_t(batch->rows.size()), int64_t(nulls[i]));
+            q.bindAll(iso, std::string(features::kNames[i]), int64_t(batch->rows.size()), int64_t(nulls[i]));
             q.run();
             q.reset();
         }

@@ -18,6 +18,20 @@ DateResult Runner::runDate(Date date, const std::set<int>& phases)
         if (find(name) && (phases.empty() || phases.count(reg.get(name).phase)))
             order.push_back(name);
     }
+    DateResult out;
+    out.date = date;
+    if (m_workers.size() == 1) {
+        // One worker: the processors run one after another on this thread, in the graph's
+        // order (each after everything it depends on), without a thread per run.
+        for (const auto& name : order) {
+            if (m_options.cancel && m_options.cancel->load()) {
+                out.cancelled = true;
+                break;
+            }
+            out.results.push_back(runOnWorker(name, date, 0));
+        }
+        return out;
+    }
     enum class State { Waiting, Running, Done };
     std::map<std::string, State> state;
     for (const auto& n : order)
@@ -26,8 +40,6 @@ DateResult Runner::runDate(Date date, const std::set<int>& phases)
     std::vector<std::thread> threads;
     std::mutex mutex;
     std::condition_variable changed;
-    DateResult out;
-    out.date = date;
     std::map<std::string, ProcessorResult> results;
     std::exception_ptr failure;
 

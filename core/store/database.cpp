@@ -19,6 +19,9 @@ namespace nbaops::store {
 
 namespace {
 
+// 32 MB of page cache per connection (BulkWrite raises it while it lasts).
+constexpr const char* kCacheSizePragma = "PRAGMA cache_size = -32768";
+
 // NBAOPS_SQL_PROFILE=1: time per statement text, summed over the process and printed to
 // stderr at exit (the 25 costliest). A diagnostic for performance work; off by default.
 struct SqlProfile
@@ -96,6 +99,13 @@ Database Database::open(const std::filesystem::path& path, Mode mode, int upToVe
     if (mode == Mode::ReadOnly && !std::filesystem::exists(path))
         throw OpsError("There is no database at " + path.string() +
                        ". Build one with 'nbaops demo' or 'nbaops run', or pass --db PATH.");
+    // Once per process, before the library initialises: no global memory statistics (nothing
+    // reads them, and keeping them takes a process-wide mutex on every allocation).
+    static const bool configured = [] {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        return true;
+    }();
+    (void)configured;
     sqlite3* raw = nullptr;
     const int flags = (mode == Mode::ReadWrite ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
                                                : SQLITE_OPEN_READONLY) |
@@ -114,7 +124,7 @@ Database Database::open(const std::filesystem::path& path, Mode mode, int upToVe
     db.exec("PRAGMA foreign_keys = ON");
     // 32 MB of page cache per connection (imports and backfills reread the same index pages)
     // and a checkpoint every ~16 MB of WAL instead of every 4 MB.
-    db.exec("PRAGMA cache_size = -32768");
+    db.exec(kCacheSizePragma);
     db.exec("PRAGMA wal_autocheckpoint = 4000");
     // The version check runs before anything is written (WAL mode included), so a newer or
     // foreign file is left exactly as it was.
@@ -125,6 +135,8 @@ Database Database::open(const std::filesystem::path& path, Mode mode, int upToVe
 struct Database::Cache
 {
     bool open = true;
+    bool bulk = false;       // a BulkWrite is open on this connection
+    bool bulkFailed = false; // a Transaction inside it was left without commit
     std::unordered_multimap<std::string, sqlite3_stmt*> free;
     void giveBack(std::string sql, sqlite3_stmt* stmt)
     {
@@ -328,13 +340,22 @@ Value Statement::getValue(int c) const
 }
 int Statement::columnCount() const { return sqlite3_column_count(m_stmt); }
 
-Transaction::Transaction(Database& db) : m_db(db), m_nested(sqlite3_get_autocommit(db.handle()) == 0)
+bool Database::inBulk() const { return m_cache && m_cache->bulk; }
+
+Transaction::Transaction(Database& db)
+    : m_db(db), m_nested(sqlite3_get_autocommit(db.handle()) == 0), m_joined(db.inBulk())
 {
-    m_db.exec(m_nested ? "SAVEPOINT nbaops_tx" : "BEGIN IMMEDIATE");
+    if (!m_joined)
+        m_db.exec(m_nested ? "SAVEPOINT nbaops_tx" : "BEGIN IMMEDIATE");
 }
 
 Transaction::~Transaction()
 {
+    if (m_joined) {
+        if (!m_done && m_db.m_cache)
+            m_db.m_cache->bulkFailed = true;
+        return;
+    }
     if (!m_done) {
         char* err = nullptr;
         const char* undo = m_nested ? "ROLLBACK TO nbaops_tx; RELEASE nbaops_tx" : "ROLLBACK";
@@ -347,8 +368,72 @@ Transaction::~Transaction()
 
 void Transaction::commit()
 {
-    m_db.exec(m_nested ? "RELEASE nbaops_tx" : "COMMIT");
+    if (!m_joined)
+        m_db.exec(m_nested ? "RELEASE nbaops_tx" : "COMMIT");
     m_done = true;
+}
+
+BulkWrite::BulkWrite(Database& db, bool checkForeignKeys) : m_db(db)
+{
+    if (sqlite3_get_autocommit(db.handle()) == 0 || db.inBulk()) {
+        m_inner.emplace(db);
+        return;
+    }
+    if (!checkForeignKeys) {
+        m_db.exec("PRAGMA foreign_keys = OFF"); // only takes effect outside a transaction
+        m_foreignKeysOff = true;
+    }
+    m_db.exec("PRAGMA cache_size = -262144");
+    try {
+        m_db.exec("BEGIN IMMEDIATE");
+    } catch (...) {
+        restore();
+        throw;
+    }
+    m_db.m_cache->bulk = true;
+    m_db.m_cache->bulkFailed = false;
+}
+
+void BulkWrite::restore()
+{
+    if (m_db.m_cache) {
+        m_db.m_cache->bulk = false;
+        m_db.m_cache->bulkFailed = false;
+    }
+    char* err = nullptr;
+    const std::string undo = std::string(kCacheSizePragma) + (m_foreignKeysOff ? "; PRAGMA foreign_keys = ON" : "");
+    if (sqlite3_exec(m_db.handle(), undo.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+        log::error("store", std::string("restoring the connection after a bulk write failed: ") + (err ? err : "?"));
+        sqlite3_free(err);
+    }
+}
+
+BulkWrite::~BulkWrite()
+{
+    if (m_inner || m_done)
+        return;
+    char* err = nullptr;
+    if (sqlite3_exec(m_db.handle(), "ROLLBACK", nullptr, nullptr, &err) != SQLITE_OK) {
+        log::error("store", std::string("rollback failed: ") + (err ? err : "?"));
+        sqlite3_free(err);
+    }
+    restore();
+}
+
+void BulkWrite::commit()
+{
+    if (m_inner) {
+        m_inner->commit();
+        return;
+    }
+    if (m_db.m_cache->bulkFailed) {
+        // The destructor rolls back and restores the connection.
+        throw OpsError("A write inside this bulk job failed (the failed run says why); everything the job wrote "
+                       "was rolled back, so nothing is half done. Fix the cause and run the job again.");
+    }
+    m_db.exec("COMMIT");
+    m_done = true;
+    restore();
 }
 
 } // namespace nbaops::store

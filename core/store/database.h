@@ -40,8 +40,13 @@ public:
     const std::filesystem::path& path() const { return m_path; }
     sqlite3* handle() const { return m_db; }
 
+    // Inside a BulkWrite (see there).
+    bool inBulk() const;
+
 private:
     friend class Statement;
+    friend class Transaction;
+    friend class BulkWrite;
     Database(sqlite3* db, std::filesystem::path path);
     // Prepared statements are kept after use (reset, bindings cleared) and handed out again
     // for the same SQL: a processor run prepares the same few dozen statements every date.
@@ -109,7 +114,7 @@ private:
 };
 
 // BEGIN IMMEDIATE on construction; rolls back unless commit() was called. Inside an open
-// transaction (a bulk job's outer one) it is a savepoint of it instead.
+// transaction it is a savepoint of it instead; inside a BulkWrite it joins that one.
 class Transaction
 {
 public:
@@ -122,6 +127,32 @@ public:
 private:
     Database& m_db;
     bool m_nested = false;
+    bool m_joined = false;
+    bool m_done = false;
+};
+
+// One flat transaction for a bulk job (an import, a backfill of the feature store): the
+// Transactions opened inside it join it instead of each being a savepoint (a savepoint copies
+// every page it changes to a journal first, which made a three-season import write 750 MB
+// to a temporary file), and the page cache is raised to 256 MB while it lasts. All or
+// nothing: when a Transaction inside it is left without commit (its write failed), commit()
+// rolls everything back and throws. Outside autocommit (inside another transaction) it is an
+// ordinary nested Transaction. `checkForeignKeys = false` is for jobs whose rows carry no
+// references (imported raw rows): SQLite must otherwise journal every such insert.
+class BulkWrite
+{
+public:
+    explicit BulkWrite(Database& db, bool checkForeignKeys = true);
+    BulkWrite(const BulkWrite&) = delete;
+    BulkWrite& operator=(const BulkWrite&) = delete;
+    ~BulkWrite();
+    void commit();
+
+private:
+    void restore();
+    Database& m_db;
+    std::optional<Transaction> m_inner; // when it began inside another transaction
+    bool m_foreignKeysOff = false;
     bool m_done = false;
 };
 

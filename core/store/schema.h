@@ -641,4 +641,13 @@ CREATE TABLE audit_log (
 );
 )sql";
 
+// The date index of player_game_summary carries what the feature store's history reads
+// (player, team, opponent, venue, minutes, points, attempts, usage): the backfill after an
+// import reads every player-game of two seasons without visiting the table.
+inline constexpr const char* kV10 = R"sql(
+DROP INDEX player_game_summary_by_date;
+CREATE INDEX player_game_summary_by_date ON player_game_summary(game_date, player_id, season, team_id,
+    opponent_team_id, home, starter, played, minutes, pts, fga, fta, fg3a, tov, team_pts, usage_rate);
+)sql";
+
 } // namespace nbaops::store::schema

@@ -22,7 +22,8 @@ int main(int argc, char** argv)
     int days = 0;
     auto* pipeline = app.add_subcommand("pipeline", "A simulated season end to end, and phases 2-6 alone, with 1 and 2 workers");
     pipeline->add_option("--days", days, "Only the first N days of the season (default: all of it)");
-    auto* model = app.add_subcommand("model", "Real history (../shared/data): import the three seasons, build the features");
+    auto* model = app.add_subcommand("model", "Real history (../shared/data): import the three seasons, build the features, "
+                                              "train (import and features: the median of --reps fresh databases, at most 5)");
     auto* all = app.add_subcommand("all", "Every benchmark");
     app.require_subcommand(1);
     CLI11_PARSE(app, argc, argv);
@@ -36,7 +37,7 @@ int main(int argc, char** argv)
         if (*pipeline || *all)
             nbaops::bench::runPipeline(r, 2024, days);
         if (*model || *all)
-            nbaops::bench::runModel(r);
+            nbaops::bench::runModel(r, std::max(1, std::min(reps, 5)));
     } catch (const std::exception& e) {
         std::cerr << "nbaops-bench: " << e.what() << "\n";
         return 3;

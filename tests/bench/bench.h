@@ -64,6 +64,6 @@ inline double median(std::vector<double> v)
 void runHealth(Reporter& r, long long runs, int reps);
 void runSlice(Reporter& r, int reps);
 void runPipeline(Reporter& r, int seasonStartYear, int days);
-void runModel(Reporter& r); // real data from ../shared/data; skipped with a message when absent
+void runModel(Reporter& r, int reps); // real data from ../shared/data; skipped with a message when absent
 
 } // namespace nbaops::bench

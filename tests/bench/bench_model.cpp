@@ -13,13 +13,27 @@
 #include <atomic>
 #include <cstdlib>
 #include <thread>
+#include <tuple>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <unistd.h>
 
 namespace nbaops::bench {
 
-void runModel(Reporter& r)
+namespace {
+
+// The first and last game dates of the schedule, and how many there are.
+std::tuple<Date, Date, size_t> gameDates(store::Database& db)
+{
+    auto st = db.prepare("SELECT min(game_date), max(game_date), count(DISTINCT game_date) FROM game_schedule");
+    st.step();
+    return {*Date::parse(st.getText(0)), *Date::parse(st.getText(1)), size_t(st.getInt(2))};
+}
+
+} // namespace
+
+void runModel(Reporter& r, int reps)
 {
     std::filesystem::path data = NBAOPS_BENCH_SHARED_DATA;
     if (const char* env = std::getenv("NBAOPS_SHARED_DATA"); env && *env)
@@ -30,43 +44,58 @@ void runModel(Reporter& r)
                   << " (set NBAOPS_SHARED_DATA).\n";
         return;
     }
+    // Import and feature build into `reps` fresh databases (this disk and CPU vary by a third
+    // from run to run): the median is reported with the range. The last database is trained on.
     const auto base = std::filesystem::temp_directory_path() / ("nbaops-bench-model-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(base);
-    pipeline::SessionOptions so;
-    so.dbPath = base / "history.db";
-    so.workers = 1;
-    so.force = true;
-    pipeline::Session session(so);
-    const auto t0 = std::chrono::steady_clock::now();
-    const auto rep = importer::importBoxscores(session, box, std::nullopt);
-    const double importMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    char note[240];
-    std::snprintf(note, sizeof note, "%lld rows, %lld games, %lld dates: read %.2f s, load %.2f s, phase-3 tables %.2f s; "
-                  "target < 3000 ms", static_cast<long long>(rep.rows), static_cast<long long>(rep.games),
-                  static_cast<long long>(rep.dates), rep.readSeconds, rep.loadSeconds, rep.analyticsSeconds);
-    r.report({"model", "import_three_seasons", importMs, "ms", "single", rep.rows, note});
-
-    // The feature store (phase 4) for every imported date, oldest first, as a backfill runs it.
-    std::vector<Date> dates;
-    {
-        auto st = session.db().prepare("SELECT DISTINCT game_date FROM game_schedule ORDER BY 1");
-        while (st.step())
-            dates.push_back(*Date::parse(st.getText(0)));
-    }
-    const auto t1 = std::chrono::steady_clock::now();
+    std::vector<double> importMs, featureMs;
+    importer::ImportReport rep;
+    int64_t featureRows = 0;
+    size_t dateCount = 0;
     int failures = 0;
-    try {
-        model::ensureFeatures(session, dates.front(), dates.back()); // what nbaops train does first
-    } catch (const std::exception& e) {
-        std::cerr << "nbaops-bench model: " << e.what() << "\n";
-        failures = 1;
+    std::unique_ptr<pipeline::Session> session;
+    for (int i = 0; i < reps; ++i) {
+        session.reset();
+        std::filesystem::remove_all(base);
+        pipeline::SessionOptions so;
+        so.dbPath = base / "history.db";
+        so.workers = 1;
+        so.force = true;
+        session = std::make_unique<pipeline::Session>(so);
+        const auto t0 = std::chrono::steady_clock::now();
+        rep = importer::importBoxscores(*session, box, std::nullopt);
+        importMs.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+
+        // The feature store (phase 4) for every imported date, oldest first, as nbaops train
+        // brings it up to date before training.
+        const auto [first, last, count] = gameDates(session->db());
+        dateCount = count;
+        const auto t1 = std::chrono::steady_clock::now();
+        try {
+            model::ensureFeatures(*session, first, last);
+        } catch (const std::exception& e) {
+            std::cerr << "nbaops-bench model: " << e.what() << "\n";
+            failures = 1;
+        }
+        featureMs.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count());
+        auto st = session->db().prepare("SELECT count(*) FROM ml_feature_store");
+        st.step();
+        featureRows = st.getInt(0);
     }
-    const double featureMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count();
-    auto st = session.db().prepare("SELECT count(*) FROM ml_feature_store");
-    st.step();
-    std::snprintf(note, sizeof note, "%lld feature rows of %zu dates, %d failed; target < 2000 ms",
-                  static_cast<long long>(st.getInt(0)), dates.size(), failures);
-    r.report({"model", "feature_build_three_seasons", featureMs, "ms", "single", st.getInt(0), note});
+    const auto range = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%zu runs %.0f..%.0f ms", v.size(), v.front(), v.back());
+        return std::string(buf);
+    };
+    char note[320];
+    std::snprintf(note, sizeof note, "%lld rows, %lld games, %lld dates (last run: read %.2f s, load %.2f s, phase-3 "
+                  "tables %.2f s); %s; target < 3000 ms", static_cast<long long>(rep.rows),
+                  static_cast<long long>(rep.games), static_cast<long long>(rep.dates), rep.readSeconds, rep.loadSeconds,
+                  rep.analyticsSeconds, range(importMs).c_str());
+    r.report({"model", "import_three_seasons", median(importMs), "ms", "median", rep.rows, note});
+    std::snprintf(note, sizeof note, "%lld feature rows of %zu dates, %d failed; %s; target < 2000 ms",
+                  static_cast<long long>(featureRows), dateCount, failures, range(featureMs).c_str());
+    r.report({"model", "feature_build_three_seasons", median(featureMs), "ms", "median", featureRows, note});
 
     // Training with the default split and parameters, on a worker thread; this thread ticks.
     model::TrainRun run;
@@ -74,7 +103,7 @@ void runModel(Reporter& r)
     std::atomic<bool> done{false};
     std::thread worker([&] {
         try {
-            run = model::trainModel(session, model::TrainRequest{});
+            run = model::trainModel(*session, model::TrainRequest{});
         } catch (const std::exception& e) {
             error = e.what();
         }
