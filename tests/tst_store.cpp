@@ -69,11 +69,17 @@ private Q_SLOTS:
         auto kept = db.prepare("SELECT count(*) FROM player_game_summary WHERE player_id = 7 AND game_date = '2024-01-02'");
         kept.step();
         QCOMPARE(kept.getInt(0), int64_t(1));
-        auto idx = db.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('ml_feature_store_by_player',"
+        auto idx = db.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ("
                               " 'player_game_summary_by_date', 'player_game_summary_by_player')");
         idx.step();
-        QCOMPARE(idx.getInt(0), int64_t(3));
-
+        QCOMPARE(idx.getInt(0), int64_t(2));
+        // Version 10: the date index covers the feature store's reads (no table visits).
+        auto plan = db.prepare("EXPLAIN QUERY PLAN SELECT player_id, team_id, starter, coalesce(dnp_reason, '')"
+                               " FROM player_game_summary WHERE game_date = ?");
+        QString detail;
+        while (plan.step())
+            detail += QString::fromStdString(plan.getText(3));
+        QVERIFY2(detail.contains(QStringLiteral("COVERING INDEX player_game_summary_by_date")), qPrintable(detail));
     }
 
     void refusesNewerDatabaseAndChangesNothing()

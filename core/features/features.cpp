@@ -54,15 +54,24 @@ Vector compute(const Target& t, const std::vector<PlayerGame>& history, const Te
                const TeamToDate& opp)
 {
     Vector v{};
-    std::vector<const PlayerGame*> season, seasonAll, prev;
-    for (const auto& g : history) {
-        if (g.date >= t.date)
-            continue; // defensive: never look at the target game or later
+    // History comes in date order: only the year before the season's start and the season so
+    // far are looked at, and never the target game or later.
+    const Date from = t.seasonStart.addDays(-366);
+    const auto byDate = [](const PlayerGame& g, Date d) { return g.date < d; };
+    const auto first = std::lower_bound(history.begin(), history.end(), from, byDate);
+    const auto last = std::lower_bound(first, history.end(), t.date, byDate);
+    std::vector<const PlayerGame*> season, seasonAll, prev, vsOpp;
+    season.reserve(size_t(last - first));
+    seasonAll.reserve(size_t(last - first));
+    for (auto it = first; it != last; ++it) {
+        const PlayerGame& g = *it;
+        if (g.played && g.opponentId == t.opponentId)
+            vsOpp.push_back(&g);
         if (g.season == t.season) {
             seasonAll.push_back(&g);
             if (g.played)
                 season.push_back(&g);
-        } else if (g.played && g.date < t.seasonStart && g.date >= t.seasonStart.addDays(-366)) {
+        } else if (g.played && g.date < t.seasonStart) {
             prev.push_back(&g);
         }
     }
@@ -155,11 +164,6 @@ Vector compute(const Target& t, const std::vector<PlayerGame>& history, const Te
     set(v, ix("pts_prev_season"), meanLast(prev, prev.size(), pts));
     set(v, ix("min_prev_season"), meanLast(prev, prev.size(), mins));
     set(v, ix("days_into_season"), double(t.seasonStart.daysUntil(t.date)));
-    std::vector<const PlayerGame*> vsOpp;
-    for (const auto& g : history) {
-        if (g.played && g.opponentId == t.opponentId && g.date < t.date && g.date >= t.seasonStart.addDays(-366))
-            vsOpp.push_back(&g);
-    }
     set(v, ix("pts_vs_opp"), meanLast(vsOpp, vsOpp.size(), pts));
     const Availability& a = t.availability;
     if (a.known) {

@@ -31,7 +31,7 @@ const Migration kMigrations[] = {
     {7, "documents queued for publishing at the end of a multi-date run; covering index for fingerprints", schema::kV7},
     {8, "imports of history files and their quarantined rows", schema::kV8},
     {9, "pregame availability features; model registry, aliases, rollout; audit log", schema::kV9},
-    {10, "covering date index for the feature store's history reads", schema::kV10},
+    {10, "covering date index for the feature store's reads; no player index on the feature store", schema::kV10},
 };
 
 int currentVersion(Database& db)

@@ -641,13 +641,17 @@ CREATE TABLE audit_log (
 );
 )sql";
 
-// The date index of player_game_summary carries what the feature store's history reads
-// (player, team, opponent, venue, minutes, points, attempts, usage): the backfill after an
-// import reads every player-game of two seasons without visiting the table.
+// The date index of player_game_summary carries what the feature store reads (player, team,
+// opponent, venue, minutes, points, attempts, usage; the date's starters and ruled-out
+// players): the backfill after an import reads every player-game of two seasons without
+// visiting the table. The feature store's player index goes: nothing searches it by player,
+// and each feature row paid for a third b-tree.
 inline constexpr const char* kV10 = R"sql(
 DROP INDEX player_game_summary_by_date;
 CREATE INDEX player_game_summary_by_date ON player_game_summary(game_date, player_id, season, team_id,
-    opponent_team_id, home, starter, played, minutes, pts, fga, fta, fg3a, tov, team_pts, usage_rate);
+    opponent_team_id, home, starter, played, minutes, pts, fga, fta, fg3a, tov, team_pts, usage_rate,
+    dnp_reason);
+DROP INDEX ml_feature_store_by_player;
 )sql";
 
 } // namespace nbaops::store::schema
