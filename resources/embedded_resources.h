@@ -6,5 +6,7 @@ namespace nbaops::resources {
 
 // The processor registry shipped with this build (resources/registry.json).
 std::string_view registryJson();
+// The default alert rules, receivers and routes (resources/alert_rules.json).
+std::string_view alertRulesJson();
 
 } // namespace nbaops::resources

@@ -141,6 +141,19 @@ bool HttpClient::sleepFor(std::chrono::milliseconds d)
 HttpResponse HttpClient::get(const std::string& url,
                              const std::vector<std::pair<std::string, std::string>>& headers)
 {
+    return perform(url, headers, nullptr);
+}
+
+HttpResponse HttpClient::post(const std::string& url, const std::string& body,
+                              const std::vector<std::pair<std::string, std::string>>& headers)
+{
+    return perform(url, headers, &body);
+}
+
+HttpResponse HttpClient::perform(const std::string& url,
+                                 const std::vector<std::pair<std::string, std::string>>& headers,
+                                 const std::string* body)
+{
     CURL* c = static_cast<CURL*>(m_curl);
     HttpResponse out;
     const auto started = std::chrono::steady_clock::now();
@@ -173,6 +186,10 @@ HttpResponse HttpClient::get(const std::string& url,
         curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, onProgress);
         curl_easy_setopt(c, CURLOPT_XFERINFODATA, m_cancel);
         curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+        if (body) {
+            curl_easy_setopt(c, CURLOPT_POSTFIELDS, body->data());
+            curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body->size()));
+        }
         const CURLcode rc = curl_easy_perform(c);
         curl_slist_free_all(list);
         long status = 0;

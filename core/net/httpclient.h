@@ -49,6 +49,9 @@ public:
 
     HttpResponse get(const std::string& url,
                      const std::vector<std::pair<std::string, std::string>>& headers = {});
+    // POSTs `body` (headers should name its Content-Type); retried like get().
+    HttpResponse post(const std::string& url, const std::string& body,
+                      const std::vector<std::pair<std::string, std::string>>& headers = {});
     void setCancelFlag(const std::atomic<bool>* cancel) { m_cancel = cancel; }
     const HttpOptions& options() const { return m_options; }
 
@@ -62,6 +65,8 @@ private:
     const std::atomic<bool>* m_cancel = nullptr;
     uint64_t m_jitterState;
     bool sleepFor(std::chrono::milliseconds d); // false when cancelled
+    HttpResponse perform(const std::string& url, const std::vector<std::pair<std::string, std::string>>& headers,
+                         const std::string* body);
 };
 
 } // namespace nbaops::net

@@ -654,4 +654,86 @@ CREATE INDEX player_game_summary_by_date ON player_game_summary(game_date, playe
 DROP INDEX ml_feature_store_by_player;
 )sql";
 
+// Alerting: the state of each alert (one row per rule and labels), every state change and
+// notification (history Alertmanager does not keep), silences with what they suppressed, and
+// the per-processor timeouts the trends suggested and an operator applied.
+inline constexpr const char* kV11 = R"sql(
+CREATE TABLE alerts (
+    id               INTEGER PRIMARY KEY,
+    fingerprint      TEXT NOT NULL UNIQUE,      -- rule and labels: the de-duplication key
+    rule             TEXT NOT NULL,
+    labels           TEXT NOT NULL,             -- JSON object
+    group_key        TEXT NOT NULL,
+    severity         TEXT NOT NULL CHECK (severity IN ('P0', 'P1', 'P2', 'P3')),
+    state            TEXT NOT NULL CHECK (state IN ('pending', 'firing', 'resolved')),
+    value            REAL,
+    summary          TEXT NOT NULL,
+    active_since     TEXT NOT NULL,             -- the condition has held since
+    fired_at         TEXT,
+    resolved_at      TEXT,
+    evaluated_at     TEXT NOT NULL,
+    notified_at      TEXT,                      -- last notification queued for it
+    notifications    INTEGER NOT NULL DEFAULT 0,
+    inhibited_by     TEXT,                      -- fingerprint of the firing alert that silences it
+    acked_by         TEXT,
+    acked_at         TEXT,
+    ack_comment      TEXT
+);
+CREATE INDEX alerts_open ON alerts(state) WHERE state <> 'resolved';
+
+CREATE TABLE alert_events (
+    id         INTEGER PRIMARY KEY,
+    alert_id   INTEGER NOT NULL REFERENCES alerts(id),
+    at         TEXT NOT NULL,
+    from_state TEXT,
+    to_state   TEXT NOT NULL,                   -- pending | firing | resolved | cleared | acked
+    value      REAL,
+    summary    TEXT NOT NULL
+);
+CREATE INDEX alert_events_by_time ON alert_events(at);
+CREATE INDEX alert_events_by_alert ON alert_events(alert_id, at);
+
+CREATE TABLE alert_silences (
+    id          INTEGER PRIMARY KEY,
+    matchers    TEXT NOT NULL,                  -- JSON object: rule and/or label = value ('*' ends a prefix)
+    creator     TEXT NOT NULL,
+    comment     TEXT NOT NULL,
+    starts_at   TEXT NOT NULL,
+    ends_at     TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    expired_at  TEXT,                           -- ended early by an operator
+    suppressed  INTEGER NOT NULL DEFAULT 0      -- notifications it held back
+);
+
+-- The outbox: one row per message and receiver, delivered at most once (sent_at set on a
+-- 2xx / 250 answer), retried with backoff until then; never deleted.
+CREATE TABLE alert_notifications (
+    id              INTEGER PRIMARY KEY,
+    group_key       TEXT NOT NULL,
+    receiver        TEXT NOT NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('firing', 'resolved', 'repeat')),
+    severity        TEXT NOT NULL,
+    alert_ids       TEXT NOT NULL,              -- JSON array
+    subject         TEXT NOT NULL,
+    body            TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'suppressed')),
+    reason          TEXT,                       -- why suppressed: silence / inhibited / backfill / acked
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error      TEXT,
+    created_at      TEXT NOT NULL,
+    sent_at         TEXT
+);
+CREATE INDEX alert_notifications_queued ON alert_notifications(next_attempt_at) WHERE status = 'queued';
+CREATE INDEX alert_notifications_by_time ON alert_notifications(created_at);
+
+CREATE TABLE processor_timeouts (
+    processor  TEXT PRIMARY KEY,
+    timeout_s  INTEGER NOT NULL,
+    basis      TEXT NOT NULL,                   -- "P95 41 s over 30 days (212 runs) x 3"
+    applied_at TEXT NOT NULL,
+    applied_by TEXT NOT NULL
+);
+)sql";
+
 } // namespace nbaops::store::schema

@@ -1,0 +1,640 @@
+#include "engine.h"
+
+#include "store/database.h"
+#include "util/errors.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace nbaops::alerts {
+
+namespace {
+
+std::string fingerprintOf(const std::string& rule, const Labels& labels)
+{
+    return rule + nlohmann::json(labels).dump();
+}
+
+Labels labelsFrom(const std::string& json)
+{
+    Labels out;
+    try {
+        const nlohmann::json j = nlohmann::json::parse(json);
+        for (const auto& [k, v] : j.items())
+            out[k] = v.is_string() ? v.get<std::string>() : v.dump();
+    } catch (const std::exception&) {
+    }
+    return out;
+}
+
+std::string groupKeyOf(const Rule& rule, const Labels& labels)
+{
+    std::string key = rule.name;
+    for (const auto& l : rule.groupBy) {
+        const auto it = labels.find(l);
+        key += "|" + l + "=" + (it == labels.end() ? std::string() : it->second);
+    }
+    return key;
+}
+
+struct Open
+{
+    int64_t id = 0;
+    std::string fingerprint, rule, state, activeSince, firedAt, notifiedAt, inhibitedBy, ackedAt, groupKey, summary;
+    Severity severity = Severity::P2;
+    Labels labels;
+    int notifications = 0;
+    double value = 0;
+    bool seen = false;
+};
+
+bool matchesValue(const std::string& pattern, const std::string& value)
+{
+    if (!pattern.empty() && pattern.back() == '*')
+        return value.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0;
+    return pattern == value;
+}
+
+struct ActiveSilence
+{
+    int64_t id;
+    nlohmann::json matchers;
+};
+
+std::vector<ActiveSilence> activeSilences(store::Database& db, const std::string& now)
+{
+    std::vector<ActiveSilence> out;
+    auto st = db.prepare("SELECT id, matchers FROM alert_silences WHERE starts_at <= ? AND ends_at > ? AND expired_at IS NULL");
+    st.bindAll(now, now);
+    while (st.step()) {
+        try {
+            out.push_back({st.getInt(0), nlohmann::json::parse(st.getText(1))});
+        } catch (const std::exception&) {
+        }
+    }
+    return out;
+}
+
+std::chrono::seconds retryDelay(int attempts)
+{
+    const int shift = std::min(attempts - 1, 7);
+    return std::min(std::chrono::seconds(30) * (1 << std::max(shift, 0)), std::chrono::seconds(3600));
+}
+
+} // namespace
+
+bool silenceMatches(const nlohmann::json& matchers, const std::string& rule, const Labels& labels)
+{
+    if (!matchers.is_object() || matchers.empty())
+        return false;
+    for (const auto& [k, v] : matchers.items()) {
+        if (!v.is_string())
+            return false;
+        const std::string pattern = v.get<std::string>();
+        if (k == "rule") {
+            if (!matchesValue(pattern, rule))
+                return false;
+            continue;
+        }
+        const auto it = labels.find(k);
+        if (it == labels.end() || !matchesValue(pattern, it->second))
+            return false;
+    }
+    return true;
+}
+
+Engine::Engine(store::Database& db, Config cfg) : m_db(db), m_cfg(std::move(cfg)) {}
+
+Evaluation Engine::apply(const Measured& measured, TimePoint now)
+{
+    Evaluation ev;
+    ev.backfill = measured.backfill;
+    ev.backfillDetail = measured.backfillDetail;
+    ev.errors = measured.errors;
+    const std::string at = toIsoUtc(now);
+    store::Transaction tx(m_db);
+
+    std::map<std::string, Open> open;
+    {
+        auto st = m_db.prepare("SELECT id, fingerprint, rule, state, active_since, coalesce(fired_at, ''),"
+                               " coalesce(notified_at, ''), coalesce(inhibited_by, ''), coalesce(acked_at, ''),"
+                               " group_key, severity, labels, notifications, coalesce(value, 0), summary"
+                               " FROM alerts WHERE state <> 'resolved'");
+        while (st.step()) {
+            Open o{st.getInt(0), st.getText(1), st.getText(2), st.getText(3), st.getText(4), st.getText(5),
+                   st.getText(6), st.getText(7), st.getText(8), st.getText(9), st.getText(14),
+                   severityFromString(st.getText(10)).value_or(Severity::P2), labelsFrom(st.getText(11)),
+                   int(st.getInt(12)), st.getDouble(13), false};
+            open[o.fingerprint] = std::move(o);
+        }
+    }
+    auto event = m_db.prepare("INSERT INTO alert_events(alert_id, at, from_state, to_state, value, summary) VALUES (?,?,?,?,?,?)");
+    const auto logEvent = [&](int64_t id, const std::string& from, const std::string& to, double value,
+                              const std::string& summary) {
+        event.reset();
+        event.bindAll(id, at, from.empty() ? std::optional<std::string>() : std::optional(from), to, value, summary);
+        event.run();
+    };
+
+    // 1. The conditions that hold now.
+    std::set<std::string> resolvedNow;
+    for (const auto& s : measured.conditions) {
+        const Rule* rule = m_cfg.find(s.rule);
+        if (!rule)
+            continue;
+        const std::string fp = fingerprintOf(s.rule, s.labels);
+        auto it = open.find(fp);
+        if (it == open.end()) {
+            // A new episode (the row of an earlier, resolved one is reused: one row per fingerprint).
+            const bool fires = rule->forDuration.count() == 0;
+            const std::string state = fires ? "firing" : "pending";
+            m_db.prepare("INSERT INTO alerts(fingerprint, rule, labels, group_key, severity, state, value, summary,"
+                         " active_since, fired_at, evaluated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+                         " ON CONFLICT(fingerprint) DO UPDATE SET severity = excluded.severity, state = excluded.state,"
+                         " value = excluded.value, summary = excluded.summary, group_key = excluded.group_key,"
+                         " active_since = excluded.active_since, fired_at = excluded.fired_at, resolved_at = NULL,"
+                         " evaluated_at = excluded.evaluated_at, notified_at = NULL, inhibited_by = NULL,"
+                         " acked_by = NULL, acked_at = NULL, ack_comment = NULL")
+                .bindAll(fp, s.rule, nlohmann::json(s.labels).dump(), groupKeyOf(*rule, s.labels),
+                         std::string(toString(rule->severity)), state, s.value, s.summary, at,
+                         fires ? std::optional(at) : std::nullopt, at)
+                .run();
+            auto id = m_db.prepare("SELECT id FROM alerts WHERE fingerprint = ?");
+            id.bindAll(fp);
+            id.step();
+            Open o;
+            o.id = id.getInt(0);
+            o.fingerprint = fp;
+            o.rule = s.rule;
+            o.state = state;
+            o.activeSince = at;
+            o.firedAt = fires ? at : "";
+            o.groupKey = groupKeyOf(*rule, s.labels);
+            o.severity = rule->severity;
+            o.labels = s.labels;
+            o.summary = s.summary;
+            o.value = s.value;
+            o.seen = true;
+            logEvent(o.id, "", state, s.value, s.summary);
+            ev.newlyFiring += fires;
+            open[fp] = std::move(o);
+            continue;
+        }
+        Open& o = it->second;
+        o.seen = true;
+        o.value = s.value;
+        o.summary = s.summary;
+        const auto since = parseIsoUtc(o.activeSince).value_or(now);
+        if (o.state == "pending" && now - since >= rule->forDuration) {
+            o.state = "firing";
+            o.firedAt = at;
+            logEvent(o.id, "pending", "firing", s.value, s.summary);
+            ++ev.newlyFiring;
+        }
+        m_db.prepare("UPDATE alerts SET state = ?, value = ?, summary = ?, fired_at = nullif(?, ''), evaluated_at = ?"
+                     " WHERE id = ?")
+            .bindAll(o.state, s.value, s.summary, o.firedAt, at, o.id)
+            .run();
+    }
+    // 2. Open alerts whose condition no longer holds: a firing one resolves, a pending one clears.
+    for (auto& [fp, o] : open) {
+        if (o.seen)
+            continue;
+        const bool wasFiring = o.state == "firing";
+        logEvent(o.id, o.state, wasFiring ? "resolved" : "cleared", o.value, o.summary);
+        m_db.prepare("UPDATE alerts SET state = 'resolved', resolved_at = ?, evaluated_at = ?, inhibited_by = NULL"
+                     " WHERE id = ?")
+            .bindAll(at, at, o.id)
+            .run();
+        o.state = wasFiring ? "resolved_now" : "cleared";
+        if (wasFiring) {
+            ++ev.resolved;
+            resolvedNow.insert(fp);
+        }
+    }
+    // 3. Inhibition: a firing alert silences the alerts of the rules it names (where the
+    //    inhibit_equal labels agree) for as long as it fires.
+    for (auto& [fp, o] : open) {
+        if (o.state != "pending" && o.state != "firing")
+            continue;
+        std::string by;
+        for (const auto& [sfp, src] : open) {
+            if (src.state != "firing" || sfp == fp)
+                continue;
+            const Rule* srcRule = m_cfg.find(src.rule);
+            if (!srcRule || std::find(srcRule->inhibits.begin(), srcRule->inhibits.end(), o.rule) == srcRule->inhibits.end())
+                continue;
+            const bool equal = std::all_of(srcRule->inhibitEqual.begin(), srcRule->inhibitEqual.end(), [&](const auto& l) {
+                const auto a = src.labels.find(l), b = o.labels.find(l);
+                return a != src.labels.end() && b != o.labels.end() && a->second == b->second;
+            });
+            if (equal) {
+                by = sfp;
+                break;
+            }
+        }
+        if (by != o.inhibitedBy) {
+            o.inhibitedBy = by;
+            m_db.prepare("UPDATE alerts SET inhibited_by = nullif(?, '') WHERE id = ?").bindAll(by, o.id).run();
+        }
+    }
+
+    // 4. Notifications: new firing alerts (after the group's wait), resolutions of notified
+    //    ones, repeats of unacknowledged ones; silenced and inhibited ones are recorded as
+    //    suppressed; during a backfill all but P0 (and rules that page anyway) are held.
+    const auto silencesNow = activeSilences(m_db, at);
+    struct Need
+    {
+        const Open* alert;
+        std::string kind;
+    };
+    std::map<std::string, std::vector<Need>> byGroup; // group|kind|reason
+    std::map<std::string, std::string> groupReason;
+    std::map<std::string, std::optional<int64_t>> groupSilence;
+    std::map<std::string, TimePoint> firstFired; // per group, of the alerts waiting for their first message
+    for (const auto& [fp, o] : open) {
+        if (o.state == "firing" && o.notifiedAt.empty()) {
+            const auto f = parseIsoUtc(o.firedAt).value_or(now);
+            auto [it, inserted] = firstFired.emplace(o.groupKey, f);
+            if (!inserted)
+                it->second = std::min(it->second, f);
+        }
+    }
+    for (const auto& [fp, o] : open) {
+        const Rule* rule = m_cfg.find(o.rule);
+        if (!rule)
+            continue;
+        std::string kind;
+        if (o.state == "resolved_now") {
+            if (o.notifications > 0)
+                kind = "resolved";
+        } else if (o.state == "firing") {
+            if (o.notifiedAt.empty()) {
+                kind = "firing";
+            } else if (o.ackedAt.empty()) {
+                const auto last = parseIsoUtc(o.notifiedAt).value_or(now);
+                if (now - last >= rule->repeatInterval.value_or(m_cfg.repeatInterval))
+                    kind = "repeat";
+            }
+        }
+        if (kind.empty())
+            continue;
+        if (kind != "resolved") {
+            if (ev.backfill && o.severity != Severity::P0 && !rule->pageDuringBackfill) {
+                ++ev.held;
+                continue;
+            }
+            if (kind == "firing" && now - firstFired[o.groupKey] < m_cfg.groupWait) {
+                ++ev.held;
+                continue;
+            }
+        }
+        std::string reason;
+        std::optional<int64_t> silence;
+        for (const auto& s : silencesNow) {
+            if (silenceMatches(s.matchers, o.rule, o.labels)) {
+                silence = s.id;
+                reason = "silence #" + std::to_string(s.id);
+                break;
+            }
+        }
+        if (reason.empty() && !o.inhibitedBy.empty())
+            reason = "inhibited by " + o.inhibitedBy;
+        const std::string key = o.groupKey + "\n" + kind + "\n" + reason;
+        byGroup[key].push_back({&o, kind});
+        groupReason[key] = reason;
+        groupSilence[key] = silence;
+    }
+
+    auto recent = m_db.prepare("SELECT count(*), min(created_at) FROM alert_notifications WHERE receiver = ?"
+                               " AND status IN ('queued', 'sent') AND created_at > ?");
+    auto insert = m_db.prepare(
+        "INSERT INTO alert_notifications(group_key, receiver, kind, severity, alert_ids, subject, body, status, reason,"
+        " next_attempt_at, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+    for (const auto& [key, needs] : byGroup) {
+        const std::string& reason = groupReason[key];
+        const std::string kind = needs.front().kind;
+        Severity sev = Severity::P3;
+        std::vector<int64_t> ids;
+        for (const auto& n : needs) {
+            sev = std::min(sev, n.alert->severity);
+            ids.push_back(n.alert->id);
+        }
+        const Rule* rule = m_cfg.find(needs.front().alert->rule);
+        const std::string verb = kind == "resolved" ? "RESOLVED" : kind == "repeat" ? "STILL FIRING" : "FIRING";
+        std::string subject = "[" + std::string(toString(sev)) + "] " + verb + ": " + needs.front().alert->rule;
+        if (needs.size() > 1)
+            subject += " (" + std::to_string(needs.size()) + " alerts)";
+        else
+            subject += " - " + needs.front().alert->summary;
+        std::string body;
+        for (const auto& n : needs)
+            body += "- " + n.alert->summary + "\n";
+        if (rule && !rule->runbook.empty() && kind != "resolved")
+            body += "\nWhat to do: " + rule->runbook + "\n";
+        body += "\nnbaops alerts list shows them; nbaops alerts ack ID acknowledges one.\n";
+        const auto route = m_cfg.routes.find(sev);
+        for (const auto& receiverName : route == m_cfg.routes.end() ? std::vector<std::string>{} : route->second) {
+            const auto rc = m_cfg.receivers.find(receiverName);
+            std::string status = reason.empty() ? "queued" : "suppressed";
+            std::string why = reason;
+            std::string next = at;
+            if (status == "queued" && (rc == m_cfg.receivers.end() || !rc->second.configured())) {
+                status = "suppressed";
+                why = "receiver not configured" +
+                      (rc == m_cfg.receivers.end() || rc->second.unconfigured.empty() ? std::string()
+                                                                                      : ": " + rc->second.unconfigured);
+            }
+            if (status == "queued") {
+                recent.reset();
+                recent.bindAll(receiverName, toIsoUtc(now - m_cfg.rateWindow));
+                recent.step();
+                if (recent.getInt(0) >= m_cfg.rateLimit) {
+                    // Over the rate limit: queued for when the window has room (delayed, not dropped).
+                    const auto oldest = parseIsoUtc(recent.getText(1)).value_or(now);
+                    next = toIsoUtc(oldest + m_cfg.rateWindow);
+                    why = "rate limited";
+                }
+                recent.reset();
+            }
+            insert.reset();
+            insert.bindAll(key.substr(0, key.find('\n')), receiverName, kind, std::string(toString(sev)),
+                           nlohmann::json(ids).dump(), subject, body, status,
+                           why.empty() ? std::optional<std::string>() : std::optional(why), next, at);
+            insert.run();
+            if (status == "queued")
+                ++ev.queued;
+            else
+                ++ev.suppressed;
+        }
+        if (const auto s = groupSilence[key])
+            m_db.prepare("UPDATE alert_silences SET suppressed = suppressed + ? WHERE id = ?")
+                .bindAll(int64_t(needs.size()), *s)
+                .run();
+        for (const auto& n : needs)
+            m_db.prepare("UPDATE alerts SET notified_at = ?, notifications = notifications + 1 WHERE id = ?")
+                .bindAll(at, n.alert->id)
+                .run();
+    }
+    for (const auto& [fp, o] : open) {
+        ev.pending += o.state == "pending";
+        ev.firing += o.state == "firing";
+    }
+    tx.commit();
+    return ev;
+}
+
+Delivery Engine::deliver(Sender& sender, TimePoint now, int limit)
+{
+    Delivery out;
+    const std::string at = toIsoUtc(now);
+    struct Row
+    {
+        Message m;
+        int attempts;
+    };
+    std::vector<Row> due;
+    {
+        auto st = m_db.prepare("SELECT id, receiver, kind, severity, subject, body, attempts FROM alert_notifications"
+                               " WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?");
+        st.bindAll(at, int64_t(limit));
+        while (st.step()) {
+            Message m{st.getInt(0), st.getText(1), st.getText(2), st.getText(3), st.getText(4), st.getText(5),
+                      "nbaops-notification-" + std::to_string(st.getInt(0))};
+            due.push_back({std::move(m), int(st.getInt(6))});
+        }
+    }
+    for (auto& [m, attempts] : due) {
+        const auto rc = m_cfg.receivers.find(m.receiver);
+        if (rc == m_cfg.receivers.end() || rc->second.type == "desktop")
+            continue; // the console shows desktop ones
+        // Claim it (a lease of 5 minutes): another process delivering at the same time skips it.
+        m_db.prepare("UPDATE alert_notifications SET next_attempt_at = ? WHERE id = ? AND status = 'queued'"
+                     " AND next_attempt_at <= ?")
+            .bindAll(toIsoUtc(now + std::chrono::minutes(5)), m.id, at)
+            .run();
+        if (m_db.changes() != 1)
+            continue;
+        std::string error;
+        try {
+            error = sender.send(rc->second, m);
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+        ++attempts;
+        if (error.empty()) {
+            m_db.prepare("UPDATE alert_notifications SET status = 'sent', sent_at = ?, attempts = ?, last_error = NULL"
+                         " WHERE id = ?")
+                .bindAll(at, int64_t(attempts), m.id)
+                .run();
+            ++out.sent;
+        } else {
+            const std::string next = toIsoUtc(now + retryDelay(attempts));
+            m_db.prepare("UPDATE alert_notifications SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?")
+                .bindAll(int64_t(attempts), error, next, m.id)
+                .run();
+            ++out.failed;
+            out.errors.push_back(m.receiver + ": " + error + " (attempt " + std::to_string(attempts) +
+                                 ", retried at " + next + ")");
+        }
+    }
+    return out;
+}
+
+std::vector<AlertView> listAlerts(store::Database& db, const Config& cfg, TimePoint now, bool withResolved)
+{
+    std::vector<AlertView> out;
+    const auto active = activeSilences(db, toIsoUtc(now));
+    auto st = db.prepare(std::string("SELECT id, fingerprint, rule, severity, state, summary, group_key, labels,"
+                                     " coalesce(value, 0), active_since, coalesce(fired_at, ''), coalesce(resolved_at, ''),"
+                                     " evaluated_at, coalesce(notified_at, ''), notifications, coalesce(inhibited_by, ''),"
+                                     " coalesce(acked_by, ''), coalesce(acked_at, ''), coalesce(ack_comment, '')"
+                                     " FROM alerts") +
+                         (withResolved ? "" : " WHERE state <> 'resolved'") +
+                         " ORDER BY CASE state WHEN 'firing' THEN 0 WHEN 'pending' THEN 1 ELSE 2 END, severity,"
+                         " coalesce(fired_at, active_since) DESC");
+    while (st.step()) {
+        AlertView a;
+        a.id = st.getInt(0);
+        a.fingerprint = st.getText(1);
+        a.rule = st.getText(2);
+        a.severity = st.getText(3);
+        a.state = st.getText(4);
+        a.summary = st.getText(5);
+        a.groupKey = st.getText(6);
+        a.labels = labelsFrom(st.getText(7));
+        a.value = st.getDouble(8);
+        a.activeSince = st.getText(9);
+        a.firedAt = st.getText(10);
+        a.resolvedAt = st.getText(11);
+        a.evaluatedAt = st.getText(12);
+        a.notifiedAt = st.getText(13);
+        a.notifications = int(st.getInt(14));
+        a.inhibitedBy = st.getText(15);
+        a.ackedBy = st.getText(16);
+        a.ackedAt = st.getText(17);
+        a.ackComment = st.getText(18);
+        for (const auto& s : active) {
+            if (silenceMatches(s.matchers, a.rule, a.labels)) {
+                a.silencedBy = s.id;
+                break;
+            }
+        }
+        if (const Rule* r = cfg.find(a.rule))
+            a.runbook = r->runbook;
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+std::vector<EventView> alertHistory(store::Database& db, std::optional<TimePoint> since, int limit)
+{
+    std::vector<EventView> out;
+    auto st = db.prepare("SELECT e.alert_id, e.at, a.rule, coalesce(e.from_state, ''), e.to_state, e.summary, a.severity,"
+                         " a.labels FROM alert_events e JOIN alerts a ON a.id = e.alert_id WHERE e.at >= ?"
+                         " ORDER BY e.at DESC, e.id DESC LIMIT ?");
+    st.bindAll(since ? toIsoUtc(*since) : std::string(), int64_t(limit));
+    while (st.step())
+        out.push_back({st.getInt(0), st.getText(1), st.getText(2), st.getText(3), st.getText(4), st.getText(5),
+                       st.getText(6), labelsFrom(st.getText(7))});
+    return out;
+}
+
+std::vector<NotificationView> notifications(store::Database& db, int limit)
+{
+    std::vector<NotificationView> out;
+    auto st = db.prepare("SELECT id, receiver, kind, severity, subject, status, coalesce(reason, ''),"
+                         " coalesce(last_error, ''), created_at, coalesce(sent_at, ''), next_attempt_at, attempts, alert_ids"
+                         " FROM alert_notifications ORDER BY id DESC LIMIT ?");
+    st.bindAll(int64_t(limit));
+    while (st.step()) {
+        NotificationView n{st.getInt(0), st.getText(1), st.getText(2), st.getText(3), st.getText(4), st.getText(5),
+                           st.getText(6), st.getText(7), st.getText(8), st.getText(9), st.getText(10),
+                           int(st.getInt(11)), {}};
+        try {
+            n.alertIds = nlohmann::json::parse(st.getText(12)).get<std::vector<int64_t>>();
+        } catch (const std::exception&) {
+        }
+        out.push_back(std::move(n));
+    }
+    return out;
+}
+
+std::vector<SilenceView> silences(store::Database& db, TimePoint now)
+{
+    std::vector<SilenceView> out;
+    const std::string at = toIsoUtc(now);
+    auto st = db.prepare("SELECT id, matchers, creator, comment, starts_at, ends_at, created_at, coalesce(expired_at, ''),"
+                         " suppressed FROM alert_silences ORDER BY id DESC");
+    while (st.step()) {
+        SilenceView s;
+        s.id = st.getInt(0);
+        try {
+            s.matchers = nlohmann::json::parse(st.getText(1));
+        } catch (const std::exception&) {
+        }
+        s.creator = st.getText(2);
+        s.comment = st.getText(3);
+        s.startsAt = st.getText(4);
+        s.endsAt = st.getText(5);
+        s.createdAt = st.getText(6);
+        s.expiredAt = st.getText(7);
+        s.suppressed = int(st.getInt(8));
+        s.active = s.expiredAt.empty() && s.startsAt <= at && at < s.endsAt;
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+void acknowledge(store::Database& db, int64_t alertId, const std::string& who, const std::string& comment, TimePoint now)
+{
+    if (who.empty())
+        throw UsageError("Say who acknowledges (--by NAME): the history keeps it.");
+    store::Transaction tx(db);
+    auto st = db.prepare("SELECT state, summary FROM alerts WHERE id = ?");
+    st.bindAll(alertId);
+    if (!st.step())
+        throw UsageError("There is no alert " + std::to_string(alertId) + "; nbaops alerts list shows their ids.");
+    const std::string state = st.getText(0), summary = st.getText(1);
+    st.reset();
+    if (state == "resolved")
+        throw UsageError("Alert " + std::to_string(alertId) + " is already resolved; there is nothing to acknowledge.");
+    const std::string at = toIsoUtc(now);
+    db.prepare("UPDATE alerts SET acked_by = ?, acked_at = ?, ack_comment = ? WHERE id = ?")
+        .bindAll(who, at, comment, alertId)
+        .run();
+    db.prepare("INSERT INTO alert_events(alert_id, at, from_state, to_state, summary) VALUES (?,?,?,'acked',?)")
+        .bindAll(alertId, at, state, summary + " (acknowledged by " + who + (comment.empty() ? "" : ": " + comment) + ")")
+        .run();
+    tx.commit();
+}
+
+int64_t addSilence(store::Database& db, const nlohmann::json& matchers, const std::string& creator,
+                   const std::string& comment, std::chrono::seconds duration, TimePoint now)
+{
+    if (!matchers.is_object() || matchers.empty())
+        throw UsageError("A silence needs at least one matcher, e.g. rule=run_failed or processor=bdl_*.");
+    if (creator.empty())
+        throw UsageError("Say who creates the silence (--by NAME).");
+    if (comment.empty())
+        throw UsageError("Say why (--comment TEXT): the silence's history keeps it.");
+    if (duration.count() <= 0 || duration > std::chrono::hours(24 * 30))
+        throw UsageError("A silence lasts between 1 second and 30 days (--for 2h).");
+    const std::string at = toIsoUtc(now);
+    db.prepare("INSERT INTO alert_silences(matchers, creator, comment, starts_at, ends_at, created_at) VALUES (?,?,?,?,?,?)")
+        .bindAll(matchers.dump(), creator, comment, at, toIsoUtc(now + duration), at)
+        .run();
+    return db.lastInsertRowId();
+}
+
+void expireSilence(store::Database& db, int64_t id, TimePoint now)
+{
+    db.prepare("UPDATE alert_silences SET expired_at = ? WHERE id = ? AND expired_at IS NULL").bindAll(toIsoUtc(now), id).run();
+    if (db.changes() != 1)
+        throw UsageError("There is no active silence " + std::to_string(id) + "; nbaops alerts silences lists them.");
+}
+
+std::vector<Message> takeDesktopNotifications(store::Database& db, const Config& cfg, TimePoint now)
+{
+    std::vector<Message> out;
+    std::vector<std::string> desktop;
+    for (const auto& [name, r] : cfg.receivers) {
+        if (r.type == "desktop")
+            desktop.push_back(name);
+    }
+    const std::string at = toIsoUtc(now);
+    store::Transaction tx(db);
+    auto st = db.prepare("SELECT id, receiver, kind, severity, subject, body FROM alert_notifications"
+                         " WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id");
+    st.bindAll(at);
+    while (st.step()) {
+        if (std::find(desktop.begin(), desktop.end(), st.getText(1)) == desktop.end())
+            continue;
+        out.push_back({st.getInt(0), st.getText(1), st.getText(2), st.getText(3), st.getText(4), st.getText(5),
+                       "nbaops-notification-" + std::to_string(st.getInt(0))});
+    }
+    st.reset();
+    for (const auto& m : out)
+        db.prepare("UPDATE alert_notifications SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?")
+            .bindAll(at, m.id)
+            .run();
+    tx.commit();
+    return out;
+}
+
+nlohmann::json parseMatchers(const std::vector<std::string>& terms)
+{
+    nlohmann::json m = nlohmann::json::object();
+    for (const auto& t : terms) {
+        const auto eq = t.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == t.size())
+            throw UsageError("'" + t + "' is not a matcher; write NAME=VALUE, e.g. rule=run_failed or processor=bdl_*.");
+        m[t.substr(0, eq)] = t.substr(eq + 1);
+    }
+    if (m.empty())
+        throw UsageError("A silence needs at least one matcher, e.g. rule=run_failed or processor=bdl_*.");
+    return m;
+}
+
+} // namespace nbaops::alerts

@@ -1,0 +1,364 @@
+#include "signals.h"
+
+#include "health/health.h"
+#include "registry/registry.h"
+#include "store/database.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+namespace nbaops::alerts {
+
+namespace {
+
+Date easternDate(TimePoint t)
+{
+    return Date::fromDays(std::chrono::floor<std::chrono::days>(t + easternOffset(t)));
+}
+
+std::string number(double v)
+{
+    char buf[32];
+    if (std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 1e12)
+        std::snprintf(buf, sizeof buf, "%.0f", v);
+    else
+        std::snprintf(buf, sizeof buf, "%.2f", v);
+    return buf;
+}
+
+std::string percent(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f%%", v * 100);
+    return buf;
+}
+
+std::string inList(const std::vector<std::string>& values)
+{
+    std::string out;
+    for (const auto& v : values) {
+        std::string q;
+        for (char c : v)
+            q += c == '\'' ? std::string("''") : std::string(1, c);
+        out += (out.empty() ? "'" : ",'") + q + "'";
+    }
+    return out.empty() ? "''" : out;
+}
+
+class Measurer
+{
+public:
+    explicit Measurer(const SignalContext& ctx) : m_ctx(ctx), m_today(easternDate(ctx.now)) {}
+
+    void run(const Rule& rule, Measured& out)
+    {
+        m_rule = &rule;
+        m_out = &out;
+        const std::string& c = rule.check;
+        if (c == "phase_stalled")
+            phaseStalled();
+        else if (c == "real_failures")
+            realFailures();
+        else if (c == "error_rate")
+            errorRate();
+        else if (c == "feature_null_rate")
+            featureNullRate();
+        else if (c == "model_mae_ratio")
+            modelMaeRatio();
+        else if (c == "storage_used")
+            storageUsed();
+        else if (c == "breaker_open")
+            breakerOpen();
+        else if (c == "stuck_run")
+            stuckRun();
+        else if (c == "zero_records")
+            zeroRecords();
+        else if (c == "data_stale")
+            dataStale();
+        else if (c == "sla_missed")
+            slaMissed();
+    }
+
+private:
+    void emit(Labels labels, double value)
+    {
+        m_out->conditions.push_back({m_rule->name, labels, value, fillSummary(*m_rule, labels, value)});
+    }
+    int param(const char* name, int fallback) const { return m_rule->params.value(name, fallback); }
+    std::vector<std::string> phaseProcessors(int phase) const
+    {
+        std::vector<std::string> out;
+        for (const auto& p : m_ctx.registry.processors()) {
+            if (p.phase == phase && std::find(m_ctx.implemented.begin(), m_ctx.implemented.end(), p.name) !=
+                                        m_ctx.implemented.end())
+                out.push_back(p.name);
+        }
+        return out;
+    }
+
+    // No successful run of the phase for longer than the threshold (hours), while the season
+    // is on: a newer scheduled game date than its last success, or a success in the last month.
+    void phaseStalled()
+    {
+        const int phase = param("phase", 3);
+        const auto names = phaseProcessors(phase);
+        if (names.empty())
+            return;
+        auto st = m_ctx.db.prepare("SELECT max(finished_at), max(game_date) FROM processor_last_success WHERE processor IN (" +
+                                   inList(names) + ")");
+        st.step();
+        if (st.isNull(0))
+            return; // never succeeded: a new database, nothing to compare with
+        const auto last = parseIsoUtc(st.getText(0));
+        const std::string lastDate = st.getText(1);
+        if (!last)
+            return;
+        const double hours = std::chrono::duration<double>(m_ctx.now - *last).count() / 3600.0;
+        if (hours <= m_rule->threshold)
+            return;
+        auto newer = m_ctx.db.prepare("SELECT count(*) FROM game_schedule WHERE game_date > ? AND game_date < ?");
+        newer.bindAll(lastDate, m_today.iso());
+        newer.step();
+        const bool recent = Date::parse(lastDate).value_or(Date()).daysUntil(m_today) <= 30;
+        if (newer.getInt(0) == 0 && !recent)
+            return; // off season
+        emit({{"phase", std::to_string(phase)}}, std::floor(hours * 10) / 10);
+    }
+
+    // The latest run of a processor for a recent date failed in one of the categories.
+    void realFailures()
+    {
+        std::vector<std::string> cats = m_rule->params.value("categories", std::vector<std::string>{"error"});
+        const int days = param("days", 2);
+        auto st = m_ctx.db.prepare(
+            "SELECT r.processor, r.game_date, r.failure_category, r.attempt FROM processor_latest l"
+            " JOIN processor_runs r ON r.id = l.run_pk WHERE l.game_date >= ? AND r.failure_category IN (" +
+            inList(cats) + ")");
+        st.bindAll(m_today.addDays(-days).iso());
+        while (st.step())
+            emit({{"processor", st.getText(0)}, {"game_date", st.getText(1)}, {"category", st.getText(2)}},
+                 double(st.getInt(3)));
+    }
+
+    // Share of runs in real failure per phase over the latest `days` game dates with runs.
+    void errorRate()
+    {
+        const int days = param("days", 1);
+        std::vector<std::string> cats = m_rule->params.value(
+            "categories", std::vector<std::string>{"dependency_missing", "validation_failed", "timeout", "error"});
+        auto st = m_ctx.db.prepare(
+            "SELECT phase, sum(runs), sum(CASE WHEN failure_category IN (" + inList(cats) +
+            ") THEN runs ELSE 0 END) FROM run_daily_summary WHERE game_date IN"
+            " (SELECT DISTINCT game_date FROM run_daily_summary ORDER BY game_date DESC LIMIT ?) GROUP BY phase");
+        st.bindAll(int64_t(days));
+        while (st.step()) {
+            const double runs = double(st.getInt(1)), bad = double(st.getInt(2));
+            if (runs >= 5 && bad / runs > m_rule->threshold)
+                emit({{"phase", std::to_string(st.getInt(0))}}, bad / runs);
+        }
+    }
+
+    // NULL share of critical features on the latest feature date (not in a season's first days).
+    void featureNullRate()
+    {
+        auto latest = m_ctx.db.prepare("SELECT max(game_date) FROM feature_quality");
+        latest.step();
+        if (latest.isNull(0))
+            return;
+        const std::string date = latest.getText(0);
+        auto season = m_ctx.db.prepare("SELECT min(s.game_date) FROM game_schedule s WHERE s.season ="
+                                       " (SELECT season FROM game_schedule WHERE game_date = ? LIMIT 1)");
+        season.bindAll(date);
+        if (season.step() && !season.isNull(0)) {
+            const auto start = Date::parse(season.getText(0));
+            const auto d = Date::parse(date);
+            if (start && d && start->daysUntil(*d) < param("skip_first_days_of_season", 14))
+                return;
+        }
+        std::vector<std::string> features = m_rule->params.value("features", std::vector<std::string>{});
+        auto st = m_ctx.db.prepare("SELECT feature, rows, nulls FROM feature_quality WHERE game_date = ?" +
+                                   (features.empty() ? std::string() : " AND feature IN (" + inList(features) + ")"));
+        st.bindAll(date);
+        while (st.step()) {
+            const double rows = double(st.getInt(1)), nulls = double(st.getInt(2));
+            if (rows >= param("min_rows", 50) && nulls / rows > m_rule->threshold)
+                emit({{"feature", st.getText(0)}, {"game_date", date}}, nulls / rows);
+        }
+    }
+
+    // The champion's live MAE against the baseline's on the same player-games.
+    void modelMaeRatio()
+    {
+        auto ch = m_ctx.db.prepare("SELECT version FROM model_aliases WHERE alias = 'champion'");
+        if (!ch.step())
+            return;
+        const std::string version = ch.getText(0);
+        auto live = m_ctx.db.prepare(
+            "SELECT count(*), avg(c.abs_error), avg(b.abs_error) FROM prediction_grades c JOIN prediction_grades b"
+            " ON b.game_date = c.game_date AND b.player_id = c.player_id AND b.model_version = 'baseline-blend-v1'"
+            " WHERE c.model_version = ? AND c.played = 1 AND c.game_date > date((SELECT max(game_date) FROM"
+            " prediction_grades), ?)");
+        live.bindAll(version, "-" + std::to_string(param("days", 7)) + " days");
+        live.step();
+        if (live.getInt(0) < param("min_rows", 200) || live.isNull(2) || live.getDouble(2) <= 0)
+            return;
+        const double ratio = live.getDouble(1) / live.getDouble(2);
+        if (ratio > m_rule->threshold)
+            emit({{"version", version}}, std::round(ratio * 1000) / 1000);
+    }
+
+    void storageUsed()
+    {
+        std::error_code ec;
+        const auto space = std::filesystem::space(m_ctx.dataDir, ec);
+        if (ec || space.capacity == 0) {
+            m_out->errors.push_back(m_rule->name + ": the free space of " + m_ctx.dataDir.string() +
+                                    " could not be read (" + ec.message() + ")");
+            return;
+        }
+        const double used = 1.0 - double(space.available) / double(space.capacity);
+        if (used > m_rule->threshold)
+            emit({{"path", m_ctx.dataDir.string()}}, used);
+    }
+
+    void breakerOpen()
+    {
+        auto st = m_ctx.db.prepare("SELECT source, failures FROM circuit_breakers WHERE state = 'OPEN'");
+        while (st.step())
+            emit({{"source", st.getText(0)}}, double(st.getInt(1)));
+    }
+
+    // A run still marked running whose heartbeat is older than the threshold (minutes).
+    void stuckRun()
+    {
+        auto st = m_ctx.db.prepare("SELECT processor, game_date, coalesce(heartbeat_at, started_at) FROM processor_runs"
+                                   " WHERE status = 'running'");
+        while (st.step()) {
+            const auto beat = parseIsoUtc(st.getText(2));
+            if (!beat)
+                continue;
+            const double minutes = std::chrono::duration<double>(m_ctx.now - *beat).count() / 60.0;
+            if (minutes > m_rule->threshold)
+                emit({{"processor", st.getText(0)}, {"game_date", st.getText(1)}}, std::floor(minutes));
+        }
+    }
+
+    // A success with no records where the registry expects some, on the latest date.
+    void zeroRecords()
+    {
+        auto st = m_ctx.db.prepare(
+            "SELECT r.processor, r.game_date FROM processor_latest l JOIN processor_runs r ON r.id = l.run_pk"
+            " WHERE l.game_date = (SELECT max(game_date) FROM processor_latest) AND r.failure_category = 'success'"
+            " AND coalesce(r.records_out, 0) = 0 AND r.skipped = 0");
+        while (st.step()) {
+            const std::string name = st.getText(0);
+            const auto& procs = m_ctx.registry.processors();
+            const auto it = std::find_if(procs.begin(), procs.end(), [&](const auto& p) { return p.name == name; });
+            if (it == procs.end() || it->minRecords <= 0)
+                continue;
+            emit({{"processor", name}, {"game_date", st.getText(1)}, {"expected", std::to_string(it->minRecords)}}, 0);
+        }
+    }
+
+    // Analytics tables behind the schedule: final game dates after their latest date.
+    void dataStale()
+    {
+        auto st = m_ctx.db.prepare(
+            "SELECT f.table_name, (SELECT count(DISTINCT s.game_date) FROM game_schedule s WHERE s.game_status = 3"
+            " AND s.game_date > f.latest_game_date AND s.game_date < ?) FROM table_freshness f"
+            " WHERE f.latest_game_date IS NOT NULL AND f.table_name IN ('player_game_summary',"
+            " 'team_offense_game_summary', 'team_defense_game_summary', 'player_composite_factors', 'ml_feature_store')");
+        st.bindAll(m_today.iso());
+        while (st.step()) {
+            const double lag = double(st.getInt(1));
+            if (lag > m_rule->threshold)
+                emit({{"table", st.getText(0)}}, lag);
+        }
+    }
+
+    void slaMissed()
+    {
+        health::Query q;
+        q.mode = health::Mode::Quick;
+        const auto rep = health::check(m_ctx.db, m_ctx.registry, m_ctx.implemented, q, m_ctx.now);
+        for (const auto& ph : rep.phases) {
+            for (const auto& p : ph.processors) {
+                if (p.sla == "missed")
+                    emit({{"processor", p.name}, {"game_date", rep.date}, {"deadline", p.slaDeadline}}, 1);
+            }
+        }
+    }
+
+    const SignalContext& m_ctx;
+    Date m_today;
+    const Rule* m_rule = nullptr;
+    Measured* m_out = nullptr;
+};
+
+} // namespace
+
+std::string fillSummary(const Rule& rule, const Labels& labels, double value)
+{
+    std::string out;
+    const std::string& t = rule.summary;
+    for (size_t i = 0; i < t.size(); ++i) {
+        if (t[i] != '{') {
+            out += t[i];
+            continue;
+        }
+        const size_t close = t.find('}', i);
+        if (close == std::string::npos) {
+            out += t.substr(i);
+            break;
+        }
+        const std::string key = t.substr(i + 1, close - i - 1);
+        if (key == "value")
+            out += number(value);
+        else if (key == "value_pct")
+            out += percent(value);
+        else if (key == "threshold")
+            out += number(rule.threshold);
+        else if (key == "threshold_pct")
+            out += percent(rule.threshold);
+        else if (const auto it = labels.find(key); it != labels.end())
+            out += it->second;
+        else
+            out += "{" + key + "}";
+        i = close;
+    }
+    return out;
+}
+
+bool backfillRunning(store::Database& db, TimePoint now, std::string* detail)
+{
+    const std::string since = toIsoUtc(now - std::chrono::minutes(15));
+    const std::string before = easternDate(now).addDays(-2).iso();
+    auto st = db.prepare("SELECT count(*), min(game_date), max(game_date) FROM (SELECT game_date, started_at FROM"
+                         " processor_runs ORDER BY id DESC LIMIT 200) WHERE started_at >= ? AND game_date < ?");
+    st.bindAll(since, before);
+    st.step();
+    if (st.getInt(0) == 0)
+        return false;
+    if (detail)
+        *detail = std::to_string(st.getInt(0)) + " recent runs for past dates " + st.getText(1) + ".." + st.getText(2);
+    return true;
+}
+
+Measured measure(const Config& cfg, const SignalContext& ctx)
+{
+    Measured out;
+    Measurer m(ctx);
+    for (const auto& rule : cfg.rules) {
+        try {
+            m.run(rule, out);
+        } catch (const std::exception& e) {
+            out.errors.push_back(rule.name + ": " + e.what());
+        }
+    }
+    out.backfill = backfillRunning(ctx.db, ctx.now, &out.backfillDetail);
+    return out;
+}
+
+} // namespace nbaops::alerts
