@@ -261,6 +261,13 @@ private Q_SLOTS:
                                    << 64 << QStringLiteral("unknown kind");
         QTest::newRow("bad mode") << QStringList{QStringLiteral("status"), QStringLiteral("--mode"), QStringLiteral("fast")}
                                   << 64 << QStringLiteral("is not one of");
+        QTest::newRow("bad silence duration") << QStringList{QStringLiteral("alerts"), QStringLiteral("silence"), QStringLiteral("rule=x"),
+                                                             QStringLiteral("--comment"), QStringLiteral("c"), QStringLiteral("--for"),
+                                                             QStringLiteral("5min")}
+                                              << 64 << QStringLiteral("not a duration");
+        QTest::newRow("bad matcher") << QStringList{QStringLiteral("alerts"), QStringLiteral("silence"), QStringLiteral("processor"),
+                                                    QStringLiteral("--comment"), QStringLiteral("c")}
+                                     << 64 << QStringLiteral("NAME=VALUE");
         QTest::newRow("missing db") << QStringList{QStringLiteral("status"), QStringLiteral("--db"), QStringLiteral("/nonexistent/x.db")}
                                     << 3 << QStringLiteral("nbaops demo");
     }
@@ -276,6 +283,42 @@ private Q_SLOTS:
         QCOMPARE(r.code, code);
         QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
         QVERIFY(!QFile::exists(m_dir.path() + QStringLiteral("/untouched.db")));
+    }
+
+    void alertsEvaluateListAckSilenceAndHistory()
+    {
+        const auto ev = nbaops({QStringLiteral("alerts"), QStringLiteral("evaluate"), QStringLiteral("--json"),
+                                QStringLiteral("--db"), m_db});
+        QVERIFY2(ev.code == 0 || ev.code == 1, ev.err.constData());
+        const auto e = json(ev);
+        QCOMPARE(e[QStringLiteral("rules")].toString(), QStringLiteral("built-in rules"));
+        QVERIFY2(e[QStringLiteral("firing")].toInt() >= 1, ev.out.constData()); // the demo's late night missed SLAs
+        const auto list = json(nbaops({QStringLiteral("alerts"), QStringLiteral("list"), QStringLiteral("--json"),
+                                       QStringLiteral("--db"), m_db}));
+        const auto alerts = list[QStringLiteral("alerts")].toArray();
+        QVERIFY(!alerts.isEmpty());
+        const QString id = QString::number(alerts.first().toObject()[QStringLiteral("id")].toInteger());
+        auto r = nbaops({QStringLiteral("alerts"), QStringLiteral("ack"), id, QStringLiteral("--by"), QStringLiteral("tester"),
+                         QStringLiteral("--comment"), QStringLiteral("looking"), QStringLiteral("--db"), m_db});
+        QVERIFY2(r.code == 0, r.err.constData());
+        r = nbaops({QStringLiteral("alerts"), QStringLiteral("ack"), QStringLiteral("99999"), QStringLiteral("--db"), m_db});
+        QCOMPARE(r.code, 64);
+        QVERIFY2(r.err.contains("no alert 99999"), r.err.constData());
+        r = nbaops({QStringLiteral("alerts"), QStringLiteral("silence"), QStringLiteral("rule=sla_*"), QStringLiteral("--for"),
+                    QStringLiteral("1h"), QStringLiteral("--by"), QStringLiteral("tester"), QStringLiteral("--comment"),
+                    QStringLiteral("late night known"), QStringLiteral("--db"), m_db});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const auto sil = json(nbaops({QStringLiteral("alerts"), QStringLiteral("silences"), QStringLiteral("--json"),
+                                      QStringLiteral("--db"), m_db}))[QStringLiteral("silences")].toArray();
+        QCOMPARE(sil.size(), 1);
+        QVERIFY(sil.first().toObject()[QStringLiteral("active")].toBool());
+        const auto hist = json(nbaops({QStringLiteral("alerts"), QStringLiteral("history"), QStringLiteral("--json"),
+                                       QStringLiteral("--days"), QStringLiteral("3660"), QStringLiteral("--db"), m_db}));
+        QVERIFY(!hist[QStringLiteral("events")].toArray().isEmpty());
+        const auto rules = json(nbaops({QStringLiteral("alerts"), QStringLiteral("rules"), QStringLiteral("--json"),
+                                        QStringLiteral("--db"), m_db}));
+        QVERIFY(rules[QStringLiteral("rules")].toArray().size() >= 10);
+        QVERIFY(!rules[QStringLiteral("receivers")].toObject()[QStringLiteral("chat")].toObject()[QStringLiteral("configured")].toBool());
     }
 
     void newerDatabaseIsRefused()

@@ -549,13 +549,13 @@ std::vector<SilenceView> silences(store::Database& db, TimePoint now)
 
 void acknowledge(store::Database& db, int64_t alertId, const std::string& who, const std::string& comment, TimePoint now)
 {
-    if (who.empty())
-        throw UsageError("Say who acknowledges (--by NAME): the history keeps it.");
     store::Transaction tx(db);
     auto st = db.prepare("SELECT state, summary FROM alerts WHERE id = ?");
     st.bindAll(alertId);
     if (!st.step())
         throw UsageError("There is no alert " + std::to_string(alertId) + "; nbaops alerts list shows their ids.");
+    if (who.empty())
+        throw UsageError("Say who acknowledges (--by NAME): the history keeps it.");
     const std::string state = st.getText(0), summary = st.getText(1);
     st.reset();
     if (state == "resolved")

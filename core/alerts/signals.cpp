@@ -98,33 +98,50 @@ private:
         return out;
     }
 
-    // No successful run of the phase for longer than the threshold (hours), while the season
-    // is on: a newer scheduled game date than its last success, or a success in the last month.
+    // The phase is overdue: a date of the last week with final games has no successful run of
+    // any of the phase's processors, `threshold` hours after the phase's SLA deadline for it
+    // (the next morning). Value: hours past the deadline of the oldest such date. A total stall
+    // (no schedule either) shows as no success for over a day and a half while in season.
     void phaseStalled()
     {
         const int phase = param("phase", 3);
         const auto names = phaseProcessors(phase);
         if (names.empty())
             return;
-        auto st = m_ctx.db.prepare("SELECT max(finished_at), max(game_date) FROM processor_last_success WHERE processor IN (" +
-                                   inList(names) + ")");
-        st.step();
-        if (st.isNull(0))
-            return; // never succeeded: a new database, nothing to compare with
-        const auto last = parseIsoUtc(st.getText(0));
-        const std::string lastDate = st.getText(1);
-        if (!last)
-            return;
-        const double hours = std::chrono::duration<double>(m_ctx.now - *last).count() / 3600.0;
-        if (hours <= m_rule->threshold)
-            return;
-        auto newer = m_ctx.db.prepare("SELECT count(*) FROM game_schedule WHERE game_date > ? AND game_date < ?");
-        newer.bindAll(lastDate, m_today.iso());
-        newer.step();
-        const bool recent = Date::parse(lastDate).value_or(Date()).daysUntil(m_today) <= 30;
-        if (newer.getInt(0) == 0 && !recent)
+        int slaHour = 23, slaMinute = 59;
+        for (const auto& p : m_ctx.registry.processors()) {
+            if (p.phase == phase && (p.slaHour < slaHour || (p.slaHour == slaHour && p.slaMinute < slaMinute))) {
+                slaHour = p.slaHour;
+                slaMinute = p.slaMinute;
+            }
+        }
+        auto st = m_ctx.db.prepare(
+            "SELECT s.game_date FROM game_schedule s WHERE s.game_status = 3 AND s.game_date >= ? AND s.game_date < ?"
+            " AND NOT EXISTS (SELECT 1 FROM processor_latest l JOIN processor_runs r ON r.id = l.run_pk"
+            " WHERE l.game_date = s.game_date AND r.failure_category = 'success' AND l.processor IN (" +
+            inList(names) + ")) GROUP BY s.game_date ORDER BY s.game_date LIMIT 1");
+        st.bindAll(m_today.addDays(-7).iso(), m_today.iso());
+        if (st.step()) {
+            const Date d = Date::parse(st.getText(0)).value_or(m_today);
+            const auto deadline = easternTime(d.addDays(1), slaHour, slaMinute);
+            const double hours = std::chrono::duration<double>(m_ctx.now - deadline).count() / 3600.0;
+            if (hours > m_rule->threshold) {
+                emit({{"phase", std::to_string(phase)}, {"game_date", d.iso()}}, std::floor(hours * 10) / 10);
+                return;
+            }
+        }
+        auto last = m_ctx.db.prepare("SELECT max(finished_at), max(game_date) FROM processor_last_success WHERE processor IN (" +
+                                     inList(names) + ")");
+        last.step();
+        if (last.isNull(0))
+            return; // never succeeded: a new database
+        const auto at = parseIsoUtc(last.getText(0));
+        const auto lastDate = Date::parse(last.getText(1));
+        if (!at || !lastDate || lastDate->daysUntil(m_today) > 30)
             return; // off season
-        emit({{"phase", std::to_string(phase)}}, std::floor(hours * 10) / 10);
+        const double hours = std::chrono::duration<double>(m_ctx.now - *at).count() / 3600.0;
+        if (hours > std::max(36.0, m_rule->threshold))
+            emit({{"phase", std::to_string(phase)}, {"game_date", lastDate->addDays(1).iso()}}, std::floor(hours * 10) / 10);
     }
 
     // The latest run of a processor for a recent date failed in one of the categories.
@@ -281,7 +298,7 @@ private:
     void slaMissed()
     {
         health::Query q;
-        q.mode = health::Mode::Quick;
+        q.mode = health::Mode::Pipeline; // the mode that keeps each processor's SLA
         const auto rep = health::check(m_ctx.db, m_ctx.registry, m_ctx.implemented, q, m_ctx.now);
         for (const auto& ph : rep.phases) {
             for (const auto& p : ph.processors) {

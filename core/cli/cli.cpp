@@ -30,6 +30,7 @@ int main(int argc, char** argv)
     addSimCommand(app, g, action);
     addImportCommand(app, g, action);
     addModelCommands(app, g, action);
+    addAlertsCommands(app, g, action);
 
     try {
         app.parse(argc, argv);

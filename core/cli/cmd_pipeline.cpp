@@ -1,6 +1,8 @@
 // nbaops run, nbaops demo, nbaops sim serve
 #include "commands.h"
 
+#include "alerts/cycle.h"
+
 #include "pipeline/demo.h"
 #include "pipeline/session.h"
 #include "registry/registry.h"
@@ -74,6 +76,7 @@ void addRunCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action
         int workers = 0;
         std::string only;
         bool force = false;
+        bool noAlerts = false;
     };
     auto o = std::make_shared<Opts>();
     auto* cmd = app.add_subcommand("run", "Run the pipeline's six phases for a date or a range");
@@ -86,6 +89,7 @@ void addRunCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action
     cmd->add_option("--workers", o->workers, "Processors run at once (default: one per core)");
     cmd->add_option("--only", o->only, "Run one processor (and any upstream that never ran for the date)");
     cmd->add_flag("--force", o->force, "Rerun processors whose inputs did not change");
+    cmd->add_flag("--no-alerts", o->noAlerts, "Do not evaluate the alert rules afterwards");
     cmd->callback([&g, &action, o] {
         action = [&g, o]() -> int {
             const Date from = Date::parseOrThrow(o->date, "--date");
@@ -151,6 +155,18 @@ void addRunCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action
             if (!o->json)
                 std::printf("%d real failure(s). 'nbaops status --date %s' shows the health.\n",
                             failures, to.iso().c_str());
+            if (!o->noAlerts) {
+                // The alert rules, as cron would run them after the night: what fires is told.
+                try {
+                    const auto c = alerts::runCycle(session.db(), g.db, session.context().clock.now());
+                    if (!o->json && (c.evaluation.firing > 0 || c.evaluation.resolved > 0))
+                        std::printf("Alerts: %d firing, %d resolved; %d notification(s) sent. 'nbaops alerts list' "
+                                    "shows them.\n",
+                                    c.evaluation.firing, c.evaluation.resolved, c.delivery.sent);
+                } catch (const std::exception& e) {
+                    std::cerr << "nbaops: the alert rules were not evaluated: " << e.what() << "\n";
+                }
+            }
             return failures > 0 ? 1 : 0;
         };
     });

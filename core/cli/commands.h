@@ -28,5 +28,6 @@ void addRegistryCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& a
 void addSimCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addImportCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addModelCommands(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+void addAlertsCommands(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 
 } // namespace nbaops::cli
