@@ -31,6 +31,7 @@ int main(int argc, char** argv)
     addImportCommand(app, g, action);
     addModelCommands(app, g, action);
     addAlertsCommands(app, g, action);
+    addTrendsCommand(app, g, action);
 
     try {
         app.parse(argc, argv);

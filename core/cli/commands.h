@@ -29,5 +29,6 @@ void addSimCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action
 void addImportCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addModelCommands(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addAlertsCommands(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+void addTrendsCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 
 } // namespace nbaops::cli

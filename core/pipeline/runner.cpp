@@ -79,6 +79,10 @@ Runner::Runner(std::vector<Worker> workers, RunnerOptions options)
         m_processors.emplace_back(f.name, f.make());
     }
     m_watchDb = std::make_unique<store::Database>(store::Database::open(m_workers.front().ctx->db.path()));
+    // Timeouts an operator applied from the trends (each processor's P95 x 3) replace the registry's.
+    auto applied = m_watchDb->prepare("SELECT processor, timeout_s FROM processor_timeouts");
+    while (applied.step())
+        m_timeouts[applied.getText(0)] = int(applied.getInt(1));
     m_watchdog = std::thread([this] { watch(); });
 }
 
@@ -202,6 +206,12 @@ std::string Runner::inputFingerprint(Context& ctx, const std::string& processor,
     return fp;
 }
 
+int Runner::timeoutSecondsOf(const std::string& processor) const
+{
+    const auto it = m_timeouts.find(processor);
+    return it != m_timeouts.end() ? it->second : m_workers.front().ctx->registry.get(processor).timeoutSeconds;
+}
+
 ProcessorResult Runner::runOne(const std::string& processor, Date date)
 {
     return runOnWorker(processor, date, 0);
@@ -291,7 +301,7 @@ ProcessorResult Runner::runOnWorker(const std::string& processor, Date date, siz
     const int64_t pk = ctx.db.lastInsertRowId();
     {
         std::lock_guard lock(m_mutex);
-        const auto timeout = m_options.timeoutOverride.value_or(std::chrono::seconds(spec.timeoutSeconds));
+        const auto timeout = m_options.timeoutOverride.value_or(std::chrono::seconds(timeoutSecondsOf(processor)));
         m_active[worker] = Active{worker, pk, started + timeout};
     }
     m_wake.notify_all();
@@ -329,7 +339,7 @@ ProcessorResult Runner::runOnWorker(const std::string& processor, Date date, siz
         work.outcome.recordsOut = 0;
         work.outcome.error = "stopped after exceeding its timeout of " +
                              std::to_string(m_options.timeoutOverride ? m_options.timeoutOverride->count() / 1000.0
-                                                                      : double(spec.timeoutSeconds)) +
+                                                                      : double(timeoutSecondsOf(processor))) +
                              " s; nothing was written";
     } else if (cancelled && !unchanged) {
         work.write = nullptr;

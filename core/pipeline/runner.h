@@ -103,6 +103,8 @@ private:
     RunnerOptions m_options;
     std::vector<std::pair<std::string, std::unique_ptr<Processor>>> m_processors;
     std::unique_ptr<store::Database> m_watchDb;
+    std::map<std::string, int> m_timeouts; // applied per-processor timeouts (processor_timeouts)
+    int timeoutSecondsOf(const std::string& processor) const;
     std::mutex m_mutex;                 // guards m_active and the callbacks
     std::condition_variable m_wake;
     std::map<size_t, Active> m_active;  // by worker

@@ -32,7 +32,7 @@ const Migration kMigrations[] = {
     {8, "imports of history files and their quarantined rows", schema::kV8},
     {9, "pregame availability features; model registry, aliases, rollout; audit log", schema::kV9},
     {10, "covering date index for the feature store's reads; no player index on the feature store", schema::kV10},
-    {11, "alerts, their history, silences and notifications; applied processor timeouts", schema::kV11},
+    {11, "alerts and their history, silences, notifications; daily run statistics and duration histograms for trends; applied processor timeouts", schema::kV11},
 };
 
 int currentVersion(Database& db)

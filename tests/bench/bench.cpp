@@ -13,10 +13,12 @@ int main(int argc, char** argv)
     bool json = false;
     long long runs = 270000;
     int reps = 21;
+    long long yearRuns = 3000000;
     app.fallthrough(); // global options may follow the subcommand
     app.add_flag("--json", json, "One JSON object per figure, one per line");
     app.add_option("--runs", runs, "Run-history size for the health benchmark (default 270,000, 30 days)");
     app.add_option("--reps", reps, "Repetitions per timed figure (median reported)");
+    app.add_option("--year-runs", yearRuns, "Run-history size of the year for the whole-picture figures (default 3,000,000; 0 skips)");
     auto* health = app.add_subcommand("health", "Morning check over a large run history");
     auto* slice = app.add_subcommand("slice", "One simulated game day end to end over loopback HTTP");
     int days = 0;
@@ -31,7 +33,7 @@ int main(int argc, char** argv)
     nbaops::bench::Reporter r(json);
     try {
         if (*health || *all)
-            nbaops::bench::runHealth(r, runs, reps);
+            nbaops::bench::runHealth(r, runs, reps, yearRuns);
         if (*slice || *all)
             nbaops::bench::runSlice(r, std::max(3, reps / 4));
         if (*pipeline || *all)

@@ -61,7 +61,7 @@ inline double median(std::vector<double> v)
     return n == 0 ? 0 : (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
 }
 
-void runHealth(Reporter& r, long long runs, int reps);
+void runHealth(Reporter& r, long long runs, int reps, long long yearRuns);
 void runSlice(Reporter& r, int reps);
 void runPipeline(Reporter& r, int seasonStartYear, int days);
 void runModel(Reporter& r, int reps); // real data from ../shared/data; skipped with a message when absent

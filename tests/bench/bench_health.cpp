@@ -1,7 +1,13 @@
-// The morning check over the real system's 30-day volume: 270,000 runs over 55 processors.
+// The morning check over the real system's 30-day volume: 270,000 runs over 55 processors; the
+// whole picture (full health, trends, alert evaluation) over that and over a year (3,000,000 runs).
 #include "bench.h"
 
+#include "alerts/engine.h"
+#include "alerts/rules.h"
+#include "alerts/signals.h"
+#include "embedded_resources.h"
 #include "health/health.h"
+#include "health/trends.h"
 #include "registry/registry.h"
 #include "store/database.h"
 #include "util/rng.h"
@@ -39,68 +45,131 @@ registry::Registry bigRegistry(std::vector<std::string>& names)
 
 } // namespace
 
-void runHealth(Reporter& r, long long runs, int reps)
+namespace {
+
+// A run history of `runs` runs spread over `days` days up to 2025-01-31, as the real system
+// writes it: mostly expected no-data runs, a few real failures.
+void writeHistory(Reporter& r, const registry::Registry& reg, const std::vector<std::string>& names,
+                  const std::filesystem::path& path, long long runs, int days, const std::string& label)
+{
+    auto db = store::Database::open(path);
+    const Date last = Date::ymd(2025, 1, 31);
+    Rng rng(42);
+    const auto t0 = std::chrono::steady_clock::now();
+    store::BulkWrite tx(db);
+    auto ins = db.prepare("INSERT INTO processor_runs(run_id, processor, phase, game_date, started_at, finished_at,"
+                          " heartbeat_at, duration_ms, status, failure_category, records_in, records_out, attempt, error)"
+                          " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    for (long long i = 0; i < runs; ++i) {
+        const Date d = last.addDays(-int(i % days));
+        const size_t p = size_t(rng.below(int(names.size())));
+        const auto& spec = reg.get(names[p]);
+        const double u = rng.uniform();
+        const char* cat = u < 0.55 ? "no_data_available" : u < 0.965 ? "success" : u < 0.98 ? "error"
+                        : u < 0.99 ? "dependency_missing" : u < 0.995 ? "validation_failed" : "timeout";
+        const std::string status = std::string(cat) == "success" ? "success" : std::string(cat) == "no_data_available" ? "no_data" : "failed";
+        const auto start = easternTime(d.addDays(1), 0, 0) + std::chrono::seconds(rng.below(6 * 3600));
+        const int dur = 200 + rng.below(60000);
+        ins.bindAll("run-bench-" + std::to_string(i / 55), spec.name, int64_t(spec.phase), d.iso(), toIsoUtc(start),
+                    toIsoUtc(start + std::chrono::milliseconds(dur)), toIsoUtc(start + std::chrono::milliseconds(dur)),
+                    int64_t(dur), status, cat, int64_t(rng.below(500)), int64_t(rng.below(500)), int64_t(1 + i / 2000000),
+                    status == "failed" ? std::optional<std::string>("simulated failure " + std::to_string(i)) : std::nullopt);
+        ins.run();
+        ins.reset();
+    }
+    tx.commit();
+    const double loadMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    r.report({"health", "history_insert_rate" + label, runs / (loadMs / 1000.0), "runs/s", "single", runs,
+              "writing the history, summaries and trend statistics kept by triggers"});
+}
+
+// The operator's whole picture over a history: full health, trends (the window and the 30
+// days before it for the anomalies, per phase and processor), and one alert evaluation.
+void timeWholePicture(Reporter& r, const registry::Registry& reg, const std::vector<std::string>& names,
+                      const std::filesystem::path& path, long long runs, int days, int reps, double targetMs,
+                      const std::string& label)
+{
+    auto db = store::Database::open(path);
+    const auto now = easternTime(Date::ymd(2025, 2, 1), 9, 0);
+    health::Query q;
+    q.mode = health::Mode::Full;
+    health::TrendsQuery tq;
+    tq.days = days;
+    tq.until = Date::ymd(2025, 2, 1);
+    const auto cfg = alerts::parseConfig(resources::alertRulesJson(), "built-in rules");
+    const alerts::SignalContext ctx{db, reg, names, path.parent_path(), now};
+    health::Report hr;
+    health::TrendsReport tr;
+    alerts::Evaluation ev;
+    const auto once = [&](std::vector<double>* h, std::vector<double>* t, std::vector<double>* a) {
+        auto t0 = std::chrono::steady_clock::now();
+        hr = health::check(db, reg, names, q, now);
+        auto t1 = std::chrono::steady_clock::now();
+        tr = health::trends(db, reg, tq);
+        auto t2 = std::chrono::steady_clock::now();
+        alerts::Engine engine(db, cfg);
+        ev = engine.apply(alerts::measure(cfg, ctx), now);
+        auto t3 = std::chrono::steady_clock::now();
+        if (h) {
+            h->push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+            t->push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
+            a->push_back(std::chrono::duration<double, std::milli>(t3 - t2).count());
+        }
+    };
+    once(nullptr, nullptr, nullptr); // warm the page cache
+    std::vector<double> h, t, a, sum;
+    for (int i = 0; i < reps; ++i) {
+        once(&h, &t, &a);
+        sum.push_back(h.back() + t.back() + a.back());
+    }
+    char note[240];
+    std::snprintf(note, sizeof note, "full health + %d-day trends (%zu processors, %zu warnings) + alert evaluation "
+                  "(%d firing); target < %.0f ms", days, tr.processors.size(), tr.anomalies.size(), ev.firing, targetMs);
+    r.report({"health", "whole_picture" + label, median(sum), "ms", "median", runs, note});
+    r.report({"health", "full_health" + label, median(h), "ms", "median", runs, ""});
+    r.report({"health", "trends" + label, median(t), "ms", "median", runs, std::to_string(tr.runs) + " runs in the window"});
+    r.report({"health", "alert_evaluation" + label, median(a), "ms", "median", runs, "11 built-in rules measured and applied"});
+}
+
+} // namespace
+
+void runHealth(Reporter& r, long long runs, int reps, long long yearRuns)
 {
     std::vector<std::string> names;
     const registry::Registry reg = bigRegistry(names);
     const auto dir = std::filesystem::temp_directory_path() / ("nbaops-bench-health-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
+    writeHistory(r, reg, names, dir / "bench.db", runs, 30, "");
     {
-        auto db = store::Database::open(dir / "bench.db");
-        const Date last = Date::ymd(2025, 1, 31);
-        const int days = 30;
-        Rng rng(42);
-        const auto t0 = std::chrono::steady_clock::now();
-        store::Transaction tx(db);
-        auto ins = db.prepare("INSERT INTO processor_runs(run_id, processor, phase, game_date, started_at, finished_at,"
-                              " heartbeat_at, duration_ms, status, failure_category, records_in, records_out, attempt, error)"
-                              " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-        for (long long i = 0; i < runs; ++i) {
-            const Date d = last.addDays(-int(i % days));
-            const size_t p = size_t(rng.below(int(names.size())));
-            const auto& spec = reg.get(names[p]);
-            const double u = rng.uniform();
-            // Mostly expected no-data runs, as in the real phase 2; a few real failures.
-            const char* cat = u < 0.55 ? "no_data_available" : u < 0.965 ? "success" : u < 0.98 ? "error"
-                            : u < 0.99 ? "dependency_missing" : u < 0.995 ? "validation_failed" : "timeout";
-            const std::string status = std::string(cat) == "success" ? "success" : std::string(cat) == "no_data_available" ? "no_data" : "failed";
-            const auto start = easternTime(d.addDays(1), 0, 0) + std::chrono::seconds(rng.below(6 * 3600));
-            const int dur = 200 + rng.below(60000);
-            ins.bindAll("run-bench-" + std::to_string(i / 55), spec.name, int64_t(spec.phase), d.iso(), toIsoUtc(start),
-                        toIsoUtc(start + std::chrono::milliseconds(dur)), toIsoUtc(start + std::chrono::milliseconds(dur)),
-                        int64_t(dur), status, cat, int64_t(rng.below(500)), int64_t(rng.below(500)), int64_t(1 + i / 2000000),
-                        status == "failed" ? std::optional<std::string>("simulated failure " + std::to_string(i)) : std::nullopt);
-            ins.run();
-            ins.reset();
+        auto db = store::Database::open(dir / "bench.db", store::Database::Mode::ReadOnly);
+        const auto now = easternTime(Date::ymd(2025, 2, 1), 9, 0);
+        for (const auto& [mode, target] : {std::pair{health::Mode::Quick, 50.0}, std::pair{health::Mode::Full, 200.0}}) {
+            health::Query q;
+            q.mode = mode;
+            health::Report last;
+            health::check(db, reg, names, q, now); // warm the page cache
+            const auto ms = timeRuns(reps, [&] { last = health::check(db, reg, names, q, now); });
+            const std::string name = std::string("status_") + std::string(health::toString(mode));
+            char note[160];
+            std::snprintf(note, sizeof note, "target < %.0f ms; %zu failures listed, %d no-data collapsed",
+                          target, last.failures.size(), last.expectedNoData);
+            r.report({"health", name, median(ms), "ms", "median", runs, note});
+            r.report({"health", name + "_max", *std::max_element(ms.begin(), ms.end()), "ms", "max", runs, ""});
         }
-        tx.commit();
-        const double loadMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-        r.report({"health", "history_insert_rate", runs / (loadMs / 1000.0), "runs/s", "single", runs,
-                  "writing the history, summaries kept by triggers"});
+        // Baseline in the same process: a naive full scan of the run history by category.
+        const auto naive = timeRuns(std::max(3, reps / 3), [&] {
+            auto st = db.prepare("SELECT phase, failure_category, count(*) FROM processor_runs GROUP BY phase, failure_category");
+            while (st.step()) {
+            }
+        });
+        r.report({"health", "baseline_full_scan", median(naive), "ms", "median", runs,
+                  "GROUP BY over the whole history, what the summaries avoid"});
     }
-    auto db = store::Database::open(dir / "bench.db", store::Database::Mode::ReadOnly);
-    const auto now = easternTime(Date::ymd(2025, 2, 1), 9, 0);
-    for (const auto& [mode, target] : {std::pair{health::Mode::Quick, 50.0}, std::pair{health::Mode::Full, 200.0}}) {
-        health::Query q;
-        q.mode = mode;
-        health::Report last;
-        health::check(db, reg, names, q, now); // warm the page cache
-        const auto ms = timeRuns(reps, [&] { last = health::check(db, reg, names, q, now); });
-        const std::string name = std::string("status_") + std::string(health::toString(mode));
-        char note[160];
-        std::snprintf(note, sizeof note, "target < %.0f ms; %zu failures listed, %d no-data collapsed",
-                      target, last.failures.size(), last.expectedNoData);
-        r.report({"health", name, median(ms), "ms", "median", runs, note});
-        r.report({"health", name + "_max", *std::max_element(ms.begin(), ms.end()), "ms", "max", runs, ""});
+    timeWholePicture(r, reg, names, dir / "bench.db", runs, 30, std::max(3, reps / 3), 200, "_30d");
+    if (yearRuns > 0) {
+        writeHistory(r, reg, names, dir / "year.db", yearRuns, 365, "_year");
+        timeWholePicture(r, reg, names, dir / "year.db", yearRuns, 365, std::max(3, reps / 5), 1000, "_year");
     }
-    // Baseline in the same process: a naive full scan of the run history by category.
-    const auto naive = timeRuns(std::max(3, reps / 3), [&] {
-        auto st = db.prepare("SELECT phase, failure_category, count(*) FROM processor_runs GROUP BY phase, failure_category");
-        while (st.step()) {
-        }
-    });
-    r.report({"health", "baseline_full_scan", median(naive), "ms", "median", runs,
-              "GROUP BY over the whole history, what the summaries avoid"});
     std::filesystem::remove_all(dir);
 }
 

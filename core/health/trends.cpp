@@ -1,0 +1,478 @@
+#include "trends.h"
+
+#include "anomaly.h"
+#include "registry/registry.h"
+#include "store/database.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+
+namespace nbaops::health {
+
+namespace {
+
+bool realFailure(const std::string& c)
+{
+    return c == "dependency_missing" || c == "validation_failed" || c == "timeout" || c == "error";
+}
+
+struct Acc
+{
+    TrendDay day;
+    std::map<int, int64_t> buckets;
+};
+
+void add(Acc& a, const std::string& category, int runs, int zero, int64_t records)
+{
+    a.day.runs += runs;
+    a.day.byCategory[category] += runs;
+    if (category == "success") {
+        a.day.success += runs;
+        a.day.zeroRecords += zero;
+    } else if (category == "no_data_available") {
+        a.day.noData += runs;
+    } else if (realFailure(category)) {
+        a.day.failures += runs;
+    }
+    a.day.recordsOut += records;
+}
+
+void finish(Acc& a)
+{
+    int64_t n = 0;
+    for (const auto& [b, c] : a.buckets)
+        n += c;
+    if (n == 0)
+        return;
+    const auto at = [&](double q) {
+        const int64_t rank = std::max<int64_t>(1, int64_t(std::ceil(q * double(n))));
+        int64_t seen = 0;
+        for (const auto& [b, c] : a.buckets) {
+            seen += c;
+            if (seen >= rank)
+                return bucketMidpointMs(b);
+        }
+        return bucketMidpointMs(a.buckets.rbegin()->first);
+    };
+    a.day.p50Ms = at(0.50);
+    a.day.p95Ms = at(0.95);
+    a.day.p99Ms = at(0.99);
+}
+
+std::string seconds(double ms)
+{
+    char buf[32];
+    if (ms >= 60000)
+        std::snprintf(buf, sizeof buf, "%.1f min", ms / 60000);
+    else if (ms >= 1000)
+        std::snprintf(buf, sizeof buf, "%.1f s", ms / 1000);
+    else
+        std::snprintf(buf, sizeof buf, "%.0f ms", ms);
+    return buf;
+}
+
+std::string pct(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f%%", v * 100);
+    return buf;
+}
+
+const char* const kWeekdays[] = {"Sundays", "Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays"};
+
+} // namespace
+
+double TrendDay::successRate() const
+{
+    const int counted = runs - noData;
+    return counted > 0 ? double(success) / double(counted) : 1.0;
+}
+
+int bucketOf(int64_t durationMs)
+{
+    const std::string s = std::to_string(std::max<int64_t>(durationMs, 0));
+    return int(s.size()) * 100 + std::stoi((s + "0").substr(0, 2));
+}
+
+double bucketMidpointMs(int bucket)
+{
+    const int digits = bucket / 100, lead = bucket % 100;
+    if (digits <= 1)
+        return lead / 10.0 + 0.5; // 0..9 ms: the exact millisecond, +0.5
+    const double scale = std::pow(10.0, digits - 2);
+    return (lead + 0.5) * scale;
+}
+
+TrendsReport trends(store::Database& db, const registry::Registry& registry, const TrendsQuery& q)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    TrendsReport r;
+    r.days = std::clamp(q.days, 1, 3660);
+    Date until;
+    if (q.until) {
+        until = *q.until;
+    } else {
+        auto st = db.prepare("SELECT max(day) FROM run_day_stats");
+        st.step();
+        if (st.isNull(0)) {
+            r.elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+            return r;
+        }
+        until = Date::parse(st.getText(0)).value_or(Date::todayEastern());
+    }
+    const Date from = until.addDays(-(r.days - 1));
+    const Date loadFrom = from.addDays(-std::max(q.baselineDays, 28));
+    r.from = from.iso();
+    r.until = until.iso();
+    std::map<std::string, int> phaseOf;
+    for (const auto& p : registry.processors())
+        phaseOf[p.name] = p.phase;
+
+    // Per day: phases and processors.
+    std::map<std::string, std::map<int, Acc>> byPhase;              // day -> phase
+    std::map<std::string, std::map<std::string, Acc>> byProcessor;  // processor -> day
+    {
+        auto st = db.prepare("SELECT day, processor, category, phase, runs, zero_records, records_out FROM run_day_stats"
+                             " WHERE day >= ? AND day <= ?");
+        st.bindAll(loadFrom.iso(), until.iso());
+        while (st.step()) {
+            const std::string day = st.getText(0), proc = st.getText(1), cat = st.getText(2);
+            const int phase = int(st.getInt(3)), runs = int(st.getInt(4)), zero = int(st.getInt(5));
+            const int64_t records = st.getInt(6);
+            add(byPhase[day][phase], cat, runs, zero, records);
+            if (q.withProcessors)
+                add(byProcessor[proc][day], cat, runs, zero, records);
+        }
+    }
+    {
+        auto st = db.prepare("SELECT day, processor, bucket, runs FROM run_duration_hist WHERE day >= ? AND day <= ?");
+        st.bindAll(loadFrom.iso(), until.iso());
+        while (st.step()) {
+            const std::string day = st.getText(0), proc = st.getText(1);
+            const int bucket = int(st.getInt(2));
+            const int64_t runs = st.getInt(3);
+            const auto ph = phaseOf.find(proc);
+            byPhase[day][ph == phaseOf.end() ? 0 : ph->second].buckets[bucket] += runs;
+            if (q.withProcessors)
+                byProcessor[proc][day].buckets[bucket] += runs;
+        }
+    }
+    std::vector<std::string> allDays;
+    for (Date d = loadFrom; d <= until; d = d.addDays(1))
+        allDays.push_back(d.iso());
+
+    const auto build = [&](const std::string& name, int phase, const std::function<Acc*(const std::string&)>& at,
+                           std::vector<DayValue>* p95, std::vector<DayValue>* failures) {
+        TrendSeries s;
+        s.name = name;
+        s.phase = phase;
+        Acc total;
+        total.day.day = from.iso() + ".." + until.iso();
+        for (const auto& day : allDays) {
+            Acc* a = at(day);
+            Acc empty;
+            Acc& use = a ? *a : empty;
+            use.day.day = day;
+            finish(use);
+            const Date d = *Date::parse(day);
+            if (p95 && use.day.p95Ms)
+                p95->push_back({d, *use.day.p95Ms});
+            if (failures)
+                failures->push_back({d, double(use.day.failures)});
+            if (day < r.from)
+                continue;
+            for (const auto& [c, n] : use.day.byCategory)
+                add(total, c, n, 0, 0);
+            total.day.zeroRecords += use.day.zeroRecords;
+            total.day.recordsOut += use.day.recordsOut;
+            for (const auto& [b, n] : use.buckets)
+                total.buckets[b] += n;
+            s.days.push_back(use.day);
+        }
+        finish(total);
+        s.total = total.day;
+        return s;
+    };
+
+    const DeviationRule durationRule{q.baselineDays, 3.5, 0.20, 500, 7};
+    const DeviationRule failureRule{q.baselineDays, 3.5, 1.0, 3, 7};
+    for (int phase = 1; phase <= 6; ++phase) {
+        std::vector<DayValue> p95, failures;
+        auto s = build("phase " + std::to_string(phase), phase,
+                       [&](const std::string& day) -> Acc* {
+                           auto it = byPhase.find(day);
+                           if (it == byPhase.end())
+                               return nullptr;
+                           auto jt = it->second.find(phase);
+                           return jt == it->second.end() ? nullptr : &jt->second;
+                       },
+                       &p95, &failures);
+        r.runs += s.total.runs;
+        if (!p95.empty() && p95.back().day == until) {
+            if (const auto dv = deviation(p95, durationRule); dv && dv->anomalous) {
+                char buf[300];
+                std::snprintf(buf, sizeof buf,
+                              "Phase %d is taking %.0f%% longer than its %d-day median%s: P95 %s on %s vs %s.", phase,
+                              (dv->ratio - 1) * 100, q.baselineDays, dv->weekdayAware ? " for that weekday" : "",
+                              seconds(dv->value).c_str(), until.iso().c_str(), seconds(dv->baseline).c_str());
+                r.anomalies.push_back({s.name, "duration_p95", until.iso(), dv->value, dv->baseline, dv->z, buf});
+            }
+        }
+        if (!failures.empty()) {
+            if (const auto dv = deviation(failures, failureRule); dv && dv->anomalous) {
+                char buf[300];
+                std::snprintf(buf, sizeof buf, "Phase %d had %.0f real failures on %s, against a median of %.0f%s.", phase,
+                              dv->value, until.iso().c_str(), dv->baseline, dv->weekdayAware ? " on that weekday" : "");
+                r.anomalies.push_back({s.name, "failures", until.iso(), dv->value, dv->baseline, dv->z, buf});
+            }
+        }
+        // Failure rate trend: the last 7 days against the 7 before.
+        int last = 0, lastRuns = 0, prev = 0, prevRuns = 0;
+        for (const auto& dv : s.days) {
+            const int age = Date::parse(dv.day)->daysUntil(until);
+            const int counted = dv.runs - dv.noData;
+            if (age < 7) {
+                last += dv.failures;
+                lastRuns += counted;
+            } else if (age < 14) {
+                prev += dv.failures;
+                prevRuns += counted;
+            }
+        }
+        if (lastRuns >= 20 && prevRuns >= 20) {
+            const double r1 = double(last) / lastRuns, r0 = double(prev) / prevRuns;
+            if (r1 >= 0.05 && r1 >= 2 * r0 && last - prev >= 3) {
+                r.anomalies.push_back({s.name, "failure_rate", until.iso(), r1, r0, 0,
+                                       "Phase " + std::to_string(phase) + " failure rate is trending " + pct(r0) + " -> " +
+                                           pct(r1) + " (the last 7 days against the 7 before)."});
+            }
+        }
+        r.phases.push_back(std::move(s));
+    }
+    r.empty = r.runs == 0;
+
+    if (q.withProcessors) {
+        const auto applied = appliedTimeouts(db);
+        for (auto& [proc, days] : byProcessor) {
+            std::vector<DayValue> p95;
+            const auto ph = phaseOf.find(proc);
+            auto s = build(proc, ph == phaseOf.end() ? 0 : ph->second,
+                           [&](const std::string& day) -> Acc* {
+                               auto it = days.find(day);
+                               return it == days.end() ? nullptr : &it->second;
+                           },
+                           &p95, nullptr);
+            if (!p95.empty() && p95.back().day == until) {
+                if (const auto dv = deviation(p95, durationRule); dv && dv->anomalous) {
+                    char buf[300];
+                    std::snprintf(buf, sizeof buf, "%s is taking %.0f%% longer than its %d-day median: P95 %s on %s vs %s.",
+                                  proc.c_str(), (dv->ratio - 1) * 100, q.baselineDays, seconds(dv->value).c_str(),
+                                  until.iso().c_str(), seconds(dv->baseline).c_str());
+                    r.anomalies.push_back({proc, "duration_p95", until.iso(), dv->value, dv->baseline, dv->z, buf});
+                }
+            }
+            if (s.total.success >= 20 && s.total.p95Ms) {
+                TimeoutSuggestion t;
+                t.processor = proc;
+                t.phase = s.phase;
+                t.p95Ms = *s.total.p95Ms;
+                t.runs = s.total.success;
+                const double raw = 3.0 * t.p95Ms / 1000.0;
+                t.suggestedS = std::clamp(int(std::ceil(raw / 10.0) * 10), 60, 7200);
+                const auto a = applied.find(proc);
+                t.currentApplied = a != applied.end();
+                if (t.currentApplied)
+                    t.currentS = a->second;
+                else if (ph != phaseOf.end())
+                    t.currentS = registry.get(proc).timeoutSeconds;
+                t.basis = "P95 " + seconds(t.p95Ms) + " over " + std::to_string(r.days) + " day(s) (" +
+                          std::to_string(t.runs) + " successful runs) x 3";
+                r.timeouts.push_back(t);
+            }
+            r.processors.push_back(std::move(s));
+        }
+    }
+
+    // Real failures by US Eastern weekday and 3-hour block: the window, and the 4 weeks
+    // before its last 4 for the "failures on Mondays 00-03 h tripled" warning.
+    {
+        std::array<std::array<int, 8>, 7> recent{}, before{};
+        auto st = db.prepare("SELECT day, hour, sum(runs) FROM run_hour_failures WHERE day >= ? AND day <= ? GROUP BY 1, 2");
+        st.bindAll(until.addDays(-55).iso() < loadFrom.iso() ? until.addDays(-55).iso() : loadFrom.iso(), until.iso());
+        while (st.step()) {
+            const auto d = Date::parse(st.getText(0));
+            if (!d)
+                continue;
+            const TimePoint utc = TimePoint(d->days()) + std::chrono::hours(st.getInt(1));
+            const auto local = utc + easternOffset(utc);
+            const auto localDay = std::chrono::floor<std::chrono::days>(local);
+            const int wd = int(std::chrono::weekday(localDay).c_encoding());
+            const int block = int(std::chrono::duration_cast<std::chrono::hours>(local - localDay).count()) / 3;
+            const int n = int(st.getInt(2));
+            const int age = d->daysUntil(until);
+            if (*d >= from)
+                r.weekdayBlocks[size_t(wd)][size_t(block)] += n;
+            if (age < 28)
+                recent[size_t(wd)][size_t(block)] += n;
+            else if (age < 56)
+                before[size_t(wd)][size_t(block)] += n;
+        }
+        // Only with a history to compare with: runs on at least 14 of the 4 weeks before.
+        auto hist = db.prepare("SELECT count(DISTINCT day) FROM run_day_stats WHERE day >= ? AND day < ?");
+        hist.bindAll(until.addDays(-55).iso(), until.addDays(-27).iso());
+        hist.step();
+        const bool comparable = hist.getInt(0) >= 14;
+        for (int wd = 0; wd < 7 && comparable; ++wd) {
+            for (int b = 0; b < 8; ++b) {
+                const int now = recent[size_t(wd)][size_t(b)], was = before[size_t(wd)][size_t(b)];
+                if (now >= 6 && now >= 3 * std::max(was, 1)) {
+                    char buf[240];
+                    const double times = double(now) / std::max(was, 1);
+                    std::snprintf(buf, sizeof buf, "Failures on %s %02d-%02d h ET %s: %d in the last 4 weeks vs %d in the 4 before.",
+                                  kWeekdays[wd], b * 3, b * 3 + 3,
+                                  times >= 3 && times < 4 ? "tripled" : ("rose " + std::to_string(int(times)) + "-fold").c_str(),
+                                  now, was);
+                    r.anomalies.push_back({"weekday " + std::to_string(wd) + " block " + std::to_string(b), "weekday_hours",
+                                           until.iso(), double(now), double(was), 0, buf});
+                }
+            }
+        }
+    }
+    r.elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return r;
+}
+
+std::map<std::string, int> appliedTimeouts(store::Database& db)
+{
+    std::map<std::string, int> out;
+    auto st = db.prepare("SELECT processor, timeout_s FROM processor_timeouts");
+    while (st.step())
+        out[st.getText(0)] = int(st.getInt(1));
+    return out;
+}
+
+int applyTimeouts(store::Database& db, const std::vector<TimeoutSuggestion>& suggestions, const std::string& who,
+                  TimePoint now)
+{
+    store::Transaction tx(db);
+    const std::string at = toIsoUtc(now);
+    int n = 0;
+    for (const auto& s : suggestions) {
+        db.prepare("INSERT INTO processor_timeouts(processor, timeout_s, basis, applied_at, applied_by) VALUES (?,?,?,?,?)"
+                   " ON CONFLICT(processor) DO UPDATE SET timeout_s = excluded.timeout_s, basis = excluded.basis,"
+                   " applied_at = excluded.applied_at, applied_by = excluded.applied_by")
+            .bindAll(s.processor, int64_t(s.suggestedS), s.basis, at, who)
+            .run();
+        db.prepare("INSERT INTO audit_log(at, actor, action, detail) VALUES (?,?,'timeout',?)")
+            .bindAll(at, who, s.processor + ": " + std::to_string(s.currentS) + " s -> " + std::to_string(s.suggestedS) +
+                                  " s (" + s.basis + ")")
+            .run();
+        ++n;
+    }
+    tx.commit();
+    return n;
+}
+
+namespace {
+
+nlohmann::json dayJson(const TrendDay& d)
+{
+    nlohmann::json j = {{"day", d.day},
+                        {"runs", d.runs},
+                        {"success", d.success},
+                        {"no_data", d.noData},
+                        {"failures", d.failures},
+                        {"success_rate", d.successRate()},
+                        {"by_category", d.byCategory},
+                        {"zero_record_runs", d.zeroRecords},
+                        {"records_out", d.recordsOut}};
+    const auto opt = [](const std::optional<double>& v) { return v ? nlohmann::json(std::round(*v)) : nlohmann::json(); };
+    j["duration_ms"] = {{"p50", opt(d.p50Ms)}, {"p95", opt(d.p95Ms)}, {"p99", opt(d.p99Ms)}};
+    return j;
+}
+
+nlohmann::json seriesJson(const TrendSeries& s)
+{
+    nlohmann::json days = nlohmann::json::array();
+    for (const auto& d : s.days)
+        days.push_back(dayJson(d));
+    return {{"name", s.name}, {"phase", s.phase}, {"total", dayJson(s.total)}, {"days", days}};
+}
+
+} // namespace
+
+nlohmann::json toJson(const TrendsReport& r)
+{
+    nlohmann::json phases = nlohmann::json::array(), procs = nlohmann::json::array(), anomalies = nlohmann::json::array(),
+                   timeouts = nlohmann::json::array();
+    for (const auto& s : r.phases)
+        phases.push_back(seriesJson(s));
+    for (const auto& s : r.processors)
+        procs.push_back(seriesJson(s));
+    for (const auto& a : r.anomalies)
+        anomalies.push_back({{"series", a.series}, {"metric", a.metric}, {"day", a.day}, {"value", a.value},
+                             {"baseline", a.baseline}, {"z", a.z}, {"sentence", a.sentence}});
+    for (const auto& t : r.timeouts)
+        timeouts.push_back({{"processor", t.processor}, {"phase", t.phase}, {"current_s", t.currentS},
+                            {"current_applied", t.currentApplied}, {"suggested_s", t.suggestedS},
+                            {"p95_ms", std::round(t.p95Ms)}, {"runs", t.runs}, {"basis", t.basis}});
+    nlohmann::json blocks = nlohmann::json::array();
+    for (const auto& wd : r.weekdayBlocks)
+        blocks.push_back(wd);
+    return {{"from", r.from},
+            {"until", r.until},
+            {"days", r.days},
+            {"day_basis", "UTC day of each run's start; durations of successful runs, within 5%"},
+            {"runs", r.runs},
+            {"phases", phases},
+            {"processors", procs},
+            {"anomalies", anomalies},
+            {"timeouts", timeouts},
+            {"failures_by_weekday_block_et", blocks},
+            {"elapsed_ms", r.elapsedMs}};
+}
+
+std::string toText(const TrendsReport& r)
+{
+    if (r.empty)
+        return "No runs to show" + (r.from.empty() ? std::string() : " from " + r.from + " to " + r.until) +
+               ". Run the pipeline (nbaops run or nbaops demo) first.\n";
+    std::string out = "nbaops trends " + r.from + " .. " + r.until + " (" + std::to_string(r.days) + " days, " +
+                      std::to_string(r.runs) + " runs; UTC days, durations of successful runs)\n\n";
+    char buf[300];
+    std::snprintf(buf, sizeof buf, "%-8s %8s %8s %8s %9s %9s %9s %8s %8s\n", "PHASE", "RUNS", "SUCCESS", "FAILED",
+                  "P50", "P95", "P99", "ZERO-REC", "NO-DATA");
+    out += buf;
+    for (const auto& s : r.phases) {
+        const auto& t = s.total;
+        const auto d = [](const std::optional<double>& v) { return v ? seconds(*v) : std::string("-"); };
+        std::snprintf(buf, sizeof buf, "%-8s %8d %8s %8d %9s %9s %9s %8d %8d\n", s.name.c_str(), t.runs,
+                      pct(t.successRate()).c_str(), t.failures, d(t.p50Ms).c_str(), d(t.p95Ms).c_str(),
+                      d(t.p99Ms).c_str(), t.zeroRecords, t.noData);
+        out += buf;
+    }
+    out += "\nEarly warnings:\n";
+    if (r.anomalies.empty())
+        out += "  none: durations and failures are within their usual range.\n";
+    for (const auto& a : r.anomalies)
+        out += "  - " + a.sentence + "\n";
+    int changes = 0;
+    for (const auto& t : r.timeouts)
+        changes += t.suggestedS != t.currentS;
+    out += "\nTimeouts from each processor's P95 (x 3, at least 60 s): " + std::to_string(changes) +
+           " differ from the ones in effect";
+    out += changes ? "; 'nbaops trends --apply-timeouts' applies them.\n" : ".\n";
+    for (const auto& t : r.timeouts) {
+        if (t.suggestedS == t.currentS)
+            continue;
+        std::snprintf(buf, sizeof buf, "  %-28s %5d s -> %5d s  (%s)\n", t.processor.c_str(), t.currentS, t.suggestedS,
+                      t.basis.c_str());
+        out += buf;
+    }
+    return out;
+}
+
+} // namespace nbaops::health
