@@ -19,10 +19,48 @@ bool realFailure(const std::string& c)
     return c == "dependency_missing" || c == "validation_failed" || c == "timeout" || c == "error";
 }
 
+constexpr int kBuckets = 1000; // digits (1..9) x 100 + two leading digits
+
+// A day (or a window) of a phase or processor: counts, and the durations' histogram, sparse
+// while buckets arrive in order (a processor's rows come sorted by bucket), dense otherwise.
 struct Acc
 {
     TrendDay day;
-    std::map<int, int64_t> buckets;
+    std::vector<std::pair<int, int64_t>> sparse;
+    std::vector<int64_t> dense;
+    void addBucket(int b, int64_t n)
+    {
+        if (b < 0 || b >= kBuckets)
+            return;
+        if (dense.empty()) {
+            if (sparse.empty() || sparse.back().first < b) {
+                sparse.emplace_back(b, n);
+                return;
+            }
+            if (sparse.back().first == b) {
+                sparse.back().second += n;
+                return;
+            }
+            dense.assign(kBuckets, 0);
+            for (const auto& [k, c] : sparse)
+                dense[size_t(k)] += c;
+            sparse.clear();
+        }
+        dense[size_t(b)] += n;
+    }
+    template <typename F>
+    void forEachBucket(F&& f) const
+    {
+        if (!dense.empty()) {
+            for (int b = 0; b < kBuckets; ++b) {
+                if (dense[size_t(b)])
+                    f(b, dense[size_t(b)]);
+            }
+        } else {
+            for (const auto& [b, c] : sparse)
+                f(b, c);
+        }
+    }
 };
 
 void add(Acc& a, const std::string& category, int runs, int zero, int64_t records)
@@ -43,23 +81,23 @@ void add(Acc& a, const std::string& category, int runs, int zero, int64_t record
 void finish(Acc& a)
 {
     int64_t n = 0;
-    for (const auto& [b, c] : a.buckets)
-        n += c;
+    a.forEachBucket([&](int, int64_t c) { n += c; });
     if (n == 0)
         return;
-    const auto at = [&](double q) {
-        const int64_t rank = std::max<int64_t>(1, int64_t(std::ceil(q * double(n))));
-        int64_t seen = 0;
-        for (const auto& [b, c] : a.buckets) {
-            seen += c;
-            if (seen >= rank)
-                return bucketMidpointMs(b);
-        }
-        return bucketMidpointMs(a.buckets.rbegin()->first);
-    };
-    a.day.p50Ms = at(0.50);
-    a.day.p95Ms = at(0.95);
-    a.day.p99Ms = at(0.99);
+    const int64_t r50 = std::max<int64_t>(1, int64_t(std::ceil(0.50 * double(n))));
+    const int64_t r95 = std::max<int64_t>(1, int64_t(std::ceil(0.95 * double(n))));
+    const int64_t r99 = std::max<int64_t>(1, int64_t(std::ceil(0.99 * double(n))));
+    int64_t seen = 0;
+    a.forEachBucket([&](int b, int64_t c) {
+        const int64_t before = seen;
+        seen += c;
+        if (before < r50 && seen >= r50)
+            a.day.p50Ms = bucketMidpointMs(b);
+        if (before < r95 && seen >= r95)
+            a.day.p95Ms = bucketMidpointMs(b);
+        if (before < r99 && seen >= r99)
+            a.day.p99Ms = bucketMidpointMs(b);
+    });
 }
 
 std::string seconds(double ms)
@@ -131,65 +169,106 @@ TrendsReport trends(store::Database& db, const registry::Registry& registry, con
     for (const auto& p : registry.processors())
         phaseOf[p.name] = p.phase;
 
-    // Per day: phases and processors.
-    std::map<std::string, std::map<int, Acc>> byPhase;              // day -> phase
-    std::map<std::string, std::map<std::string, Acc>> byProcessor;  // processor -> day
+    // Every day of the window and the baseline before it, by index; processors by index.
+    const int nDays = loadFrom.daysUntil(until) + 1;
+    std::vector<std::string> allDays;
+    for (Date d = loadFrom; d <= until; d = d.addDays(1))
+        allDays.push_back(d.iso());
+    std::string lastDayText;
+    int lastDay = -1;
+    const auto dayIndex = [&](const std::string& iso) {
+        if (iso != lastDayText) {
+            lastDayText = iso;
+            const auto d = Date::parse(iso);
+            lastDay = d ? loadFrom.daysUntil(*d) : -1;
+            if (lastDay >= nDays)
+                lastDay = -1;
+        }
+        return lastDay;
+    };
+    std::vector<std::string> procNames;
+    std::vector<int> procPhase;
+    std::map<std::string, int> procIndexOf;
+    std::string lastProcText;
+    int lastProc = -1;
+    std::vector<std::vector<Acc>> procCells;                                  // [processor][day]
+    std::vector<std::vector<Acc>> phaseCells(7, std::vector<Acc>(size_t(nDays))); // [phase][day]
+    const auto procIndex = [&](const std::string& name) {
+        if (name == lastProcText && lastProc >= 0)
+            return lastProc;
+        lastProcText = name;
+        auto it = procIndexOf.find(name);
+        if (it == procIndexOf.end()) {
+            it = procIndexOf.emplace(name, int(procNames.size())).first;
+            procNames.push_back(name);
+            const auto ph = phaseOf.find(name);
+            procPhase.push_back(ph == phaseOf.end() ? 0 : ph->second);
+            procCells.emplace_back(size_t(q.withProcessors ? nDays : 0));
+        }
+        lastProc = it->second;
+        return lastProc;
+    };
     {
         auto st = db.prepare("SELECT day, processor, category, phase, runs, zero_records, records_out FROM run_day_stats"
                              " WHERE day >= ? AND day <= ?");
         st.bindAll(loadFrom.iso(), until.iso());
         while (st.step()) {
-            const std::string day = st.getText(0), proc = st.getText(1), cat = st.getText(2);
-            const int phase = int(st.getInt(3)), runs = int(st.getInt(4)), zero = int(st.getInt(5));
+            const int d = dayIndex(st.getText(0));
+            if (d < 0)
+                continue;
+            const int p = procIndex(st.getText(1));
+            const std::string cat = st.getText(2);
+            const int phase = std::clamp(int(st.getInt(3)), 0, 6), runs = int(st.getInt(4)), zero = int(st.getInt(5));
             const int64_t records = st.getInt(6);
-            add(byPhase[day][phase], cat, runs, zero, records);
+            add(phaseCells[size_t(phase)][size_t(d)], cat, runs, zero, records);
             if (q.withProcessors)
-                add(byProcessor[proc][day], cat, runs, zero, records);
+                add(procCells[size_t(p)][size_t(d)], cat, runs, zero, records);
         }
     }
     {
+        // In key order (day, processor, bucket): each processor-day's buckets arrive sorted.
         auto st = db.prepare("SELECT day, processor, bucket, runs FROM run_duration_hist WHERE day >= ? AND day <= ?");
         st.bindAll(loadFrom.iso(), until.iso());
         while (st.step()) {
-            const std::string day = st.getText(0), proc = st.getText(1);
+            const int d = dayIndex(st.getText(0));
+            if (d < 0)
+                continue;
+            const int p = procIndex(st.getText(1));
             const int bucket = int(st.getInt(2));
             const int64_t runs = st.getInt(3);
-            const auto ph = phaseOf.find(proc);
-            byPhase[day][ph == phaseOf.end() ? 0 : ph->second].buckets[bucket] += runs;
+            phaseCells[size_t(procPhase[size_t(p)])][size_t(d)].addBucket(bucket, runs);
             if (q.withProcessors)
-                byProcessor[proc][day].buckets[bucket] += runs;
+                procCells[size_t(p)][size_t(d)].addBucket(bucket, runs);
         }
     }
-    std::vector<std::string> allDays;
-    for (Date d = loadFrom; d <= until; d = d.addDays(1))
-        allDays.push_back(d.iso());
 
-    const auto build = [&](const std::string& name, int phase, const std::function<Acc*(const std::string&)>& at,
-                           std::vector<DayValue>* p95, std::vector<DayValue>* failures) {
+    const auto build = [&](const std::string& name, int phase, std::vector<Acc>& cells, std::vector<DayValue>* p95,
+                           std::vector<DayValue>* failures) {
         TrendSeries s;
         s.name = name;
         s.phase = phase;
         Acc total;
         total.day.day = from.iso() + ".." + until.iso();
-        for (const auto& day : allDays) {
-            Acc* a = at(day);
-            Acc empty;
-            Acc& use = a ? *a : empty;
-            use.day.day = day;
+        for (int i = 0; i < nDays; ++i) {
+            Acc& use = cells[size_t(i)];
+            use.day.day = allDays[size_t(i)];
             finish(use);
-            const Date d = *Date::parse(day);
+            const Date d = loadFrom.addDays(i);
             if (p95 && use.day.p95Ms)
                 p95->push_back({d, *use.day.p95Ms});
             if (failures)
                 failures->push_back({d, double(use.day.failures)});
-            if (day < r.from)
+            if (d < from)
                 continue;
             for (const auto& [c, n] : use.day.byCategory)
                 add(total, c, n, 0, 0);
             total.day.zeroRecords += use.day.zeroRecords;
             total.day.recordsOut += use.day.recordsOut;
-            for (const auto& [b, n] : use.buckets)
-                total.buckets[b] += n;
+            use.forEachBucket([&](int b, int64_t n) {
+                if (total.dense.empty())
+                    total.dense.assign(kBuckets, 0);
+                total.dense[size_t(b)] += n;
+            });
             s.days.push_back(use.day);
         }
         finish(total);
@@ -201,15 +280,7 @@ TrendsReport trends(store::Database& db, const registry::Registry& registry, con
     const DeviationRule failureRule{q.baselineDays, 3.5, 1.0, 3, 7};
     for (int phase = 1; phase <= 6; ++phase) {
         std::vector<DayValue> p95, failures;
-        auto s = build("phase " + std::to_string(phase), phase,
-                       [&](const std::string& day) -> Acc* {
-                           auto it = byPhase.find(day);
-                           if (it == byPhase.end())
-                               return nullptr;
-                           auto jt = it->second.find(phase);
-                           return jt == it->second.end() ? nullptr : &jt->second;
-                       },
-                       &p95, &failures);
+        auto s = build("phase " + std::to_string(phase), phase, phaseCells[size_t(phase)], &p95, &failures);
         r.runs += s.total.runs;
         if (!p95.empty() && p95.back().day == until) {
             if (const auto dv = deviation(p95, durationRule); dv && dv->anomalous) {
@@ -256,15 +327,10 @@ TrendsReport trends(store::Database& db, const registry::Registry& registry, con
 
     if (q.withProcessors) {
         const auto applied = appliedTimeouts(db);
-        for (auto& [proc, days] : byProcessor) {
+        for (const auto& [proc, index] : procIndexOf) {
             std::vector<DayValue> p95;
             const auto ph = phaseOf.find(proc);
-            auto s = build(proc, ph == phaseOf.end() ? 0 : ph->second,
-                           [&](const std::string& day) -> Acc* {
-                               auto it = days.find(day);
-                               return it == days.end() ? nullptr : &it->second;
-                           },
-                           &p95, nullptr);
+            auto s = build(proc, procPhase[size_t(index)], procCells[size_t(index)], &p95, nullptr);
             if (!p95.empty() && p95.back().day == until) {
                 if (const auto dv = deviation(p95, durationRule); dv && dv->anomalous) {
                     char buf[300];
