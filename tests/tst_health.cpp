@@ -196,6 +196,87 @@ private Q_SLOTS:
         QVERIFY(QString::fromStdString(r.nextSteps.back()).contains(QStringLiteral("--mode errors")));
     }
 
+    void checksFindIncompleteDatesStuckRunsAndGapsWithTheirCascade()
+    {
+        History h;
+        h.allSucceed();
+        // Both box-score sources failed on the day: the summaries and what follows cannot run.
+        h.run("nbac_player_boxscores", "validation_failed", 3.5);
+        h.run("bdl_player_boxscores", "error", 3.5);
+        for (const char* id : {"0022300501", "0022300502"})
+            h.db.prepare("INSERT INTO game_schedule VALUES (?, ?, '2023-24', 3, 1610612737, 1610612738, 'ATL', 'BOS', 100,"
+                         " 99, 'nba_com', ?, 'r', 'x')")
+                .bindAll(std::string(id), kDay.iso(), std::string(id))
+                .run();
+        // One of the two games has box-score rows.
+        h.db.prepare("INSERT INTO player_game_summary(game_id, player_id, game_date, season, player_name, team_id, team_abbr,"
+                     " opponent_team_id, opponent_abbr, home, starter, played, minutes, fgm, fga, fg3m, fg3a, ftm, fta,"
+                     " oreb, dreb, reb, ast, stl, blk, tov, pf, pts, team_pts, team_fga, team_fta, team_tov, team_minutes,"
+                     " opp_pts, opp_fga, opp_fta, opp_tov, source, run_id, processed_at) VALUES ('0022300501', 7, ?,"
+                     " '2023-24', 'A B', 1610612737, 'ATL', 1610612738, 'BOS', 1, 1, 1, 30, 5, 10, 1, 3, 2, 2, 1, 4, 5,"
+                     " 3, 1, 0, 2, 2, 13, 100, 80, 20, 12, 240, 99, 85, 18, 14, 'nba_com', 'r', 'x')")
+            .bindAll(kDay.iso())
+            .run();
+        // A run that stopped beating an hour before the check.
+        h.db.prepare("INSERT INTO processor_runs(run_id, processor, phase, game_date, started_at, heartbeat_at, status)"
+                     " VALUES ('r2', 'ml_feature_store', 4, ?, ?, ?, 'running')")
+            .bindAll(kDay.iso(), toIsoUtc(easternTime(kDay.addDays(1), 7, 0)), toIsoUtc(easternTime(kDay.addDays(1), 8, 0)))
+            .run();
+        const auto r = h.check(health::Mode::Full);
+        const auto check = [&](const std::string& name) {
+            const auto it = std::find_if(r.checks.begin(), r.checks.end(), [&](const auto& c) { return c.name == name; });
+            return it == r.checks.end() ? health::Check{} : *it;
+        };
+        QCOMPARE(QString::fromStdString(check("completeness").state), QStringLiteral("failed"));
+        QCOMPARE(QString::fromStdString(check("completeness").items.front()),
+                 QStringLiteral("2024-01-10: 1 of 2 final games have box scores"));
+        QCOMPARE(QString::fromStdString(check("stuck_runs").state), QStringLiteral("failed"));
+        QVERIFY(QString::fromStdString(check("stuck_runs").items.front()).contains(QStringLiteral("ml_feature_store")));
+        QVERIFY(check("storage").state == "ok" || check("storage").state == "warning");
+        QCOMPARE(QString::fromStdString(check("model").state), QStringLiteral("unknown"));
+        // The gaps: the two sources (roots), not the summaries they block; together they leave
+        // phase 3 and everything after it stale for the date.
+        QStringList roots;
+        for (const auto& g : r.gaps)
+            roots << QString::fromStdString(g.processor + " " + g.status);
+        QVERIFY2(roots.contains(QStringLiteral("nbac_player_boxscores validation_failed")), qPrintable(roots.join(u',')));
+        QVERIFY(roots.contains(QStringLiteral("bdl_player_boxscores error")));
+        QVERIFY(!roots.contains(QStringLiteral("player_game_summary success")));
+        const auto& g = *std::find_if(r.gaps.begin(), r.gaps.end(), [](const auto& x) { return x.processor == "nbac_player_boxscores"; });
+        QVERIFY(std::find(g.blocked.begin(), g.blocked.end(), "player_game_summary") != g.blocked.end());
+        QStringList stale;
+        for (const auto& s : g.stale)
+            stale << QString::fromStdString(s);
+        QVERIFY2(stale.join(u'|').contains(QStringLiteral("2024-01-10")), qPrintable(stale.join(u'|')));
+        QVERIFY(std::any_of(g.stale.begin(), g.stale.end(), [](const auto& s) { return s.find("and later") != std::string::npos; }));
+        const auto j = health::toJson(r);
+        QVERIFY(j["checks"].size() >= 8 && !j["gaps"].empty());
+        QVERIFY(QString::fromStdString(health::toText(r, false)).contains(QStringLiteral("Gaps")));
+    }
+
+    void phaseAndWorkflowModes()
+    {
+        int phase = 0;
+        QVERIFY(health::modeFromString("phase3", &phase) == health::Mode::Phase);
+        QCOMPARE(phase, 3);
+        QVERIFY(!health::modeFromString("phase7", &phase));
+        History h;
+        h.allSucceed();
+        health::Query q;
+        q.mode = health::Mode::Phase;
+        q.phase = 3;
+        const auto r = health::check(h.db, registry::Registry::builtin(), pipeline::Runner::implementedProcessors(), q,
+                                     easternTime(kDay.addDays(1), 9, 0));
+        QCOMPARE(r.phases.size(), size_t(1));
+        QCOMPARE(r.phases.front().phase, 3);
+        QVERIFY(!r.phases.front().processors.empty());
+        const auto w = h.check(health::Mode::Workflows);
+        QCOMPARE(w.workflows.size(), size_t(1));
+        QCOMPARE(QString::fromStdString(w.workflows.front().runId), QStringLiteral("r"));
+        QCOMPARE(w.workflows.front().failures, 0);
+        QVERIFY(w.workflows.front().processors >= 15);
+    }
+
     void jsonHasTheDocumentedShape()
     {
         History h;

@@ -1,5 +1,7 @@
 #include "signals.h"
+#include "util/text.h"
 
+#include "health/facts.h"
 #include "health/health.h"
 #include "registry/registry.h"
 #include "store/database.h"
@@ -13,10 +15,7 @@ namespace nbaops::alerts {
 
 namespace {
 
-Date easternDate(TimePoint t)
-{
-    return Date::fromDays(std::chrono::floor<std::chrono::days>(t + easternOffset(t)));
-}
+using health::facts::easternDate;
 
 std::string number(double v)
 {
@@ -25,13 +24,6 @@ std::string number(double v)
         std::snprintf(buf, sizeof buf, "%.0f", v);
     else
         std::snprintf(buf, sizeof buf, "%.2f", v);
-    return buf;
-}
-
-std::string percent(double v)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f%%", v * 100);
     return buf;
 }
 
@@ -208,90 +200,51 @@ private:
     // The champion's live MAE against the baseline's on the same player-games.
     void modelMaeRatio()
     {
-        auto ch = m_ctx.db.prepare("SELECT version FROM model_aliases WHERE alias = 'champion'");
-        if (!ch.step())
+        const auto m = health::facts::modelLive(m_ctx.db, param("days", 7));
+        if (!m || m->rows < param("min_rows", 200) || m->baselineMae <= 0)
             return;
-        const std::string version = ch.getText(0);
-        auto live = m_ctx.db.prepare(
-            "SELECT count(*), avg(c.abs_error), avg(b.abs_error) FROM prediction_grades c JOIN prediction_grades b"
-            " ON b.game_date = c.game_date AND b.player_id = c.player_id AND b.model_version = 'baseline-blend-v1'"
-            " WHERE c.model_version = ? AND c.played = 1 AND c.game_date > date((SELECT max(game_date) FROM"
-            " prediction_grades), ?)");
-        live.bindAll(version, "-" + std::to_string(param("days", 7)) + " days");
-        live.step();
-        if (live.getInt(0) < param("min_rows", 200) || live.isNull(2) || live.getDouble(2) <= 0)
-            return;
-        const double ratio = live.getDouble(1) / live.getDouble(2);
+        const double ratio = m->mae / m->baselineMae;
         if (ratio > m_rule->threshold)
-            emit({{"version", version}}, std::round(ratio * 1000) / 1000);
+            emit({{"version", m->version}}, std::round(ratio * 1000) / 1000);
     }
 
     void storageUsed()
     {
-        std::error_code ec;
-        const auto space = std::filesystem::space(m_ctx.dataDir, ec);
-        if (ec || space.capacity == 0) {
-            m_out->errors.push_back(m_rule->name + ": the free space of " + m_ctx.dataDir.string() +
-                                    " could not be read (" + ec.message() + ")");
+        const auto st = health::facts::storage(m_ctx.dataDir);
+        if (!st.error.empty()) {
+            m_out->errors.push_back(m_rule->name + ": " + st.error);
             return;
         }
-        const double used = 1.0 - double(space.available) / double(space.capacity);
-        if (used > m_rule->threshold)
-            emit({{"path", m_ctx.dataDir.string()}}, used);
+        if (st.usedFraction > m_rule->threshold)
+            emit({{"path", m_ctx.dataDir.string()}}, st.usedFraction);
     }
 
     void breakerOpen()
     {
-        auto st = m_ctx.db.prepare("SELECT source, failures FROM circuit_breakers WHERE state = 'OPEN'");
-        while (st.step())
-            emit({{"source", st.getText(0)}}, double(st.getInt(1)));
+        for (const auto& b : health::facts::openBreakers(m_ctx.db))
+            emit({{"source", b.source}}, double(b.failures));
     }
 
     // A run still marked running whose heartbeat is older than the threshold (minutes).
     void stuckRun()
     {
-        auto st = m_ctx.db.prepare("SELECT processor, game_date, coalesce(heartbeat_at, started_at) FROM processor_runs"
-                                   " WHERE status = 'running'");
-        while (st.step()) {
-            const auto beat = parseIsoUtc(st.getText(2));
-            if (!beat)
-                continue;
-            const double minutes = std::chrono::duration<double>(m_ctx.now - *beat).count() / 60.0;
-            if (minutes > m_rule->threshold)
-                emit({{"processor", st.getText(0)}, {"game_date", st.getText(1)}}, std::floor(minutes));
-        }
+        for (const auto& r : health::facts::stuckRuns(m_ctx.db, m_ctx.now, m_rule->threshold))
+            emit({{"processor", r.processor}, {"game_date", r.gameDate}}, std::floor(r.minutes));
     }
 
     // A success with no records where the registry expects some, on the latest date.
     void zeroRecords()
     {
-        auto st = m_ctx.db.prepare(
-            "SELECT r.processor, r.game_date FROM processor_latest l JOIN processor_runs r ON r.id = l.run_pk"
-            " WHERE l.game_date = (SELECT max(game_date) FROM processor_latest) AND r.failure_category = 'success'"
-            " AND coalesce(r.records_out, 0) = 0 AND r.skipped = 0");
-        while (st.step()) {
-            const std::string name = st.getText(0);
-            const auto& procs = m_ctx.registry.processors();
-            const auto it = std::find_if(procs.begin(), procs.end(), [&](const auto& p) { return p.name == name; });
-            if (it == procs.end() || it->minRecords <= 0)
-                continue;
-            emit({{"processor", name}, {"game_date", st.getText(1)}, {"expected", std::to_string(it->minRecords)}}, 0);
-        }
+        for (const auto& z : health::facts::zeroRecordRuns(m_ctx.db, m_ctx.registry))
+            emit({{"processor", z.processor}, {"game_date", z.gameDate}, {"expected", std::to_string(z.expected)}}, 0);
     }
 
     // Analytics tables behind the schedule: final game dates after their latest date.
     void dataStale()
     {
-        auto st = m_ctx.db.prepare(
-            "SELECT f.table_name, (SELECT count(DISTINCT s.game_date) FROM game_schedule s WHERE s.game_status = 3"
-            " AND s.game_date > f.latest_game_date AND s.game_date < ?) FROM table_freshness f"
-            " WHERE f.latest_game_date IS NOT NULL AND f.table_name IN ('player_game_summary',"
-            " 'team_offense_game_summary', 'team_defense_game_summary', 'player_composite_factors', 'ml_feature_store')");
-        st.bindAll(m_today.iso());
-        while (st.step()) {
-            const double lag = double(st.getInt(1));
-            if (lag > m_rule->threshold)
-                emit({{"table", st.getText(0)}}, lag);
+        for (const auto& t : health::facts::staleTables(m_ctx.db, m_today)) {
+            if (t.lag > m_rule->threshold)
+                emit({{"table", t.table}}, double(t.lag));
         }
     }
 
@@ -334,11 +287,11 @@ std::string fillSummary(const Rule& rule, const Labels& labels, double value)
         if (key == "value")
             out += number(value);
         else if (key == "value_pct")
-            out += percent(value);
+            out += percentText(value);
         else if (key == "threshold")
             out += number(rule.threshold);
         else if (key == "threshold_pct")
-            out += percent(rule.threshold);
+            out += percentText(rule.threshold);
         else if (const auto it = labels.find(key); it != labels.end())
             out += it->second;
         else

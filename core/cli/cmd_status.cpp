@@ -28,16 +28,17 @@ void addStatusCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& act
     };
     auto o = std::make_shared<Opts>();
     auto* cmd = app.add_subcommand("status", "The morning health check (exit 0 healthy, 1 degraded, 2 failed)");
-    cmd->add_option("--mode", o->mode, "quick | full | pipeline | errors");
+    cmd->add_option("--mode", o->mode, "quick | full | pipeline | errors | workflows | phase1..phase6");
     cmd->add_option("--date", o->date, "Game date to check (default: the latest with runs)");
     cmd->add_option("--window", o->window, "Days of history to count (default 1, full/errors 7)");
     cmd->add_flag("--json", o->json, "One JSON object");
     cmd->callback([&g, &action, o] {
         action = [&g, o]() -> int {
             health::Query q;
-            const auto mode = health::modeFromString(o->mode);
+            const auto mode = health::modeFromString(o->mode, &q.phase);
             if (!mode)
-                throw UsageError("--mode '" + o->mode + "' is not one of quick, full, pipeline, errors.");
+                throw UsageError("--mode '" + o->mode + "' is not one of quick, full, pipeline, errors, workflows, "
+                                 "phase1 .. phase6.");
             q.mode = *mode;
             if (!o->date.empty())
                 q.date = Date::parseOrThrow(o->date, "--date");

@@ -86,6 +86,20 @@ json toJson(const Report& r)
             j["recent_days"].push_back({{"date", d.date}, {"overall", toString(d.overall)}, {"phases", phases}});
         }
     }
+    j["checks"] = json::array();
+    for (const auto& c : r.checks)
+        j["checks"].push_back({{"name", c.name}, {"state", c.state}, {"summary", c.summary}, {"items", c.items}});
+    j["gaps"] = json::array();
+    for (const auto& g : r.gaps)
+        j["gaps"].push_back({{"processor", g.processor}, {"phase", g.phase}, {"date", g.date}, {"status", g.status},
+                             {"blocked", g.blocked}, {"stale", g.stale}});
+    if (r.mode == Mode::Workflows) {
+        j["workflows"] = json::array();
+        for (const auto& w : r.workflows)
+            j["workflows"].push_back({{"run_id", w.runId}, {"started_at", w.startedAt}, {"finished_at", w.finishedAt},
+                                      {"first_date", w.firstDate}, {"last_date", w.lastDate}, {"dates", w.dates},
+                                      {"runs", w.runs}, {"failures", w.failures}, {"processors", w.processors}});
+    }
     j["next_steps"] = r.nextSteps;
     return j;
 }
@@ -126,7 +140,9 @@ std::string toText(const Report& r, bool colour)
         return colour ? std::string(colourOf(s)) + text + "\033[0m" : text;
     };
     char line[512];
-    o << "nbaops morning check for " << r.date << " (" << toString(r.mode) << ", "
+    const std::string modeText = r.mode == Mode::Phase && !r.phases.empty() ? "phase " + std::to_string(r.phases.front().phase)
+                                                                              : std::string(toString(r.mode));
+    o << "nbaops morning check for " << r.date << " (" << modeText << ", "
       << r.windowDays << (r.windowDays == 1 ? " day" : " days") << ")   overall: "
       << paint(r.overall, upper(toString(r.overall))) << "\n";
     o << "database: " << r.database << "\n\n";
@@ -210,6 +226,45 @@ std::string toText(const Report& r, bool colour)
             for (State s : d.phases)
                 o << paint(s, std::string(toString(s)).substr(0, 4)) << " ";
             o << "\n";
+        }
+        o << "\n";
+    }
+    if (!r.checks.empty()) {
+        o << "Checks\n";
+        for (const auto& c : r.checks) {
+            const State st = c.state == "ok" ? State::Healthy : c.state == "failed" ? State::Failed
+                           : c.state == "warning" ? State::Degraded : State::NotRun;
+            std::snprintf(line, sizeof line, "  %-17s ", c.name.c_str());
+            o << line << paint(st, c.state) << std::string(c.state.size() < 8 ? 8 - c.state.size() : 0, ' ') << " "
+              << c.summary << "\n";
+            for (size_t i = 0; i < c.items.size() && i < 5; ++i)
+                o << "      " << c.items[i] << "\n";
+            if (c.items.size() > 5)
+                o << "      ... and " << c.items.size() - 5 << " more\n";
+        }
+        o << "\n";
+    }
+    if (!r.gaps.empty()) {
+        o << "Gaps (dates with final games a processor has not served, and what they leave stale)\n";
+        for (const auto& g : r.gaps) {
+            o << "  " << g.date << "  " << g.processor << " (phase " << g.phase << ", " << g.status << ")";
+            if (g.stale.empty())
+                o << ": nothing downstream is blocked (a fallback serves)\n";
+            else
+                o << " -> stale: " << g.stale.front() << (g.stale.size() > 1 ? " and " + std::to_string(g.stale.size() - 1) + " more" : "")
+                  << "\n";
+        }
+        o << "\n";
+    }
+    if (r.mode == Mode::Workflows) {
+        o << "Workflows (orchestrator runs touching the window, newest first)\n";
+        if (r.workflows.empty())
+            o << "  none\n";
+        for (const auto& w : r.workflows) {
+            std::snprintf(line, sizeof line, "  %-28s %s .. %s  dates %s..%s  %4d runs %3d failed %2d processors\n",
+                          w.runId.c_str(), shortTime(w.startedAt).c_str(), shortTime(w.finishedAt).c_str(),
+                          w.firstDate.c_str(), w.lastDate.c_str(), w.runs, w.failures, w.processors);
+            o << line;
         }
         o << "\n";
     }

@@ -1,5 +1,7 @@
 #include "health.h"
 
+#include "checks.h"
+
 #include "registry/registry.h"
 #include "store/database.h"
 #include "util/errors.h"
@@ -29,12 +31,18 @@ int exitCodeFor(State s)
     }
 }
 
-std::optional<Mode> modeFromString(std::string_view s)
+std::optional<Mode> modeFromString(std::string_view s, int* phase)
 {
     if (s == "quick") return Mode::Quick;
     if (s == "full") return Mode::Full;
     if (s == "pipeline") return Mode::Pipeline;
     if (s == "errors") return Mode::Errors;
+    if (s == "workflows") return Mode::Workflows;
+    if (s.size() == 6 && s.substr(0, 5) == "phase" && s[5] >= '1' && s[5] <= '6') {
+        if (phase)
+            *phase = s[5] - '0';
+        return Mode::Phase;
+    }
     return std::nullopt;
 }
 
@@ -45,6 +53,8 @@ std::string_view toString(Mode m)
     case Mode::Full: return "full";
     case Mode::Pipeline: return "pipeline";
     case Mode::Errors: return "errors";
+    case Mode::Workflows: return "workflows";
+    case Mode::Phase: return "phase";
     }
     return "?";
 }
@@ -229,7 +239,7 @@ Report check(store::Database& db, const registry::Registry& reg,
     }
     rep.date = date.iso();
     rep.windowDays = q.windowDays > 0 ? q.windowDays
-                                      : (q.mode == Mode::Full || q.mode == Mode::Errors ? 7 : 1);
+                                      : (q.mode == Mode::Full || q.mode == Mode::Errors || q.mode == Mode::Workflows ? 7 : 1);
     const Date from = date.addDays(1 - rep.windowDays);
 
     const auto runs = latestRuns(db, rep.mode == Mode::Full ? date.addDays(-6) : date, date);
@@ -277,8 +287,10 @@ Report check(store::Database& db, const registry::Registry& reg,
         const PhaseEval ev = evaluatePhase(ph);
         ph.state = ev.state;
         ph.reason = ev.reason;
-        if (q.mode != Mode::Pipeline && q.mode != Mode::Full)
+        if (q.mode != Mode::Pipeline && q.mode != Mode::Full && q.mode != Mode::Phase)
             ph.processors.clear();
+        if (q.mode == Mode::Phase && ph.phase != q.phase)
+            continue; // one phase's view: its tile and processors only
         rep.phases.push_back(std::move(ph));
     }
     // fillProcessors needs the processor list for evaluation; modes that do not show it drop it.
@@ -437,6 +449,22 @@ Report check(store::Database& db, const registry::Registry& reg,
     if (q.mode == Mode::Errors)
         rep.phases.clear();
 
+    // The checks beyond the tiles; gaps and their cascade; the orchestrator's runs.
+    if (!rep.empty) {
+        if (q.mode != Mode::Errors)
+            rep.checks = runChecks(db, reg, date, rep.windowDays, now, q.mode == Mode::Full);
+        rep.gaps = findGaps(db, reg, impl, from, date);
+        if (q.mode == Mode::Workflows)
+            rep.workflows = workflows(db, from, date);
+        // A failed check (a stuck run, incomplete box scores, a full disk) is not healthy.
+        for (const auto& c : rep.checks) {
+            if (c.state == "failed" && rep.overall == State::Healthy) {
+                rep.overall = State::Degraded;
+                rep.exitCode = exitCodeFor(rep.overall);
+            }
+        }
+    }
+
     // What to do next, in order of urgency.
     int unresolved = 0;
     for (const auto& f : rep.failures)
@@ -450,6 +478,18 @@ Report check(store::Database& db, const registry::Registry& reg,
     if (rep.openEarlier > 0)
         rep.nextSteps.push_back(std::to_string(rep.openEarlier) + " earlier processor-date(s) of the last "
                                 "seven days are still failed: 'nbaops status --mode errors' lists them.");
+    for (const auto& c : rep.checks) {
+        if (c.state == "failed")
+            rep.nextSteps.push_back("Check " + c.name + " failed: " + c.summary +
+                                    (c.items.empty() ? "." : " (first: " + c.items.front() + ")."));
+    }
+    if (!rep.gaps.empty()) {
+        const auto& g = rep.gaps.front();
+        rep.nextSteps.push_back(std::to_string(rep.gaps.size()) + " gap(s): " + g.processor + " has no successful run for " +
+                                g.date + " (" + g.status + ")" +
+                                (g.stale.empty() ? "" : ", leaving " + std::to_string(g.stale.size()) + " table(s) stale") +
+                                "; 'nbaops run --date " + g.date + "' fills it.");
+    }
     for (const auto& p : rep.phases) {
         if (p.scheduled && p.slaMissed > 0) {
             rep.nextSteps.push_back("Phase " + std::to_string(p.phase) + " missed " +

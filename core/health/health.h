@@ -21,8 +21,11 @@ enum class State { Healthy, Degraded, Failed, NotRun };
 std::string_view toString(State s);
 int exitCodeFor(State overall); // 0 healthy, 1 degraded, 2 failed
 
-enum class Mode { Quick, Full, Pipeline, Errors };
-std::optional<Mode> modeFromString(std::string_view s);
+// quick: the 30-second check; full: plus the last seven days; pipeline: every processor;
+// errors: the failures; workflows: each run of the orchestrator; phase: one phase's processors.
+enum class Mode { Quick, Full, Pipeline, Errors, Workflows, Phase };
+// "quick", "full", "pipeline", "errors", "workflows", or "phase1".."phase6" (sets *phase).
+std::optional<Mode> modeFromString(std::string_view s, int* phase = nullptr);
 std::string_view toString(Mode m);
 
 struct ProcessorStatus
@@ -87,6 +90,36 @@ struct Freshness
     int lagDays = 0;
 };
 
+// One health check beyond the phase tiles: freshness, completeness, error rates, stuck runs,
+// zero-record runs, circuit breakers, storage, the model against its baseline.
+struct Check
+{
+    std::string name;
+    std::string state;   // ok | warning | failed | unknown
+    std::string summary; // one sentence
+    std::vector<std::string> items;
+};
+
+// A processor with no successful run for a date with final games, and what it leaves stale
+// downstream (phases 3-6), fallbacks taken into account. Only root gaps are listed: a gap
+// whose own upstream has one that date is part of that cascade.
+struct Gap
+{
+    std::string processor;
+    int phase = 0;
+    std::string date;
+    std::string status;               // not run | a failure category
+    std::vector<std::string> blocked; // downstream processors that cannot run for the date
+    std::vector<std::string> stale;   // "player_game_summary 2024-01-10", "ml_feature_store 2024-01-10 and later"
+};
+
+// One invocation of the orchestrator (a run id): when, which dates, how it went.
+struct Workflow
+{
+    std::string runId, startedAt, finishedAt, firstDate, lastDate;
+    int runs = 0, failures = 0, processors = 0, dates = 0;
+};
+
 struct DayHealth
 {
     std::string date;
@@ -98,7 +131,8 @@ struct Query
 {
     Mode mode = Mode::Quick;
     std::optional<Date> date; // default: the latest game date with runs
-    int windowDays = 0;       // default: 1 for quick/pipeline, 7 for full/errors
+    int windowDays = 0;       // default: 1 for quick/pipeline, 7 for full/errors/workflows
+    int phase = 0;            // Mode::Phase: which one (1-6)
 };
 
 struct Report
@@ -116,6 +150,9 @@ struct Report
     int openEarlier = 0;               // still-failed processor-dates in the 6 days before the window
     std::vector<Freshness> freshness;
     std::vector<DayHealth> recentDays; // full mode
+    std::vector<Check> checks;         // every mode but errors
+    std::vector<Gap> gaps;             // the window's dates
+    std::vector<Workflow> workflows;   // workflows mode
     std::vector<std::string> nextSteps;
     double elapsedMs = 0;
     bool empty = false;                // the database has no runs at all

@@ -1,4 +1,5 @@
 #include "trends.h"
+#include "util/text.h"
 
 #include "anomaly.h"
 #include "registry/registry.h"
@@ -109,13 +110,6 @@ std::string seconds(double ms)
         std::snprintf(buf, sizeof buf, "%.1f s", ms / 1000);
     else
         std::snprintf(buf, sizeof buf, "%.0f ms", ms);
-    return buf;
-}
-
-std::string pct(double v)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f%%", v * 100);
     return buf;
 }
 
@@ -278,20 +272,24 @@ TrendsReport trends(store::Database& db, const registry::Registry& registry, con
 
     const DeviationRule durationRule{q.baselineDays, 3.5, 0.20, 500, 7};
     const DeviationRule failureRule{q.baselineDays, 3.5, 1.0, 3, 7};
+    // "Phase 3 is taking 24% longer than its 30-day median ...", when the last day's P95 is.
+    const auto slower = [&](const std::vector<DayValue>& p95, const std::string& who, const std::string& series) {
+        if (p95.empty() || p95.back().day != until)
+            return;
+        const auto dv = deviation(p95, durationRule);
+        if (!dv || !dv->anomalous)
+            return;
+        char buf[300];
+        std::snprintf(buf, sizeof buf, "%s is taking %.0f%% longer than its %d-day median%s: P95 %s on %s vs %s.",
+                      who.c_str(), (dv->ratio - 1) * 100, q.baselineDays, dv->weekdayAware ? " for that weekday" : "",
+                      seconds(dv->value).c_str(), until.iso().c_str(), seconds(dv->baseline).c_str());
+        r.anomalies.push_back({series, "duration_p95", until.iso(), dv->value, dv->baseline, dv->z, buf});
+    };
     for (int phase = 1; phase <= 6; ++phase) {
         std::vector<DayValue> p95, failures;
         auto s = build("phase " + std::to_string(phase), phase, phaseCells[size_t(phase)], &p95, &failures);
         r.runs += s.total.runs;
-        if (!p95.empty() && p95.back().day == until) {
-            if (const auto dv = deviation(p95, durationRule); dv && dv->anomalous) {
-                char buf[300];
-                std::snprintf(buf, sizeof buf,
-                              "Phase %d is taking %.0f%% longer than its %d-day median%s: P95 %s on %s vs %s.", phase,
-                              (dv->ratio - 1) * 100, q.baselineDays, dv->weekdayAware ? " for that weekday" : "",
-                              seconds(dv->value).c_str(), until.iso().c_str(), seconds(dv->baseline).c_str());
-                r.anomalies.push_back({s.name, "duration_p95", until.iso(), dv->value, dv->baseline, dv->z, buf});
-            }
-        }
+        slower(p95, "Phase " + std::to_string(phase), s.name);
         if (!failures.empty()) {
             if (const auto dv = deviation(failures, failureRule); dv && dv->anomalous) {
                 char buf[300];
@@ -317,8 +315,8 @@ TrendsReport trends(store::Database& db, const registry::Registry& registry, con
             const double r1 = double(last) / lastRuns, r0 = double(prev) / prevRuns;
             if (r1 >= 0.05 && r1 >= 2 * r0 && last - prev >= 3) {
                 r.anomalies.push_back({s.name, "failure_rate", until.iso(), r1, r0, 0,
-                                       "Phase " + std::to_string(phase) + " failure rate is trending " + pct(r0) + " -> " +
-                                           pct(r1) + " (the last 7 days against the 7 before)."});
+                                       "Phase " + std::to_string(phase) + " failure rate is trending " + percentText(r0) + " -> " +
+                                           percentText(r1) + " (the last 7 days against the 7 before)."});
             }
         }
         r.phases.push_back(std::move(s));
@@ -331,15 +329,7 @@ TrendsReport trends(store::Database& db, const registry::Registry& registry, con
             std::vector<DayValue> p95;
             const auto ph = phaseOf.find(proc);
             auto s = build(proc, procPhase[size_t(index)], procCells[size_t(index)], &p95, nullptr);
-            if (!p95.empty() && p95.back().day == until) {
-                if (const auto dv = deviation(p95, durationRule); dv && dv->anomalous) {
-                    char buf[300];
-                    std::snprintf(buf, sizeof buf, "%s is taking %.0f%% longer than its %d-day median: P95 %s on %s vs %s.",
-                                  proc.c_str(), (dv->ratio - 1) * 100, q.baselineDays, seconds(dv->value).c_str(),
-                                  until.iso().c_str(), seconds(dv->baseline).c_str());
-                    r.anomalies.push_back({proc, "duration_p95", until.iso(), dv->value, dv->baseline, dv->z, buf});
-                }
-            }
+            slower(p95, proc, proc);
             if (s.total.success >= 20 && s.total.p95Ms) {
                 TimeoutSuggestion t;
                 t.processor = proc;
@@ -516,7 +506,7 @@ std::string toText(const TrendsReport& r)
         const auto& t = s.total;
         const auto d = [](const std::optional<double>& v) { return v ? seconds(*v) : std::string("-"); };
         std::snprintf(buf, sizeof buf, "%-8s %8d %8s %8d %9s %9s %9s %8d %8d\n", s.name.c_str(), t.runs,
-                      pct(t.successRate()).c_str(), t.failures, d(t.p50Ms).c_str(), d(t.p95Ms).c_str(),
+                      percentText(t.successRate()).c_str(), t.failures, d(t.p50Ms).c_str(), d(t.p95Ms).c_str(),
                       d(t.p99Ms).c_str(), t.zeroRecords, t.noData);
         out += buf;
     }

@@ -1,0 +1,20 @@
+#pragma once
+
+#include "health.h"
+
+#include <set>
+
+// The health checks beyond the phase tiles, gap detection and the workflow view (used by
+// health::check).
+namespace nbaops::health {
+
+// `walkStorage`: also add up the data folder's files (full mode; quick reads the disk only).
+std::vector<Check> runChecks(store::Database& db, const registry::Registry& registry, Date date, int windowDays,
+                             TimePoint now, bool walkStorage);
+
+std::vector<Gap> findGaps(store::Database& db, const registry::Registry& registry,
+                          const std::set<std::string>& implemented, Date from, Date until);
+
+std::vector<Workflow> workflows(store::Database& db, Date from, Date until, int limit = 50);
+
+} // namespace nbaops::health

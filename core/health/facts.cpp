@@ -1,0 +1,113 @@
+#include "facts.h"
+
+#include "registry/registry.h"
+#include "store/database.h"
+
+namespace nbaops::health::facts {
+
+Date easternDate(TimePoint t)
+{
+    return Date::fromDays(std::chrono::floor<std::chrono::days>(t + easternOffset(t)));
+}
+
+std::vector<StuckRun> stuckRuns(store::Database& db, TimePoint now, double minutes)
+{
+    std::vector<StuckRun> out;
+    auto st = db.prepare("SELECT processor, game_date, coalesce(heartbeat_at, started_at) FROM processor_runs"
+                         " WHERE status = 'running'");
+    while (st.step()) {
+        const auto beat = parseIsoUtc(st.getText(2));
+        if (!beat)
+            continue;
+        const double age = std::chrono::duration<double>(now - *beat).count() / 60.0;
+        if (age > minutes)
+            out.push_back({st.getText(0), st.getText(1), age});
+    }
+    return out;
+}
+
+std::vector<ZeroRun> zeroRecordRuns(store::Database& db, const registry::Registry& registry)
+{
+    std::vector<ZeroRun> out;
+    auto st = db.prepare(
+        "SELECT r.processor, r.game_date FROM processor_latest l JOIN processor_runs r ON r.id = l.run_pk"
+        " WHERE l.game_date = (SELECT max(game_date) FROM processor_latest) AND r.failure_category = 'success'"
+        " AND coalesce(r.records_out, 0) = 0 AND r.skipped = 0");
+    while (st.step()) {
+        const auto* spec = registry.find(st.getText(0));
+        if (spec && spec->minRecords > 0)
+            out.push_back({st.getText(0), st.getText(1), spec->minRecords});
+    }
+    return out;
+}
+
+std::vector<Breaker> openBreakers(store::Database& db)
+{
+    std::vector<Breaker> out;
+    auto st = db.prepare("SELECT source, failures, coalesce(opened_at, '') FROM circuit_breakers WHERE state = 'OPEN'");
+    while (st.step())
+        out.push_back({st.getText(0), st.getInt(1), st.getText(2)});
+    return out;
+}
+
+Storage storage(const std::filesystem::path& dir)
+{
+    Storage s;
+    s.dir = dir;
+    std::error_code ec;
+    const auto space = std::filesystem::space(dir, ec);
+    if (ec || space.capacity == 0) {
+        s.error = "the free space of " + dir.string() + " could not be read (" + ec.message() + ")";
+        return s;
+    }
+    s.capacity = space.capacity;
+    s.available = space.available;
+    s.usedFraction = 1.0 - double(space.available) / double(space.capacity);
+    // What nbaops keeps there: the database files and its folders (bounded: a million entries).
+    size_t seen = 0;
+    for (auto it = std::filesystem::recursive_directory_iterator(dir, std::filesystem::directory_options::skip_permission_denied, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator() && seen < 1000000; it.increment(ec), ++seen) {
+        std::error_code e2;
+        if (it->is_regular_file(e2))
+            s.dataBytes += it->file_size(e2);
+    }
+    return s;
+}
+
+std::optional<ModelLive> modelLive(store::Database& db, int days)
+{
+    auto ch = db.prepare("SELECT version FROM model_aliases WHERE alias = 'champion'");
+    if (!ch.step())
+        return std::nullopt;
+    ModelLive m;
+    m.version = ch.getText(0);
+    auto live = db.prepare(
+        "SELECT count(*), avg(c.abs_error), avg(b.abs_error) FROM prediction_grades c JOIN prediction_grades b"
+        " ON b.game_date = c.game_date AND b.player_id = c.player_id AND b.model_version = 'baseline-blend-v1'"
+        " WHERE c.model_version = ? AND c.played = 1 AND c.game_date > date((SELECT max(game_date) FROM"
+        " prediction_grades), ?)");
+    live.bindAll(m.version, "-" + std::to_string(days) + " days");
+    live.step();
+    m.rows = live.getInt(0);
+    if (m.rows == 0 || live.isNull(2))
+        return m;
+    m.mae = live.getDouble(1);
+    m.baselineMae = live.getDouble(2);
+    return m;
+}
+
+std::vector<StaleTable> staleTables(store::Database& db, Date today)
+{
+    std::vector<StaleTable> out;
+    auto st = db.prepare(
+        "SELECT f.table_name, f.latest_game_date, (SELECT count(DISTINCT s.game_date) FROM game_schedule s"
+        " WHERE s.game_status = 3 AND s.game_date > f.latest_game_date AND s.game_date < ?) FROM table_freshness f"
+        " WHERE f.latest_game_date IS NOT NULL AND f.table_name IN ('player_game_summary',"
+        " 'team_offense_game_summary', 'team_defense_game_summary', 'player_composite_factors', 'ml_feature_store')");
+    st.bindAll(today.iso());
+    while (st.step())
+        out.push_back({st.getText(0), st.getText(1), int(st.getInt(2))});
+    return out;
+}
+
+} // namespace nbaops::health::facts

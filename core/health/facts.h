@@ -1,0 +1,77 @@
+#pragma once
+
+#include "util/date.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nbaops::store {
+class Database;
+}
+namespace nbaops::registry {
+class Registry;
+}
+
+// Measured facts about the pipeline, shared by the health checks and the alert rules.
+namespace nbaops::health::facts {
+
+// Runs still marked running whose heartbeat (else start) is older than `minutes`.
+struct StuckRun
+{
+    std::string processor, gameDate;
+    double minutes = 0;
+};
+std::vector<StuckRun> stuckRuns(store::Database& db, TimePoint now, double minutes);
+
+// Successful runs of the latest game date that wrote nothing where the registry expects rows.
+struct ZeroRun
+{
+    std::string processor, gameDate;
+    int64_t expected = 0;
+};
+std::vector<ZeroRun> zeroRecordRuns(store::Database& db, const registry::Registry& registry);
+
+struct Breaker
+{
+    std::string source;
+    int64_t failures = 0;
+    std::string openedAt;
+};
+std::vector<Breaker> openBreakers(store::Database& db);
+
+// The disk holding the data folder, and what the folder itself takes.
+struct Storage
+{
+    std::filesystem::path dir;
+    double usedFraction = 0; // of the file system
+    uintmax_t capacity = 0, available = 0;
+    uintmax_t dataBytes = 0; // the database, its WAL, raw payloads, models, published documents
+    std::string error;       // why it could not be read
+};
+Storage storage(const std::filesystem::path& dir);
+
+// The champion's live MAE beside the baseline's on the same graded player-games, over the
+// `days` before the latest graded date.
+struct ModelLive
+{
+    std::string version;
+    int64_t rows = 0;
+    double mae = 0, baselineMae = 0;
+};
+std::optional<ModelLive> modelLive(store::Database& db, int days);
+
+// Analytics tables behind the schedule: final game dates (before `today`) after their latest.
+struct StaleTable
+{
+    std::string table, latest;
+    int lag = 0; // game dates behind
+};
+std::vector<StaleTable> staleTables(store::Database& db, Date today);
+
+// US Eastern date of an instant.
+Date easternDate(TimePoint t);
+
+} // namespace nbaops::health::facts
