@@ -106,7 +106,7 @@ private Q_SLOTS:
         MainWindow w(m_db);
         auto* sidebar = w.findChild<QListWidget*>(QStringLiteral("sidebar"));
         QVERIFY(sidebar);
-        QCOMPARE(sidebar->count(), 4);
+        QCOMPARE(sidebar->count(), 5); // health, alerts, pipeline, models, registry
         const auto* label = w.findChild<QLabel*>(QStringLiteral("dbLabel"));
         QVERIFY(label->text().contains(m_db));
         QVERIFY(label->text().contains(QStringLiteral("local")));
@@ -126,8 +126,8 @@ private Q_SLOTS:
 
     void screenshotCommandWritesAPng()
     {
-        for (const QString& page : {QStringLiteral("health"), QStringLiteral("pipeline"), QStringLiteral("models"),
-                                    QStringLiteral("registry")}) {
+        for (const QString& page : {QStringLiteral("health"), QStringLiteral("alerts"), QStringLiteral("pipeline"),
+                                    QStringLiteral("models"), QStringLiteral("registry")}) {
             const QString png = QString::fromStdString((test::outputDir() / ("console_" + page.toStdString() + ".png")).string());
             QFile::remove(png);
             QProcess p;

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "alerts/alertspage.h"
 #include "common/page.h"
 #include "health/healthpage.h"
 #include "pipeline/pipelinepage.h"
@@ -38,6 +39,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     setCentralWidget(central);
 
     addPage(new HealthPage(dbPath, this));
+    addPage(new AlertsPage(dbPath, this));
     addPage(new PipelinePage(dbPath, this));
     addPage(new ModelsPage(dbPath, this));
     addPage(new RegistryPage(this));
