@@ -1,5 +1,6 @@
 #include "testutil.h"
 
+#include "pipeline/demo.h"
 #include "store/database.h"
 #include "util/files.h"
 
@@ -66,6 +67,16 @@ std::string tableChecksum(store::Database& db, const std::string& sql)
         all.push_back('\n');
     }
     return sha256Hex(all);
+}
+
+void buildDemoDatabase(const std::filesystem::path& dbPath)
+{
+    ::unsetenv("NBAOPS_NBA_STATS_URL");
+    pipeline::DemoOptions o;
+    o.dbPath = dbPath;
+    o.days = 8;
+    o.lastDate = Date::ymd(2024, 1, 20);
+    pipeline::buildDemo(o);
 }
 
 } // namespace nbaops::test

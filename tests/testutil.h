@@ -64,6 +64,10 @@ inline Date gameDay() { return Date::ymd(2024, 1, 10); }
 // A summer date: no games.
 inline Date summerDay() { return Date::ymd(2024, 7, 15); }
 
+// The demo database the console tests look at: 8 simulated nights up to 2024-01-20 with the
+// demo's injected faults (the live NBA.com URL unset so the simulated league serves).
+void buildDemoDatabase(const std::filesystem::path& dbPath);
+
 // The first column of the first row of a query (a count).
 int64_t count(store::Database& db, const std::string& sql);
 

@@ -38,13 +38,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        ::unsetenv("NBAOPS_NBA_STATS_URL");
         m_db = m_dir.path() + QStringLiteral("/demo.db");
-        pipeline::DemoOptions o;
-        o.dbPath = m_db.toStdString();
-        o.days = 8;
-        o.lastDate = Date::ymd(2024, 1, 20);
-        pipeline::buildDemo(o);
+        test::buildDemoDatabase(m_db.toStdString());
     }
 
     void evaluatesAcknowledgesSilencesAndRenders()
