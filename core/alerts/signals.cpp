@@ -15,8 +15,6 @@ namespace nbaops::alerts {
 
 namespace {
 
-using health::facts::easternDate;
-
 std::string number(double v)
 {
     char buf[32];
@@ -42,7 +40,7 @@ std::string inList(const std::vector<std::string>& values)
 class Measurer
 {
 public:
-    explicit Measurer(const SignalContext& ctx) : m_ctx(ctx), m_today(easternDate(ctx.now)) {}
+    explicit Measurer(const SignalContext& ctx) : m_ctx(ctx), m_today(easternDateOf(ctx.now)) {}
 
     void run(const Rule& rule, Measured& out)
     {
@@ -304,7 +302,7 @@ std::string fillSummary(const Rule& rule, const Labels& labels, double value)
 bool backfillRunning(store::Database& db, TimePoint now, std::string* detail)
 {
     const std::string since = toIsoUtc(now - std::chrono::minutes(15));
-    const std::string before = easternDate(now).addDays(-2).iso();
+    const std::string before = easternDateOf(now).addDays(-2).iso();
     auto st = db.prepare("SELECT count(*), min(game_date), max(game_date) FROM (SELECT game_date, started_at FROM"
                          " processor_runs ORDER BY id DESC LIMIT 200) WHERE started_at >= ? AND game_date < ?");
     st.bindAll(since, before);

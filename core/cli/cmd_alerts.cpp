@@ -6,6 +6,7 @@
 #include "alerts/rules.h"
 #include "store/database.h"
 #include "util/errors.h"
+#include "util/files.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -13,24 +14,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <pwd.h>
-#include <unistd.h>
 
 namespace nbaops::cli {
 
 namespace {
-
-std::string whoAmI()
-{
-    for (const char* var : {"USER", "LOGNAME"}) {
-        const char* u = std::getenv(var);
-        if (u && *u)
-            return u;
-    }
-    if (const passwd* pw = ::getpwuid(::getuid()))
-        return pw->pw_name;
-    return "";
-}
 
 nlohmann::json alertJson(const alerts::AlertView& a)
 {
@@ -73,7 +60,7 @@ void addAlertsCommands(CLI::App& app, GlobalOptions& g, std::function<int()>& ac
     {
         bool json = false, all = false, noSend = false;
         int64_t id = 0;
-        std::string by = whoAmI(), comment, duration = "2h";
+        std::string by = currentUserName(), comment, duration = "2h";
         std::vector<std::string> matchers;
         int days = 7;
     };

@@ -5,12 +5,12 @@
 #include "registry/registry.h"
 #include "store/database.h"
 #include "util/errors.h"
+#include "util/files.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 
 namespace nbaops::cli {
@@ -51,11 +51,9 @@ void addTrendsCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& act
                     if (t.suggestedS != t.currentS)
                         changed.push_back(t);
                 }
-                std::string who = o->by;
-                if (who.empty()) {
-                    const char* u = std::getenv("USER");
-                    who = u && *u ? u : "operator";
-                }
+                std::string who = o->by.empty() ? currentUserName() : o->by;
+                if (who.empty())
+                    who = "operator";
                 const int n = health::applyTimeouts(db, changed, who, std::chrono::system_clock::now());
                 if (!o->json)
                     std::printf("%d timeout(s) applied; the next run uses them.\n", n);

@@ -23,10 +23,6 @@ std::string gib(uintmax_t bytes)
     return buf;
 }
 
-bool realFailure(const std::string& c)
-{
-    return c == "dependency_missing" || c == "validation_failed" || c == "timeout" || c == "error";
-}
 
 } // namespace
 
@@ -40,7 +36,7 @@ std::vector<Check> runChecks(store::Database& db, const registry::Registry& regi
     {
         Check c{"freshness", "ok", "", {}};
         int behind = 0;
-        for (const auto& t : facts::staleTables(db, facts::easternDate(now))) {
+        for (const auto& t : facts::staleTables(db, easternDateOf(now))) {
             if (t.lag > 0) {
                 ++behind;
                 c.items.push_back(t.table + ": " + std::to_string(t.lag) + " game date(s) behind (latest " + t.latest + ")");
@@ -88,11 +84,11 @@ std::vector<Check> runChecks(store::Database& db, const registry::Registry& regi
             n[st.getText(0)] = st.getInt(1);
             if (st.getText(0) != "no_data_available")
                 counted += st.getInt(1);
-            if (realFailure(st.getText(0)))
+            if (isRealFailureCategory(st.getText(0)))
                 failed += st.getInt(1);
         }
         for (const auto& [cat, k] : n) {
-            if (realFailure(cat) && k > 0)
+            if (isRealFailureCategory(cat) && k > 0)
                 c.items.push_back(cat + ": " + std::to_string(k) + " run(s), " + percentText(double(k) / std::max<int64_t>(counted, 1)));
         }
         const double rate = counted ? double(failed) / double(counted) : 0;

@@ -5,11 +5,6 @@
 
 namespace nbaops::health::facts {
 
-Date easternDate(TimePoint t)
-{
-    return Date::fromDays(std::chrono::floor<std::chrono::days>(t + easternOffset(t)));
-}
-
 std::vector<StuckRun> stuckRuns(store::Database& db, TimePoint now, double minutes)
 {
     std::vector<StuckRun> out;

@@ -71,7 +71,4 @@ struct StaleTable
 };
 std::vector<StaleTable> staleTables(store::Database& db, Date today);
 
-// US Eastern date of an instant.
-Date easternDate(TimePoint t);
-
 } // namespace nbaops::health::facts

@@ -31,6 +31,11 @@ int exitCodeFor(State s)
     }
 }
 
+bool isRealFailureCategory(std::string_view c)
+{
+    return c == "dependency_missing" || c == "validation_failed" || c == "timeout" || c == "error";
+}
+
 std::optional<Mode> modeFromString(std::string_view s, int* phase)
 {
     if (s == "quick") return Mode::Quick;
@@ -61,10 +66,6 @@ std::string_view toString(Mode m)
 
 namespace {
 
-bool realFailure(const std::string& c)
-{
-    return c == "dependency_missing" || c == "validation_failed" || c == "timeout" || c == "error";
-}
 
 int severity(State s)
 {
@@ -124,7 +125,7 @@ PhaseEval evaluatePhase(const PhaseHealth& ph)
         ++ran;
         if (p.status == "running")
             ++running;
-        if (realFailure(p.category)) {
+        if (isRealFailureCategory(p.category)) {
             (p.criticality == "CRITICAL" ? criticalFail : otherFail)++;
             if (firstFail.empty())
                 firstFail = p.name + " " + p.category;
@@ -206,7 +207,7 @@ void fillProcessors(PhaseHealth& ph, const registry::Registry& reg, const std::s
             ph.slaMet += ps.sla == "met";
             ph.slaMissed += ps.sla == "missed";
             ph.slaPending += ps.sla == "pending";
-            ph.realFailures += realFailure(ps.category) ? 1 : 0;
+            ph.realFailures += isRealFailureCategory(ps.category) ? 1 : 0;
         }
         ph.processors.push_back(std::move(ps));
     }
@@ -232,7 +233,7 @@ Report check(store::Database& db, const registry::Registry& reg,
         st.step();
         if (st.isNull(0)) {
             rep.empty = true;
-            date = Date::fromDays(std::chrono::floor<std::chrono::days>(now + easternOffset(now))).addDays(-1);
+            date = easternDateOf(now).addDays(-1);
         } else {
             date = Date::parseOrThrow(st.getText(0), "The latest game date in the run history");
         }

@@ -19,6 +19,9 @@ namespace nbaops::health {
 
 enum class State { Healthy, Degraded, Failed, NotRun };
 std::string_view toString(State s);
+// dependency_missing, validation_failed, timeout, error: the categories that are failures
+// (no_data_available is the expected outcome of a day without games).
+bool isRealFailureCategory(std::string_view category);
 int exitCodeFor(State overall); // 0 healthy, 1 degraded, 2 failed
 
 // quick: the 30-second check; full: plus the last seven days; pipeline: every processor;

@@ -2,6 +2,7 @@
 #include "util/text.h"
 
 #include "anomaly.h"
+#include "health.h"
 #include "registry/registry.h"
 #include "store/database.h"
 
@@ -15,10 +16,6 @@ namespace nbaops::health {
 
 namespace {
 
-bool realFailure(const std::string& c)
-{
-    return c == "dependency_missing" || c == "validation_failed" || c == "timeout" || c == "error";
-}
 
 constexpr int kBuckets = 1000; // digits (1..9) x 100 + two leading digits
 
@@ -73,7 +70,7 @@ void add(Acc& a, const std::string& category, int runs, int zero, int64_t record
         a.day.zeroRecords += zero;
     } else if (category == "no_data_available") {
         a.day.noData += runs;
-    } else if (realFailure(category)) {
+    } else if (isRealFailureCategory(category)) {
         a.day.failures += runs;
     }
     a.day.recordsOut += records;
@@ -99,18 +96,6 @@ void finish(Acc& a)
         if (before < r99 && seen >= r99)
             a.day.p99Ms = bucketMidpointMs(b);
     });
-}
-
-std::string seconds(double ms)
-{
-    char buf[32];
-    if (ms >= 60000)
-        std::snprintf(buf, sizeof buf, "%.1f min", ms / 60000);
-    else if (ms >= 1000)
-        std::snprintf(buf, sizeof buf, "%.1f s", ms / 1000);
-    else
-        std::snprintf(buf, sizeof buf, "%.0f ms", ms);
-    return buf;
 }
 
 const char* const kWeekdays[] = {"Sundays", "Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays"};
@@ -282,7 +267,7 @@ TrendsReport trends(store::Database& db, const registry::Registry& registry, con
         char buf[300];
         std::snprintf(buf, sizeof buf, "%s is taking %.0f%% longer than its %d-day median%s: P95 %s on %s vs %s.",
                       who.c_str(), (dv->ratio - 1) * 100, q.baselineDays, dv->weekdayAware ? " for that weekday" : "",
-                      seconds(dv->value).c_str(), until.iso().c_str(), seconds(dv->baseline).c_str());
+                      durationText(dv->value).c_str(), until.iso().c_str(), durationText(dv->baseline).c_str());
         r.anomalies.push_back({series, "duration_p95", until.iso(), dv->value, dv->baseline, dv->z, buf});
     };
     for (int phase = 1; phase <= 6; ++phase) {
@@ -344,7 +329,7 @@ TrendsReport trends(store::Database& db, const registry::Registry& registry, con
                     t.currentS = a->second;
                 else if (ph != phaseOf.end())
                     t.currentS = registry.get(proc).timeoutSeconds;
-                t.basis = "P95 " + seconds(t.p95Ms) + " over " + std::to_string(r.days) + " day(s) (" +
+                t.basis = "P95 " + durationText(t.p95Ms) + " over " + std::to_string(r.days) + " day(s) (" +
                           std::to_string(t.runs) + " successful runs) x 3";
                 r.timeouts.push_back(t);
             }
@@ -432,103 +417,17 @@ int applyTimeouts(store::Database& db, const std::vector<TimeoutSuggestion>& sug
     return n;
 }
 
-namespace {
-
-nlohmann::json dayJson(const TrendDay& d)
+std::string durationText(double ms)
 {
-    nlohmann::json j = {{"day", d.day},
-                        {"runs", d.runs},
-                        {"success", d.success},
-                        {"no_data", d.noData},
-                        {"failures", d.failures},
-                        {"success_rate", d.successRate()},
-                        {"by_category", d.byCategory},
-                        {"zero_record_runs", d.zeroRecords},
-                        {"records_out", d.recordsOut}};
-    const auto opt = [](const std::optional<double>& v) { return v ? nlohmann::json(std::round(*v)) : nlohmann::json(); };
-    j["duration_ms"] = {{"p50", opt(d.p50Ms)}, {"p95", opt(d.p95Ms)}, {"p99", opt(d.p99Ms)}};
-    return j;
+    char buf[32];
+    if (ms >= 60000)
+        std::snprintf(buf, sizeof buf, "%.1f min", ms / 60000);
+    else if (ms >= 1000)
+        std::snprintf(buf, sizeof buf, "%.1f s", ms / 1000);
+    else
+        std::snprintf(buf, sizeof buf, "%.0f ms", ms);
+    return buf;
 }
 
-nlohmann::json seriesJson(const TrendSeries& s)
-{
-    nlohmann::json days = nlohmann::json::array();
-    for (const auto& d : s.days)
-        days.push_back(dayJson(d));
-    return {{"name", s.name}, {"phase", s.phase}, {"total", dayJson(s.total)}, {"days", days}};
-}
-
-} // namespace
-
-nlohmann::json toJson(const TrendsReport& r)
-{
-    nlohmann::json phases = nlohmann::json::array(), procs = nlohmann::json::array(), anomalies = nlohmann::json::array(),
-                   timeouts = nlohmann::json::array();
-    for (const auto& s : r.phases)
-        phases.push_back(seriesJson(s));
-    for (const auto& s : r.processors)
-        procs.push_back(seriesJson(s));
-    for (const auto& a : r.anomalies)
-        anomalies.push_back({{"series", a.series}, {"metric", a.metric}, {"day", a.day}, {"value", a.value},
-                             {"baseline", a.baseline}, {"z", a.z}, {"sentence", a.sentence}});
-    for (const auto& t : r.timeouts)
-        timeouts.push_back({{"processor", t.processor}, {"phase", t.phase}, {"current_s", t.currentS},
-                            {"current_applied", t.currentApplied}, {"suggested_s", t.suggestedS},
-                            {"p95_ms", std::round(t.p95Ms)}, {"runs", t.runs}, {"basis", t.basis}});
-    nlohmann::json blocks = nlohmann::json::array();
-    for (const auto& wd : r.weekdayBlocks)
-        blocks.push_back(wd);
-    return {{"from", r.from},
-            {"until", r.until},
-            {"days", r.days},
-            {"day_basis", "UTC day of each run's start; durations of successful runs, within 5%"},
-            {"runs", r.runs},
-            {"phases", phases},
-            {"processors", procs},
-            {"anomalies", anomalies},
-            {"timeouts", timeouts},
-            {"failures_by_weekday_block_et", blocks},
-            {"elapsed_ms", r.elapsedMs}};
-}
-
-std::string toText(const TrendsReport& r)
-{
-    if (r.empty)
-        return "No runs to show" + (r.from.empty() ? std::string() : " from " + r.from + " to " + r.until) +
-               ". Run the pipeline (nbaops run or nbaops demo) first.\n";
-    std::string out = "nbaops trends " + r.from + " .. " + r.until + " (" + std::to_string(r.days) + " days, " +
-                      std::to_string(r.runs) + " runs; UTC days, durations of successful runs)\n\n";
-    char buf[300];
-    std::snprintf(buf, sizeof buf, "%-8s %8s %8s %8s %9s %9s %9s %8s %8s\n", "PHASE", "RUNS", "SUCCESS", "FAILED",
-                  "P50", "P95", "P99", "ZERO-REC", "NO-DATA");
-    out += buf;
-    for (const auto& s : r.phases) {
-        const auto& t = s.total;
-        const auto d = [](const std::optional<double>& v) { return v ? seconds(*v) : std::string("-"); };
-        std::snprintf(buf, sizeof buf, "%-8s %8d %8s %8d %9s %9s %9s %8d %8d\n", s.name.c_str(), t.runs,
-                      percentText(t.successRate()).c_str(), t.failures, d(t.p50Ms).c_str(), d(t.p95Ms).c_str(),
-                      d(t.p99Ms).c_str(), t.zeroRecords, t.noData);
-        out += buf;
-    }
-    out += "\nEarly warnings:\n";
-    if (r.anomalies.empty())
-        out += "  none: durations and failures are within their usual range.\n";
-    for (const auto& a : r.anomalies)
-        out += "  - " + a.sentence + "\n";
-    int changes = 0;
-    for (const auto& t : r.timeouts)
-        changes += t.suggestedS != t.currentS;
-    out += "\nTimeouts from each processor's P95 (x 3, at least 60 s): " + std::to_string(changes) +
-           " differ from the ones in effect";
-    out += changes ? "; 'nbaops trends --apply-timeouts' applies them.\n" : ".\n";
-    for (const auto& t : r.timeouts) {
-        if (t.suggestedS == t.currentS)
-            continue;
-        std::snprintf(buf, sizeof buf, "  %-28s %5d s -> %5d s  (%s)\n", t.processor.c_str(), t.currentS, t.suggestedS,
-                      t.basis.c_str());
-        out += buf;
-    }
-    return out;
-}
 
 } // namespace nbaops::health

@@ -98,6 +98,9 @@ std::map<std::string, int> appliedTimeouts(store::Database& db);
 nlohmann::json toJson(const TrendsReport& r);
 std::string toText(const TrendsReport& r);
 
+// "850 ms", "12.3 s", "4.2 min".
+std::string durationText(double ms);
+
 // A duration bucket's midpoint in ms (see run_duration_hist).
 double bucketMidpointMs(int bucket);
 int bucketOf(int64_t durationMs);

@@ -67,8 +67,8 @@ void writeAudit(store::Database& db, const std::string& actor, const std::string
 
 std::string currentActor()
 {
-    const char* user = std::getenv("USER");
-    return user && *user ? user : "operator";
+    const std::string user = currentUserName();
+    return user.empty() ? "operator" : user;
 }
 
 ModelRegistry::ModelRegistry(store::Database& db, std::filesystem::path dataDir)

@@ -145,4 +145,9 @@ std::string formatEastern(TimePoint t)
     return buf;
 }
 
+Date easternDateOf(TimePoint t)
+{
+    return Date::fromDays(std::chrono::floor<std::chrono::days>(t + easternOffset(t)));
+}
+
 } // namespace nbaops

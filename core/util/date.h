@@ -52,6 +52,8 @@ std::chrono::minutes easternOffset(TimePoint t);
 TimePoint easternTime(Date d, int hour, int minute);
 // "2024-01-03 06:12 ET"
 std::string formatEastern(TimePoint t);
+// The US Eastern calendar date at instant t.
+Date easternDateOf(TimePoint t);
 
 // A clock the pipeline reads; the demo and the tests substitute their own.
 class Clock

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <pwd.h>
 #include <unistd.h>
 
 namespace nbaops {
@@ -106,5 +107,17 @@ fs::path defaultDataDir()
 }
 
 fs::path defaultDatabasePath() { return defaultDataDir() / "nbaops.db"; }
+
+std::string currentUserName()
+{
+    for (const char* var : {"USER", "LOGNAME"}) {
+        const char* u = std::getenv(var);
+        if (u && *u)
+            return u;
+    }
+    if (const passwd* pw = ::getpwuid(::getuid()))
+        return pw->pw_name;
+    return "";
+}
 
 } // namespace nbaops

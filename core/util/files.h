@@ -19,4 +19,8 @@ std::string sha256Hex(std::string_view bytes);
 std::filesystem::path defaultDataDir();
 std::filesystem::path defaultDatabasePath();
 
+// Who runs this process, for audit trails: $USER, else $LOGNAME, else the account's name;
+// "" when none is known.
+std::string currentUserName();
+
 } // namespace nbaops

@@ -5,6 +5,7 @@
 #include "common/qtconv.h"
 #include "common/widgets.h"
 #include "store/database.h"
+#include "util/files.h"
 
 #include <QComboBox>
 #include <QDialog>
@@ -22,7 +23,6 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
-#include <cstdlib>
 
 namespace nbaops::ui {
 
@@ -71,12 +71,8 @@ namespace {
 
 QString who()
 {
-    for (const char* var : {"USER", "LOGNAME"}) {
-        const char* u = std::getenv(var);
-        if (u && *u)
-            return QString::fromUtf8(u);
-    }
-    return QStringLiteral("operator");
+    const std::string name = currentUserName();
+    return name.empty() ? QStringLiteral("operator") : qs(name);
 }
 
 QString labelsText(const alerts::Labels& labels)
