@@ -8,5 +8,7 @@ namespace nbaops::resources {
 std::string_view registryJson();
 // The default alert rules, receivers and routes (resources/alert_rules.json).
 std::string_view alertRulesJson();
+// The default service-level agreements (resources/slas.json).
+std::string_view slasJson();
 
 } // namespace nbaops::resources

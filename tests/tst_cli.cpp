@@ -321,6 +321,31 @@ private Q_SLOTS:
         QVERIFY(!rules[QStringLiteral("receivers")].toObject()[QStringLiteral("chat")].toObject()[QStringLiteral("configured")].toBool());
     }
 
+    void slaAndReadinessSayWhereTheyStand()
+    {
+        const auto sla = nbaops({QStringLiteral("sla"), QStringLiteral("--json"), QStringLiteral("--db"), m_db});
+        QVERIFY2(sla.code == 0 || sla.code == 1, sla.err.constData());
+        const auto slas = json(sla)[QStringLiteral("slas")].toArray();
+        QCOMPARE(slas.size(), 3);
+        bool breached = false;
+        for (const auto& s : slas)
+            breached = breached || s.toObject()[QStringLiteral("state")].toString() == u"breached";
+        QCOMPARE(sla.code, breached ? 1 : 0); // the exit code says whether a 30-day objective is missed
+        const auto text = nbaops({QStringLiteral("sla"), QStringLiteral("--db"), m_db});
+        QVERIFY2(text.out.contains("Phase 3 completeness"), text.out.constData());
+        const auto bad = nbaops({QStringLiteral("sla"), QStringLiteral("--until"), QStringLiteral("2024-02-30"),
+                                 QStringLiteral("--db"), m_db});
+        QCOMPARE(bad.code, 64);
+        QVERIFY2(bad.err.contains("--until"), bad.err.constData());
+        const auto ready = nbaops({QStringLiteral("readiness"), QStringLiteral("--json"), QStringLiteral("--db"), m_db});
+        const auto card = json(ready);
+        QCOMPARE(card[QStringLiteral("categories")].toArray().size(), 6);
+        QCOMPARE(ready.code, card[QStringLiteral("decision")].toString() == u"go" ? 0 : 1);
+        const auto readyText = nbaops({QStringLiteral("readiness"), QStringLiteral("--db"), m_db});
+        QVERIFY2(readyText.out.contains("Production readiness:") && readyText.out.contains("(go at 70)"),
+                 readyText.out.constData());
+    }
+
     void newerDatabaseIsRefused()
     {
         const QString path = m_dir.path() + QStringLiteral("/newer.db");

@@ -25,18 +25,6 @@ std::string number(double v)
     return buf;
 }
 
-std::string inList(const std::vector<std::string>& values)
-{
-    std::string out;
-    for (const auto& v : values) {
-        std::string q;
-        for (char c : v)
-            q += c == '\'' ? std::string("''") : std::string(1, c);
-        out += (out.empty() ? "'" : ",'") + q + "'";
-    }
-    return out.empty() ? "''" : out;
-}
-
 class Measurer
 {
 public:
@@ -109,7 +97,7 @@ private:
             "SELECT s.game_date FROM game_schedule s WHERE s.game_status = 3 AND s.game_date >= ? AND s.game_date < ?"
             " AND NOT EXISTS (SELECT 1 FROM processor_latest l JOIN processor_runs r ON r.id = l.run_pk"
             " WHERE l.game_date = s.game_date AND r.failure_category = 'success' AND l.processor IN (" +
-            inList(names) + ")) GROUP BY s.game_date ORDER BY s.game_date LIMIT 1");
+            sqlInList(names) + ")) GROUP BY s.game_date ORDER BY s.game_date LIMIT 1");
         st.bindAll(m_today.addDays(-7).iso(), m_today.iso());
         if (st.step()) {
             const Date d = Date::parse(st.getText(0)).value_or(m_today);
@@ -121,7 +109,7 @@ private:
             }
         }
         auto last = m_ctx.db.prepare("SELECT max(finished_at), max(game_date) FROM processor_last_success WHERE processor IN (" +
-                                     inList(names) + ")");
+                                     sqlInList(names) + ")");
         last.step();
         if (last.isNull(0))
             return; // never succeeded: a new database
@@ -142,7 +130,7 @@ private:
         auto st = m_ctx.db.prepare(
             "SELECT r.processor, r.game_date, r.failure_category, r.attempt FROM processor_latest l"
             " JOIN processor_runs r ON r.id = l.run_pk WHERE l.game_date >= ? AND r.failure_category IN (" +
-            inList(cats) + ")");
+            sqlInList(cats) + ")");
         st.bindAll(m_today.addDays(-days).iso());
         while (st.step())
             emit({{"processor", st.getText(0)}, {"game_date", st.getText(1)}, {"category", st.getText(2)}},
@@ -156,7 +144,7 @@ private:
         std::vector<std::string> cats = m_rule->params.value(
             "categories", std::vector<std::string>{"dependency_missing", "validation_failed", "timeout", "error"});
         auto st = m_ctx.db.prepare(
-            "SELECT phase, sum(runs), sum(CASE WHEN failure_category IN (" + inList(cats) +
+            "SELECT phase, sum(runs), sum(CASE WHEN failure_category IN (" + sqlInList(cats) +
             ") THEN runs ELSE 0 END) FROM run_daily_summary WHERE game_date IN"
             " (SELECT DISTINCT game_date FROM run_daily_summary ORDER BY game_date DESC LIMIT ?) GROUP BY phase");
         st.bindAll(int64_t(days));
@@ -186,7 +174,7 @@ private:
         }
         std::vector<std::string> features = m_rule->params.value("features", std::vector<std::string>{});
         auto st = m_ctx.db.prepare("SELECT feature, rows, nulls FROM feature_quality WHERE game_date = ?" +
-                                   (features.empty() ? std::string() : " AND feature IN (" + inList(features) + ")"));
+                                   (features.empty() ? std::string() : " AND feature IN (" + sqlInList(features) + ")"));
         st.bindAll(date);
         while (st.step()) {
             const double rows = double(st.getInt(1)), nulls = double(st.getInt(2));

@@ -32,6 +32,8 @@ int main(int argc, char** argv)
     addModelCommands(app, g, action);
     addAlertsCommands(app, g, action);
     addTrendsCommand(app, g, action);
+    addSlaCommand(app, g, action);
+    addReadinessCommand(app, g, action);
 
     try {
         app.parse(argc, argv);

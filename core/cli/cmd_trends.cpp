@@ -1,7 +1,10 @@
-// nbaops trends
+// nbaops trends, nbaops sla, nbaops readiness: the health picture over days
 #include "commands.h"
 
+#include "health/sla.h"
 #include "health/trends.h"
+#include "pipeline/runner.h"
+#include "readiness/readiness.h"
 #include "registry/registry.h"
 #include "store/database.h"
 #include "util/errors.h"
@@ -59,6 +62,56 @@ void addTrendsCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& act
                     std::printf("%d timeout(s) applied; the next run uses them.\n", n);
             }
             return 0;
+        };
+    });
+}
+
+void addSlaCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action)
+{
+    struct Opts
+    {
+        std::string until;
+        bool json = false;
+    };
+    auto o = std::make_shared<Opts>();
+    auto* cmd = app.add_subcommand("sla", "SLA compliance over the last 7 and 30 game dates (slas.json next to the database overrides the built-in SLAs)");
+    cmd->add_option("--until", o->until, "Last game date (default: the latest with final games)");
+    cmd->add_flag("--json", o->json, "One JSON object: each SLA with its days and compliance");
+    cmd->callback([&g, &action, o] {
+        action = [&g, o]() -> int {
+            std::optional<Date> until;
+            if (!o->until.empty())
+                until = Date::parseOrThrow(o->until, "--until");
+            auto db = store::Database::open(g.db, store::Database::Mode::ReadOnly);
+            const auto& reg = registry::Registry::builtin();
+            const auto r = health::slaReport(db, reg, health::loadSlas(g.db, reg), until, std::chrono::system_clock::now());
+            if (o->json)
+                std::cout << health::toJson(r).dump(2) << "\n";
+            else
+                std::cout << health::toText(r);
+            bool breached = false;
+            for (const auto& s : r.slas)
+                breached = breached || s.state == "breached";
+            return breached ? 1 : 0;
+        };
+    });
+}
+
+void addReadinessCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action)
+{
+    auto json = std::make_shared<bool>(false);
+    auto* cmd = app.add_subcommand("readiness", "The production-readiness scorecard, scored from measured facts (go at 70/100)");
+    cmd->add_flag("--json", *json, "One JSON object: categories, items, evidence");
+    cmd->callback([&g, &action, json] {
+        action = [&g, json]() -> int {
+            auto db = store::Database::open(g.db, store::Database::Mode::ReadOnly);
+            const auto s = readiness::score({db, registry::Registry::builtin(), pipeline::Runner::implementedProcessors(),
+                                             g.db, std::chrono::system_clock::now()});
+            if (*json)
+                std::cout << readiness::toJson(s).dump(2) << "\n";
+            else
+                std::cout << readiness::toText(s);
+            return s.go() ? 0 : 1;
         };
     });
 }

@@ -30,5 +30,7 @@ void addImportCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& act
 void addModelCommands(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addAlertsCommands(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addTrendsCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+void addSlaCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+void addReadinessCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 
 } // namespace nbaops::cli

@@ -1,0 +1,1 @@
+target_sources(nbaops_core PRIVATE readiness/readiness.cpp)
