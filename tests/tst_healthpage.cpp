@@ -2,6 +2,7 @@
 #include "app/mainwindow.h"
 #include "health/healthmodels.h"
 #include "health/healthpage.h"
+#include "common/texttable.h"
 #include "health/phasetile.h"
 #include "pipeline/demo.h"
 #include "registry/registrymodel.h"
@@ -96,12 +97,52 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(m_dir.path() + QStringLiteral("/nope.db")));
     }
 
+    void slaGapChecksAndReadinessTabs()
+    {
+        HealthPage page(m_db);
+        QAbstractItemModelTester t1(page.slaModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester t2(page.gapModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester t3(page.readinessModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        page.resize(1400, 860);
+        page.show();
+        QSignalSpy loaded(&page, &Page::loaded);
+        page.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        // The SLAs: one row each, as the report has them; the demo's box-score outage of
+        // 2024-01-15 is the last miss of phase 3 completeness.
+        QVERIFY(page.slaReport());
+        QCOMPARE(page.slaModel()->rowCount(), int(page.slaReport()->slas.size()));
+        QCOMPARE(page.slaModel()->cell(0, 0), QStringLiteral("Phase 3 completeness"));
+        QCOMPARE(page.slaModel()->cell(0, 5), QStringLiteral("2024-01-15"));
+        QVERIFY(page.findChild<QLabel*>(QStringLiteral("slaDetail"))->text().contains(QStringLiteral("0 of 7 final games")));
+        // The gaps: the two box-score sources of 2024-01-15, each with the tables it leaves stale.
+        QCOMPARE(page.gapModel()->rowCount(), int(page.report()->gaps.size()));
+        QVERIFY(page.gapModel()->rowCount() >= 2);
+        QCOMPARE(page.gapModel()->cell(0, 0), QStringLiteral("2024-01-15"));
+        QVERIFY2(page.gapModel()->cell(0, 5).contains(QStringLiteral("player_game_summary")),
+                 qPrintable(page.gapModel()->cell(0, 1) + u'|' + page.gapModel()->cell(0, 4) + u'|' + page.gapModel()->cell(0, 5)));
+        QVERIFY(page.tabs()->tabText(4).startsWith(QStringLiteral("Gaps (")));
+        QCOMPARE(page.checkModel()->rowCount(), int(page.report()->checks.size()));
+        // Readiness: a header row per category and a row per item, the total said above them.
+        int items = 0;
+        for (const auto& c : page.scorecard()->categories)
+            items += 1 + int(c.items.size());
+        QCOMPARE(page.readinessModel()->rowCount(), items);
+        QVERIFY(page.findChild<QLabel*>(QStringLiteral("readinessTotal"))->text().contains(QStringLiteral("(go at 70)")));
+        for (const auto& [tab, name] : {std::pair{3, "health_slas.png"}, std::pair{4, "health_gaps.png"},
+                                        std::pair{5, "health_readiness.png"}}) {
+            page.tabs()->setCurrentIndex(tab);
+            QTest::qWait(50);
+            QVERIFY(page.grab().save(QString::fromStdString((test::outputDir() / name).string())));
+        }
+    }
+
     void mainWindowShowsPagesAndBackend()
     {
         MainWindow w(m_db);
         auto* sidebar = w.findChild<QListWidget*>(QStringLiteral("sidebar"));
         QVERIFY(sidebar);
-        QCOMPARE(sidebar->count(), 5); // health, alerts, pipeline, models, registry
+        QCOMPARE(sidebar->count(), 6); // health, alerts, trends, pipeline, models, registry
         const auto* label = w.findChild<QLabel*>(QStringLiteral("dbLabel"));
         QVERIFY(label->text().contains(m_db));
         QVERIFY(label->text().contains(QStringLiteral("local")));
@@ -121,7 +162,7 @@ private Q_SLOTS:
 
     void screenshotCommandWritesAPng()
     {
-        for (const QString& page : {QStringLiteral("health"), QStringLiteral("alerts"), QStringLiteral("pipeline"),
+        for (const QString& page : {QStringLiteral("health"), QStringLiteral("alerts"), QStringLiteral("trends"), QStringLiteral("pipeline"),
                                     QStringLiteral("models"), QStringLiteral("registry")}) {
             const QString png = QString::fromStdString((test::outputDir() / ("console_" + page.toStdString() + ".png")).string());
             QFile::remove(png);

@@ -178,6 +178,30 @@ private Q_SLOTS:
         QVERIFY(r.weekdayBlocks[1][0] >= 24);
     }
 
+    void daysThatStandOutAreMarkedAcrossTheWindow()
+    {
+        auto db = store::Database::open(m_dir.path().toStdString() + "/m.db");
+        const Date until = Date::ymd(2024, 3, 11);
+        const Date slowDay = until.addDays(-12), failDay = until.addDays(-5);
+        Noise n;
+        // ~10 s for 70 days with one slow day in the middle of the window (2x), and one day
+        // with 9 failures where there is usually one.
+        insertRuns(db, "player_game_summary", 3, until, 70, 24,
+                   [&](Date d, int) { return int64_t((d == slowDay ? 20000 : 10000) * (1.0 + 0.05 * n.next())); },
+                   [&](Date d, int i) { return std::string(i < (d == failDay ? 9 : 1) ? "error" : "success"); });
+        const auto r = health::trends(db, registry::Registry::builtin(), {30, until, true, 30});
+        const auto& phase3 = r.phases[2];
+        QCOMPARE(phase3.slowDays, std::vector<std::string>{slowDay.iso()});
+        QCOMPARE(phase3.failureDays, std::vector<std::string>{failDay.iso()});
+        const auto proc = std::find_if(r.processors.begin(), r.processors.end(),
+                                       [](const auto& x) { return x.name == "player_game_summary"; });
+        QVERIFY(proc != r.processors.end());
+        QCOMPARE(proc->slowDays, std::vector<std::string>{slowDay.iso()});
+        // Phase 1 ran nothing: nothing marked.
+        QVERIFY(r.phases[0].slowDays.empty() && r.phases[0].failureDays.empty());
+        QCOMPARE(health::toJson(r)["phases"][2]["slow_days"].size(), size_t(1));
+    }
+
     void timeoutsComeFromP95AndApplyingThemIsAudited()
     {
         auto db = store::Database::open(m_dir.path().toStdString() + "/t.db");

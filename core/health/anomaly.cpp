@@ -14,7 +14,7 @@ double median(std::vector<double> v)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
 }
 
-std::optional<Deviation> deviation(const std::vector<DayValue>& series, const DeviationRule& rule)
+std::optional<Deviation> deviation(std::span<const DayValue> series, const DeviationRule& rule)
 {
     if (series.size() < 2)
         return std::nullopt;

@@ -3,6 +3,7 @@
 #include "util/date.h"
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -41,7 +42,7 @@ struct DeviationRule
 };
 
 // The last point of `series` (ascending days) against the `rule.baselineDays` before it.
-std::optional<Deviation> deviation(const std::vector<DayValue>& series, const DeviationRule& rule);
+std::optional<Deviation> deviation(std::span<const DayValue> series, const DeviationRule& rule);
 
 // The median of v (v is copied and sorted); 0 when empty.
 double median(std::vector<double> v);

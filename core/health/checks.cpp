@@ -205,14 +205,17 @@ std::vector<Gap> findGaps(store::Database& db, const registry::Registry& registr
         }
         // What the date's gaps block together (a source and its fallback both missing block
         // what either alone would not); each root gap is shown with its share of that.
-        std::vector<std::string> all;
-        for (const auto& [name, why] : gaps)
-            all.push_back(name);
-        const auto blockedTogether = registry.blockedBy(all);
+        // Only the root gaps: a gap with a gap upstream is part of that cascade (and, counted
+        // as a cause itself, would hide from the cascade what it blocks).
+        std::vector<std::string> roots;
         for (const auto& [name, why] : gaps) {
             const auto up = registry.upstream(name);
-            if (std::any_of(up.begin(), up.end(), [&](const std::string& u) { return gaps.count(u) > 0; }))
-                continue; // part of an upstream gap's cascade
+            if (std::none_of(up.begin(), up.end(), [&](const std::string& u) { return gaps.count(u) > 0; }))
+                roots.push_back(name);
+        }
+        const auto blockedTogether = registry.blockedBy(roots);
+        for (const auto& name : roots) {
+            const std::string& why = gaps.at(name);
             Gap g;
             g.processor = name;
             g.phase = registry.get(name).phase;

@@ -221,6 +221,20 @@ TrendsReport trends(store::Database& db, const registry::Registry& registry, con
         }
     }
 
+    const DeviationRule durationRule{q.baselineDays, 3.5, 0.20, 500, 7};
+    const DeviationRule failureRule{q.baselineDays, 3.5, 1.0, 3, 7};
+    // The window's days that stand out against their own trailing baseline.
+    const auto marked = [&](const std::vector<DayValue>& values, const DeviationRule& rule) {
+        std::vector<std::string> days;
+        for (size_t k = 0; k < values.size(); ++k) {
+            if (values[k].day < from)
+                continue;
+            const auto dv = deviation(std::span<const DayValue>(values.data(), k + 1), rule);
+            if (dv && dv->anomalous)
+                days.push_back(values[k].day.iso());
+        }
+        return days;
+    };
     const auto build = [&](const std::string& name, int phase, std::vector<Acc>& cells, std::vector<DayValue>* p95,
                            std::vector<DayValue>* failures) {
         TrendSeries s;
@@ -252,11 +266,13 @@ TrendsReport trends(store::Database& db, const registry::Registry& registry, con
         }
         finish(total);
         s.total = total.day;
+        if (p95)
+            s.slowDays = marked(*p95, durationRule);
+        if (failures)
+            s.failureDays = marked(*failures, failureRule);
         return s;
     };
 
-    const DeviationRule durationRule{q.baselineDays, 3.5, 0.20, 500, 7};
-    const DeviationRule failureRule{q.baselineDays, 3.5, 1.0, 3, 7};
     // "Phase 3 is taking 24% longer than its 30-day median ...", when the last day's P95 is.
     const auto slower = [&](const std::vector<DayValue>& p95, const std::string& who, const std::string& series) {
         if (p95.empty() || p95.back().day != until)
@@ -311,9 +327,9 @@ TrendsReport trends(store::Database& db, const registry::Registry& registry, con
     if (q.withProcessors) {
         const auto applied = appliedTimeouts(db);
         for (const auto& [proc, index] : procIndexOf) {
-            std::vector<DayValue> p95;
+            std::vector<DayValue> p95, failures;
             const auto ph = phaseOf.find(proc);
-            auto s = build(proc, procPhase[size_t(index)], procCells[size_t(index)], &p95, nullptr);
+            auto s = build(proc, procPhase[size_t(index)], procCells[size_t(index)], &p95, &failures);
             slower(p95, proc, proc);
             if (s.total.success >= 20 && s.total.p95Ms) {
                 TimeoutSuggestion t;

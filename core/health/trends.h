@@ -39,6 +39,9 @@ struct TrendSeries
     int phase = 0;
     std::vector<TrendDay> days; // ascending, every day of the window (empty days included)
     TrendDay total;             // the whole window
+    // Days of the window whose P95 duration / real failures stand out against their own
+    // trailing baseline (the anomaly rules below), for marking on a chart.
+    std::vector<std::string> slowDays, failureDays;
 };
 
 // An early warning an operator can act on.

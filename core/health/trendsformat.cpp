@@ -31,7 +31,8 @@ nlohmann::json seriesJson(const TrendSeries& s)
     nlohmann::json days = nlohmann::json::array();
     for (const auto& d : s.days)
         days.push_back(dayJson(d));
-    return {{"name", s.name}, {"phase", s.phase}, {"total", dayJson(s.total)}, {"days", days}};
+    return {{"name", s.name},         {"phase", s.phase},       {"total", dayJson(s.total)},
+            {"days", days},           {"slow_days", s.slowDays}, {"failure_days", s.failureDays}};
 }
 
 } // namespace

@@ -23,7 +23,8 @@ void writeFileAtomically(const fs::path& path, std::string_view bytes, bool dura
 {
     static std::atomic<unsigned> counter{0};
     std::error_code ec;
-    fs::create_directories(path.parent_path(), ec);
+    if (!path.parent_path().empty()) // a bare file name lives in the current folder
+        fs::create_directories(path.parent_path(), ec);
     if (ec)
         throw OpsError("Cannot create folder " + path.parent_path().string() + ": " +
                        ec.message() + ". Check the permissions of the data folder.");

@@ -4,6 +4,7 @@
 #include "alerts/engine.h"
 #include "common/jobtracker.h"
 #include "common/page.h"
+#include "common/texttable.h"
 
 #include <QAbstractTableModel>
 #include <QColor>
@@ -19,25 +20,6 @@ class QTableView;
 class QTimer;
 
 namespace nbaops::ui {
-
-// Rows of text with an optional background per row: the alert tables are read-only lists.
-class TextTableModel : public QAbstractTableModel
-{
-    Q_OBJECT
-public:
-    TextTableModel(QStringList headers, QObject* parent = nullptr);
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
-    QVariant data(const QModelIndex& index, int role) const override;
-    QVariant headerData(int section, Qt::Orientation o, int role) const override;
-    void reset(std::vector<QStringList> rows, std::vector<QColor> colours = {});
-    QString cell(int row, int column) const;
-
-private:
-    QStringList m_headers;
-    std::vector<QStringList> m_rows;
-    std::vector<QColor> m_colours;
-};
 
 // What the Alerts page shows, read in the background.
 struct AlertsSnapshot

@@ -32,7 +32,7 @@ int runConsole(int argc, char** argv)
     parser.addVersionOption();
     const QCommandLineOption dbOpt(QStringLiteral("db"), QStringLiteral("SQLite database"), QStringLiteral("PATH"),
                                    qs(defaultDatabasePath().string()));
-    const QCommandLineOption pageOpt(QStringLiteral("page"), QStringLiteral("Page to open (health, pipeline, models, registry)"),
+    const QCommandLineOption pageOpt(QStringLiteral("page"), QStringLiteral("Page to open (health, alerts, trends, pipeline, models, registry)"),
                                      QStringLiteral("NAME"), QStringLiteral("health"));
     const QCommandLineOption shotOpt(QStringLiteral("screenshot"),
                                      QStringLiteral("Render the page once its data has loaded, save it as PNG and exit"),

@@ -6,6 +6,7 @@
 #include "pipeline/pipelinepage.h"
 #include "models/modelspage.h"
 #include "registry/registrypage.h"
+#include "trends/trendspage.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -40,6 +41,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
 
     addPage(new HealthPage(dbPath, this));
     addPage(new AlertsPage(dbPath, this));
+    addPage(new TrendsPage(dbPath, this));
     addPage(new PipelinePage(dbPath, this));
     addPage(new ModelsPage(dbPath, this));
     addPage(new RegistryPage(this));

@@ -3,12 +3,15 @@
 #include "common/logging.h"
 #include "common/qtconv.h"
 #include "common/statestyle.h"
+#include "common/texttable.h"
 #include "common/widgets.h"
 #include "healthmodels.h"
 #include "phasetile.h"
 #include "pipeline/runner.h"
 #include "registry/registry.h"
 #include "store/database.h"
+#include "util/errors.h"
+#include "util/text.h"
 
 #include <QDateEdit>
 #include <QGroupBox>
@@ -18,6 +21,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -90,18 +94,9 @@ HealthPage::HealthPage(QString dbPath, QWidget* parent)
     m_noData->setWordWrap(true);
     fl->addWidget(m_noData);
 
-    auto* right = new QWidget(split);
-    auto* rl = new QVBoxLayout(right);
-    rl->setContentsMargins(0, 0, 0, 0);
-    auto* freshBox = new QGroupBox(tr("Data freshness"), right);
-    auto* frl = new QVBoxLayout(freshBox);
-    m_freshnessView = makeTable(m_freshness, freshBox);
-    m_freshnessView->setObjectName(QStringLiteral("freshnessView"));
-    m_freshnessView->horizontalHeader()->setStretchLastSection(true);
-    frl->addWidget(m_freshnessView);
-    auto* daysBox = new QGroupBox(tr("Last seven days"), right);
-    auto* dl = new QVBoxLayout(daysBox);
-    m_daysView = makeTable(m_days, daysBox);
+    m_tabs = new QTabWidget(split);
+    m_tabs->setObjectName(QStringLiteral("healthTabs"));
+    m_daysView = makeTable(m_days, m_tabs);
     m_daysView->setObjectName(QStringLiteral("recentDaysView"));
     m_daysView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_daysView->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
@@ -112,11 +107,80 @@ HealthPage::HealthPage(QString dbPath, QWidget* parent)
         if (day)
             m_date->setDate(QDate::fromString(qs(day->date), Qt::ISODate)); // triggers a refresh
     });
-    dl->addWidget(m_daysView);
-    rl->addWidget(freshBox, 2);
-    rl->addWidget(daysBox, 3);
+    m_freshnessView = makeTable(m_freshness, m_tabs);
+    m_freshnessView->setObjectName(QStringLiteral("freshnessView"));
+    m_freshnessView->horizontalHeader()->setStretchLastSection(true);
+
+    m_checkModel = new TextTableModel({tr("Check"), tr("State"), tr("What it found")}, this);
+    auto* checks = makeTable(m_checkModel, m_tabs);
+    checks->setObjectName(QStringLiteral("checksView"));
+    checks->setWordWrap(true);
+    checks->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    checks->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
+
+    auto* slaBox = new QWidget(m_tabs);
+    auto* sl = new QVBoxLayout(slaBox);
+    m_slaModel = new TextTableModel({tr("SLA"), tr("State"), tr("7 days"), tr("30 days"), tr("Objective"), tr("Last miss")}, this);
+    auto* slaView = makeTable(m_slaModel, slaBox);
+    slaView->setObjectName(QStringLiteral("slaView"));
+    slaView->setSelectionMode(QAbstractItemView::SingleSelection);
+    slaView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    slaView->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_slaDetail = new QLabel(slaBox);
+    m_slaDetail->setObjectName(QStringLiteral("slaDetail"));
+    m_slaDetail->setWordWrap(true);
+    m_slaDetail->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_slaDetail->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_slaDetail->setStyleSheet(QStringLiteral("background: white; border: 1px solid #dadce0; border-radius: 4px; padding: 6px;"));
+    sl->addWidget(slaView, 1);
+    sl->addWidget(m_slaDetail, 1);
+    connect(slaView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& cur) { showSlaDetail(cur.row()); });
+
+    auto* gapBox = new QWidget(m_tabs);
+    auto* gl = new QVBoxLayout(gapBox);
+    m_gapModel = new TextTableModel({tr("Game date"), tr("Processor"), tr("Phase"), tr("Status"), tr("Blocks"),
+                                     tr("Leaves stale")},
+                                    this);
+    auto* gaps = makeTable(m_gapModel, gapBox);
+    gaps->setObjectName(QStringLiteral("gapsView"));
+    gaps->setSelectionMode(QAbstractItemView::SingleSelection);
+    gaps->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    gaps->horizontalHeader()->setSectionResizeMode(5, QHeaderView::Stretch);
+    m_gapDetail = new QLabel(gapBox);
+    m_gapDetail->setObjectName(QStringLiteral("gapDetail"));
+    m_gapDetail->setWordWrap(true);
+    m_gapDetail->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_gapDetail->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_gapDetail->setStyleSheet(m_slaDetail->styleSheet());
+    gl->addWidget(gaps, 1);
+    gl->addWidget(m_gapDetail, 1);
+    connect(gaps->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& cur) { showGapDetail(cur.row()); });
+
+    auto* readyBox = new QWidget(m_tabs);
+    auto* rdl = new QVBoxLayout(readyBox);
+    m_readinessTotal = new QLabel(readyBox);
+    m_readinessTotal->setObjectName(QStringLiteral("readinessTotal"));
+    m_readinessTotal->setWordWrap(true);
+    m_readinessModel = new TextTableModel({tr("Item"), tr("Points"), tr("Basis"), tr("Evidence")}, this);
+    auto* ready = makeTable(m_readinessModel, readyBox);
+    ready->setObjectName(QStringLiteral("readinessView"));
+    ready->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    ready->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Interactive);
+    ready->horizontalHeader()->resizeSection(0, 250);
+    ready->horizontalHeader()->setSectionResizeMode(3, QHeaderView::Stretch);
+    rdl->addWidget(m_readinessTotal);
+    rdl->addWidget(ready, 1);
+
+    m_tabs->addTab(m_daysView, tr("Last seven days"));
+    m_tabs->addTab(m_freshnessView, tr("Freshness"));
+    m_tabs->addTab(checks, tr("Checks"));
+    m_tabs->addTab(slaBox, tr("SLAs"));
+    m_tabs->addTab(gapBox, tr("Gaps"));
+    m_tabs->addTab(readyBox, tr("Readiness"));
     split->addWidget(failBox);
-    split->addWidget(right);
+    split->addWidget(m_tabs);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 1);
     split->setSizes({620, 620});
@@ -149,18 +213,29 @@ void HealthPage::refresh()
     m_meta->setText(tr("Loading %1 …").arg(m_dbPath));
     qCInfo(lcHealth) << "loading health from" << m_dbPath;
     const std::string path = ss(m_dbPath);
-    m_jobs.run<health::Report>(
+    m_jobs.run<HealthSnapshot>(
         [path, q] {
             auto db = store::Database::open(path, store::Database::Mode::ReadOnly);
-            return health::check(db, registry::Registry::builtin(),
-                                 pipeline::Runner::implementedProcessors(), q);
+            const auto& reg = registry::Registry::builtin();
+            const auto now = std::chrono::system_clock::now();
+            HealthSnapshot snap;
+            snap.report = health::check(db, reg, pipeline::Runner::implementedProcessors(), q, now);
+            try {
+                snap.slas = health::slaReport(db, reg, health::loadSlas(path, reg), std::nullopt, now);
+            } catch (const UsageError& e) {
+                snap.slaError = e.what(); // a mistake in slas.json: said on the tab, the rest still shows
+            }
+            snap.readiness = readiness::score({db, reg, pipeline::Runner::implementedProcessors(), path, now});
+            return snap;
         },
-        [this](health::Report r) { showReport(r); },
+        [this](HealthSnapshot snap) { showReport(snap); },
         [this](const QString& msg) { showError(msg); });
 }
 
-void HealthPage::showReport(const health::Report& r)
+void HealthPage::showReport(const HealthSnapshot& snap)
 {
+    m_snapshot = snap;
+    const health::Report& r = snap.report;
     m_report = r;
     m_refresh->setEnabled(true);
     m_banner->setVisible(r.empty);
@@ -213,6 +288,9 @@ void HealthPage::showReport(const health::Report& r)
         next << qs(n);
     m_next->setText(next.isEmpty() ? tr("Nothing to do: the pipeline is healthy.")
                                    : tr("Next: ") + next.join(QStringLiteral("\nNext: ")));
+    showGapsAndChecks(r);
+    showSlas(snap);
+    showReadiness(snap.readiness);
     Q_EMIT statusMessage(tr("Health for %1: %2").arg(qs(r.date), s.label));
     Q_EMIT loaded();
 }

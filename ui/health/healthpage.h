@@ -3,6 +3,8 @@
 #include "common/jobtracker.h"
 #include "common/page.h"
 #include "health/health.h"
+#include "health/sla.h"
+#include "readiness/readiness.h"
 
 #include <QDate>
 
@@ -12,6 +14,7 @@
 class QDateEdit;
 class QLabel;
 class QPushButton;
+class QTabWidget;
 class QTableView;
 
 namespace nbaops::ui {
@@ -20,9 +23,21 @@ class FailuresModel;
 class FreshnessModel;
 class RecentDaysModel;
 class PhaseTile;
+class TextTableModel;
+
+// What the Health page shows, read in the background.
+struct HealthSnapshot
+{
+    health::Report report;
+    health::SlaReport slas;
+    readiness::Scorecard readiness;
+    std::string slaError; // the SLA file could not be read
+};
 
 // The morning check: a tile per phase, real failures (expected no-data runs collapsed into a
-// count), data freshness and the last seven days. Loads in the background.
+// count), and tabs for the last seven days, data freshness, the checks, the SLAs with their
+// 7/30-day compliance, the gaps with what they leave stale, and the readiness scorecard.
+// Loads in the background.
 class HealthPage : public Page
 {
     Q_OBJECT
@@ -36,15 +51,28 @@ public:
     FailuresModel* failuresModel() const { return m_failures; }
     FreshnessModel* freshnessModel() const { return m_freshness; }
     RecentDaysModel* recentDaysModel() const { return m_days; }
+    const health::SlaReport* slaReport() const { return m_snapshot ? &m_snapshot->slas : nullptr; }
+    const readiness::Scorecard* scorecard() const { return m_snapshot ? &m_snapshot->readiness : nullptr; }
+    TextTableModel* slaModel() const { return m_slaModel; }
+    TextTableModel* gapModel() const { return m_gapModel; }
+    TextTableModel* checkModel() const { return m_checkModel; }
+    TextTableModel* readinessModel() const { return m_readinessModel; }
+    QTabWidget* tabs() const { return m_tabs; }
 
 private:
-    void showReport(const health::Report& r);
+    void showReport(const HealthSnapshot& snap);
+    void showSlas(const HealthSnapshot& snap);
+    void showSlaDetail(int row);
+    void showGapDetail(int row);
+    void showGapsAndChecks(const health::Report& r);
+    void showReadiness(const readiness::Scorecard& s);
     void showError(const QString& message);
     void showFailureDetail(int row);
 
     QString m_dbPath;
     JobTracker m_jobs{this};
     std::optional<health::Report> m_report;
+    std::optional<HealthSnapshot> m_snapshot;
     bool m_followLatest = true;
     QDateEdit* m_date;
     QPushButton* m_latest;
@@ -60,6 +88,14 @@ private:
     QTableView* m_freshnessView;
     QTableView* m_daysView;
     QLabel* m_failureDetail;
+    QTabWidget* m_tabs;
+    TextTableModel* m_slaModel;
+    TextTableModel* m_gapModel;
+    TextTableModel* m_checkModel;
+    TextTableModel* m_readinessModel;
+    QLabel* m_slaDetail;
+    QLabel* m_gapDetail;
+    QLabel* m_readinessTotal;
     QLabel* m_noData;
     QLabel* m_next;
 };

@@ -1,0 +1,169 @@
+// The Health page's tabs beyond the last seven days and freshness: the checks, the SLAs with
+// their compliance, the gaps with what they leave stale, and the readiness scorecard.
+#include "healthpage.h"
+
+#include "common/qtconv.h"
+#include "common/texttable.h"
+#include "util/text.h"
+
+#include <QLabel>
+#include <QTabWidget>
+
+namespace nbaops::ui {
+
+namespace {
+
+const QColor kGreen(0xe6, 0xf4, 0xea), kYellow(0xfe, 0xf7, 0xe0), kRed(0xfc, 0xe8, 0xe6);
+
+QColor stateColour(const std::string& state)
+{
+    if (state == "ok" || state == "met")
+        return kGreen;
+    if (state == "warning" || state == "at_risk")
+        return kYellow;
+    if (state == "failed" || state == "breached")
+        return kRed;
+    return {};
+}
+
+QString compliance(const health::SlaCompliance& c)
+{
+    if (!c.rate)
+        return QObject::tr("no decided day");
+    return QObject::tr("%1 (%2/%3)").arg(qs(percentText(*c.rate))).arg(c.met).arg(c.met + c.missed);
+}
+
+QString stateText(const std::string& state)
+{
+    QString s = qs(state);
+    s.replace(QLatin1Char('_'), QLatin1Char(' '));
+    return s;
+}
+
+} // namespace
+
+void HealthPage::showGapsAndChecks(const health::Report& r)
+{
+    std::vector<QStringList> rows;
+    std::vector<QColor> colours;
+    int notOk = 0;
+    for (const auto& c : r.checks) {
+        QString found = qs(c.summary);
+        for (size_t i = 0; i < c.items.size() && i < 3; ++i)
+            found += QStringLiteral("\n  · ") + qs(c.items[i]);
+        if (c.items.size() > 3)
+            found += tr("\n  · and %1 more").arg(c.items.size() - 3);
+        rows.push_back({qs(c.name), stateText(c.state), found});
+        colours.push_back(stateColour(c.state));
+        notOk += c.state == "warning" || c.state == "failed";
+    }
+    m_checkModel->reset(std::move(rows), std::move(colours));
+    m_tabs->setTabText(2, notOk ? tr("Checks (%1 not ok)").arg(notOk) : tr("Checks"));
+
+    rows.clear();
+    for (const auto& g : r.gaps) {
+        rows.push_back({qs(g.date), qs(g.processor), QString::number(g.phase), qs(g.status),
+                        g.blocked.empty() ? tr("nothing (a fallback served)") : tr("%n processor(s)", nullptr, int(g.blocked.size())),
+                        g.stale.empty() ? tr("-")
+                                        : qs(g.stale.front()) + (g.stale.size() > 1 ? tr(" and %1 more").arg(g.stale.size() - 1)
+                                                                                  : QString())});
+    }
+    m_gapModel->reset(std::move(rows), std::vector<QColor>(r.gaps.size(), kRed));
+    m_tabs->setTabText(4, r.gaps.empty() ? tr("Gaps") : tr("Gaps (%1)").arg(r.gaps.size()));
+    if (r.gaps.empty())
+        m_gapDetail->setText(tr("No gap: every processor has a success for each date with final games in the last %1 days.")
+                                 .arg(r.windowDays));
+    else
+        showGapDetail(0);
+}
+
+void HealthPage::showGapDetail(int row)
+{
+    if (!m_report || row < 0 || row >= int(m_report->gaps.size()))
+        return;
+    const auto& g = m_report->gaps[size_t(row)];
+    QStringList blocked, stale;
+    for (const auto& b : g.blocked)
+        blocked << qs(b);
+    for (const auto& t : g.stale)
+        stale << qs(t);
+    m_gapDetail->setText(tr("<b>%1</b> has no successful run for %2 (%3).<br><br><b>Cannot run for the date:</b> %4"
+                            "<br><br><b>Left stale:</b><br>%5<br><br>Fill it: <tt>nbaops run --date %2</tt>")
+                             .arg(qs(g.processor), qs(g.date), qs(g.status),
+                                  blocked.isEmpty() ? tr("nothing: a fallback served the date") : blocked.join(QStringLiteral(", ")),
+                                  stale.isEmpty() ? tr("no table") : stale.join(QStringLiteral("<br>"))));
+}
+
+void HealthPage::showSlas(const HealthSnapshot& snap)
+{
+    std::vector<QStringList> rows;
+    std::vector<QColor> colours;
+    int bad = 0;
+    for (const auto& s : snap.slas.slas) {
+        QString lastMiss = tr("none");
+        for (auto it = s.days.rbegin(); it != s.days.rend(); ++it) {
+            if (it->state == "missed") {
+                lastMiss = qs(it->date);
+                break;
+            }
+        }
+        rows.push_back({qs(s.def.name), stateText(s.state), compliance(s.last7), compliance(s.last30),
+                        qs(percentText(s.def.objective)), lastMiss});
+        colours.push_back(stateColour(s.state));
+        bad += s.state == "breached" || s.state == "at_risk";
+    }
+    m_slaModel->reset(std::move(rows), std::move(colours));
+    m_tabs->setTabText(3, bad ? tr("SLAs (%1 not met)").arg(bad) : tr("SLAs"));
+    if (!snap.slaError.empty())
+        m_slaDetail->setText(tr("The SLAs could not be read: %1").arg(qs(snap.slaError)));
+    else if (snap.slas.slas.empty() || snap.slas.until.empty())
+        m_slaDetail->setText(tr("No final games yet: the SLAs have nothing to measure."));
+    else
+        showSlaDetail(0);
+}
+
+void HealthPage::showSlaDetail(int row)
+{
+    if (!m_snapshot || row < 0 || row >= int(m_snapshot->slas.slas.size()))
+        return;
+    const auto& s = m_snapshot->slas.slas[size_t(row)];
+    QString text = tr("<b>%1</b> — %2<br>%3").arg(qs(s.def.name).toHtmlEscaped(), qs(s.def.description).toHtmlEscaped(),
+                                                  qs(s.summary).toHtmlEscaped());
+    QStringList misses;
+    for (auto it = s.days.rbegin(); it != s.days.rend() && misses.size() < 6; ++it) {
+        if (it->state != "met")
+            misses << tr("%1 %2: %3").arg(qs(it->date), qs(it->state), qs(it->detail).toHtmlEscaped());
+    }
+    text += misses.isEmpty() ? tr("<br>Every decided day in the last 30 met it.")
+                             : tr("<br><br>Days not met:<br>") + misses.join(QStringLiteral("<br>"));
+    m_slaDetail->setText(text);
+}
+
+void HealthPage::showReadiness(const readiness::Scorecard& s)
+{
+    std::vector<QStringList> rows;
+    std::vector<QColor> colours;
+    for (const auto& c : s.categories) {
+        rows.push_back({tr("%1 (weight %2%)").arg(qs(c.name)).arg(c.weight),
+                        QString::number(c.score, 'f', 0) + QStringLiteral("/100"), QString(),
+                        tr("%1 points of the total").arg(c.score * c.weight / 100, 0, 'f', 1)});
+        colours.push_back(QColor(0xe8, 0xea, 0xed));
+        for (const auto& i : c.items) {
+            rows.push_back({QStringLiteral("    ") + qs(i.name),
+                            QString::number(i.points, 'f', 1) + QLatin1Char('/') + QString::number(i.max, 'f', 0),
+                            i.measured ? tr("measured") : tr("not measured"), qs(i.evidence)});
+            colours.push_back(!i.measured ? QColor() : i.points >= i.max ? kGreen : i.points > 0 ? kYellow : kRed);
+        }
+    }
+    m_readinessModel->reset(std::move(rows), std::move(colours));
+    m_readinessTotal->setText(tr("<b>Production readiness: %1 / 100 — %2</b> (go at %3). %4 items measured from the "
+                                 "database, the rules and the disk; %5 have no fact in this build yet and score 0.")
+                                  .arg(s.total, 0, 'f', 1)
+                                  .arg(s.go() ? tr("GO") : tr("NO-GO"))
+                                  .arg(s.threshold)
+                                  .arg(s.measured)
+                                  .arg(s.unmeasured));
+    m_tabs->setTabText(5, tr("Readiness %1").arg(s.total, 0, 'f', 0));
+}
+
+} // namespace nbaops::ui

@@ -1,0 +1,419 @@
+#include "trendspage.h"
+
+#include "trendcharts.h"
+
+#include "common/csv.h"
+#include "common/qtconv.h"
+#include "common/widgets.h"
+#include "registry/registry.h"
+#include "store/database.h"
+#include "util/files.h"
+#include "util/text.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QDateEdit>
+#include <QDir>
+#include <QFileDialog>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+#include <chrono>
+
+namespace nbaops::ui {
+
+namespace {
+
+QChartView* makeChartView(QWidget* parent, const QString& name)
+{
+    auto* chart = new QChart;
+    chart->setAnimationOptions(QChart::NoAnimation);
+    auto* v = new QChartView(chart, parent);
+    v->setObjectName(name);
+    v->setRenderHint(QPainter::Antialiasing);
+    v->setMinimumSize(360, 240);
+    v->setContextMenuPolicy(Qt::CustomContextMenu);
+    v->setToolTip(QObject::tr("Right-click to save the chart as PNG or its data as CSV"));
+    return v;
+}
+
+QString fileStem(const QString& series)
+{
+    QString s = series;
+    s.replace(QLatin1Char(' '), QLatin1Char('_'));
+    return QStringLiteral("trends_") + s;
+}
+
+QString thousands(int64_t n) { return QLocale(QLocale::English).toString(qlonglong(n)); }
+
+struct Loaded
+{
+    health::TrendsReport report;
+    double ms = 0;
+};
+
+} // namespace
+
+TrendsPage::TrendsPage(QString dbPath, QWidget* parent, const registry::Registry* registry)
+    : Page(parent), m_dbPath(std::move(dbPath)), m_registry(registry ? *registry : registry::Registry::builtin())
+{
+    auto* root = new QVBoxLayout(this);
+    root->setContentsMargins(16, 12, 16, 12);
+    root->addWidget(makeHeading(tr("Trends"), this));
+    m_summary = makeSubtitle(tr("Loading..."), this);
+    m_summary->setObjectName(QStringLiteral("trendsSummary"));
+    root->addWidget(m_summary);
+
+    auto* bar = new QHBoxLayout;
+    m_range = new QComboBox(this);
+    m_range->setObjectName(QStringLiteral("trendsRange"));
+    for (const auto& [text, days] : {std::pair{tr("Last 7 days"), 7}, std::pair{tr("Last 30 days"), 30},
+                                     std::pair{tr("Last 90 days"), 90}, std::pair{tr("Last 365 days"), 365}})
+        m_range->addItem(text, days);
+    m_range->addItem(tr("Custom range"), 0);
+    m_range->setCurrentIndex(1);
+    m_from = new QDateEdit(this);
+    m_to = new QDateEdit(this);
+    for (auto* e : {m_from, m_to}) {
+        e->setCalendarPopup(true);
+        e->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+    }
+    m_series = new QComboBox(this);
+    m_series->setObjectName(QStringLiteral("trendsSeries"));
+    m_series->setMinimumContentsLength(28);
+    m_series->setToolTip(tr("The phase or processor the charts show"));
+    m_export = new QPushButton(tr("Export charts..."), this);
+    m_export->setToolTip(tr("Save each chart as PNG and its data as CSV into a folder"));
+    m_timeouts = new QPushButton(tr("Apply suggested timeouts"), this);
+    bar->addWidget(new QLabel(tr("Range:"), this));
+    bar->addWidget(m_range);
+    bar->addWidget(m_from);
+    bar->addWidget(new QLabel(QStringLiteral("–"), this));
+    bar->addWidget(m_to);
+    bar->addSpacing(16);
+    bar->addWidget(new QLabel(tr("Series:"), this));
+    bar->addWidget(m_series);
+    bar->addStretch(1);
+    bar->addWidget(m_timeouts);
+    bar->addWidget(m_export);
+    root->addLayout(bar);
+
+    auto* grid = new QGridLayout;
+    grid->setSpacing(8);
+    m_successView = makeChartView(this, QStringLiteral("successChart"));
+    m_durationView = makeChartView(this, QStringLiteral("durationChart"));
+    m_failureView = makeChartView(this, QStringLiteral("failureChart"));
+    auto* warnBox = new QWidget(this);
+    auto* warnLayout = new QVBoxLayout(warnBox);
+    warnLayout->setContentsMargins(0, 0, 0, 0);
+    auto* warnTitle = new QLabel(tr("<b>Early warnings</b> (every phase and processor; click one to show it)"), warnBox);
+    m_warnings = new QListWidget(warnBox);
+    m_warnings->setObjectName(QStringLiteral("trendWarnings"));
+    m_warnings->setWordWrap(true);
+    m_warnings->setAlternatingRowColors(true);
+    warnLayout->addWidget(warnTitle);
+    warnLayout->addWidget(m_warnings, 1);
+    grid->addWidget(m_successView, 0, 0);
+    grid->addWidget(m_durationView, 0, 1);
+    grid->addWidget(m_failureView, 1, 0);
+    grid->addWidget(warnBox, 1, 1);
+    grid->setRowStretch(0, 1);
+    grid->setRowStretch(1, 1);
+    grid->setColumnStretch(0, 1);
+    grid->setColumnStretch(1, 1);
+    root->addLayout(grid, 1);
+
+    connect(m_range, &QComboBox::activated, this, [this](int index) {
+        const int days = m_range->itemData(index).toInt();
+        if (days > 0)
+            setRangeDays(days);
+    });
+    for (auto* e : {m_from, m_to}) {
+        connect(e, &QDateEdit::editingFinished, this, [this] {
+            if (m_report && (m_from->date() != QDate::fromString(qs(m_report->from), Qt::ISODate) ||
+                             m_to->date() != QDate::fromString(qs(m_report->until), Qt::ISODate)))
+                setRange(m_from->date(), m_to->date());
+        });
+    }
+    connect(m_series, &QComboBox::currentIndexChanged, this, [this] { showSeries(); });
+    connect(m_warnings, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
+        const QString s = item->data(Qt::UserRole).toString();
+        if (!s.isEmpty())
+            selectSeries(s);
+    });
+    for (auto* v : {m_successView, m_durationView, m_failureView})
+        connect(v, &QWidget::customContextMenuRequested, this, [this, v](const QPoint& pos) { chartMenu(v, pos); });
+    connect(m_export, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Export the charts into"));
+        if (dir.isEmpty())
+            return;
+        const auto files = exportAll(dir);
+        Q_EMIT statusMessage(tr("Wrote %1 files to %2").arg(files.size()).arg(dir));
+    });
+    connect(m_timeouts, &QPushButton::clicked, this, [this] {
+        if (QMessageBox::question(this, tr("Apply suggested timeouts"),
+                                  m_timeouts->toolTip() + tr("\n\nThe runner uses them from its next run. Apply?")) ==
+            QMessageBox::Yes)
+            applySuggestedTimeouts();
+    });
+    m_timeouts->setEnabled(false);
+    m_export->setEnabled(false);
+}
+
+void TrendsPage::refresh() { load(); }
+
+void TrendsPage::setRangeDays(int days)
+{
+    m_days = std::clamp(days, 1, 3660);
+    m_until.reset();
+    const int index = m_range->findData(m_days);
+    m_range->setCurrentIndex(index >= 0 ? index : m_range->count() - 1);
+    load();
+}
+
+void TrendsPage::setRange(QDate from, QDate until)
+{
+    if (!from.isValid() || !until.isValid() || from > until) {
+        m_summary->setText(tr("The range must run forwards: %1 is after %2. Pick the first day, then the last.")
+                               .arg(from.toString(Qt::ISODate), until.toString(Qt::ISODate)));
+        return;
+    }
+    m_days = int(std::min<qint64>(from.daysTo(until) + 1, 3660));
+    m_until = until;
+    m_range->setCurrentIndex(m_range->count() - 1);
+    load();
+}
+
+void TrendsPage::load()
+{
+    const std::string path = ss(m_dbPath);
+    health::TrendsQuery q;
+    q.days = m_days;
+    if (m_until)
+        q.until = Date::ymd(m_until->year(), unsigned(m_until->month()), unsigned(m_until->day()));
+    const registry::Registry* reg = &m_registry;
+    m_jobs.run<Loaded>(
+        [path, q, reg] {
+            const auto t0 = std::chrono::steady_clock::now();
+            auto db = store::Database::open(path, store::Database::Mode::ReadOnly);
+            Loaded l{health::trends(db, *reg, q), 0};
+            l.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+            return l;
+        },
+        [this](Loaded l) { display(std::move(l.report), l.ms); },
+        [this](QString message) {
+            m_summary->setText(tr("The trends could not be read: %1").arg(message));
+            Q_EMIT failed(message);
+        });
+}
+
+void TrendsPage::display(health::TrendsReport r, double ms)
+{
+    m_loadMs = ms;
+    const QString keep = currentSeries();
+    m_report = std::move(r);
+    for (auto* e : {m_from, m_to})
+        e->blockSignals(true);
+    m_from->setDate(QDate::fromString(qs(m_report->from), Qt::ISODate));
+    m_to->setDate(QDate::fromString(qs(m_report->until), Qt::ISODate));
+    for (auto* e : {m_from, m_to})
+        e->blockSignals(false);
+
+    m_series->blockSignals(true);
+    m_series->clear();
+    for (const auto& s : m_report->phases) {
+        QString label = qs(s.name);
+        for (const auto& ph : m_registry.phases()) {
+            if (ph.phase == s.phase)
+                label += QStringLiteral(" · ") + qs(ph.name);
+        }
+        m_series->addItem(label, qs(s.name));
+    }
+    m_series->insertSeparator(m_series->count());
+    for (int phase = 1; phase <= 6; ++phase) {
+        for (const auto& s : m_report->processors) {
+            if (s.phase == phase)
+                m_series->addItem(QStringLiteral("    ") + qs(s.name) + tr(" (phase %1)").arg(phase), qs(s.name));
+        }
+    }
+    int index = m_series->findData(keep.isEmpty() ? QStringLiteral("phase 3") : keep);
+    m_series->setCurrentIndex(index >= 0 ? index : 0);
+    m_series->blockSignals(false);
+
+    m_warnings->clear();
+    for (const auto& a : m_report->anomalies) {
+        auto* item = new QListWidgetItem(QStringLiteral("⚠ ") + qs(a.sentence), m_warnings);
+        if (series(qs(a.series)))
+            item->setData(Qt::UserRole, qs(a.series));
+        item->setToolTip(tr("%1 · %2 · robust z %3").arg(qs(a.series), qs(a.metric)).arg(a.z, 0, 'f', 1));
+    }
+    if (m_report->anomalies.empty()) {
+        auto* item = new QListWidgetItem(
+            m_report->empty ? tr("No runs in this range.")
+                            : tr("No early warning: durations and failures are within their usual range for every "
+                                 "phase and processor (each day against the 30 before it, weekday-aware)."),
+            m_warnings);
+        item->setFlags(Qt::NoItemFlags);
+    }
+    int changed = 0;
+    QStringList lines;
+    for (const auto& t : m_report->timeouts) {
+        if (t.suggestedS == t.currentS)
+            continue;
+        ++changed;
+        if (lines.size() < 12)
+            lines << tr("%1: %2 s -> %3 s (%4)").arg(qs(t.processor)).arg(t.currentS).arg(t.suggestedS).arg(qs(t.basis));
+    }
+    m_timeouts->setEnabled(changed > 0);
+    m_timeouts->setText(changed ? tr("Apply suggested timeouts (%1)").arg(changed) : tr("Timeouts match their P95"));
+    m_timeouts->setToolTip(changed ? tr("Timeouts of 3 x each processor's P95 duration:\n") + lines.join(u'\n')
+                                   : tr("Every processor's timeout already is 3 x its P95 (or it has fewer than 20 runs)."));
+    m_export->setEnabled(!m_report->empty);
+    showSeries();
+    Q_EMIT loaded();
+}
+
+const health::TrendSeries* TrendsPage::series(const QString& name) const
+{
+    if (!m_report)
+        return nullptr;
+    for (const auto* list : {&m_report->phases, &m_report->processors}) {
+        for (const auto& s : *list) {
+            if (qs(s.name) == name)
+                return &s;
+        }
+    }
+    return nullptr;
+}
+
+QString TrendsPage::currentSeries() const { return m_series->currentData().toString(); }
+
+bool TrendsPage::selectSeries(const QString& name)
+{
+    const int index = m_series->findData(name);
+    if (index < 0)
+        return false;
+    m_series->setCurrentIndex(index);
+    showSeries();
+    return true;
+}
+
+void TrendsPage::showSeries()
+{
+    const auto* s = series(currentSeries());
+    if (!m_report)
+        return;
+    if (m_report->empty || !s) {
+        m_summary->setText(tr("No runs between %1 and %2. Run the pipeline (nbaops run) or build the demo (nbaops demo); "
+                              "the trends fill in as runs finish.")
+                               .arg(qs(m_report->from), qs(m_report->until)));
+        for (auto* v : {m_successView, m_durationView, m_failureView}) {
+            v->chart()->removeAllSeries();
+            v->chart()->setTitle(tr("No runs in this range"));
+        }
+        return;
+    }
+    trendcharts::fillSuccessRate(m_successView->chart(), *s);
+    trendcharts::fillDurations(m_durationView->chart(), *s);
+    trendcharts::fillFailures(m_failureView->chart(), *s);
+    const auto& t = s->total;
+    QString text = tr("%1 from %2 to %3 (%4 days): %5 runs, %6 succeeded (no-data runs not counted), %7 real failures, "
+                      "P95 %8.")
+                       .arg(qs(s->name), qs(m_report->from), qs(m_report->until))
+                       .arg(m_report->days)
+                       .arg(thousands(t.runs), qs(percentText(t.successRate())))
+                       .arg(t.failures)
+                       .arg(t.p95Ms ? qs(health::durationText(*t.p95Ms)) : tr("n/a"));
+    text += tr(" %n early warning(s) across the pipeline.", nullptr, int(m_report->anomalies.size()));
+    text += tr(" Read %1 runs in %2 ms.").arg(thousands(m_report->runs)).arg(m_loadMs, 0, 'f', 0);
+    m_summary->setText(text);
+}
+
+void TrendsPage::chartMenu(QChartView* view, const QPoint& pos)
+{
+    if (!m_report || m_report->empty)
+        return;
+    QMenu menu(this);
+    const QString stem = fileStem(currentSeries()) + QLatin1Char('_') + view->objectName();
+    menu.addAction(tr("Save chart as PNG..."), this, [this, view, stem] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save chart"), stem + QStringLiteral(".png"),
+                                                          tr("PNG images (*.png)"));
+        if (!path.isEmpty())
+            Q_EMIT statusMessage(saveChart(view, path) ? tr("Saved %1").arg(path) : tr("Could not write %1").arg(path));
+    });
+    menu.addAction(tr("Save data as CSV..."), this, [this, view, stem] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save data"), stem + QStringLiteral(".csv"),
+                                                          tr("CSV files (*.csv)"));
+        if (!path.isEmpty())
+            Q_EMIT statusMessage(saveTable(view, path) ? tr("Saved %1").arg(path) : tr("Could not write %1").arg(path));
+    });
+    menu.exec(view->mapToGlobal(pos));
+}
+
+bool TrendsPage::saveChart(QChartView* view, const QString& path) { return view->grab().save(path, "PNG"); }
+
+bool TrendsPage::saveTable(QChartView* view, const QString& path)
+{
+    const auto* s = series(currentSeries());
+    if (!s)
+        return false;
+    const auto t = view == m_successView    ? trendcharts::successRateTable(*s)
+                   : view == m_durationView ? trendcharts::durationsTable(*s)
+                                            : trendcharts::failuresTable(*s);
+    return writeCsv(path, t.header, t.rows);
+}
+
+QStringList TrendsPage::exportAll(const QString& dir)
+{
+    QStringList written;
+    if (!m_report || m_report->empty || !series(currentSeries()))
+        return written; // nothing drawn: no empty files
+    QDir().mkpath(dir);
+    const QString stem = QDir(dir).filePath(fileStem(currentSeries()));
+    const std::pair<QChartView*, const char*> charts[] = {
+        {m_successView, "success_rate"}, {m_durationView, "durations"}, {m_failureView, "failures"}};
+    for (const auto& [view, name] : charts) {
+        const QString base = stem + QLatin1Char('_') + QLatin1String(name);
+        if (saveChart(view, base + QStringLiteral(".png")))
+            written << base + QStringLiteral(".png");
+        if (saveTable(view, base + QStringLiteral(".csv")))
+            written << base + QStringLiteral(".csv");
+    }
+    return written;
+}
+
+void TrendsPage::applySuggestedTimeouts()
+{
+    if (!m_report)
+        return;
+    std::vector<health::TimeoutSuggestion> changed;
+    for (const auto& t : m_report->timeouts) {
+        if (t.suggestedS != t.currentS)
+            changed.push_back(t);
+    }
+    const std::string path = ss(m_dbPath);
+    m_timeouts->setEnabled(false);
+    m_jobs.run<int>(
+        [path, changed] {
+            auto db = store::Database::open(path);
+            std::string who = currentUserName();
+            return health::applyTimeouts(db, changed, who.empty() ? "operator" : who, std::chrono::system_clock::now());
+        },
+        [this](int n) {
+            Q_EMIT statusMessage(tr("%n timeout(s) applied; the runner uses them from its next run.", nullptr, n));
+            load();
+        },
+        [this](QString message) {
+            m_timeouts->setEnabled(true);
+            Q_EMIT failed(tr("The timeouts could not be applied: %1").arg(message));
+        });
+}
+
+} // namespace nbaops::ui
