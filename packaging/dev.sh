@@ -100,6 +100,8 @@ MSG
     build release
     shift || true
     ./build/release/tests/bench/nbaops-bench all "$@"
+    # The console's first paint (the Trends page over a year of history), offscreen.
+    QT_QPA_PLATFORM=offscreen ./build/release/tests/bench/nbaops-bench-console "$@"
     ;;
   *)
     die "unknown command '$CMD': use run, test or bench"

@@ -196,7 +196,7 @@ private:
 
     void storageUsed()
     {
-        const auto st = health::facts::storage(m_ctx.dataDir);
+        const auto st = health::facts::storage(m_ctx.dataDir, false); // the disk is what fills up
         if (!st.error.empty()) {
             m_out->errors.push_back(m_rule->name + ": " + st.error);
             return;

@@ -128,7 +128,7 @@ std::vector<Check> runChecks(store::Database& db, const registry::Registry& regi
     // Storage.
     {
         const auto dir = db.path().has_parent_path() ? db.path().parent_path() : std::filesystem::path(".");
-        auto s = facts::storage(dir);
+        auto s = facts::storage(dir, walkStorage);
         Check c{"storage", "ok", "", {}};
         if (!s.error.empty()) {
             c.state = "unknown";

@@ -45,7 +45,7 @@ std::vector<Breaker> openBreakers(store::Database& db)
     return out;
 }
 
-Storage storage(const std::filesystem::path& dir)
+Storage storage(const std::filesystem::path& dir, bool walk)
 {
     Storage s;
     s.dir = dir;
@@ -58,6 +58,8 @@ Storage storage(const std::filesystem::path& dir)
     s.capacity = space.capacity;
     s.available = space.available;
     s.usedFraction = 1.0 - double(space.available) / double(space.capacity);
+    if (!walk)
+        return s;
     // What nbaops keeps there: the database files and its folders (bounded: a million entries).
     size_t seen = 0;
     for (auto it = std::filesystem::recursive_directory_iterator(dir, std::filesystem::directory_options::skip_permission_denied, ec);

@@ -51,7 +51,8 @@ struct Storage
     uintmax_t dataBytes = 0; // the database, its WAL, raw payloads, models, published documents
     std::string error;       // why it could not be read
 };
-Storage storage(const std::filesystem::path& dir);
+// `walk`: also add up what the folder holds (dataBytes); otherwise only the disk is read.
+Storage storage(const std::filesystem::path& dir, bool walk = true);
 
 // The champion's live MAE beside the baseline's on the same graded player-games, over the
 // `days` before the latest graded date.

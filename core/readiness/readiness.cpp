@@ -245,7 +245,7 @@ Category operations(Context& c)
 Category infrastructure(Context& c)
 {
     Category cat{"Infrastructure", 15, 0, {}};
-    const auto st = health::facts::storage(std::filesystem::absolute(c.in.dbPath).parent_path());
+    const auto st = health::facts::storage(std::filesystem::absolute(c.in.dbPath).parent_path(), false);
     if (!st.error.empty())
         cat.items.push_back(unmeasured("Storage under 80%", 3, st.error));
     else

@@ -1,8 +1,11 @@
 #pragma once
 
+#include "registry/registry.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -62,6 +65,11 @@ inline double median(std::vector<double> v)
 }
 
 void runHealth(Reporter& r, long long runs, int reps, long long yearRuns);
+// The bench's registry (55 processors over six phases, names filled in) and a run history of
+// `runs` runs over `days` days up to 2025-01-31 written into `path`.
+registry::Registry bigRegistry(std::vector<std::string>& names);
+void writeHistory(Reporter& r, const registry::Registry& reg, const std::vector<std::string>& names,
+                  const std::filesystem::path& path, long long runs, int days, const std::string& label);
 void runSlice(Reporter& r, int reps);
 void runPipeline(Reporter& r, int seasonStartYear, int days);
 void runModel(Reporter& r, int reps); // real data from ../shared/data; skipped with a message when absent

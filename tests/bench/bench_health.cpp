@@ -18,8 +18,6 @@
 
 namespace nbaops::bench {
 
-namespace {
-
 // A registry shaped like the real one: 55 processors over six phases.
 registry::Registry bigRegistry(std::vector<std::string>& names)
 {
@@ -42,10 +40,6 @@ registry::Registry bigRegistry(std::vector<std::string>& names)
     }
     return registry::Registry::load(nlohmann::json{{"processors", procs}}.dump(), "bench registry");
 }
-
-} // namespace
-
-namespace {
 
 // A run history of `runs` runs spread over `days` days up to 2025-01-31, as the real system
 // writes it: mostly expected no-data runs, a few real failures.
@@ -82,6 +76,8 @@ void writeHistory(Reporter& r, const registry::Registry& reg, const std::vector<
     r.report({"health", "history_insert_rate" + label, runs / (loadMs / 1000.0), "runs/s", "single", runs,
               "writing the history, summaries and trend statistics kept by triggers"});
 }
+
+namespace {
 
 // The operator's whole picture over a history: full health, trends (the window and the 30
 // days before it for the anomalies, per phase and processor), and one alert evaluation.
