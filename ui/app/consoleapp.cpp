@@ -68,6 +68,7 @@ int runConsole(int argc, char** argv)
     if (shot.isEmpty()) {
         window.show();
         window.showPage(pageId);
+        window.watchAlerts(); // the console tells the operator, whichever page is open
         return app.exec();
     }
 

@@ -13,6 +13,8 @@
 #include <QListWidget>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QStyle>
+#include <QSystemTrayIcon>
 
 namespace nbaops::ui {
 
@@ -40,7 +42,9 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     setCentralWidget(central);
 
     addPage(new HealthPage(dbPath, this));
-    addPage(new AlertsPage(dbPath, this));
+    auto* alertsPage = new AlertsPage(dbPath, this);
+    addPage(alertsPage);
+    connect(alertsPage, &AlertsPage::desktopNotification, this, &MainWindow::notify);
     addPage(new TrendsPage(dbPath, this));
     addPage(new PipelinePage(dbPath, this));
     addPage(new ModelsPage(dbPath, this));
@@ -59,6 +63,33 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::watchAlerts()
+{
+    if (auto* p = page(QStringLiteral("alerts")))
+        p->refresh(); // evaluates in the background, then every minute
+}
+
+bool MainWindow::notify(const QString& title, const QString& body)
+{
+    if (!QSystemTrayIcon::isSystemTrayAvailable() || !QSystemTrayIcon::supportsMessages()) {
+        statusBar()->showMessage(title + QStringLiteral(": ") + body.section(QLatin1Char('\n'), 0, 0), 15000);
+        return false;
+    }
+    if (!m_tray) {
+        m_tray = new QSystemTrayIcon(style()->standardIcon(QStyle::SP_MessageBoxWarning), this);
+        m_tray->setToolTip(tr("nbaops console"));
+        connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+            showNormal();
+            raise();
+            activateWindow();
+            showPage(QStringLiteral("alerts"));
+        });
+        m_tray->show();
+    }
+    m_tray->showMessage(title, body, QSystemTrayIcon::Warning, 15000);
+    return true;
+}
 
 void MainWindow::addPage(Page* page)
 {

@@ -7,6 +7,7 @@
 class QLabel;
 class QListWidget;
 class QStackedWidget;
+class QSystemTrayIcon;
 
 namespace nbaops::ui {
 
@@ -24,12 +25,18 @@ public:
     QStringList pageIds() const;
     bool showPage(const QString& id); // false for an unknown id
     Page* currentPage() const;
+    // Evaluates the alert rules now and every minute from now on, whichever page is shown;
+    // the console's notifications go to the system tray when there is one (else the status bar).
+    void watchAlerts();
+    // Shows one of the console's alert notifications; true when the system tray showed it.
+    bool notify(const QString& title, const QString& body);
 
 private:
     void addPage(Page* page);
     QListWidget* m_sidebar;
     QStackedWidget* m_stack;
     QLabel* m_dbLabel;
+    QSystemTrayIcon* m_tray = nullptr;
     std::vector<Page*> m_pages;
 };
 
