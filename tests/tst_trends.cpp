@@ -202,6 +202,28 @@ private Q_SLOTS:
         QCOMPARE(health::toJson(r)["phases"][2]["slow_days"].size(), size_t(1));
     }
 
+    void aYoungHistoryFillsTheWindow()
+    {
+        auto db = store::Database::open(m_dir.path().toStdString() + "/young.db");
+        const Date until = Date::ymd(2024, 3, 11);
+        insertRuns(db, "player_game_summary", 3, until, 10, 4, [](Date, int) { return int64_t(1000); },
+                   [](Date, int) { return std::string("success"); });
+        health::TrendsQuery q{30, until, false, 30};
+        QCOMPARE(health::trends(db, registry::Registry::builtin(), q).days, 30);
+        q.clampToHistory = true;
+        auto r = health::trends(db, registry::Registry::builtin(), q);
+        QCOMPARE(r.days, 10); // the ten days with runs
+        QCOMPARE(QString::fromStdString(r.from), QString::fromStdString(until.addDays(-9).iso()));
+        QCOMPARE(r.phases[2].days.size(), size_t(10));
+        q.days = 5; // shorter than the history: unchanged
+        QCOMPARE(health::trends(db, registry::Registry::builtin(), q).days, 5);
+        auto tiny = store::Database::open(m_dir.path().toStdString() + "/tiny.db");
+        insertRuns(tiny, "player_game_summary", 3, until, 2, 4, [](Date, int) { return int64_t(1000); },
+                   [](Date, int) { return std::string("success"); });
+        q.days = 30;
+        QCOMPARE(health::trends(tiny, registry::Registry::builtin(), q).days, 7); // at least a week
+    }
+
     void timeoutsComeFromP95AndApplyingThemIsAudited()
     {
         auto db = store::Database::open(m_dir.path().toStdString() + "/t.db");

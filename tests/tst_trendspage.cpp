@@ -89,6 +89,14 @@ private:
         QVERIFY(page.report());
     }
 
+    static void showAndLoad(TrendsPage& page, QSignalSpy& loaded)
+    {
+        page.resize(1400, 860);
+        page.show();
+        page.refresh();
+        waitLoaded(page, loaded, 1);
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -100,11 +108,8 @@ private Q_SLOTS:
     void chartsShowTheSeriesWithItsMarkedDays()
     {
         TrendsPage page(m_db);
-        page.resize(1400, 860);
-        page.show();
         QSignalSpy loaded(&page, &Page::loaded);
-        page.refresh();
-        waitLoaded(page, loaded, 1);
+        showAndLoad(page, loaded);
         const auto* r = page.report();
         QCOMPARE(r->days, 30);
         QCOMPARE(QString::fromStdString(r->until), QStringLiteral("2024-03-11"));
@@ -182,11 +187,8 @@ private Q_SLOTS:
     void exportsPngAndCsv()
     {
         TrendsPage page(m_db);
-        page.resize(1400, 860);
-        page.show();
         QSignalSpy loaded(&page, &Page::loaded);
-        page.refresh();
-        waitLoaded(page, loaded, 1);
+        showAndLoad(page, loaded);
         const QString dir = m_dir.path() + QStringLiteral("/export");
         const auto files = page.exportAll(dir);
         QCOMPARE(files.size(), 6);

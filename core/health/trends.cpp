@@ -140,6 +140,13 @@ TrendsReport trends(store::Database& db, const registry::Registry& registry, con
         }
         until = Date::parse(st.getText(0)).value_or(Date::todayEastern());
     }
+    if (q.clampToHistory) {
+        auto st = db.prepare("SELECT min(day) FROM run_day_stats");
+        if (st.step() && !st.isNull(0)) {
+            if (const auto first = Date::parse(st.getText(0)); first && *first <= until)
+                r.days = std::clamp(first->daysUntil(until) + 1, std::min(7, r.days), r.days);
+        }
+    }
     const Date from = until.addDays(-(r.days - 1));
     const Date loadFrom = from.addDays(-std::max(q.baselineDays, 28));
     r.from = from.iso();

@@ -73,6 +73,9 @@ struct TrendsQuery
     std::optional<Date> until;   // default: the latest day with runs
     bool withProcessors = true;
     int baselineDays = 30;       // history before the window the anomaly detection compares with
+    // Start the window no earlier than the first day with runs (keeping at least 7 days), so a
+    // young history fills the charts instead of leaving most of the window empty.
+    bool clampToHistory = false;
 };
 
 struct TrendsReport

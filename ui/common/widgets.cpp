@@ -38,4 +38,15 @@ QTableView* makeTable(QAbstractItemModel* model, QWidget* parent)
     return v;
 }
 
+QLabel* makeDetailPane(const QString& objectName, QWidget* parent)
+{
+    auto* l = new QLabel(parent);
+    l->setObjectName(objectName);
+    l->setWordWrap(true);
+    l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    l->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    l->setStyleSheet(QStringLiteral("background: white; border: 1px solid #dadce0; border-radius: 4px; padding: 6px;"));
+    return l;
+}
+
 } // namespace nbaops::ui

@@ -80,13 +80,8 @@ HealthPage::HealthPage(QString dbPath, QWidget* parent)
     m_failuresView->horizontalHeader()->setStretchLastSection(true);
     m_failuresView->setTextElideMode(Qt::ElideRight);
     fl->addWidget(m_failuresView, 1);
-    m_failureDetail = new QLabel(failBox);
-    m_failureDetail->setObjectName(QStringLiteral("failureDetail"));
-    m_failureDetail->setWordWrap(true);
-    m_failureDetail->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_failureDetail = makeDetailPane(QStringLiteral("failureDetail"), failBox);
     m_failureDetail->setMinimumHeight(64);
-    m_failureDetail->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    m_failureDetail->setStyleSheet(QStringLiteral("background: white; border: 1px solid #dadce0; border-radius: 4px; padding: 6px;"));
     fl->addWidget(m_failureDetail);
     connect(m_failuresView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& cur) { showFailureDetail(cur.row()); });
@@ -118,45 +113,29 @@ HealthPage::HealthPage(QString dbPath, QWidget* parent)
     checks->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     checks->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
 
-    auto* slaBox = new QWidget(m_tabs);
-    auto* sl = new QVBoxLayout(slaBox);
+    // A table with a pane below it for the selected row's details.
+    const auto withDetail = [this](TextTableModel* model, const QString& name, QLabel*& detail, void (HealthPage::*show)(int)) {
+        auto* box = new QWidget(m_tabs);
+        auto* l = new QVBoxLayout(box);
+        auto* view = makeTable(model, box);
+        view->setObjectName(name + QStringLiteral("View"));
+        view->setSelectionMode(QAbstractItemView::SingleSelection);
+        view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+        detail = makeDetailPane(name + QStringLiteral("Detail"), box);
+        l->addWidget(view, 1);
+        l->addWidget(detail, 1);
+        connect(view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+                [this, show](const QModelIndex& cur) { (this->*show)(cur.row()); });
+        return std::pair{box, view};
+    };
     m_slaModel = new TextTableModel({tr("SLA"), tr("State"), tr("7 days"), tr("30 days"), tr("Objective"), tr("Last miss")}, this);
-    auto* slaView = makeTable(m_slaModel, slaBox);
-    slaView->setObjectName(QStringLiteral("slaView"));
-    slaView->setSelectionMode(QAbstractItemView::SingleSelection);
-    slaView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    const auto [slaBox, slaView] = withDetail(m_slaModel, QStringLiteral("sla"), m_slaDetail, &HealthPage::showSlaDetail);
     slaView->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-    m_slaDetail = new QLabel(slaBox);
-    m_slaDetail->setObjectName(QStringLiteral("slaDetail"));
-    m_slaDetail->setWordWrap(true);
-    m_slaDetail->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    m_slaDetail->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_slaDetail->setStyleSheet(QStringLiteral("background: white; border: 1px solid #dadce0; border-radius: 4px; padding: 6px;"));
-    sl->addWidget(slaView, 1);
-    sl->addWidget(m_slaDetail, 1);
-    connect(slaView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex& cur) { showSlaDetail(cur.row()); });
-
-    auto* gapBox = new QWidget(m_tabs);
-    auto* gl = new QVBoxLayout(gapBox);
     m_gapModel = new TextTableModel({tr("Game date"), tr("Processor"), tr("Phase"), tr("Status"), tr("Blocks"),
                                      tr("Leaves stale")},
                                     this);
-    auto* gaps = makeTable(m_gapModel, gapBox);
-    gaps->setObjectName(QStringLiteral("gapsView"));
-    gaps->setSelectionMode(QAbstractItemView::SingleSelection);
-    gaps->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    gaps->horizontalHeader()->setSectionResizeMode(5, QHeaderView::Stretch);
-    m_gapDetail = new QLabel(gapBox);
-    m_gapDetail->setObjectName(QStringLiteral("gapDetail"));
-    m_gapDetail->setWordWrap(true);
-    m_gapDetail->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    m_gapDetail->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_gapDetail->setStyleSheet(m_slaDetail->styleSheet());
-    gl->addWidget(gaps, 1);
-    gl->addWidget(m_gapDetail, 1);
-    connect(gaps->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex& cur) { showGapDetail(cur.row()); });
+    const auto [gapBox, gapView] = withDetail(m_gapModel, QStringLiteral("gap"), m_gapDetail, &HealthPage::showGapDetail);
+    gapView->horizontalHeader()->setSectionResizeMode(5, QHeaderView::Stretch);
 
     auto* readyBox = new QWidget(m_tabs);
     auto* rdl = new QVBoxLayout(readyBox);

@@ -196,6 +196,7 @@ void TrendsPage::load()
     const std::string path = ss(m_dbPath);
     health::TrendsQuery q;
     q.days = m_days;
+    q.clampToHistory = !m_until; // a preset: a young history fills the charts
     if (m_until)
         q.until = Date::ymd(m_until->year(), unsigned(m_until->month()), unsigned(m_until->day()));
     const registry::Registry* reg = &m_registry;
@@ -331,6 +332,8 @@ void TrendsPage::showSeries()
                        .arg(thousands(t.runs), qs(percentText(t.successRate())))
                        .arg(t.failures)
                        .arg(t.p95Ms ? qs(health::durationText(*t.p95Ms)) : tr("n/a"));
+    if (!m_until && m_report->days < m_days)
+        text += tr(" The history starts on %1.").arg(qs(m_report->from));
     text += tr(" %n early warning(s) across the pipeline.", nullptr, int(m_report->anomalies.size()));
     text += tr(" Read %1 runs in %2 ms.").arg(thousands(m_report->runs)).arg(m_loadMs, 0, 'f', 0);
     m_summary->setText(text);
