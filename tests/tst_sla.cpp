@@ -1,6 +1,8 @@
 // SLAs and the readiness scorecard: definitions parsed with their mistakes named, compliance
 // measured on the demo's nights (with its injected faults) and moved by changes to the facts,
 // and a scorecard whose total is the weighted sum of items scored from those facts.
+#include "alerts/rules.h"
+#include "alerts/signals.h"
 #include "health/sla.h"
 #include "pipeline/runner.h"
 #include "readiness/readiness.h"
@@ -166,6 +168,29 @@ private Q_SLOTS:
         const auto* d = dayOf(find(early, "predictions_published"), "2024-01-20");
         QVERIFY(d);
         QVERIFY2(d->state == "pending" || d->state == "met", d->detail.c_str());
+    }
+
+    void anSlaBelowItsObjectiveAlerts()
+    {
+        auto db = store::Database::open(m_db, store::Database::Mode::ReadOnly);
+        const auto cfg = alerts::loadConfig(m_db);
+        const auto* rule = cfg.find("sla_compliance");
+        QVERIFY(rule);
+        alerts::Config only = cfg;
+        only.rules = {*rule};
+        const auto measured = alerts::measure(only, {db, registry::Registry::builtin(),
+                                                     pipeline::Runner::implementedProcessors(), m_db.parent_path(), m_now});
+        QVERIFY2(measured.errors.empty(), measured.errors.empty() ? "" : measured.errors.front().c_str());
+        // One condition per SLA at risk or breached, with its compliance as the value.
+        const auto r = report(db);
+        int expected = 0;
+        for (const auto& s : r.slas)
+            expected += s.state == "at_risk" || s.state == "breached";
+        QVERIFY(expected >= 1); // the demo's box-score outage
+        QCOMPARE(int(measured.conditions.size()), expected);
+        const auto& c = measured.conditions.front();
+        QVERIFY(c.value >= 0 && c.value < 0.95);
+        QVERIFY2(QString::fromStdString(c.summary).contains(u"(objective 95.0%)"), c.summary.c_str());
     }
 
     void aUserFileReplacesTheBuiltInSlas()

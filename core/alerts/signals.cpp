@@ -3,6 +3,7 @@
 
 #include "health/facts.h"
 #include "health/health.h"
+#include "health/sla.h"
 #include "registry/registry.h"
 #include "store/database.h"
 
@@ -57,6 +58,8 @@ public:
             dataStale();
         else if (c == "sla_missed")
             slaMissed();
+        else if (c == "sla_compliance")
+            slaCompliance();
     }
 
 private:
@@ -244,6 +247,28 @@ private:
                 if (p.sla == "missed")
                     emit({{"processor", p.name}, {"game_date", rep.date}, {"deadline", p.slaDeadline}}, 1);
             }
+        }
+    }
+
+    // An SLA below its objective: over the 30 days (breached) or the 7 (at risk). Value: the
+    // share of decided days that met it.
+    void slaCompliance()
+    {
+        std::vector<health::SlaDefinition> defs;
+        try {
+            defs = health::loadSlas(m_ctx.db.path(), m_ctx.registry);
+        } catch (const std::exception& e) {
+            m_out->errors.push_back(m_rule->name + ": " + e.what());
+            return;
+        }
+        const auto rep = health::slaReport(m_ctx.db, m_ctx.registry, defs, std::nullopt, m_ctx.now);
+        for (const auto& s : rep.slas) {
+            const bool breached = s.state == "breached";
+            if (!breached && s.state != "at_risk")
+                continue;
+            const auto& c = breached ? s.last30 : s.last7;
+            emit({{"sla", s.def.name}, {"window", breached ? "30 days" : "7 days"}, {"objective", percentText(s.def.objective)}},
+                 c.rate.value_or(0));
         }
     }
 
