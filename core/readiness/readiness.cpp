@@ -44,10 +44,10 @@ Item unmeasured(std::string name, double max, std::string why)
     return Item{std::move(name), 0, max, false, std::move(why)};
 }
 
-Item slaItem(const health::SlaStatus* s, double max)
+Item slaItem(const health::SlaStatus* s, double max, const std::string& loadError)
 {
     if (!s)
-        return unmeasured("SLA compliance", max, "the SLA is not defined in slas.json");
+        return unmeasured("SLA compliance", max, loadError.empty() ? "the SLA is not defined in slas.json" : loadError);
     if (!s->last30.rate)
         return unmeasured(s->def.name + " (30 days)", max, "no game date decided yet");
     return scaledItem(s->def.name + " (30 days)", max, *s->last30.rate, s->def.objective - 0.25, s->def.objective,
@@ -69,12 +69,13 @@ struct Context
     health::SlaReport slas;
     std::optional<alerts::Config> rules;
     std::string rulesError;
+    std::string slaError;
 };
 
 Category dataPipeline(Context& c)
 {
     Category cat{"Data Pipeline", 25, 0, {}};
-    cat.items.push_back(slaItem(findSla(c.slas, health::SlaKind::Completeness), 3));
+    cat.items.push_back(slaItem(findSla(c.slas, health::SlaKind::Completeness), 3, c.slaError));
     {
         // Success rate of the last 30 days with runs (expected no-data runs not counted).
         auto st = c.in.db.prepare("SELECT sum(CASE WHEN category = 'success' THEN runs ELSE 0 END),"
@@ -187,7 +188,7 @@ Category mlModel(Context& c)
                                              worstName.empty() ? "no NULL in " + std::to_string(features) + " features"
                                                                : "highest: " + worstName + " " + percentText(worst)));
     }
-    cat.items.push_back(slaItem(findSla(c.slas, health::SlaKind::PredictionRate), 1));
+    cat.items.push_back(slaItem(findSla(c.slas, health::SlaKind::PredictionRate), 1, c.slaError));
     return cat;
 }
 
@@ -228,7 +229,7 @@ Category operations(Context& c)
                                                        : stuck.front().processor + " " + stuck.front().gameDate +
                                                              ": no heartbeat for " + std::to_string(int(stuck.front().minutes)) + " min"));
     }
-    cat.items.push_back(slaItem(findSla(c.slas, health::SlaKind::PublishBy), 3));
+    cat.items.push_back(slaItem(findSla(c.slas, health::SlaKind::PublishBy), 3, c.slaError));
     {
         auto st = c.in.db.prepare("SELECT count(*) FROM processor_timeouts");
         st.step();
@@ -360,7 +361,7 @@ Category security(Context& c)
 Scorecard score(const Inputs& in)
 {
     const auto t0 = std::chrono::steady_clock::now();
-    Context c{in, {}, std::nullopt, {}};
+    Context c{in, {}, std::nullopt, {}, {}};
     try {
         c.rules = alerts::loadConfig(in.dbPath);
     } catch (const std::exception& e) {
@@ -368,8 +369,8 @@ Scorecard score(const Inputs& in)
     }
     try {
         c.slas = health::slaReport(in.db, in.registry, health::loadSlas(in.dbPath, in.registry), std::nullopt, in.now);
-    } catch (const std::exception&) {
-        c.slas = {};
+    } catch (const std::exception& e) {
+        c.slaError = e.what(); // the SLA items say why they are not measured
     }
     Scorecard s;
     s.categories = {dataPipeline(c), mlModel(c), operations(c), infrastructure(c), documentation(c), security(c)};
