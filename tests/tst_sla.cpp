@@ -8,9 +8,11 @@
 #include "readiness/readiness.h"
 #include "registry/registry.h"
 #include "store/database.h"
+#include "embedded_resources.h"
 #include "testutil.h"
 #include "util/errors.h"
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -191,6 +193,32 @@ private Q_SLOTS:
         const auto& c = measured.conditions.front();
         QVERIFY(c.value >= 0 && c.value < 0.95);
         QVERIFY2(QString::fromStdString(c.summary).contains(u"(objective 95.0%)"), c.summary.c_str());
+    }
+
+    void aWebhookAddressWrittenInTheRulesFileIsFlagged()
+    {
+        const auto dir = std::filesystem::path(m_dir.path().toStdString()) / "literal";
+        std::filesystem::create_directories(dir);
+        std::filesystem::copy_file(m_db, dir / "x.db", std::filesystem::copy_options::overwrite_existing);
+        QString rules = QString::fromUtf8(resources::alertRulesJson().data(), qsizetype(resources::alertRulesJson().size()));
+        rules.replace(QStringLiteral("env:NBAOPS_CHAT_WEBHOOK_URL"), QStringLiteral("https://hooks.example.org/T000/B000/secret"));
+        {
+            QFile f(QString::fromStdString((dir / "alert_rules.json").string()));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(rules.toUtf8());
+        }
+        auto db = store::Database::open(dir / "x.db", store::Database::Mode::ReadOnly);
+        const auto s = readiness::score({db, registry::Registry::builtin(), pipeline::Runner::implementedProcessors(),
+                                         dir / "x.db", m_now});
+        const auto& sec = s.categories[5].items;
+        const auto it = std::find_if(sec.begin(), sec.end(), [](const auto& i) { return i.name == "Receiver secrets come from the environment"; });
+        QVERIFY(it != sec.end());
+        QCOMPARE(it->points, 0.0);
+        QVERIFY2(QString::fromStdString(it->evidence).contains(u"receiver 'chat'"), it->evidence.c_str());
+        // The same receiver now reaches someone outside the console.
+        const auto& ops = s.categories[2].items;
+        const auto out = std::find_if(ops.begin(), ops.end(), [](const auto& i) { return i.name == "Alerts reach someone outside the console"; });
+        QVERIFY(out != ops.end() && out->points == out->max);
     }
 
     void aUserFileReplacesTheBuiltInSlas()

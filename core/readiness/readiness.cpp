@@ -328,7 +328,8 @@ Category security(Context& c)
             if (std::filesystem::exists(user)) {
                 try {
                     const auto j = nlohmann::json::parse(readFile(user));
-                    for (const auto& [name, r] : j.value("receivers", nlohmann::json::object()).items()) {
+                    const auto receivers = j.value("receivers", nlohmann::json::object()); // items() must not outlive it
+                    for (const auto& [name, r] : receivers.items()) {
                         const std::string url = r.value("url", "");
                         if (!url.empty() && url.rfind("env:", 0) != 0 && literal.empty())
                             literal = name;
