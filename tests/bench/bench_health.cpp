@@ -124,7 +124,8 @@ void timeWholePicture(Reporter& r, const registry::Registry& reg, const std::vec
     r.report({"health", "whole_picture" + label, median(sum), "ms", "median", runs, note});
     r.report({"health", "full_health" + label, median(h), "ms", "median", runs, ""});
     r.report({"health", "trends" + label, median(t), "ms", "median", runs, std::to_string(tr.runs) + " runs in the window"});
-    r.report({"health", "alert_evaluation" + label, median(a), "ms", "median", runs, "11 built-in rules measured and applied"});
+    r.report({"health", "alert_evaluation" + label, median(a), "ms", "median", runs,
+              std::to_string(cfg.rules.size()) + " built-in rules measured and applied"});
 }
 
 } // namespace
