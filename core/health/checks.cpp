@@ -50,17 +50,12 @@ std::vector<Check> runChecks(store::Database& db, const registry::Registry& regi
     // Completeness: scheduled final games against the games with box scores, per date.
     {
         Check c{"completeness", "ok", "", {}};
-        auto st = db.prepare("SELECT s.game_date, count(DISTINCT s.game_id), count(DISTINCT p.game_id) FROM game_schedule s"
-                             " LEFT JOIN player_game_summary p ON p.game_id = s.game_id WHERE s.game_status = 3"
-                             " AND s.game_date BETWEEN ? AND ? GROUP BY s.game_date ORDER BY s.game_date");
-        st.bindAll(from.iso(), date.iso());
         int64_t scheduled = 0, collected = 0;
-        while (st.step()) {
-            const int64_t s = st.getInt(1), got = st.getInt(2);
-            scheduled += s;
-            collected += got;
-            if (got < s)
-                c.items.push_back(st.getText(0) + ": " + std::to_string(got) + " of " + std::to_string(s) +
+        for (const auto& d : facts::completeness(db, from, date)) {
+            scheduled += d.scheduled;
+            collected += d.collected;
+            if (d.collected < d.scheduled)
+                c.items.push_back(d.date + ": " + std::to_string(d.collected) + " of " + std::to_string(d.scheduled) +
                                   " final games have box scores");
         }
         if (scheduled == 0) {

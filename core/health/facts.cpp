@@ -93,6 +93,18 @@ std::optional<ModelLive> modelLive(store::Database& db, int days)
     return m;
 }
 
+std::vector<DateCompleteness> completeness(store::Database& db, Date from, Date until)
+{
+    std::vector<DateCompleteness> out;
+    auto st = db.prepare("SELECT s.game_date, count(DISTINCT s.game_id), count(DISTINCT p.game_id) FROM game_schedule s"
+                         " LEFT JOIN player_game_summary p ON p.game_id = s.game_id WHERE s.game_status = 3"
+                         " AND s.game_date BETWEEN ? AND ? GROUP BY s.game_date ORDER BY s.game_date");
+    st.bindAll(from.iso(), until.iso());
+    while (st.step())
+        out.push_back({st.getText(0), st.getInt(1), st.getInt(2)});
+    return out;
+}
+
 std::vector<StaleTable> staleTables(store::Database& db, Date today)
 {
     std::vector<StaleTable> out;

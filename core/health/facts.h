@@ -64,6 +64,15 @@ struct ModelLive
 };
 std::optional<ModelLive> modelLive(store::Database& db, int days);
 
+// Per game date with final games between `from` and `until`: how many, and how many have box
+// scores in player_game_summary (phase 3 completeness), ascending.
+struct DateCompleteness
+{
+    std::string date;
+    int64_t scheduled = 0, collected = 0;
+};
+std::vector<DateCompleteness> completeness(store::Database& db, Date from, Date until);
+
 // Analytics tables behind the schedule: final game dates (before `today`) after their latest.
 struct StaleTable
 {

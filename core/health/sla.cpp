@@ -1,5 +1,6 @@
 #include "sla.h"
 
+#include "facts.h"
 #include "registry/registry.h"
 #include "store/database.h"
 #include "util/errors.h"
@@ -41,18 +42,6 @@ struct Window
     Date from, until;
 };
 
-// Game dates with final games in the window, and how many.
-std::map<std::string, int64_t> finalGameDates(store::Database& db, Window w)
-{
-    std::map<std::string, int64_t> out;
-    auto st = db.prepare("SELECT game_date, count(*) FROM game_schedule WHERE game_status = 3 AND game_date BETWEEN ? AND ?"
-                         " GROUP BY game_date");
-    st.bindAll(w.from.iso(), w.until.iso());
-    while (st.step())
-        out[st.getText(0)] = st.getInt(1);
-    return out;
-}
-
 TimePoint deadlineOf(const registry::Registry& reg, std::string_view processor, Date date, int hour, int minute)
 {
     if (const auto* spec = reg.find(processor))
@@ -67,24 +56,17 @@ std::string hhmm(int h, int m)
     return buf;
 }
 
-std::vector<SlaDay> completenessDays(store::Database& db, const registry::Registry& reg, const SlaDefinition& d,
-                                     const std::map<std::string, int64_t>& dates, Window w, TimePoint now)
+using Dates = std::vector<facts::DateCompleteness>; // the window's dates with final games
+
+std::vector<SlaDay> completenessDays(const registry::Registry& reg, const SlaDefinition& d, const Dates& dates,
+                                     TimePoint now)
 {
-    std::map<std::string, int64_t> got;
-    auto st = db.prepare("SELECT s.game_date, count(DISTINCT p.game_id) FROM game_schedule s"
-                         " JOIN player_game_summary p ON p.game_id = s.game_id WHERE s.game_status = 3"
-                         " AND s.game_date BETWEEN ? AND ? GROUP BY s.game_date");
-    st.bindAll(w.from.iso(), w.until.iso());
-    while (st.step())
-        got[st.getText(0)] = st.getInt(1);
     std::vector<SlaDay> out;
-    for (const auto& [date, scheduled] : dates) {
-        SlaDay day{date, "met", 0, ""};
-        const int64_t n = got.count(date) ? got.at(date) : 0;
-        day.value = double(n) / double(scheduled);
-        day.detail = std::to_string(n) + " of " + std::to_string(scheduled) + " final games have box scores";
+    for (const auto& g : dates) {
+        SlaDay day{g.date, "met", double(g.collected) / double(g.scheduled), ""};
+        day.detail = std::to_string(g.collected) + " of " + std::to_string(g.scheduled) + " final games have box scores";
         if (day.value < d.target) {
-            const bool due = now > deadlineOf(reg, "player_game_summary", *Date::parse(date), 6, 0);
+            const bool due = now > deadlineOf(reg, "player_game_summary", *Date::parse(g.date), 6, 0);
             day.state = due ? "missed" : "pending";
         }
         out.push_back(std::move(day));
@@ -92,8 +74,7 @@ std::vector<SlaDay> completenessDays(store::Database& db, const registry::Regist
     return out;
 }
 
-std::vector<SlaDay> publishDays(store::Database& db, const SlaDefinition& d, const std::map<std::string, int64_t>& dates,
-                                Window w, TimePoint now)
+std::vector<SlaDay> publishDays(store::Database& db, const SlaDefinition& d, const Dates& dates, Window w, TimePoint now)
 {
     std::map<std::string, std::string> first;
     auto st = db.prepare("SELECT game_date, min(finished_at) FROM processor_runs WHERE processor = ? AND status = 'success'"
@@ -102,8 +83,8 @@ std::vector<SlaDay> publishDays(store::Database& db, const SlaDefinition& d, con
     while (st.step())
         first[st.getText(0)] = st.getText(1);
     std::vector<SlaDay> out;
-    for (const auto& entry : dates) {
-        const std::string& date = entry.first;
+    for (const auto& g : dates) {
+        const std::string& date = g.date;
         const TimePoint deadline = easternTime(Date::parse(date)->addDays(1), d.byHour, d.byMinute);
         SlaDay day{date, "met", 0, ""};
         const auto it = first.find(date);
@@ -125,7 +106,7 @@ std::vector<SlaDay> publishDays(store::Database& db, const SlaDefinition& d, con
 }
 
 std::vector<SlaDay> predictionDays(store::Database& db, const registry::Registry& reg, const SlaDefinition& d,
-                                   const std::map<std::string, int64_t>& dates, Window w, TimePoint now)
+                                   const Dates& dates, Window w, TimePoint now)
 {
     std::map<std::string, int64_t> expected, predicted;
     auto fs = db.prepare("SELECT game_date, count(*) FROM ml_feature_store WHERE game_date BETWEEN ? AND ? GROUP BY game_date");
@@ -138,8 +119,8 @@ std::vector<SlaDay> predictionDays(store::Database& db, const registry::Registry
     while (ps.step())
         predicted[ps.getText(0)] = ps.getInt(1);
     std::vector<SlaDay> out;
-    for (const auto& entry : dates) {
-        const std::string& date = entry.first;
+    for (const auto& g : dates) {
+        const std::string& date = g.date;
         SlaDay day{date, "met", 0, ""};
         const int64_t want = expected.count(date) ? expected.at(date) : 0;
         const int64_t have = predicted.count(date) ? predicted.at(date) : 0;
@@ -283,15 +264,15 @@ SlaReport slaReport(store::Database& db, const registry::Registry& reg, const st
                                                                           : std::string("player_prop_predictions");
             auto first = db.prepare("SELECT min(game_date) FROM processor_runs WHERE processor = ?");
             first.bindAll(owner);
-            std::map<std::string, int64_t> dates;
+            Dates dates;
             if (first.step() && !first.isNull(0)) {
                 w.from = std::max(w.from, *Date::parse(first.getText(0)));
-                dates = finalGameDates(db, w);
+                dates = facts::completeness(db, w.from, w.until);
             } else {
                 s.summary = def.name + ": " + owner + " has never run, so there is nothing to measure yet";
             }
             switch (def.kind) {
-            case SlaKind::Completeness: s.days = completenessDays(db, reg, def, dates, w, now); break;
+            case SlaKind::Completeness: s.days = completenessDays(reg, def, dates, now); break;
             case SlaKind::PublishBy: s.days = publishDays(db, def, dates, w, now); break;
             case SlaKind::PredictionRate: s.days = predictionDays(db, reg, def, dates, w, now); break;
             }

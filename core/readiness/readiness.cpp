@@ -369,7 +369,8 @@ Scorecard score(const Inputs& in)
         c.rulesError = e.what();
     }
     try {
-        c.slas = health::slaReport(in.db, in.registry, health::loadSlas(in.dbPath, in.registry), std::nullopt, in.now);
+        c.slas = in.slas ? *in.slas
+                         : health::slaReport(in.db, in.registry, health::loadSlas(in.dbPath, in.registry), std::nullopt, in.now);
     } catch (const std::exception& e) {
         c.slaError = e.what(); // the SLA items say why they are not measured
     }

@@ -14,6 +14,9 @@ class Database;
 namespace nbaops::registry {
 class Registry;
 }
+namespace nbaops::health {
+struct SlaReport;
+}
 
 // The production-readiness scorecard (DOMAIN: Data Pipeline 25%, ML Model 20%, Operations
 // 20%, Infrastructure 15%, Documentation 10%, Security 10%; 70/100 is the go threshold).
@@ -54,6 +57,8 @@ struct Inputs
     std::vector<std::string> implemented;
     std::filesystem::path dbPath;
     TimePoint now;
+    // The SLA report when the caller has one already (the Health page); else it is measured.
+    const health::SlaReport* slas = nullptr;
 };
 
 Scorecard score(const Inputs& in);

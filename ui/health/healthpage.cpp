@@ -204,7 +204,9 @@ void HealthPage::refresh()
             } catch (const UsageError& e) {
                 snap.slaError = e.what(); // a mistake in slas.json: said on the tab, the rest still shows
             }
-            snap.readiness = readiness::score({db, reg, pipeline::Runner::implementedProcessors(), path, now});
+            // The scorecard reuses the SLA report; a file that did not load is measured (and named) again.
+            snap.readiness = readiness::score({db, reg, pipeline::Runner::implementedProcessors(), path, now,
+                                               snap.slaError.empty() ? &snap.slas : nullptr});
             return snap;
         },
         [this](HealthSnapshot snap) { showReport(snap); },
