@@ -1,5 +1,6 @@
 #include "reportcharts.h"
 
+#include "common/chartutil.h"
 #include "common/qtconv.h"
 
 #include <QBarCategoryAxis>
@@ -40,13 +41,6 @@ QChartView* makeChartView(const QString& title, QWidget* parent)
     view->setRenderHint(QPainter::Antialiasing);
     view->setMinimumHeight(260);
     return view;
-}
-
-void clearChart(QChart* chart)
-{
-    chart->removeAllSeries();
-    for (auto* a : chart->axes())
-        chart->removeAxis(a);
 }
 
 QValueAxis* valueAxis(const QString& title, double lo, double hi, QChart* chart, Qt::Alignment where)

@@ -16,7 +16,6 @@ class QWidget;
 namespace nbaops::ui {
 
 QChartView* makeChartView(const QString& title, QWidget* parent);
-void clearChart(QChart* chart);
 QValueAxis* valueAxis(const QString& title, double lo, double hi, QChart* chart, Qt::Alignment where);
 
 // Model and baselines: MAE, RMSE and MAE by prior minutes, venue and rest.

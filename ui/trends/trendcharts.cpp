@@ -1,5 +1,6 @@
 #include "trendcharts.h"
 
+#include "common/chartutil.h"
 #include "common/qtconv.h"
 
 #include <QAreaSeries>
@@ -31,9 +32,7 @@ qreal xOf(const std::string& day)
 
 void reset(QChart* chart, const QString& title)
 {
-    chart->removeAllSeries();
-    for (auto* a : chart->axes())
-        chart->removeAxis(a);
+    clearChart(chart);
     chart->setTitle(title);
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(4, 4, 4, 4));
@@ -137,7 +136,7 @@ void fillDurations(QChart* chart, const health::TrendSeries& s)
         if (slow.count(d.day))
             slowMarks->append(x, *d.p95Ms / scale);
     }
-    // The band between P50 and P95; the area takes ownership of its two edges.
+    // The band between P50 and P95.
     auto* band = new QAreaSeries(p95, p50);
     band->setName(QObject::tr("P50-P95"));
     band->setColor(kBand);
@@ -148,7 +147,7 @@ void fillDurations(QChart* chart, const health::TrendSeries& s)
     median->append(p50->points());
     p99->setName(QObject::tr("P99"));
     p99->setPen(QPen(kGrey, 1.2, Qt::DashLine));
-    chart->addSeries(band);
+    addArea(chart, band);
     chart->addSeries(median);
     chart->addSeries(p99);
     chart->addSeries(slowMarks);
@@ -179,7 +178,7 @@ void fillFailures(QChart* chart, const health::TrendSeries& s)
         area->setName(qs(kFailureCategories[c]));
         area->setColor(colours[c]);
         area->setBorderColor(colours[c].darker(120));
-        chart->addSeries(area);
+        addArea(chart, area);
     }
     auto* zero = new QLineSeries;
     zero->setName(QObject::tr("zero-record runs"));

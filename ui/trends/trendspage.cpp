@@ -2,6 +2,7 @@
 
 #include "trendcharts.h"
 
+#include "common/chartutil.h"
 #include "common/csv.h"
 #include "common/qtconv.h"
 #include "common/widgets.h"
@@ -316,7 +317,7 @@ void TrendsPage::showSeries()
                               "the trends fill in as runs finish.")
                                .arg(qs(m_report->from), qs(m_report->until)));
         for (auto* v : {m_successView, m_durationView, m_failureView}) {
-            v->chart()->removeAllSeries();
+            clearChart(v->chart());
             v->chart()->setTitle(tr("No runs in this range"));
         }
         return;
