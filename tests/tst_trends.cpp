@@ -5,6 +5,7 @@
 #include "health/trends.h"
 #include "registry/registry.h"
 #include "store/database.h"
+#include "store/migrations.h"
 #include "testutil.h"
 
 #include <QTemporaryDir>
@@ -143,6 +144,57 @@ private Q_SLOTS:
         QVERIFY(phase3.total.p95Ms && std::fabs(*phase3.total.p95Ms - 190000) <= 9500);
         QVERIFY(phase3.total.p99Ms && std::fabs(*phase3.total.p99Ms - 198000) <= 9900);
         QCOMPARE(r.runs, int64_t(600));
+    }
+
+    // The phases' durations come from their own histogram: backfilled by the upgrade to schema
+    // 12, kept by triggers after it (a run inserted finished, and a run finished by an update),
+    // and giving the same phase series as the processors' histogram summed.
+    void phasesReadTheirOwnHistogramAcrossAnUpgrade()
+    {
+        const std::string path = m_dir.path().toStdString() + "/upgrade.db";
+        const Date until = Date::ymd(2024, 3, 10);
+        const auto ms = [](Date d, int i) { return int64_t(800 + 37 * i + d.day() * 11); };
+        const auto ok = [](Date, int i) { return std::string(i % 9 == 4 ? "error" : "success"); };
+        {
+            auto old = store::Database::open(path, store::Database::Mode::ReadWrite, 11);
+            QCOMPARE(old.schemaVersion(), 11);
+            insertRuns(old, "player_game_summary", 3, until.addDays(-5), 10, 40, ms, ok);
+            insertRuns(old, "team_offense_game_summary", 3, until.addDays(-5), 10, 20, ms, ok);
+        }
+        auto db = store::Database::open(path);
+        QCOMPARE(db.schemaVersion(), store::latestSchemaVersion());
+        insertRuns(db, "player_game_summary", 3, until, 5, 40, ms, ok);
+        insertRuns(db, "nbac_player_boxscores", 2, until, 5, 10, ms, ok);
+        // A run that starts, then finishes with an update (the other trigger path).
+        db.prepare("INSERT INTO processor_runs(run_id, processor, phase, game_date, started_at, status)"
+                   " VALUES ('r', 'team_offense_game_summary', 3, '2024-03-09', '2024-03-10T11:00:00Z', 'running')")
+            .run();
+        db.prepare("UPDATE processor_runs SET status = 'success', failure_category = 'success', duration_ms = 4321,"
+                   " finished_at = '2024-03-10T11:00:04Z', records_out = 5 WHERE status = 'running'")
+            .run();
+        QCOMPARE(test::count(db, "SELECT count(*) FROM (SELECT day, bucket, sum(runs) FROM run_duration_hist"
+                                 " WHERE processor <> 'nbac_player_boxscores' GROUP BY 1, 2"
+                                 " EXCEPT SELECT day, bucket, runs FROM run_duration_phase_hist WHERE phase = 3)"),
+                 int64_t(0));
+        QCOMPARE(test::count(db, "SELECT sum(runs) FROM run_duration_phase_hist"),
+                 test::count(db, "SELECT count(*) FROM processor_runs WHERE failure_category = 'success'"));
+
+        health::TrendsQuery q{15, until, true, 30};
+        const auto full = health::trends(db, registry::Registry::builtin(), q);
+        q.withProcessors = false;
+        const auto phasesOnly = health::trends(db, registry::Registry::builtin(), q);
+        QVERIFY(phasesOnly.processors.empty() && !full.processors.empty());
+        for (size_t p = 0; p < 6; ++p) {
+            const auto &a = full.phases[p], &b = phasesOnly.phases[p];
+            QCOMPARE(a.days.size(), b.days.size());
+            QCOMPARE(a.total.runs, b.total.runs);
+            QCOMPARE(a.total.p95Ms, b.total.p95Ms);
+            for (size_t d = 0; d < a.days.size(); ++d) {
+                QCOMPARE(a.days[d].p50Ms, b.days[d].p50Ms);
+                QCOMPARE(a.days[d].p99Ms, b.days[d].p99Ms);
+            }
+        }
+        QVERIFY(full.phases[2].total.p95Ms && full.phases[1].total.p95Ms); // phases 2 and 3 have durations
     }
 
     void slowPhaseAndWeekdayFailuresBecomeSentences()

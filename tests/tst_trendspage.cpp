@@ -156,6 +156,42 @@ private Q_SLOTS:
         QVERIFY(page.grab().save(QString::fromStdString((test::outputDir() / "trends_page.png").string())));
     }
 
+    // The phases paint first; the processors follow, and a processor the user chose comes back
+    // after a new range is read (its phase stands in meanwhile).
+    void paintsThePhasesFirstThenTheProcessors()
+    {
+        TrendsPage page(m_db);
+        page.resize(1400, 860);
+        QSignalSpy shown(&page, &TrendsPage::phasesShown);
+        QSignalSpy loaded(&page, &Page::loaded);
+        bool completeAtFirstPaint = true;
+        int processorsAtFirstPaint = -1;
+        connect(&page, &TrendsPage::phasesShown, this, [&] {
+            completeAtFirstPaint = page.isComplete();
+            processorsAtFirstPaint = int(page.report()->processors.size());
+        });
+        page.refresh();
+        waitLoaded(page, loaded, 1);
+        QCOMPARE(shown.count(), 1);
+        QVERIFY(!completeAtFirstPaint);
+        QCOMPARE(processorsAtFirstPaint, 0);
+        QVERIFY(page.isComplete() && !page.report()->processors.empty());
+        QVERIFY(page.selectSeries(QStringLiteral("player_game_summary")));
+
+        int seriesBox = -1;
+        QString atFirstPaint;
+        disconnect(&page, &TrendsPage::phasesShown, this, nullptr);
+        connect(&page, &TrendsPage::phasesShown, this, [&] {
+            atFirstPaint = page.currentSeries();
+            seriesBox = page.findChild<QComboBox*>(QStringLiteral("trendsSeries"))->findData(QStringLiteral("player_game_summary"));
+        });
+        page.setRangeDays(7);
+        waitLoaded(page, loaded, 2);
+        QCOMPARE(atFirstPaint, QStringLiteral("phase 3")); // the processor's phase
+        QCOMPARE(seriesBox, -1);
+        QCOMPARE(page.currentSeries(), QStringLiteral("player_game_summary"));
+    }
+
     void theRangePickerLoadsTheRange()
     {
         TrendsPage page(m_db);

@@ -364,9 +364,14 @@ Report check(store::Database& db, const registry::Registry& reg,
                 }
             }
         }
-        // Unresolved first; within a date the root cause before the failures it caused.
+        // Unresolved first; within a date the root cause before the failures it caused, then
+        // by phase and criticality (a primary source before its fallback, whichever ran first).
+        const auto rank = [&reg](const FailureItem& f) {
+            const auto* spec = reg.find(f.processor);
+            return spec ? int(spec->criticality) : 4;
+        };
         std::stable_sort(rep.failures.begin(), rep.failures.end(),
-                         [](const FailureItem& a, const FailureItem& b) {
+                         [&rank](const FailureItem& a, const FailureItem& b) {
                              if (a.resolved != b.resolved)
                                  return !a.resolved;
                              if (a.gameDate != b.gameDate)
@@ -374,7 +379,9 @@ Report check(store::Database& db, const registry::Registry& reg,
                              const bool ad = !a.rootCause, bd = !b.rootCause;
                              if (ad != bd)
                                  return !ad;
-                             return a.phase < b.phase;
+                             if (a.phase != b.phase)
+                                 return a.phase < b.phase;
+                             return rank(a) < rank(b);
                          });
     }
 

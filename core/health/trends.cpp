@@ -162,10 +162,10 @@ TrendsReport trends(store::Database& db, const registry::Registry& registry, con
         allDays.push_back(d.iso());
     std::string lastDayText;
     int lastDay = -1;
-    const auto dayIndex = [&](const std::string& iso) {
+    const auto dayIndex = [&](std::string_view iso) {
         if (iso != lastDayText) {
             lastDayText = iso;
-            const auto d = Date::parse(iso);
+            const auto d = Date::parse(lastDayText);
             lastDay = d ? loadFrom.daysUntil(*d) : -1;
             if (lastDay >= nDays)
                 lastDay = -1;
@@ -179,15 +179,15 @@ TrendsReport trends(store::Database& db, const registry::Registry& registry, con
     int lastProc = -1;
     std::vector<std::vector<Acc>> procCells;                                  // [processor][day]
     std::vector<std::vector<Acc>> phaseCells(7, std::vector<Acc>(size_t(nDays))); // [phase][day]
-    const auto procIndex = [&](const std::string& name) {
+    const auto procIndex = [&](std::string_view name) {
         if (name == lastProcText && lastProc >= 0)
             return lastProc;
         lastProcText = name;
-        auto it = procIndexOf.find(name);
+        auto it = procIndexOf.find(lastProcText);
         if (it == procIndexOf.end()) {
-            it = procIndexOf.emplace(name, int(procNames.size())).first;
-            procNames.push_back(name);
-            const auto ph = phaseOf.find(name);
+            it = procIndexOf.emplace(lastProcText, int(procNames.size())).first;
+            procNames.push_back(lastProcText);
+            const auto ph = phaseOf.find(lastProcText);
             procPhase.push_back(ph == phaseOf.end() ? 0 : ph->second);
             procCells.emplace_back(size_t(q.withProcessors ? nDays : 0));
         }
@@ -199,10 +199,10 @@ TrendsReport trends(store::Database& db, const registry::Registry& registry, con
                              " WHERE day >= ? AND day <= ?");
         st.bindAll(loadFrom.iso(), until.iso());
         while (st.step()) {
-            const int d = dayIndex(st.getText(0));
+            const int d = dayIndex(st.getView(0));
             if (d < 0)
                 continue;
-            const int p = procIndex(st.getText(1));
+            const int p = procIndex(st.getView(1));
             const std::string cat = st.getText(2);
             const int phase = std::clamp(int(st.getInt(3)), 0, 6), runs = int(st.getInt(4)), zero = int(st.getInt(5));
             const int64_t records = st.getInt(6);
@@ -212,19 +212,24 @@ TrendsReport trends(store::Database& db, const registry::Registry& registry, con
         }
     }
     {
+        // The phases' durations from their own histogram (a tenth of the processors' rows), in
+        // key order (day, phase, bucket): each phase-day's buckets arrive sorted.
+        auto st = db.prepare("SELECT day, phase, bucket, runs FROM run_duration_phase_hist WHERE day >= ? AND day <= ?");
+        st.bindAll(loadFrom.iso(), until.iso());
+        while (st.step()) {
+            const int d = dayIndex(st.getView(0));
+            if (d >= 0)
+                phaseCells[size_t(std::clamp(int(st.getInt(1)), 0, 6))][size_t(d)].addBucket(int(st.getInt(2)), st.getInt(3));
+        }
+    }
+    if (q.withProcessors) {
         // In key order (day, processor, bucket): each processor-day's buckets arrive sorted.
         auto st = db.prepare("SELECT day, processor, bucket, runs FROM run_duration_hist WHERE day >= ? AND day <= ?");
         st.bindAll(loadFrom.iso(), until.iso());
         while (st.step()) {
-            const int d = dayIndex(st.getText(0));
-            if (d < 0)
-                continue;
-            const int p = procIndex(st.getText(1));
-            const int bucket = int(st.getInt(2));
-            const int64_t runs = st.getInt(3);
-            phaseCells[size_t(procPhase[size_t(p)])][size_t(d)].addBucket(bucket, runs);
-            if (q.withProcessors)
-                procCells[size_t(p)][size_t(d)].addBucket(bucket, runs);
+            const int d = dayIndex(st.getView(0));
+            if (d >= 0)
+                procCells[size_t(procIndex(st.getView(1)))][size_t(d)].addBucket(int(st.getInt(2)), st.getInt(3));
         }
     }
 

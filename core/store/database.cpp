@@ -317,6 +317,11 @@ std::string Statement::getText(int c) const
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, c));
     return p ? std::string(p, size_t(sqlite3_column_bytes(m_stmt, c))) : std::string();
 }
+std::string_view Statement::getView(int c) const
+{
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, c));
+    return p ? std::string_view(p, size_t(sqlite3_column_bytes(m_stmt, c))) : std::string_view();
+}
 std::optional<int64_t> Statement::getOptInt(int c) const
 {
     return isNull(c) ? std::nullopt : std::optional(getInt(c));

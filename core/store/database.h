@@ -100,6 +100,8 @@ public:
     int64_t getInt(int col) const;
     double getDouble(int col) const;
     std::string getText(int col) const;
+    // The text without a copy, valid until the next step() or reset() (for hot read loops).
+    std::string_view getView(int col) const;
     std::optional<int64_t> getOptInt(int col) const;
     std::optional<double> getOptDouble(int col) const;
     std::optional<std::string> getOptText(int col) const;

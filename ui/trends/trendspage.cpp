@@ -24,6 +24,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QStandardItemModel>
 #include <QVBoxLayout>
 
 #include <chrono>
@@ -143,7 +144,10 @@ TrendsPage::TrendsPage(QString dbPath, QWidget* parent, const registry::Registry
                 setRange(m_from->date(), m_to->date());
         });
     }
-    connect(m_series, &QComboBox::currentIndexChanged, this, [this] { showSeries(); });
+    connect(m_series, &QComboBox::currentIndexChanged, this, [this] {
+        m_wanted = currentSeries();
+        showSeries();
+    });
     connect(m_warnings, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
         const QString s = item->data(Qt::UserRole).toString();
         if (!s.isEmpty())
@@ -201,25 +205,37 @@ void TrendsPage::load()
     if (m_until)
         q.until = Date::ymd(m_until->year(), unsigned(m_until->month()), unsigned(m_until->day()));
     const registry::Registry* reg = &m_registry;
-    m_jobs.run<Loaded>(
-        [path, q, reg] {
+    const auto read = [path, reg](health::TrendsQuery query) {
+        return std::function<Loaded()>([path, reg, query] {
             const auto t0 = std::chrono::steady_clock::now();
             auto db = store::Database::open(path, store::Database::Mode::ReadOnly);
-            Loaded l{health::trends(db, *reg, q), 0};
+            Loaded l{health::trends(db, *reg, query), 0};
             l.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
             return l;
-        },
-        [this](Loaded l) { display(std::move(l.report), l.ms); },
-        [this](QString message) {
-            m_summary->setText(tr("The trends could not be read: %1").arg(message));
-            Q_EMIT failed(message);
         });
+    };
+    const auto fail = [this](QString message) {
+        m_summary->setText(tr("The trends could not be read: %1").arg(message));
+        Q_EMIT failed(message);
+    };
+    // Two reads: the phases first from their own small histogram (the page paints in a
+    // fraction of the time), then every processor's series, warnings and timeouts. A newer
+    // load drops both.
+    health::TrendsQuery phases = q;
+    phases.withProcessors = false;
+    m_jobs.run<Loaded>(
+        read(phases),
+        [this, q, read, fail](Loaded l) {
+            display(std::move(l.report), l.ms, false);
+            m_jobs.run<Loaded>(read(q), [this](Loaded full) { display(std::move(full.report), full.ms, true); }, fail);
+        },
+        fail);
 }
 
-void TrendsPage::display(health::TrendsReport r, double ms)
+void TrendsPage::display(health::TrendsReport r, double ms, bool complete)
 {
     m_loadMs = ms;
-    const QString keep = currentSeries();
+    m_complete = complete;
     m_report = std::move(r);
     for (auto* e : {m_from, m_to})
         e->blockSignals(true);
@@ -245,8 +261,15 @@ void TrendsPage::display(health::TrendsReport r, double ms)
                 m_series->addItem(QStringLiteral("    ") + qs(s.name) + tr(" (phase %1)").arg(phase), qs(s.name));
         }
     }
-    int index = m_series->findData(keep.isEmpty() ? QStringLiteral("phase 3") : keep);
-    m_series->setCurrentIndex(index >= 0 ? index : 0);
+    if (!complete) {
+        m_series->addItem(tr("    processors: reading…"));
+        qobject_cast<QStandardItemModel*>(m_series->model())->item(m_series->count() - 1)->setEnabled(false);
+    }
+    // The series the user chose; while the processors are read, its phase stands in.
+    int index = m_series->findData(m_wanted);
+    if (const auto* spec = m_registry.find(ss(m_wanted)); index < 0 && !complete && spec)
+        index = m_series->findData(QStringLiteral("phase %1").arg(spec->phase));
+    m_series->setCurrentIndex(index >= 0 ? index : m_series->findData(QStringLiteral("phase 3")));
     m_series->blockSignals(false);
 
     m_warnings->clear();
@@ -274,12 +297,17 @@ void TrendsPage::display(health::TrendsReport r, double ms)
             lines << tr("%1: %2 s -> %3 s (%4)").arg(qs(t.processor)).arg(t.currentS).arg(t.suggestedS).arg(qs(t.basis));
     }
     m_timeouts->setEnabled(changed > 0);
-    m_timeouts->setText(changed ? tr("Apply suggested timeouts (%1)").arg(changed) : tr("Timeouts match their P95"));
+    m_timeouts->setText(!complete ? tr("Timeouts: reading…")
+                        : changed ? tr("Apply suggested timeouts (%1)").arg(changed)
+                                  : tr("Timeouts match their P95"));
     m_timeouts->setToolTip(changed ? tr("Timeouts of 3 x each processor's P95 duration:\n") + lines.join(u'\n')
                                    : tr("Every processor's timeout already is 3 x its P95 (or it has fewer than 20 runs)."));
     m_export->setEnabled(!m_report->empty);
     showSeries();
-    Q_EMIT loaded();
+    if (complete)
+        Q_EMIT loaded();
+    else
+        Q_EMIT phasesShown();
 }
 
 const health::TrendSeries* TrendsPage::series(const QString& name) const

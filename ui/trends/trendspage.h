@@ -48,15 +48,21 @@ public:
     QChartView* failureView() const { return m_failureView; }
     QListWidget* warnings() const { return m_warnings; }
     double lastLoadMs() const { return m_loadMs; }
+    // False between the phases' paint and the processors' arrival.
+    bool isComplete() const { return m_complete; }
 
     // Writes each chart as PNG and its data as CSV into `dir`; the files written.
     QStringList exportAll(const QString& dir);
     // Stores the suggested per-processor timeouts (the runner uses them); how many changed.
     void applySuggestedTimeouts();
 
+Q_SIGNALS:
+    // The phases' charts are painted; the processors follow (then loaded()).
+    void phasesShown();
+
 private:
     void load();
-    void display(health::TrendsReport r, double ms);
+    void display(health::TrendsReport r, double ms, bool complete);
     void showSeries();
     const health::TrendSeries* series(const QString& name) const;
     void chartMenu(QChartView* view, const QPoint& pos);
@@ -70,6 +76,8 @@ private:
     int m_days = 30;
     std::optional<QDate> m_until;      // none: the latest day with runs
     double m_loadMs = 0;
+    bool m_complete = false;
+    QString m_wanted = QStringLiteral("phase 3"); // the series the user chose
     QComboBox* m_range;
     QDateEdit* m_from;
     QDateEdit* m_to;
