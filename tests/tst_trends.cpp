@@ -146,10 +146,10 @@ private Q_SLOTS:
         QCOMPARE(r.runs, int64_t(600));
     }
 
-    // The phases' durations come from their own histogram: backfilled by the upgrade to schema
-    // 12, kept by triggers after it (a run inserted finished, and a run finished by an update),
-    // and giving the same phase series as the processors' histogram summed.
-    void phasesReadTheirOwnHistogramAcrossAnUpgrade()
+    // The phases' series come from their own statistics and histogram: backfilled by the
+    // upgrade to schema 12, kept by triggers after it (a run inserted finished, and a run
+    // finished by an update), and the same as the processors' summed.
+    void phasesReadTheirOwnStatisticsAcrossAnUpgrade()
     {
         const std::string path = m_dir.path().toStdString() + "/upgrade.db";
         const Date until = Date::ymd(2024, 3, 10);
@@ -178,6 +178,9 @@ private Q_SLOTS:
                  int64_t(0));
         QCOMPARE(test::count(db, "SELECT sum(runs) FROM run_duration_phase_hist"),
                  test::count(db, "SELECT count(*) FROM processor_runs WHERE failure_category = 'success'"));
+        QCOMPARE(test::count(db, "SELECT sum(runs) FROM run_day_phase_stats"), test::count(db, "SELECT count(*) FROM processor_runs"));
+        QCOMPARE(test::count(db, "SELECT sum(records_out) FROM run_day_phase_stats"),
+                 test::count(db, "SELECT sum(records_out) FROM processor_runs"));
 
         health::TrendsQuery q{15, until, true, 30};
         const auto full = health::trends(db, registry::Registry::builtin(), q);
@@ -192,6 +195,9 @@ private Q_SLOTS:
             for (size_t d = 0; d < a.days.size(); ++d) {
                 QCOMPARE(a.days[d].p50Ms, b.days[d].p50Ms);
                 QCOMPARE(a.days[d].p99Ms, b.days[d].p99Ms);
+                QCOMPARE(a.days[d].byCategory, b.days[d].byCategory);
+                QCOMPARE(a.days[d].zeroRecords, b.days[d].zeroRecords);
+                QCOMPARE(a.days[d].recordsOut, b.days[d].recordsOut);
             }
         }
         QVERIFY(full.phases[2].total.p95Ms && full.phases[1].total.p95Ms); // phases 2 and 3 have durations

@@ -194,7 +194,7 @@ TrendsReport trends(store::Database& db, const registry::Registry& registry, con
         lastProc = it->second;
         return lastProc;
     };
-    {
+    if (q.withProcessors) {
         auto st = db.prepare("SELECT day, processor, category, phase, runs, zero_records, records_out FROM run_day_stats"
                              " WHERE day >= ? AND day <= ?");
         st.bindAll(loadFrom.iso(), until.iso());
@@ -207,8 +207,18 @@ TrendsReport trends(store::Database& db, const registry::Registry& registry, con
             const int phase = std::clamp(int(st.getInt(3)), 0, 6), runs = int(st.getInt(4)), zero = int(st.getInt(5));
             const int64_t records = st.getInt(6);
             add(phaseCells[size_t(phase)][size_t(d)], cat, runs, zero, records);
-            if (q.withProcessors)
-                add(procCells[size_t(p)][size_t(d)], cat, runs, zero, records);
+            add(procCells[size_t(p)][size_t(d)], cat, runs, zero, records);
+        }
+    } else {
+        // The phases alone, from their own statistics.
+        auto st = db.prepare("SELECT day, phase, category, runs, zero_records, records_out FROM run_day_phase_stats"
+                             " WHERE day >= ? AND day <= ?");
+        st.bindAll(loadFrom.iso(), until.iso());
+        while (st.step()) {
+            const int d = dayIndex(st.getView(0));
+            if (d >= 0)
+                add(phaseCells[size_t(std::clamp(int(st.getInt(1)), 0, 6))][size_t(d)], st.getText(2), int(st.getInt(3)),
+                    int(st.getInt(4)), st.getInt(5));
         }
     }
     {
@@ -241,7 +251,9 @@ TrendsReport trends(store::Database& db, const registry::Registry& registry, con
         for (size_t k = 0; k < values.size(); ++k) {
             if (values[k].day < from)
                 continue;
-            const auto dv = deviation(std::span<const DayValue>(values.data(), k + 1), rule);
+            // One value a day, ascending: the baseline lies within the last baselineDays values.
+            const size_t first = k > size_t(rule.baselineDays) ? k - size_t(rule.baselineDays) : 0;
+            const auto dv = deviation(std::span<const DayValue>(values.data() + first, k + 1 - first), rule);
             if (dv && dv->anomalous)
                 days.push_back(values[k].day.iso());
         }

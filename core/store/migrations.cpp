@@ -34,7 +34,7 @@ const Migration kMigrations[] = {
     {9, "pregame availability features; model registry, aliases, rollout; audit log", schema::kV9},
     {10, "covering date index for the feature store's reads; no player index on the feature store", schema::kV10},
     {11, "alerts and their history, silences, notifications; daily run statistics and duration histograms for trends; applied processor timeouts", schema::kV11},
-    {12, "duration histograms per day and phase for the trends' phase charts", schema::kV12},
+    {12, "run statistics and duration histograms per day and phase for the trends' phase charts", schema::kV12},
 };
 
 int currentVersion(Database& db)

@@ -82,6 +82,8 @@ int main(int argc, char** argv)
     cli.add_option("--year-runs", runs, "Runs in the year of history (default 3,000,000)");
     cli.allow_extras(); // dev.sh bench passes nbaops-bench's flags too
     cli.add_option("--reps", reps, "Pages opened per figure (median reported)");
+    std::string keep;
+    cli.add_option("--keep-db", keep, "Write the year's history to this file and keep it; an existing file is reused");
     CLI11_PARSE(cli, argc, argv);
     if (runs < 1000)
         runs = 3000000; // --year-runs 0 skips the year in nbaops-bench; here the year is the point
@@ -92,8 +94,9 @@ int main(int argc, char** argv)
         const auto reg = bench::bigRegistry(names);
         const auto dir = std::filesystem::temp_directory_path() / ("nbaops-bench-console-" + std::to_string(::getpid()));
         std::filesystem::create_directories(dir);
-        const auto path = dir / "year.db";
-        bench::writeHistory(r, reg, names, path, runs, 365, "_year");
+        const auto path = keep.empty() ? dir / "year.db" : std::filesystem::path(keep);
+        if (keep.empty() || !std::filesystem::exists(path))
+            bench::writeHistory(r, reg, names, path, runs, 365, "_year");
         const QString db = QString::fromStdString(path.string());
         paintMs(db, reg, 30); // warm the page cache and Qt's fonts
         for (const int days : {30, 90, 365}) {
