@@ -169,6 +169,7 @@ private Q_SLOTS:
         connect(&page, &TrendsPage::phasesShown, this, [&] {
             completeAtFirstPaint = page.isComplete();
             processorsAtFirstPaint = int(page.report()->processors.size());
+            page.grab().save(QString::fromStdString((test::outputDir() / "trends_first_paint.png").string()));
         });
         page.refresh();
         waitLoaded(page, loaded, 1);

@@ -365,6 +365,8 @@ void TrendsPage::showSeries()
         text += tr(" The history starts on %1.").arg(qs(m_report->from));
     text += tr(" %n early warning(s) across the pipeline.", nullptr, int(m_report->anomalies.size()));
     text += tr(" Read %1 runs in %2 ms.").arg(thousands(m_report->runs)).arg(m_loadMs, 0, 'f', 0);
+    if (!m_complete)
+        text += tr(" Reading the processors…");
     m_summary->setText(text);
 }
 
