@@ -161,6 +161,12 @@ struct Report
     bool empty = false;                // the database has no runs at all
 };
 
+// Real failures of the game dates from `from` to `date` (at most 500): whether a later run
+// resolved each, which are root causes and what each blocked downstream that date (a source and
+// its fallback down together are joint causes). Unresolved first, then newest date; within a
+// date root causes first, by phase, then criticality (a primary source before its fallback).
+std::vector<FailureItem> realFailures(store::Database& db, const registry::Registry& registry, Date from, Date date);
+
 // The morning health check, from the run-history summaries.
 Report check(store::Database& db, const registry::Registry& registry,
              const std::vector<std::string>& implemented, const Query& query,

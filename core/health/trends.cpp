@@ -222,7 +222,7 @@ TrendsReport trends(store::Database& db, const registry::Registry& registry, con
         }
     }
     {
-        // The phases' durations from their own histogram (a tenth of the processors' rows), in
+        // The phases' durations from their own histogram (about a quarter of the processors' rows), in
         // key order (day, phase, bucket): each phase-day's buckets arrive sorted.
         auto st = db.prepare("SELECT day, phase, bucket, runs FROM run_duration_phase_hist WHERE day >= ? AND day <= ?");
         st.bindAll(loadFrom.iso(), until.iso());

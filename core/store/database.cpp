@@ -312,11 +312,7 @@ void Statement::reset()
 bool Statement::isNull(int c) const { return sqlite3_column_type(m_stmt, c) == SQLITE_NULL; }
 int64_t Statement::getInt(int c) const { return sqlite3_column_int64(m_stmt, c); }
 double Statement::getDouble(int c) const { return sqlite3_column_double(m_stmt, c); }
-std::string Statement::getText(int c) const
-{
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, c));
-    return p ? std::string(p, size_t(sqlite3_column_bytes(m_stmt, c))) : std::string();
-}
+std::string Statement::getText(int c) const { return std::string(getView(c)); }
 std::string_view Statement::getView(int c) const
 {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, c));

@@ -6,7 +6,7 @@ namespace nbaops::store::schema {
 
 inline constexpr const char* kV12 = R"sql(
 -- The trend statistics per day and phase (the run's phase), kept from the per-processor ones
--- by triggers, so the phases' charts over a year read a fifth of the rows: the runs by
+-- by triggers, so the phases' charts over a year read about a quarter of the rows: the runs by
 -- category, and the durations' histogram.
 CREATE TABLE run_day_phase_stats (
     day          TEXT NOT NULL,

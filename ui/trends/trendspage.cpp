@@ -218,7 +218,7 @@ void TrendsPage::load()
         m_summary->setText(tr("The trends could not be read: %1").arg(message));
         Q_EMIT failed(message);
     };
-    // Two reads: the phases first from their own small histogram (the page paints in a
+    // Two reads: the phases first from their own daily statistics (the page paints in a
     // fraction of the time), then every processor's series, warnings and timeouts. A newer
     // load drops both.
     health::TrendsQuery phases = q;
