@@ -2,6 +2,7 @@
 # nbaops developer entry point, for a fresh Debian 12 machine:
 #   ./packaging/dev.sh run    install what is missing, build, open the console on the demo data
 #   ./packaging/dev.sh test   install, build, run every test (dev), then the unit tests under ASan+UBSan
+#   ./packaging/dev.sh lint   install, build (dev), run clang-tidy over the sources (.clang-tidy)
 #   ./packaging/dev.sh bench  install, build (release), run the benchmarks
 # Idempotent: a second call installs nothing and rebuilds only what changed.
 set -euo pipefail
@@ -18,6 +19,7 @@ PACKAGES=(
   nlohmann-json3-dev libcpp-httplib-dev libcli11-dev
   libxgboost-dev xgboost
   xvfb xauth fonts-dejavu-core
+  clang-tidy
 )
 
 say() { printf 'dev.sh: %s\n' "$*"; }
@@ -60,6 +62,23 @@ demo_db() {
   echo "${NBAOPS_DEMO_DB:-$data/demo.db}"
 }
 
+# clang-tidy over every source file of the product (not the tests), in parallel; the findings
+# go to build/logs/lint.log and fail the command.
+lint() {
+  local tidy
+  tidy="$(command -v clang-tidy || ls /usr/bin/clang-tidy-* 2>/dev/null | head -1)"
+  [ -n "$tidy" ] || die "clang-tidy is not installed (apt-get install clang-tidy)"
+  mkdir -p "$LOG_DIR"
+  say "clang-tidy over core/, cli/, ui/ and app/ (log: $LOG_DIR/lint.log)"
+  local files
+  mapfile -t files < <(find core cli ui app -name '*.cpp' | sort)
+  if ! printf '%s\n' "${files[@]}" |
+      xargs -P "$(nproc)" -n 4 "$tidy" -p build/dev --quiet --extra-arg=-Wno-unknown-warning-option >"$LOG_DIR/lint.log" 2>&1; then
+    grep -E 'warning:|error:' "$LOG_DIR/lint.log" | sort -u | head -40 >&2
+    die "clang-tidy found the problems above (full log: $LOG_DIR/lint.log)"
+  fi
+}
+
 case "$CMD" in
   run)
     install_missing
@@ -82,9 +101,15 @@ or save a page as a picture:
   QT_QPA_PLATFORM=offscreen ./build/dev/app/nbaops-console --db "$DB" --page health --screenshot health.png
 MSG
     ;;
+  lint)
+    install_missing
+    build dev
+    lint
+    ;;
   test)
     install_missing
     build dev
+    lint
     say "running every test (dev preset)"
     ctest --preset dev -j"$(nproc)"
     say "building with AddressSanitizer + UndefinedBehaviorSanitizer and running the unit tests again"
@@ -104,6 +129,6 @@ MSG
     QT_QPA_PLATFORM=offscreen ./build/release/tests/bench/nbaops-bench-console "$@"
     ;;
   *)
-    die "unknown command '$CMD': use run, test or bench"
+    die "unknown command '$CMD': use run, test, lint or bench"
     ;;
 esac

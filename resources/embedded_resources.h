@@ -1,5 +1,6 @@
 #pragma once
 
+#include <span>
 #include <string_view>
 
 namespace nbaops::resources {
@@ -10,5 +11,15 @@ std::string_view registryJson();
 std::string_view alertRulesJson();
 // The default service-level agreements (resources/slas.json).
 std::string_view slasJson();
+
+// One schema migration (resources/migrations/NNN_name.sql).
+struct Migration
+{
+    int version;
+    const char* description;
+    const char* sql;
+};
+// Every migration, oldest first.
+std::span<const Migration> migrations();
 
 } // namespace nbaops::resources

@@ -1,6 +1,6 @@
 #include "testutil.h"
 
-#include "pipeline/demo.h"
+#include "jobs/demo.h"
 #include "store/database.h"
 #include "util/files.h"
 
@@ -72,11 +72,11 @@ std::string tableChecksum(store::Database& db, const std::string& sql)
 void buildDemoDatabase(const std::filesystem::path& dbPath)
 {
     ::unsetenv("NBAOPS_NBA_STATS_URL");
-    pipeline::DemoOptions o;
+    jobs::DemoOptions o;
     o.dbPath = dbPath;
     o.days = 8;
     o.lastDate = Date::ymd(2024, 1, 20);
-    pipeline::buildDemo(o);
+    jobs::buildDemo(o, {});
 }
 
 } // namespace nbaops::test

@@ -3,6 +3,7 @@
 // real database, and delivery to a webhook and an SMTP receiver on loopback, including ones
 // that fail (retried, never lost, never duplicated).
 #include "alerts/engine.h"
+#include "alerts/rows.h"
 #include "alerts/notify.h"
 #include "alerts/rules.h"
 #include "alerts/signals.h"
@@ -10,6 +11,7 @@
 #include "store/database.h"
 #include "testutil.h"
 #include "util/errors.h"
+#include "util/log.h"
 
 #include <httplib.h>
 
@@ -222,25 +224,6 @@ private Q_SLOTS:
         QCOMPARE(failed->params["categories"].size(), size_t(1));
         QCOMPARE(failed->params["categories"][0].get<std::string>(), std::string("error"));
 
-        const auto expectError = [](const std::string& json, const QString& part) {
-            try {
-                alerts::parseConfig(json, "my.json");
-                QFAIL("accepted a broken rules file");
-            } catch (const UsageError& e) {
-                const QString what = QString::fromUtf8(e.what());
-                QVERIFY2(what.contains(QStringLiteral("my.json")) && what.contains(part), e.what());
-            }
-        };
-        expectError("{", QStringLiteral("not valid JSON"));
-        expectError(R"({"rules": [{"name": "x", "check": "nope"}]})", QStringLiteral("unknown check 'nope'"));
-        expectError(R"({"rules": [{"name": "x", "check": "breaker_open", "for": "5 minutes"}]})",
-                    QStringLiteral("not a duration"));
-        expectError(R"({"rules": [{"name": "x", "check": "breaker_open", "severity": "P9"}]})", QStringLiteral("severity"));
-        expectError(R"({"routes": {"P1": ["pager"]}, "rules": []})", QStringLiteral("no receiver named 'pager'"));
-        expectError(R"({"rules": [{"name": "x", "check": "breaker_open", "inhibits": ["y"]}]})",
-                    QStringLiteral("inhibits 'y'"));
-        expectError(R"({"rules": [{"name": "x", "check": "breaker_open"}, {"name": "x", "check": "stuck_run"}]})",
-                    QStringLiteral("used twice"));
         // env: values come from the environment; unset ones leave the receiver unconfigured, saying why.
         std::map<std::string, std::string> env{{"TEST_SMTP", "smtp://127.0.0.1:2525"}};
         auto cfg2 = alerts::parseConfig(rulesJson(), "t", &env);
@@ -251,6 +234,97 @@ private Q_SLOTS:
         QVERIFY(cfg3.receivers["mail"].unconfigured.find("TEST_SMTP") != std::string::npos);
         QCOMPARE(alerts::parseDuration("15m", "x").count(), 900LL);
         QCOMPARE(alerts::formatDuration(4h), std::string("4h"));
+    }
+
+    // Each mistake in a rules file is refused with the file's name and what is wrong.
+    void aBrokenRulesFileIsNamed_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("not JSON") << QStringLiteral("{") << QStringLiteral("not valid JSON");
+        QTest::newRow("unknown check") << QStringLiteral(R"({"rules": [{"name": "x", "check": "nope"}]})")
+                                       << QStringLiteral("unknown check 'nope'");
+        QTest::newRow("bad duration") << QStringLiteral(R"({"rules": [{"name": "x", "check": "breaker_open", "for": "5 minutes"}]})")
+                                      << QStringLiteral("not a duration");
+        QTest::newRow("bad severity") << QStringLiteral(R"({"rules": [{"name": "x", "check": "breaker_open", "severity": "P9"}]})")
+                                      << QStringLiteral("severity");
+        QTest::newRow("unknown receiver") << QStringLiteral(R"({"routes": {"P1": ["pager"]}, "rules": []})")
+                                          << QStringLiteral("no receiver named 'pager'");
+        QTest::newRow("unknown inhibited rule")
+            << QStringLiteral(R"({"rules": [{"name": "x", "check": "breaker_open", "inhibits": ["y"]}]})")
+            << QStringLiteral("inhibits 'y'");
+        QTest::newRow("name used twice")
+            << QStringLiteral(R"({"rules": [{"name": "x", "check": "breaker_open"}, {"name": "x", "check": "stuck_run"}]})")
+            << QStringLiteral("used twice");
+    }
+    void aBrokenRulesFileIsNamed()
+    {
+        QFETCH(QString, json);
+        QFETCH(QString, says);
+        try {
+            alerts::parseConfig(json.toStdString(), "my.json");
+            QFAIL("accepted a broken rules file");
+        } catch (const UsageError& e) {
+            const QString what = QString::fromUtf8(e.what());
+            QVERIFY2(what.contains(QStringLiteral("my.json")) && what.contains(says), e.what());
+        }
+    }
+
+    // What a silence's matchers hold back: every matcher must match, a trailing * a prefix.
+    void silenceMatchers_data()
+    {
+        QTest::addColumn<QString>("matchers");
+        QTest::addColumn<QString>("rule");
+        QTest::addColumn<QString>("processor");
+        QTest::addColumn<bool>("silenced");
+        QTest::newRow("the rule") << QStringLiteral(R"({"rule": "run_failed"})") << QStringLiteral("run_failed")
+                                  << QStringLiteral("bdl_player_boxscores") << true;
+        QTest::newRow("another rule") << QStringLiteral(R"({"rule": "run_failed"})") << QStringLiteral("stuck_run")
+                                      << QStringLiteral("bdl_player_boxscores") << false;
+        QTest::newRow("a prefix") << QStringLiteral(R"({"rule": "run_failed", "processor": "bdl_*"})")
+                                  << QStringLiteral("run_failed") << QStringLiteral("bdl_player_boxscores") << true;
+        QTest::newRow("not the prefix") << QStringLiteral(R"({"rule": "run_failed", "processor": "bdl_*"})")
+                                        << QStringLiteral("run_failed") << QStringLiteral("nbac_schedule") << false;
+        QTest::newRow("a label it lacks") << QStringLiteral(R"({"team": "LAL"})") << QStringLiteral("run_failed")
+                                          << QStringLiteral("nbac_schedule") << false;
+        QTest::newRow("empty") << QStringLiteral("{}") << QStringLiteral("run_failed") << QStringLiteral("nbac_schedule")
+                               << false;
+    }
+    void silenceMatchers()
+    {
+        QFETCH(QString, matchers);
+        QFETCH(QString, rule);
+        QFETCH(QString, processor);
+        QFETCH(bool, silenced);
+        const alerts::Labels labels{{"processor", processor.toStdString()}};
+        QCOMPARE(alerts::silenceMatches(nlohmann::json::parse(matchers.toStdString()), rule.toStdString(), labels),
+                 silenced);
+    }
+
+    // A silence whose stored matchers cannot be read silences nothing, and says so (it used to
+    // be dropped without a word).
+    void anUnreadableSilenceIsNamed()
+    {
+        auto db = freshDb();
+        const auto now = std::chrono::system_clock::now();
+        const auto id = alerts::addSilence(db, nlohmann::json{{"rule", "run_failed"}}, "ana", "x", 2h, now);
+        db.prepare("UPDATE alert_silences SET matchers = '{broken' WHERE id = ?").bindAll(id).run();
+        const auto views = alerts::silences(db, now);
+        QCOMPARE(views.size(), size_t(1));
+        QVERIFY2(views[0].problem.find("not JSON") != std::string::npos, views[0].problem.c_str());
+        QVERIFY(views[0].matchersText().rfind("unreadable: ", 0) == 0);
+        std::vector<std::string> logged;
+        const auto threshold = log::level(); // the tests run with NBAOPS_LOG=error
+        log::setLevel(log::Level::Warning);
+        log::setSink([&](log::Level, std::string_view, std::string_view m) { logged.emplace_back(m); });
+        const auto active = alerts::activeSilences(db, toIsoUtc(now));
+        log::setSink(nullptr);
+        log::setLevel(threshold);
+        QVERIFY(active.empty());
+        QCOMPARE(logged.size(), size_t(1));
+        QVERIFY2(logged[0].find("silence " + std::to_string(id)) != std::string::npos &&
+                     logged[0].find("nbaops alerts unsilence") != std::string::npos,
+                 logged[0].c_str());
     }
 
     void pendingFiresAfterItsForDurationAndResolves()

@@ -3,7 +3,7 @@
 #include "alerts/alertspage.h"
 #include "app/mainwindow.h"
 #include "embedded_resources.h"
-#include "pipeline/demo.h"
+#include "jobs/demo.h"
 #include "testutil.h"
 
 #include <QAbstractItemModelTester>

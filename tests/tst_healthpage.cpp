@@ -4,7 +4,7 @@
 #include "health/healthpage.h"
 #include "common/texttable.h"
 #include "health/phasetile.h"
-#include "pipeline/demo.h"
+#include "jobs/demo.h"
 #include "registry/registrymodel.h"
 #include "registry/registrypage.h"
 #include "guiutil.h"

@@ -1,7 +1,7 @@
 // nbaops import boxscores: the CSV of ../shared/data into the pipeline's own tables, bad rows
 // quarantined with line, column and reason, the rest loaded, a second import a no-op.
-#include "importer/boxscores.h"
-#include "importer/csv.h"
+#include "jobs/import.h"
+#include "sources/csv.h"
 #include "pipeline/session.h"
 #include "store/database.h"
 #include "testutil.h"
@@ -84,7 +84,7 @@ private Q_SLOTS:
         writeFileAtomically(plain, text, false);
         writeGzip(gz, text);
         for (const auto& p : {plain, gz}) {
-            importer::CsvReader csv(p);
+            sources::CsvReader csv(p);
             std::vector<std::string> f;
             QVERIFY(csv.next(f));
             QCOMPARE(f.size(), size_t(3));
@@ -113,7 +113,7 @@ private Q_SLOTS:
         startAsTheCliDoes(f);
         const std::filesystem::path file = f.dir.path().toStdString() + "/box.csv.gz";
         writeGzip(file, fixture());
-        const auto rep = importer::importBoxscores(*f.session, file, std::nullopt);
+        const auto rep = jobs::importHistory(*f.session, {file, std::nullopt}, {});
         QCOMPARE(rep.rows, int64_t(19));
         QCOMPARE(rep.loaded, int64_t(16));
         QCOMPARE(rep.quarantined, int64_t(3));
@@ -149,7 +149,7 @@ private Q_SLOTS:
         };
         const auto before = sum();
         const int64_t runs = count(db, "SELECT count(*) FROM processor_runs");
-        const auto again = importer::importBoxscores(*f.session, file, std::nullopt);
+        const auto again = jobs::importHistory(*f.session, {file, std::nullopt}, {});
         QVERIFY(again.alreadyImported);
         QCOMPARE(sum(), before);
         QCOMPARE(count(db, "SELECT count(*) FROM processor_runs"), runs);
@@ -163,14 +163,14 @@ private Q_SLOTS:
         const std::filesystem::path file = f.dir.path().toStdString() + "/other.csv";
         writeFileAtomically(file, "season,game_id,game_date,team_id,matchup,pts\n2023-24,0022300001,2023-11-01,1,x,100\n", false);
         try {
-            importer::importBoxscores(*f.session, file, std::nullopt);
+            jobs::importHistory(*f.session, {file, std::nullopt}, {});
             QFAIL("must be refused");
         } catch (const UsageError& e) {
             QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("lacks the column(s)")), e.what());
         }
         QCOMPARE(count(f.session->db(), "SELECT count(*) FROM imports"), int64_t(0));
         try {
-            importer::importBoxscores(*f.session, f.dir.path().toStdString() + "/absent.csv", std::nullopt);
+            jobs::importHistory(*f.session, {f.dir.path().toStdString() + "/absent.csv", std::nullopt}, {});
             QFAIL("must be refused");
         } catch (const OpsError& e) {
             QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("absent.csv")), e.what());
@@ -184,8 +184,9 @@ private Q_SLOTS:
             QSKIP("The real box scores are absent: ../shared/data (or $NBAOPS_SHARED_DATA) is not there.");
         test::SessionFixture f;
         startAsTheCliDoes(f);
-        const auto rep = importer::importBoxscores(*f.session, *shared / "nba_player_boxscores_2022-23_to_2024-25.csv.gz",
-                                                   *shared / "nba_team_game_logs_2022-23_to_2024-25.csv.gz");
+        const auto rep = jobs::importHistory(*f.session, {*shared / "nba_player_boxscores_2022-23_to_2024-25.csv.gz",
+                                               *shared / "nba_team_game_logs_2022-23_to_2024-25.csv.gz"},
+                                              {});
         // SOURCES.md: 96,442 rows, 3 x 1,230 games, players' points equal the team's in all games.
         QCOMPARE(rep.rows, int64_t(96442));
         QCOMPARE(rep.quarantined, int64_t(0));

@@ -1,10 +1,10 @@
 // The model workbench: training on imported history (the simulated league's box scores in
 // the real CSV format), early stopping that keeps the best iteration, cancel, the
 // reg:absoluteerror defect, the registry's checksum and promotion rule, and `nbaops train --json`.
-#include "importer/boxscores.h"
-#include "model/registry.h"
+#include "jobs/import.h"
+#include "model/versions.h"
 #include "model/serving.h"
-#include "model/workbench.h"
+#include "jobs/train.h"
 #include "model/xgb.h"
 #include "pipeline/session.h"
 #include "sim/historycsv.h"
@@ -25,9 +25,9 @@ using test::count;
 
 namespace {
 
-model::TrainRequest quickRequest()
+jobs::TrainOptions quickRequest()
 {
-    model::TrainRequest req;
+    jobs::TrainOptions req;
     model::applyParam(req.params, "eta=0.1");
     model::applyParam(req.params, "rounds=400");
     model::applyParam(req.params, "early_stopping_rounds=15");
@@ -66,7 +66,7 @@ private Q_SLOTS:
         so.workers = 1;
         so.force = true;
         pipeline::Session session(so);
-        const auto rep = importer::importBoxscores(session, csv, std::nullopt);
+        const auto rep = jobs::importHistory(session, {csv, std::nullopt}, {});
         QCOMPARE(rep.quarantined, int64_t(0));
         QVERIFY2(rep.dates >= 80, qPrintable(QString::number(rep.dates)));
     }
@@ -75,12 +75,12 @@ private Q_SLOTS:
     {
         auto s = open();
         std::vector<model::FitProgress> seen;
-        std::vector<model::TrainEvent::Stage> stages;
-        const auto run = model::trainModel(*s, quickRequest(), [&](const model::TrainEvent& e) {
+        std::vector<jobs::TrainEvent::Stage> stages;
+        const auto run = jobs::train(*s, quickRequest(), {[&](const jobs::TrainEvent& e) {
             stages.push_back(e.stage);
             if (e.fit)
                 seen.push_back(*e.fit);
-        });
+        }});
         QVERIFY(!run.cancelled);
         QVERIFY(run.featureDatesBuilt >= 80);
         const auto& r = run.report;
@@ -151,7 +151,7 @@ private Q_SLOTS:
         QCOMPARE(count(s->db(), "SELECT count(*) FROM model_versions"), int64_t(1));
         QCOMPARE(count(s->db(), "SELECT count(*) FROM audit_log WHERE action = 'model.train' AND actor = 'tester'"), int64_t(1));
         // A second run reuses the feature store.
-        const auto again = model::trainModel(*s, quickRequest());
+        const auto again = jobs::train(*s, quickRequest(), {});
         QCOMPARE(again.featureDatesBuilt, 0);
         QCOMPARE(again.report["model"]["mae"].get<double>(), r["model"]["mae"].get<double>()); // deterministic
     }
@@ -162,10 +162,10 @@ private Q_SLOTS:
         const int64_t before = count(s->db(), "SELECT count(*) FROM model_versions");
         std::atomic<bool> cancel{false};
         int trees = 0;
-        const auto run = model::trainModel(*s, quickRequest(), [&](const model::TrainEvent& e) {
+        const auto run = jobs::train(*s, quickRequest(), {[&](const jobs::TrainEvent& e) {
             if (e.fit && ++trees == 5)
                 cancel = true;
-        }, &cancel);
+        }, &cancel});
         QVERIFY(run.cancelled);
         QCOMPARE(trees, 5);
         QVERIFY(run.version.empty());
@@ -181,7 +181,7 @@ private Q_SLOTS:
         auto req = quickRequest();
         model::applyParam(req.params, "objective=reg:absoluteerror");
         model::applyParam(req.params, "rounds=30");
-        const auto run = model::trainModel(*s, req);
+        const auto run = jobs::train(*s, req, {});
         if (defect) {
             QCOMPARE(run.report["objective"].get<std::string>(), std::string("reg:pseudohubererror"));
             QVERIFY(run.report["warnings"].dump().find("ignores the learning rate") != std::string::npos);
@@ -198,11 +198,11 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(UsageError, model::applyParam(p, "eta"));
         QVERIFY_THROWS_EXCEPTION(UsageError, model::applyParam(p, "rounds=0"));
         auto s = open();
-        model::TrainRequest req = quickRequest();
+        jobs::TrainOptions req = quickRequest();
         req.split.trainUntil = Date::ymd(2024, 1, 1);
         req.split.validUntil = Date::ymd(2023, 12, 1);
         try {
-            model::trainModel(*s, req);
+            jobs::train(*s, req, {});
             QFAIL("an out-of-order split trained");
         } catch (const OpsError& e) {
             QVERIFY2(std::string(e.what()).find("out of order") != std::string::npos, e.what());
@@ -212,14 +212,14 @@ private Q_SLOTS:
     void promotionNeedsAWinAndArtifactsAreVerified()
     {
         auto s = open();
-        model::ModelRegistry reg(s->db(), s->context().objects.root());
+        model::ModelVersions reg(s->db(), s->context().objects.root());
         QVERIFY_THROWS_EXCEPTION(OpsError, reg.get("champion"));
         QVERIFY(reg.promote("m0001", "tester").find("first champion") != std::string::npos);
         QCOMPARE(*reg.alias("champion"), std::string("m0001"));
         // A weak model (two trees) on the same window does not replace it.
         auto weak = quickRequest();
         model::applyParam(weak.params, "rounds=2");
-        const auto w = model::trainModel(*s, weak);
+        const auto w = jobs::train(*s, weak, {});
         const auto c = reg.compare(w.version, "champion");
         QVERIFY(c.fair);
         QVERIFY(c.candidateMae > c.referenceMae);
@@ -286,7 +286,7 @@ private Q_SLOTS:
         // league's next days through all six phases) without conversion.
         auto s = open();
         auto& db = s->db();
-        model::ModelRegistry reg(db, s->context().objects.root());
+        model::ModelVersions reg(db, s->context().objects.root());
         reg.promote("m0002", "tester", true); // m0001's artifact was damaged above
         bool dayFailed = false;
         const auto runDay = [&](Date d) {

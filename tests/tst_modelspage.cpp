@@ -1,14 +1,15 @@
 // The console's Models page: train from the form with the learning curve drawn while the
 // training runs, the report of the new version, cancel, a refused promotion shown in the
 // page, and the exports (PNG per chart, CSV per table). Grabs each tab as PNG to look at.
-#include "importer/boxscores.h"
-#include "models/modelspage.h"
+#include "jobs/import.h"
+#include "workbench/modelspage.h"
 #include "pipeline/session.h"
 #include "sim/historycsv.h"
 #include "sim/league.h"
 #include "testutil.h"
 #include "util/files.h"
 
+#include <QAbstractItemModelTester>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -46,7 +47,7 @@ private Q_SLOTS:
         so.workers = 1;
         so.force = true;
         pipeline::Session s(so);
-        QCOMPARE(importer::importBoxscores(s, csv, std::nullopt).quarantined, int64_t(0));
+        QCOMPARE(jobs::importHistory(s, {csv, std::nullopt}, {}).quarantined, int64_t(0));
     }
 
     void anEmptyRegistrySaysWhatToDo()
@@ -64,6 +65,9 @@ private Q_SLOTS:
         ModelsPage page(m_db);
         page.resize(1440, 860);
         page.show();
+        // The versions table's model keeps Qt's item-model contract through every reset.
+        QAbstractItemModelTester versions(page.findChild<QTableView*>(QStringLiteral("versionsTable"))->model(),
+                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy loaded(&page, &Page::loaded);
         page.refresh();
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);

@@ -1,6 +1,6 @@
 // The local pipeline through all six phases over consecutive days.
 #include "features/features.h"
-#include "pipeline/featurebuild.h"
+#include "features/build.h"
 #include "pipeline/runner.h"
 #include "store/database.h"
 #include "store/objectstore.h"
@@ -181,7 +181,7 @@ private Q_SLOTS:
         QCOMPARE(test::tableChecksum(f.session->db(), sqlFor("2024-01-08")), early);
 
         // A rerun of a date the cache holds makes it read everything again.
-        pipeline::HistoryCache cache;
+        features::HistoryCache cache;
         auto& db = f.session->db();
         cache.update(db, Date::ymd(2024, 1, 10));
         cache.update(db, Date::ymd(2024, 1, 12));

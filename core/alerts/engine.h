@@ -113,9 +113,12 @@ struct SilenceView
 {
     int64_t id = 0;
     nlohmann::json matchers;
+    std::string problem; // why the matchers match nothing ("" when they are fine)
     std::string creator, comment, startsAt, endsAt, createdAt, expiredAt;
     int suppressed = 0;
     bool active = false;
+    // The matchers as the operator reads them, or what is wrong with them.
+    std::string matchersText() const { return problem.empty() ? matchers.dump() : "unreadable: " + problem; }
 };
 std::vector<SilenceView> silences(store::Database& db, TimePoint now);
 

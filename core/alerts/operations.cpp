@@ -3,6 +3,7 @@
 #include "engine.h"
 
 #include "rows.h"
+#include "util/log.h"
 #include "store/database.h"
 #include "util/errors.h"
 
@@ -82,7 +83,10 @@ std::vector<NotificationView> notifications(store::Database& db, int limit)
                            int(st.getInt(11)), {}};
         try {
             n.alertIds = nlohmann::json::parse(st.getText(12)).get<std::vector<int64_t>>();
-        } catch (const std::exception&) {
+        } catch (const std::exception& e) {
+            // The notification is still listed; only the links to its alerts are missing.
+            log::warning("alerts", "notification " + std::to_string(n.id) + " lists its alerts in a form that cannot be read (" +
+                                       e.what() + ")");
         }
         out.push_back(std::move(n));
     }
@@ -98,10 +102,9 @@ std::vector<SilenceView> silences(store::Database& db, TimePoint now)
     while (st.step()) {
         SilenceView s;
         s.id = st.getInt(0);
-        try {
-            s.matchers = nlohmann::json::parse(st.getText(1));
-        } catch (const std::exception&) {
-        }
+        const auto parsed = readStoredMatchers(st.getText(1));
+        s.matchers = parsed.json;
+        s.problem = parsed.problem;
         s.creator = st.getText(2);
         s.comment = st.getText(3);
         s.startsAt = st.getText(4);

@@ -80,7 +80,7 @@ std::optional<ModelLive> modelLive(store::Database& db, int days)
     m.version = ch.getText(0);
     auto live = db.prepare(
         "SELECT count(*), avg(c.abs_error), avg(b.abs_error) FROM prediction_grades c JOIN prediction_grades b"
-        " ON b.game_date = c.game_date AND b.player_id = c.player_id AND b.model_version = 'baseline-blend-v1'"
+        " ON b.game_date = c.game_date AND b.player_id = c.player_id AND b.model_version = 'baseline-blend-v1'" // model::kBaselineVersion
         " WHERE c.model_version = ? AND c.played = 1 AND c.game_date > date((SELECT max(game_date) FROM"
         " prediction_grades), ?)");
     live.bindAll(m.version, "-" + std::to_string(days) + " days");

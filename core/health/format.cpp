@@ -1,5 +1,7 @@
 #include "format.h"
 
+#include "util/errors.h"
+
 #include <cstdio>
 #include <sstream>
 
@@ -272,5 +274,97 @@ std::string toText(const Report& r, bool colour)
         o << "Next: " << s << "\n";
     return o.str();
 }
+
+std::string_view toString(State s)
+{
+    switch (s) {
+    case State::Healthy: return "healthy";
+    case State::Degraded: return "degraded";
+    case State::Failed: return "failed";
+    case State::NotRun: return "not_run";
+    }
+    return "?";
+}
+
+int exitCodeFor(State s)
+{
+    switch (s) {
+    case State::Healthy: return 0;
+    case State::Degraded: return 1;
+    default: return 2;
+    }
+}
+
+bool isRealFailureCategory(std::string_view c)
+{
+    return c == "dependency_missing" || c == "validation_failed" || c == "timeout" || c == "error";
+}
+
+std::optional<Mode> modeFromString(std::string_view s, int* phase)
+{
+    if (s == "quick") return Mode::Quick;
+    if (s == "full") return Mode::Full;
+    if (s == "pipeline") return Mode::Pipeline;
+    if (s == "errors") return Mode::Errors;
+    if (s == "workflows") return Mode::Workflows;
+    if (s.size() == 6 && s.substr(0, 5) == "phase" && s[5] >= '1' && s[5] <= '6') {
+        if (phase)
+            *phase = s[5] - '0';
+        return Mode::Phase;
+    }
+    return std::nullopt;
+}
+
+std::string_view toString(Mode m)
+{
+    switch (m) {
+    case Mode::Quick: return "quick";
+    case Mode::Full: return "full";
+    case Mode::Pipeline: return "pipeline";
+    case Mode::Errors: return "errors";
+    case Mode::Workflows: return "workflows";
+    case Mode::Phase: return "phase";
+    }
+    return "?";
+}
+
+// What to do next, in order of urgency.
+std::vector<std::string> nextSteps(const Report& rep)
+{
+    std::vector<std::string> out;
+    int unresolved = 0;
+    for (const auto& f : rep.failures)
+        unresolved += f.resolved ? 0 : 1;
+    if (rep.empty)
+        out.push_back("The run history is empty: run 'nbaops run --date YYYY-MM-DD' or "
+                      "build the demo with 'nbaops demo'.");
+    if (unresolved > 0)
+        out.push_back("Fix the first unresolved failure above, then rerun its date: "
+                      "'nbaops run --date " + rep.failures.front().gameDate + "'.");
+    if (rep.openEarlier > 0)
+        out.push_back(std::to_string(rep.openEarlier) + " earlier processor-date(s) of the last "
+                      "seven days are still failed: 'nbaops status --mode errors' lists them.");
+    for (const auto& c : rep.checks) {
+        if (c.state == "failed")
+            out.push_back("Check " + c.name + " failed: " + c.summary +
+                          (c.items.empty() ? "." : " (first: " + c.items.front() + ")."));
+    }
+    if (!rep.gaps.empty()) {
+        const auto& g = rep.gaps.front();
+        out.push_back(std::to_string(rep.gaps.size()) + " gap(s): " + g.processor + " has no successful run for " +
+                      g.date + " (" + g.status + ")" +
+                      (g.stale.empty() ? "" : ", leaving " + std::to_string(g.stale.size()) + " table(s) stale") +
+                      "; 'nbaops run --date " + g.date + "' fills it.");
+    }
+    for (const auto& p : rep.phases) {
+        if (p.scheduled && p.slaMissed > 0) {
+            out.push_back("Phase " + std::to_string(p.phase) + " missed " + std::to_string(p.slaMissed) +
+                          " SLA(s): check when the nightly run started.");
+            break;
+        }
+    }
+    return out;
+}
+
 
 } // namespace nbaops::health

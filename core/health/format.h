@@ -12,4 +12,7 @@ nlohmann::json toJson(const Report& r);
 // The terminal rendering of the morning check; colour only for a terminal.
 std::string toText(const Report& r, bool colour);
 
+// What to do next, in order of urgency (the report's nextSteps).
+std::vector<std::string> nextSteps(const Report& rep);
+
 } // namespace nbaops::health

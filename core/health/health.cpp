@@ -1,6 +1,7 @@
 #include "health.h"
 
 #include "checks.h"
+#include "format.h"
 
 #include "registry/registry.h"
 #include "store/database.h"
@@ -10,59 +11,6 @@
 #include <set>
 
 namespace nbaops::health {
-
-std::string_view toString(State s)
-{
-    switch (s) {
-    case State::Healthy: return "healthy";
-    case State::Degraded: return "degraded";
-    case State::Failed: return "failed";
-    case State::NotRun: return "not_run";
-    }
-    return "?";
-}
-
-int exitCodeFor(State s)
-{
-    switch (s) {
-    case State::Healthy: return 0;
-    case State::Degraded: return 1;
-    default: return 2;
-    }
-}
-
-bool isRealFailureCategory(std::string_view c)
-{
-    return c == "dependency_missing" || c == "validation_failed" || c == "timeout" || c == "error";
-}
-
-std::optional<Mode> modeFromString(std::string_view s, int* phase)
-{
-    if (s == "quick") return Mode::Quick;
-    if (s == "full") return Mode::Full;
-    if (s == "pipeline") return Mode::Pipeline;
-    if (s == "errors") return Mode::Errors;
-    if (s == "workflows") return Mode::Workflows;
-    if (s.size() == 6 && s.substr(0, 5) == "phase" && s[5] >= '1' && s[5] <= '6') {
-        if (phase)
-            *phase = s[5] - '0';
-        return Mode::Phase;
-    }
-    return std::nullopt;
-}
-
-std::string_view toString(Mode m)
-{
-    switch (m) {
-    case Mode::Quick: return "quick";
-    case Mode::Full: return "full";
-    case Mode::Pipeline: return "pipeline";
-    case Mode::Errors: return "errors";
-    case Mode::Workflows: return "workflows";
-    case Mode::Phase: return "phase";
-    }
-    return "?";
-}
 
 namespace {
 
@@ -213,6 +161,151 @@ void fillProcessors(PhaseHealth& ph, const registry::Registry& reg, const std::s
     }
 }
 
+// The date the report is about: the query's, else the latest game date with runs (or
+// yesterday on an empty history, which the report then says).
+Date reportDate(store::Database& db, const Query& q, TimePoint now, Report& rep)
+{
+    if (q.date)
+        return *q.date;
+    auto st = db.prepare("SELECT max(game_date) FROM processor_latest");
+    st.step();
+    if (st.isNull(0)) {
+        rep.empty = true;
+        return easternDateOf(now).addDays(-1);
+    }
+    return Date::parseOrThrow(st.getText(0), "The latest game date in the run history");
+}
+
+bool scheduledPhase(const registry::Registry& reg, const std::set<std::string>& impl, int phase)
+{
+    for (const auto& spec : reg.processors())
+        if (spec.phase == phase && impl.count(spec.name))
+            return true;
+    return false;
+}
+
+// Each phase's tile: runs by category over the window (from the daily summary), its last
+// success, its processors for the date and its state.
+void addPhaseTiles(store::Database& db, const registry::Registry& reg, const std::set<std::string>& impl,
+                   const Query& q, Date from, Date date, const std::map<std::string, LatestRun>* dayRuns,
+                   TimePoint now, Report& rep)
+{
+    std::map<int, std::map<std::string, int>> byCat;
+    auto counts = db.prepare("SELECT phase, failure_category, sum(runs) FROM run_daily_summary"
+                             " WHERE game_date BETWEEN ? AND ? GROUP BY phase, failure_category");
+    counts.bindAll(from.iso(), date.iso());
+    while (counts.step())
+        byCat[int(counts.getInt(0))][counts.getText(1)] = int(counts.getInt(2));
+    std::map<std::string, std::string> lastSuccess;
+    auto last = db.prepare("SELECT processor, finished_at FROM processor_last_success");
+    while (last.step())
+        lastSuccess[last.getText(0)] = last.getText(1);
+
+    for (const auto& phaseSpec : reg.phases()) {
+        PhaseHealth ph;
+        ph.phase = phaseSpec.phase;
+        ph.name = phaseSpec.name;
+        ph.scheduled = scheduledPhase(reg, impl, ph.phase);
+        for (const auto& spec : reg.processors()) {
+            const auto it = lastSuccess.find(spec.name);
+            if (spec.phase == ph.phase && it != lastSuccess.end() && (!ph.lastSuccess || *ph.lastSuccess < it->second))
+                ph.lastSuccess = it->second;
+        }
+        ph.byCategory = byCat[ph.phase];
+        for (const auto& [cat, n] : ph.byCategory) {
+            ph.runs += n;
+            if (cat == "no_data_available")
+                rep.expectedNoData += n;
+        }
+        fillProcessors(ph, reg, impl, dayRuns, date, now);
+        const PhaseEval ev = evaluatePhase(ph);
+        ph.state = ev.state;
+        ph.reason = ev.reason;
+        // The processors are needed for the evaluation; modes that do not show them drop them.
+        if (q.mode != Mode::Pipeline && q.mode != Mode::Full && q.mode != Mode::Phase)
+            ph.processors.clear();
+        if (q.mode == Mode::Phase && ph.phase != q.phase)
+            continue; // one phase's view: its tile and processors only
+        rep.phases.push_back(std::move(ph));
+    }
+}
+
+// Older failures nobody has fixed yet (their latest run is still a real failure).
+int openEarlier(store::Database& db, Date from, Date date)
+{
+    auto st = db.prepare("SELECT count(*) FROM processor_latest l JOIN processor_runs r ON r.id = l.run_pk"
+                         " WHERE l.game_date BETWEEN ? AND ?"
+                         " AND r.failure_category IN ('dependency_missing', 'validation_failed', 'timeout', 'error')");
+    st.bindAll(date.addDays(-6).iso(), from.addDays(-1).iso());
+    st.step();
+    return int(st.getInt(0));
+}
+
+// Freshness of each data table against the run of its producer for the date.
+std::vector<Freshness> freshness(store::Database& db, const registry::Registry& reg, const std::set<std::string>& impl,
+                                 Date date, const std::map<std::string, LatestRun>* dayRuns)
+{
+    auto st = db.prepare("SELECT table_name, latest_game_date, last_write_at FROM table_freshness");
+    std::map<std::string, std::pair<std::optional<std::string>, std::string>> written;
+    while (st.step())
+        written[st.getText(0)] = {st.getOptText(1), st.getText(2)};
+    std::vector<Freshness> out;
+    for (const auto& spec : reg.processors()) {
+        if (!impl.count(spec.name) || spec.phase == 1)
+            continue;
+        Freshness f;
+        f.table = spec.output;
+        f.producer = spec.name;
+        if (const auto it = written.find(spec.output); it != written.end()) {
+            f.latestGameDate = it->second.first;
+            f.lastWriteAt = it->second.second;
+        }
+        std::string cat;
+        if (dayRuns) {
+            if (const auto r = dayRuns->find(spec.name); r != dayRuns->end())
+                cat = r->second.category;
+        }
+        if (f.latestGameDate) {
+            const auto latest = Date::parse(*f.latestGameDate);
+            f.lagDays = latest ? std::max(0, latest->daysUntil(date)) : 0;
+        }
+        if (!f.latestGameDate)
+            f.state = "empty";
+        else if (cat == "success" || cat == "no_data_available")
+            f.state = "fresh";
+        else
+            f.state = "stale";
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
+// The full mode's last seven days, one overall state per phase and day.
+std::vector<DayHealth> recentDays(const registry::Registry& reg, const std::set<std::string>& impl, Date date,
+                                  const std::map<std::string, std::map<std::string, LatestRun>>& runs, TimePoint now)
+{
+    std::vector<DayHealth> out;
+    for (int k = 6; k >= 0; --k) {
+        const Date d = date.addDays(-k);
+        const auto it = runs.find(d.iso());
+        DayHealth day;
+        day.date = d.iso();
+        std::vector<PhaseHealth> phases;
+        for (const auto& phaseSpec : reg.phases()) {
+            PhaseHealth ph;
+            ph.phase = phaseSpec.phase;
+            ph.scheduled = scheduledPhase(reg, impl, ph.phase);
+            fillProcessors(ph, reg, impl, it == runs.end() ? nullptr : &it->second, d, now);
+            ph.state = evaluatePhase(ph).state;
+            day.phases[size_t(ph.phase - 1)] = ph.state;
+            phases.push_back(std::move(ph));
+        }
+        day.overall = overallOf(phases);
+        out.push_back(day);
+    }
+    return out;
+}
+
 } // namespace
 
 Report check(store::Database& db, const registry::Registry& reg,
@@ -224,151 +317,24 @@ Report check(store::Database& db, const registry::Registry& reg,
     rep.database = db.path().string();
     rep.generatedAt = toIsoUtc(now);
     const std::set<std::string> impl(implemented.begin(), implemented.end());
-
-    Date date;
-    if (q.date) {
-        date = *q.date;
-    } else {
-        auto st = db.prepare("SELECT max(game_date) FROM processor_latest");
-        st.step();
-        if (st.isNull(0)) {
-            rep.empty = true;
-            date = easternDateOf(now).addDays(-1);
-        } else {
-            date = Date::parseOrThrow(st.getText(0), "The latest game date in the run history");
-        }
-    }
+    const Date date = reportDate(db, q, now, rep);
     rep.date = date.iso();
-    rep.windowDays = q.windowDays > 0 ? q.windowDays
-                                      : (q.mode == Mode::Full || q.mode == Mode::Errors || q.mode == Mode::Workflows ? 7 : 1);
+    const bool week = q.mode == Mode::Full || q.mode == Mode::Errors || q.mode == Mode::Workflows;
+    rep.windowDays = q.windowDays > 0 ? q.windowDays : (week ? 7 : 1);
     const Date from = date.addDays(1 - rep.windowDays);
-
     const auto runs = latestRuns(db, rep.mode == Mode::Full ? date.addDays(-6) : date, date);
-    const auto runsFor = [&](Date d) -> const std::map<std::string, LatestRun>* {
-        const auto it = runs.find(d.iso());
-        return it == runs.end() ? nullptr : &it->second;
-    };
+    const auto it = runs.find(date.iso());
+    const auto* dayRuns = it == runs.end() ? nullptr : &it->second;
 
-    // Per-phase counts over the window, from the daily summary.
-    std::map<int, std::map<std::string, int>> byCat;
-    {
-        auto st = db.prepare("SELECT phase, failure_category, sum(runs) FROM run_daily_summary"
-                             " WHERE game_date BETWEEN ? AND ? GROUP BY phase, failure_category");
-        st.bindAll(from.iso(), date.iso());
-        while (st.step())
-            byCat[int(st.getInt(0))][st.getText(1)] = int(st.getInt(2));
-    }
-    std::map<std::string, std::string> lastSuccess;
-    {
-        auto st = db.prepare("SELECT processor, finished_at FROM processor_last_success");
-        while (st.step())
-            lastSuccess[st.getText(0)] = st.getText(1);
-    }
-
-    for (const auto& phaseSpec : reg.phases()) {
-        PhaseHealth ph;
-        ph.phase = phaseSpec.phase;
-        ph.name = phaseSpec.name;
-        for (const auto& spec : reg.processors()) {
-            if (spec.phase == ph.phase && impl.count(spec.name))
-                ph.scheduled = true;
-            if (spec.phase == ph.phase) {
-                const auto it = lastSuccess.find(spec.name);
-                if (it != lastSuccess.end() && (!ph.lastSuccess || *ph.lastSuccess < it->second))
-                    ph.lastSuccess = it->second;
-            }
-        }
-        ph.byCategory = byCat[ph.phase];
-        for (const auto& [cat, n] : ph.byCategory) {
-            ph.runs += n;
-            if (cat == "no_data_available")
-                rep.expectedNoData += n;
-        }
-        fillProcessors(ph, reg, impl, runsFor(date), date, now);
-        const PhaseEval ev = evaluatePhase(ph);
-        ph.state = ev.state;
-        ph.reason = ev.reason;
-        if (q.mode != Mode::Pipeline && q.mode != Mode::Full && q.mode != Mode::Phase)
-            ph.processors.clear();
-        if (q.mode == Mode::Phase && ph.phase != q.phase)
-            continue; // one phase's view: its tile and processors only
-        rep.phases.push_back(std::move(ph));
-    }
-    // fillProcessors needs the processor list for evaluation; modes that do not show it drop it.
+    addPhaseTiles(db, reg, impl, q, from, date, dayRuns, now, rep);
     rep.overall = overallOf(rep.phases);
     rep.exitCode = exitCodeFor(rep.overall);
-
     rep.failures = realFailures(db, reg, from, date);
-
-    // Older failures nobody has fixed yet (their latest run is still a real failure).
-    if (rep.windowDays < 7) {
-        auto st = db.prepare(
-            "SELECT count(*) FROM processor_latest l JOIN processor_runs r ON r.id = l.run_pk"
-            " WHERE l.game_date BETWEEN ? AND ?"
-            " AND r.failure_category IN ('dependency_missing', 'validation_failed', 'timeout', 'error')");
-        st.bindAll(date.addDays(-6).iso(), from.addDays(-1).iso());
-        st.step();
-        rep.openEarlier = int(st.getInt(0));
-    }
-
-    // Freshness of each data table against the run of its producer for the date.
-    {
-        auto st = db.prepare("SELECT table_name, latest_game_date, last_write_at FROM table_freshness");
-        std::map<std::string, std::pair<std::optional<std::string>, std::string>> written;
-        while (st.step())
-            written[st.getText(0)] = {st.getOptText(1), st.getText(2)};
-        const auto* dayRuns = runsFor(date);
-        for (const auto& spec : reg.processors()) {
-            if (!impl.count(spec.name) || spec.phase == 1)
-                continue;
-            Freshness f;
-            f.table = spec.output;
-            f.producer = spec.name;
-            const auto it = written.find(spec.output);
-            if (it != written.end()) {
-                f.latestGameDate = it->second.first;
-                f.lastWriteAt = it->second.second;
-            }
-            std::string cat;
-            if (dayRuns) {
-                const auto r = dayRuns->find(spec.name);
-                if (r != dayRuns->end())
-                    cat = r->second.category;
-            }
-            if (f.latestGameDate) {
-                const auto latest = Date::parse(*f.latestGameDate);
-                f.lagDays = latest ? std::max(0, latest->daysUntil(date)) : 0;
-            }
-            if (!f.latestGameDate)
-                f.state = "empty";
-            else if (cat == "success" || (cat == "no_data_available"))
-                f.state = "fresh";
-            else
-                f.state = "stale";
-            rep.freshness.push_back(std::move(f));
-        }
-    }
-
-    if (q.mode == Mode::Full) {
-        for (int k = 6; k >= 0; --k) {
-            const Date d = date.addDays(-k);
-            DayHealth day;
-            day.date = d.iso();
-            std::vector<PhaseHealth> phases;
-            for (const auto& phaseSpec : reg.phases()) {
-                PhaseHealth ph;
-                ph.phase = phaseSpec.phase;
-                for (const auto& spec : reg.processors())
-                    ph.scheduled = ph.scheduled || (spec.phase == ph.phase && impl.count(spec.name));
-                fillProcessors(ph, reg, impl, runsFor(d), d, now);
-                ph.state = evaluatePhase(ph).state;
-                day.phases[size_t(ph.phase - 1)] = ph.state;
-                phases.push_back(std::move(ph));
-            }
-            day.overall = overallOf(phases);
-            rep.recentDays.push_back(day);
-        }
-    }
+    if (rep.windowDays < 7)
+        rep.openEarlier = openEarlier(db, from, date);
+    rep.freshness = freshness(db, reg, impl, date, dayRuns);
+    if (q.mode == Mode::Full)
+        rep.recentDays = recentDays(reg, impl, date, runs, now);
     if (q.mode == Mode::Errors)
         rep.phases.clear();
 
@@ -387,42 +353,8 @@ Report check(store::Database& db, const registry::Registry& reg,
             }
         }
     }
-
-    // What to do next, in order of urgency.
-    int unresolved = 0;
-    for (const auto& f : rep.failures)
-        unresolved += f.resolved ? 0 : 1;
-    if (rep.empty)
-        rep.nextSteps.push_back("The run history is empty: run 'nbaops run --date YYYY-MM-DD' or "
-                                "build the demo with 'nbaops demo'.");
-    if (unresolved > 0)
-        rep.nextSteps.push_back("Fix the first unresolved failure above, then rerun its date: "
-                                "'nbaops run --date " + rep.failures.front().gameDate + "'.");
-    if (rep.openEarlier > 0)
-        rep.nextSteps.push_back(std::to_string(rep.openEarlier) + " earlier processor-date(s) of the last "
-                                "seven days are still failed: 'nbaops status --mode errors' lists them.");
-    for (const auto& c : rep.checks) {
-        if (c.state == "failed")
-            rep.nextSteps.push_back("Check " + c.name + " failed: " + c.summary +
-                                    (c.items.empty() ? "." : " (first: " + c.items.front() + ")."));
-    }
-    if (!rep.gaps.empty()) {
-        const auto& g = rep.gaps.front();
-        rep.nextSteps.push_back(std::to_string(rep.gaps.size()) + " gap(s): " + g.processor + " has no successful run for " +
-                                g.date + " (" + g.status + ")" +
-                                (g.stale.empty() ? "" : ", leaving " + std::to_string(g.stale.size()) + " table(s) stale") +
-                                "; 'nbaops run --date " + g.date + "' fills it.");
-    }
-    for (const auto& p : rep.phases) {
-        if (p.scheduled && p.slaMissed > 0) {
-            rep.nextSteps.push_back("Phase " + std::to_string(p.phase) + " missed " +
-                                    std::to_string(p.slaMissed) +
-                                    " SLA(s): check when the nightly run started.");
-            break;
-        }
-    }
+    rep.nextSteps = nextSteps(rep);
     rep.elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return rep;
 }
-
 } // namespace nbaops::health

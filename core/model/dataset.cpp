@@ -1,6 +1,6 @@
 #include "dataset.h"
 
-#include "pipeline/precompute.h"
+#include "features/build.h"
 #include "store/database.h"
 #include "util/errors.h"
 
@@ -32,7 +32,7 @@ Dataset loadDataset(store::Database& db, Date from, Date until)
     {
         auto st = db.prepare("SELECT count(*), min(game_date) FROM ml_feature_store"
                              " WHERE game_date BETWEEN ? AND ? AND feature_version <> ?");
-        st.bindAll(from.iso(), until.iso(), int64_t(pipeline::FeatureStore::kFeatureVersion));
+        st.bindAll(from.iso(), until.iso(), int64_t(features::kVersion));
         st.step();
         if (st.getInt(0) > 0)
             throw OpsError(std::to_string(st.getInt(0)) + " feature rows from " + st.getText(1) +

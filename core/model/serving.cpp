@@ -72,7 +72,7 @@ ServingPlan servingPlan(store::Database& db)
     return p;
 }
 
-Rollout startRollout(ModelRegistry& registry, store::Database& db, const std::string& version, const std::string& mode,
+Rollout startRollout(ModelVersions& registry, store::Database& db, const std::string& version, const std::string& mode,
                      double share, double threshold, const std::string& actor, int64_t stageRows)
 {
     if (mode != "ab" && mode != "canary")
@@ -207,16 +207,17 @@ std::vector<Trigger> retrainTriggers(store::Database& db, Date today)
     const std::string version = ch.getText(0), created = ch.getText(1), until = ch.getText(2);
     const Date trained = Date::parse(created.substr(0, 10)).value_or(today);
     const int age = trained.daysUntil(today);
-    out.push_back({"weekly", age >= 7,
+    out.push_back({"weekly", age >= kRetrainAfterDays,
                    age < 0 ? version + " was trained after " + today.iso()
                            : version + " was trained " + std::to_string(age) + " day(s) ago (retrain weekly)"});
 
     // The last 7 graded dates: the champion's MAE and the baseline's on the same player-games.
     auto live = db.prepare(
         "SELECT count(*), avg(c.abs_error), avg(b.abs_error) FROM prediction_grades c JOIN prediction_grades b"
-        " ON b.game_date = c.game_date AND b.player_id = c.player_id AND b.model_version = 'baseline-blend-v1'"
-        " WHERE c.model_version = ? AND c.played = 1 AND c.game_date > date(?, '-7 days') AND c.game_date <= ?");
-    live.bindAll(version, today.iso(), today.iso());
+        " ON b.game_date = c.game_date AND b.player_id = c.player_id AND b.model_version = ?"
+        " WHERE c.model_version = ? AND c.played = 1 AND c.game_date > date(?, ?) AND c.game_date <= ?");
+    live.bindAll(std::string(kBaselineVersion), version, today.iso(), "-" + std::to_string(kRetrainAfterDays) + " days",
+                 today.iso());
     live.step();
     const int64_t n = live.getInt(0);
     if (n == 0) {
@@ -225,14 +226,14 @@ std::vector<Trigger> retrainTriggers(store::Database& db, Date today)
         const double c = live.getDouble(1), b = live.getDouble(2);
         char buf[200];
         std::snprintf(buf, sizeof buf, "live MAE %.3f vs baseline %.3f over %lld player-games in 7 days (fires above %.3f)",
-                      c, b, static_cast<long long>(n), 1.10 * b);
-        out.push_back({"live_mae", c > 1.10 * b, buf});
+                      c, b, static_cast<long long>(n), kMaeDegradation * b);
+        out.push_back({"live_mae", c > kMaeDegradation * b, buf});
     }
     auto games = db.prepare("SELECT count(DISTINCT game_id) FROM player_game_summary WHERE game_date > ?");
     games.bindAll(until);
     games.step();
     const int64_t g = games.getInt(0);
-    out.push_back({"new_games", g >= 1000,
+    out.push_back({"new_games", g >= kNewGamesForRetraining,
                    std::to_string(g) + " game(s) since " + version + "'s data window ended on " + until +
                        " (fires at 1,000)"});
     return out;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "registry.h"
+#include "versions.h"
 #include "util/date.h"
 
 #include <nlohmann/json.hpp>
@@ -45,7 +45,7 @@ ServingPlan servingPlan(store::Database& db);
 std::optional<Rollout> activeRollout(store::Database& db);
 // Starts serving `version` to a share of games next to the champion: "ab" keeps the share,
 // "canary" starts at 10% and moves to 50% and 100% as the graded results allow.
-Rollout startRollout(ModelRegistry& registry, store::Database& db, const std::string& version, const std::string& mode,
+Rollout startRollout(ModelVersions& registry, store::Database& db, const std::string& version, const std::string& mode,
                      double share, double threshold, const std::string& actor, int64_t stageRows = kStageRows);
 void stopRollout(store::Database& db, const std::string& actor, const std::string& why);
 
@@ -53,6 +53,14 @@ void stopRollout(store::Database& db, const std::string& actor, const std::strin
 // challenger's MAE degrades past the threshold, moves a canary to its next stage, and at 100%
 // makes the challenger the champion. Returns what it did ("" when nothing).
 std::string evaluateRollout(store::Database& db, const std::string& actor = "pipeline");
+
+// The retraining triggers of DOMAIN.md.
+inline constexpr int kRetrainAfterDays = 7;            // a week since the champion was trained
+inline constexpr double kMaeDegradation = 1.10;        // live MAE above 1.10 x the baseline's
+inline constexpr int64_t kNewGamesForRetraining = 1000; // games since the champion's data window
+// The model_version of the baseline predictor's rows (phase 5 always writes them); health's
+// facts compare against the same text.
+inline constexpr const char* kBaselineVersion = "baseline-blend-v1";
 
 struct Trigger
 {

@@ -26,4 +26,37 @@ DateRuns latestRuns(store::Database& db, std::optional<Date> date)
     return out;
 }
 
+std::optional<std::string> latestCategory(store::Database& db, const std::string& processor, Date date)
+{
+    auto st = db.prepare("SELECT r.failure_category FROM processor_latest l JOIN processor_runs r ON r.id = l.run_pk"
+                         " WHERE l.game_date = ? AND l.processor = ?");
+    st.bindAll(date.iso(), processor);
+    if (!st.step())
+        return std::nullopt;
+    return st.getOptText(0);
+}
+
+bool servedDate(const std::optional<std::string>& category)
+{
+    return category && (*category == "success" || *category == "no_data_available");
+}
+
+bool servedDate(store::Database& db, const std::string& processor, Date date)
+{
+    return servedDate(latestCategory(db, processor, date));
+}
+
+void touchFreshness(store::Database& db, const std::string& table, Date date, int64_t rows,
+                    const std::string& at)
+{
+    db.prepare("INSERT INTO table_freshness(table_name, latest_game_date, last_write_at, last_rows) "
+               "VALUES (?, ?, ?, ?) ON CONFLICT(table_name) DO UPDATE SET "
+               "latest_game_date = CASE WHEN excluded.last_rows > 0 THEN "
+               "  max(COALESCE(latest_game_date, ''), excluded.latest_game_date) "
+               "  ELSE latest_game_date END, "
+               "last_write_at = excluded.last_write_at, last_rows = excluded.last_rows")
+        .bindAll(table, rows > 0 ? std::optional<std::string>(date.iso()) : std::nullopt, at, rows)
+        .run();
+}
+
 } // namespace nbaops::pipeline

@@ -1,6 +1,6 @@
 #include "session.h"
 
-#include "publishing.h"
+#include "phase6/processors.h"
 #include "net/circuitbreaker.h"
 #include "net/ratelimiter.h"
 #include "registry/registry.h"
@@ -106,6 +106,13 @@ Session::Session(SessionOptions options) : m_options(std::move(options))
 int Session::flushPublished()
 {
     return pipeline::flushPublished(*m_slots.front()->db, m_objects->root());
+}
+
+void Session::setDeferPublishing(bool defer)
+{
+    m_options.deferPublishing = defer;
+    for (auto& slot : m_slots)
+        slot->ctx->deferPublishing = defer;
 }
 
 Session::~Session()

@@ -4,6 +4,7 @@
 #include "net/httpclient.h"
 #include "runner.h"
 #include "sim/faults.h"
+#include "sim/league.h"
 
 #include <filesystem>
 #include <map>
@@ -27,7 +28,7 @@ struct SessionOptions
     std::filesystem::path dbPath;
     // Live stats.nba.com base URL; empty: NBAOPS_NBA_STATS_URL, else the embedded simulator.
     std::string nbaStatsUrl;
-    uint64_t seed = 20241022;
+    uint64_t seed = sim::League::kDefaultSeed;
     std::vector<sim::FaultRule> faults;
     net::HttpOptions http;
     const Clock* clock = nullptr; // default: the system clock
@@ -64,6 +65,9 @@ public:
     // Writes the queued documents; returns how many. Also done at the start (a crashed run's
     // queue) and at the end of a session.
     int flushPublished();
+    // Queue phase 6's documents until flushPublished() (a run over several dates) or write
+    // them as each date publishes (one date).
+    void setDeferPublishing(bool defer);
 
 private:
     SessionOptions m_options;

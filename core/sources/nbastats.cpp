@@ -295,4 +295,14 @@ std::vector<BoxPlayerRow> parseBoxscoreTraditionalV2(const StatsDocument& doc)
     return out;
 }
 
+std::string seasonLabelOf(const std::string& startYear)
+{
+    const int y = std::atoi(startYear.c_str());
+    if (y < 1900 || startYear.size() != 4)
+        return startYear;
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%d-%02d", y, (y + 1) % 100);
+    return buf;
+}
+
 } // namespace nbaops::sources

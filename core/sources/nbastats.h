@@ -99,4 +99,7 @@ struct BoxPlayerRow
 };
 std::vector<BoxPlayerRow> parseBoxscoreTraditionalV2(const StatsDocument& doc);
 
+// "2024-25" from the start year as NBA.com serves it in SEASON ("2024"); other text is kept.
+std::string seasonLabelOf(const std::string& startYear);
+
 } // namespace nbaops::sources

@@ -1,8 +1,7 @@
 #include "migrations.h"
 
 #include "database.h"
-#include "schema.h"
-#include "schema_v12.h"
+#include "embedded_resources.h"
 #include "util/date.h"
 #include "util/errors.h"
 
@@ -11,31 +10,6 @@
 namespace nbaops::store {
 
 namespace {
-
-struct Migration
-{
-    int version;
-    const char* description;
-    const char* sql;
-};
-
-const Migration kMigrations[] = {
-    {1, "raw payload index, raw NBA.com tables, player_game_summary, run history and summaries",
-     schema::kV1},
-    {2, "team summaries, composite factors, feature store and quality, predictions, grades, "
-        "published documents",
-     schema::kV2},
-    {3, "input fingerprints and skipped runs in the run history", schema::kV3},
-    {4, "circuit breakers per source and their state changes", schema::kV4},
-    {5, "player points prop lines from The Odds API", schema::kV5},
-    {6, "ESPN and balldontlie raw tables, the cross-source schedule, player id mapping", schema::kV6},
-    {7, "documents queued for publishing at the end of a multi-date run; covering index for fingerprints", schema::kV7},
-    {8, "imports of history files and their quarantined rows", schema::kV8},
-    {9, "pregame availability features; model registry, aliases, rollout; audit log", schema::kV9},
-    {10, "covering date index for the feature store's reads; no player index on the feature store", schema::kV10},
-    {11, "alerts and their history, silences, notifications; daily run statistics and duration histograms for trends; applied processor timeouts", schema::kV11},
-    {12, "run statistics and duration histograms per day and phase for the trends' phase charts", schema::kV12},
-};
 
 int currentVersion(Database& db)
 {
@@ -49,7 +23,7 @@ int currentVersion(Database& db)
 
 } // namespace
 
-int latestSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
+int latestSchemaVersion() { return resources::migrations().back().version; }
 
 void migrate(Database& db, bool readOnly, int upTo)
 {
@@ -73,7 +47,7 @@ void migrate(Database& db, bool readOnly, int upTo)
     db.exec("PRAGMA synchronous = NORMAL");
     db.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)");
-    for (const Migration& m : kMigrations) {
+    for (const auto& m : resources::migrations()) {
         if (m.version <= current || (upTo > 0 && m.version > upTo))
             continue;
         Transaction tx(db);

@@ -42,6 +42,9 @@ private:
     std::chrono::sys_days m_days{};
 };
 
+// The longest range of dates any command or page takes (ten years): longer is a typo.
+inline constexpr int kMaxRangeDays = 3660;
+
 // Wall-clock timestamps are stored as UTC ISO-8601 text with milliseconds ("...Z"), which sorts.
 using TimePoint = std::chrono::system_clock::time_point;
 std::string toIsoUtc(TimePoint t);

@@ -5,8 +5,8 @@
 // thread (as in the console), a 10 ms ticker on this thread measures how late it gets woken.
 #include "bench.h"
 
-#include "importer/boxscores.h"
-#include "model/workbench.h"
+#include "jobs/import.h"
+#include "jobs/train.h"
 #include "pipeline/session.h"
 #include "store/database.h"
 
@@ -58,7 +58,7 @@ void runModel(Reporter& r, int reps)
     // from run to run): the median is reported with the range. The last database is trained on.
     const auto base = std::filesystem::temp_directory_path() / ("nbaops-bench-model-" + std::to_string(::getpid()));
     std::vector<double> importMs, featureMs, importCpuMs, featureCpuMs;
-    importer::ImportReport rep;
+    jobs::ImportReport rep;
     int64_t featureRows = 0;
     size_t dateCount = 0;
     int failures = 0;
@@ -73,7 +73,7 @@ void runModel(Reporter& r, int reps)
         session = std::make_unique<pipeline::Session>(so);
         const auto t0 = std::chrono::steady_clock::now();
         const double c0 = threadCpuMs();
-        rep = importer::importBoxscores(*session, box, std::nullopt);
+        rep = jobs::importHistory(*session, {box, std::nullopt}, {});
         importMs.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
         importCpuMs.push_back(threadCpuMs() - c0);
 
@@ -84,7 +84,7 @@ void runModel(Reporter& r, int reps)
         const auto t1 = std::chrono::steady_clock::now();
         const double c1 = threadCpuMs();
         try {
-            model::ensureFeatures(*session, first, last);
+            jobs::ensureFeatures(*session, first, last, {});
         } catch (const std::exception& e) {
             std::cerr << "nbaops-bench model: " << e.what() << "\n";
             failures = 1;
@@ -116,12 +116,12 @@ void runModel(Reporter& r, int reps)
               "CPU time of the building thread (user + system), same runs: " + range(featureCpuMs)});
 
     // Training with the default split and parameters, on a worker thread; this thread ticks.
-    model::TrainRun run;
+    jobs::TrainResult run;
     std::string error;
     std::atomic<bool> done{false};
     std::thread worker([&] {
         try {
-            run = model::trainModel(*session, model::TrainRequest{});
+            run = jobs::train(*session, jobs::TrainOptions{}, {});
         } catch (const std::exception& e) {
             error = e.what();
         }

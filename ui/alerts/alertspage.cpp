@@ -1,6 +1,7 @@
 #include "alertspage.h"
 
-#include "alerts/cycle.h"
+#include "jobs/alertcycle.h"
+#include "common/logging.h"
 #include "alerts/rules.h"
 #include "common/qtconv.h"
 #include "common/widgets.h"
@@ -154,7 +155,7 @@ void AlertsPage::load(bool evaluate)
             auto db = store::Database::open(path);
             const auto now = std::chrono::system_clock::now();
             if (evaluate)
-                s.cycle = alerts::runCycle(db, path, now);
+                s.cycle = jobs::runAlertCycle(db, {path, now});
             const auto cfg = alerts::loadConfig(path);
             s.rulesOrigin = cfg.origin;
             for (const auto& [name, r] : cfg.receivers)
@@ -170,6 +171,7 @@ void AlertsPage::load(bool evaluate)
         [this](QString message) {
             m_evaluate->setEnabled(true);
             m_summary->setText(tr("The alerts could not be read: %1").arg(message));
+            qCWarning(lcAlerts) << "reading the alerts failed:" << message;
             Q_EMIT failed(message);
         });
 }
@@ -229,7 +231,7 @@ void AlertsPage::display(const AlertsSnapshot& s)
     rows.clear();
     m_silenceRows = s.silences;
     for (const auto& x : s.silences)
-        rows.push_back({QString::number(x.id), x.active ? tr("active") : tr("ended"), qs(x.matchers.dump()), qs(x.creator),
+        rows.push_back({QString::number(x.id), x.active ? tr("active") : tr("ended"), qs(x.matchersText()), qs(x.creator),
                         qs(x.comment), shortIso(x.expiredAt.empty() ? x.endsAt : x.expiredAt),
                         tr("%n notification(s)", nullptr, x.suppressed)});
     m_silences->reset(std::move(rows));
@@ -283,6 +285,24 @@ std::optional<int64_t> AlertsPage::selectedAlert() const
     return m_alerts[size_t(rows.front().row())].id;
 }
 
+void AlertsPage::write(std::function<QString(store::Database&)> change)
+{
+    m_writes.run<QString>(
+        [path = ss(m_dbPath), change = std::move(change)] {
+            auto db = store::Database::open(path);
+            return change(db);
+        },
+        [this](QString message) {
+            Q_EMIT statusMessage(message);
+            load(false);
+        },
+        [this](QString message) {
+            qCWarning(lcAlerts) << "a change to the alerts failed:" << message;
+            Q_EMIT statusMessage(tr("The change was not saved: %1").arg(message));
+            load(false);
+        });
+}
+
 bool AlertsPage::acknowledgeSelected(const QString& by, const QString& comment)
 {
     const auto id = selectedAlert();
@@ -290,15 +310,10 @@ bool AlertsPage::acknowledgeSelected(const QString& by, const QString& comment)
         Q_EMIT statusMessage(tr("Select a firing or pending alert to acknowledge."));
         return false;
     }
-    try {
-        auto db = store::Database::open(ss(m_dbPath));
-        alerts::acknowledge(db, *id, ss(by), ss(comment), std::chrono::system_clock::now());
-    } catch (const std::exception& e) {
-        Q_EMIT statusMessage(qs(e.what()));
-        return false;
-    }
-    Q_EMIT statusMessage(tr("Alert %1 acknowledged.").arg(*id));
-    load(false);
+    write([id = *id, by = ss(by), comment = ss(comment)](store::Database& db) {
+        alerts::acknowledge(db, id, by, comment, std::chrono::system_clock::now());
+        return tr("Alert %1 acknowledged.").arg(id);
+    });
     return true;
 }
 
@@ -318,20 +333,22 @@ QStringList AlertsPage::matchersForSelected() const
 
 bool AlertsPage::silence(const QStringList& matchers, const QString& duration, const QString& by, const QString& comment)
 {
+    nlohmann::json parsed;
+    std::chrono::seconds length{};
     try {
         std::vector<std::string> terms;
         for (const auto& m : matchers)
             terms.push_back(ss(m.trimmed()));
-        const auto d = alerts::parseDuration(ss(duration), "duration");
-        auto db = store::Database::open(ss(m_dbPath));
-        const auto id = alerts::addSilence(db, alerts::parseMatchers(terms), ss(by), ss(comment), d,
-                                           std::chrono::system_clock::now());
-        Q_EMIT statusMessage(tr("Silence %1 created for %2.").arg(id).arg(duration));
+        length = alerts::parseDuration(ss(duration), "duration");
+        parsed = alerts::parseMatchers(terms);
     } catch (const std::exception& e) {
         Q_EMIT statusMessage(qs(e.what()));
         return false;
     }
-    load(false);
+    write([parsed, length, duration, by = ss(by), comment = ss(comment)](store::Database& db) {
+        const auto id = alerts::addSilence(db, parsed, by, comment, length, std::chrono::system_clock::now());
+        return tr("Silence %1 created for %2.").arg(id).arg(duration);
+    });
     return true;
 }
 
@@ -342,14 +359,10 @@ bool AlertsPage::endSelectedSilence()
         Q_EMIT statusMessage(tr("Select a silence on the Silences tab to end it."));
         return false;
     }
-    try {
-        auto db = store::Database::open(ss(m_dbPath));
-        alerts::expireSilence(db, m_silenceRows[size_t(rows.front().row())].id, std::chrono::system_clock::now());
-    } catch (const std::exception& e) {
-        Q_EMIT statusMessage(qs(e.what()));
-        return false;
-    }
-    load(false);
+    write([id = m_silenceRows[size_t(rows.front().row())].id](store::Database& db) {
+        alerts::expireSilence(db, id, std::chrono::system_clock::now());
+        return tr("Silence %1 ended.").arg(id);
+    });
     return true;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "alerts/cycle.h"
+#include "jobs/alertcycle.h"
 #include "alerts/engine.h"
 #include "common/jobtracker.h"
 #include "common/page.h"
@@ -10,6 +10,7 @@
 #include <QColor>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -30,7 +31,7 @@ struct AlertsSnapshot
     std::vector<alerts::SilenceView> silences;
     std::string rulesOrigin;
     std::vector<std::string> receivers; // "chat: webhook, not configured (set ...)"
-    std::optional<alerts::Cycle> cycle; // when the page evaluated the rules first
+    std::optional<jobs::AlertCycle> cycle; // when the page evaluated the rules first
     std::vector<alerts::Message> desktop; // notifications for this console
 };
 
@@ -48,8 +49,9 @@ public:
     // Measures the rules now, updates the alerts, sends what is due, then shows the result.
     void evaluateNow();
 
-    // Acts on the selected open alert / silence; false (with the reason in statusMessage) when
-    // nothing suitable is selected or the engine refuses.
+    // Acts on the selected open alert / silence: false (with the reason in statusMessage) when
+    // nothing suitable is selected or the input is refused; true when the change is being
+    // written, off the GUI thread. The outcome arrives in statusMessage, then the page reloads.
     bool acknowledgeSelected(const QString& who, const QString& comment);
     bool silence(const QStringList& matchers, const QString& duration, const QString& who, const QString& comment);
     bool endSelectedSilence();
@@ -70,6 +72,9 @@ Q_SIGNALS:
 
 private:
     void load(bool evaluate);
+    // Runs a change to the database on the thread pool; its message (or error) goes to the
+    // status bar and the page reloads.
+    void write(std::function<QString(store::Database&)> change);
     void display(const AlertsSnapshot& s);
     void openSilenceDialog();
     void acknowledgeDialog();
@@ -78,6 +83,7 @@ private:
 
     QString m_dbPath;
     JobTracker m_jobs{this};
+    JobTracker m_writes{this}; // separate: a reload must not drop a write's outcome
     std::vector<alerts::AlertView> m_alerts;
     std::vector<alerts::SilenceView> m_silenceRows;
     QLabel* m_summary;

@@ -4,7 +4,7 @@
 #include "common/page.h"
 #include "health/healthpage.h"
 #include "pipeline/pipelinepage.h"
-#include "models/modelspage.h"
+#include "workbench/modelspage.h"
 #include "registry/registrypage.h"
 #include "trends/trendspage.h"
 

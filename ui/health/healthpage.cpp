@@ -100,7 +100,7 @@ HealthPage::HealthPage(QString dbPath, QWidget* parent)
     connect(m_daysView, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
         const auto* day = m_days->rows().size() > size_t(index.row()) ? &m_days->rows()[size_t(index.row())] : nullptr;
         if (day)
-            m_date->setDate(QDate::fromString(qs(day->date), Qt::ISODate)); // triggers a refresh
+            m_date->setDate(isoToQDate(day->date)); // triggers a refresh
     });
     m_freshnessView = makeTable(m_freshness, m_tabs);
     m_freshnessView->setObjectName(QStringLiteral("freshnessView"));
@@ -187,7 +187,7 @@ void HealthPage::refresh()
     health::Query q;
     q.mode = health::Mode::Full;
     if (!m_followLatest)
-        q.date = Date::parse(ss(m_date->date().toString(Qt::ISODate)));
+        q.date = toDate(m_date->date());
     m_refresh->setEnabled(false);
     m_meta->setText(tr("Loading %1 …").arg(m_dbPath));
     qCInfo(lcHealth) << "loading health from" << m_dbPath;
@@ -230,7 +230,7 @@ void HealthPage::showReport(const HealthSnapshot& snap)
                                  .arg(s.background.name(), s.foreground.name(), s.border.name()));
     {
         const QSignalBlocker block(m_date);
-        m_date->setDate(QDate::fromString(qs(r.date), Qt::ISODate));
+        m_date->setDate(isoToQDate(r.date));
     }
     m_meta->setText(tr("Exit code %1 for cron · checked in %2 ms · generated %3 · counts over %4 days")
                         .arg(r.exitCode)

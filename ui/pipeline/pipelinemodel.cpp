@@ -91,7 +91,7 @@ QVariant PipelineModel::headerData(int section, Qt::Orientation o, int role) con
 void PipelineModel::showHistory(const pipeline::DateRuns& runs)
 {
     beginResetModel();
-    m_date = runs.date ? QDate::fromString(qs(runs.date->iso()), Qt::ISODate) : QDate();
+    m_date = runs.date ? toQDate(*runs.date) : QDate();
     for (auto& row : m_rows) {
         row.state = QStringLiteral("not_run");
         row.records = row.durationMs = 0;

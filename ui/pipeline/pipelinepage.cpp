@@ -167,7 +167,7 @@ void PipelinePage::refresh()
         [this](pipeline::DateRuns runs) {
             m_model->showHistory(runs);
             if (runs.date) {
-                const QDate next = QDate::fromString(qs(runs.date->addDays(1).iso()), Qt::ISODate);
+                const QDate next = toQDate(runs.date->addDays(1));
                 m_from->setDate(next);
                 m_to->setDate(next);
                 m_status->setText(tr("Showing the latest runs, of %1. Pick dates and Run to go on.")

@@ -3,6 +3,7 @@
 #include "common/logging.h"
 #include "common/poster.h"
 #include "common/qtconv.h"
+#include "jobs/runrange.h"
 #include "pipeline/session.h"
 #include "util/errors.h"
 
@@ -32,11 +33,10 @@ void PipelineRunner::start(const QString& dbPath, const QDate& from, const QDate
     m_cancel = false;
     m_running = true;
     const std::string path = ss(dbPath);
-    const auto first = Date::parse(ss(from.toString(Qt::ISODate)));
-    const auto last = Date::parse(ss(to.toString(Qt::ISODate)));
+    const auto first = toDate(from);
+    const auto last = toDate(to);
     const auto post = poster(this);
     m_thread = std::thread([=, this] {
-        const auto t0 = std::chrono::steady_clock::now();
         try {
             if (!first || !last || *last < *first)
                 throw UsageError("Pick a first date on or before the last date.");
@@ -44,28 +44,27 @@ void PipelineRunner::start(const QString& dbPath, const QDate& from, const QDate
             so.dbPath = path;
             so.workers = workers;
             so.cancel = &m_cancel;
-            so.deferPublishing = *first < *last;
             pipeline::Session session(so);
-            session.runner().onStart = [post](const std::string& name, Date) {
-                post([n = qs(name)](PipelineRunner& r) { Q_EMIT r.processorStarted(n); });
+            jobs::Control<jobs::RunRangeEvent> control;
+            control.cancel = &m_cancel;
+            control.progress = [post](const jobs::RunRangeEvent& e) {
+                using Kind = jobs::RunRangeEvent::Kind;
+                switch (e.kind) {
+                case Kind::DateStarted:
+                    post([q = toQDate(e.date)](PipelineRunner& r) { Q_EMIT r.dateStarted(q); });
+                    break;
+                case Kind::ProcessorStarted:
+                    post([n = qs(e.processor)](PipelineRunner& r) { Q_EMIT r.processorStarted(n); });
+                    break;
+                case Kind::ProcessorFinished:
+                    post([res = *e.result](PipelineRunner& r) { Q_EMIT r.processorFinished(res); });
+                    break;
+                }
             };
-            session.runner().onResult = [post](const pipeline::ProcessorResult& res) {
-                post([res](PipelineRunner& r) { Q_EMIT r.processorFinished(res); });
-            };
-            int dates = 0, failures = 0;
-            bool cancelled = false;
-            for (Date d = *first; d <= *last && !cancelled; d = d.addDays(1)) {
-                post([q = QDate::fromString(qs(d.iso()), Qt::ISODate)](PipelineRunner& r) { Q_EMIT r.dateStarted(q); });
-                const auto res = session.runner().runDate(d);
-                ++dates;
-                failures += res.realFailures();
-                cancelled = res.cancelled || m_cancel.load();
-            }
-            session.flushPublished();
-            const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            post([=](PipelineRunner& r) {
+            const auto res = jobs::runRange(session, {*first, *last, {}}, control);
+            post([res](PipelineRunner& r) {
                 r.m_running = false;
-                Q_EMIT r.finished(dates, failures, cancelled, secs);
+                Q_EMIT r.finished(res.dates, res.realFailures, res.cancelled, res.seconds);
             });
         } catch (const std::exception& e) {
             post([msg = QString::fromUtf8(e.what())](PipelineRunner& r) {

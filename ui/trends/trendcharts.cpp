@@ -25,7 +25,7 @@ const QColor kBlue(0x1a, 0x73, 0xe8), kBand(0x1a, 0x73, 0xe8, 60), kGrey(0x5f, 0
 
 qreal xOf(const std::string& day)
 {
-    const QDate d = QDate::fromString(qs(day), Qt::ISODate);
+    const QDate d = isoToQDate(day);
     // The axis shows local time: noon of the day, whatever the zone.
     return qreal(QDateTime(d, QTime(12, 0)).toMSecsSinceEpoch());
 }

@@ -1,6 +1,7 @@
 #include "trendspage.h"
 
 #include "trendcharts.h"
+#include "common/logging.h"
 
 #include "common/chartutil.h"
 #include "common/csv.h"
@@ -139,8 +140,8 @@ TrendsPage::TrendsPage(QString dbPath, QWidget* parent, const registry::Registry
     });
     for (auto* e : {m_from, m_to}) {
         connect(e, &QDateEdit::editingFinished, this, [this] {
-            if (m_report && (m_from->date() != QDate::fromString(qs(m_report->from), Qt::ISODate) ||
-                             m_to->date() != QDate::fromString(qs(m_report->until), Qt::ISODate)))
+            if (m_report && (m_from->date() != isoToQDate(m_report->from) ||
+                             m_to->date() != isoToQDate(m_report->until)))
                 setRange(m_from->date(), m_to->date());
         });
     }
@@ -176,7 +177,7 @@ void TrendsPage::refresh() { load(); }
 
 void TrendsPage::setRangeDays(int days)
 {
-    m_days = std::clamp(days, 1, 3660);
+    m_days = std::clamp(days, 1, kMaxRangeDays);
     m_until.reset();
     const int index = m_range->findData(m_days);
     m_range->setCurrentIndex(index >= 0 ? index : m_range->count() - 1);
@@ -190,7 +191,7 @@ void TrendsPage::setRange(QDate from, QDate until)
                                .arg(from.toString(Qt::ISODate), until.toString(Qt::ISODate)));
         return;
     }
-    m_days = int(std::min<qint64>(from.daysTo(until) + 1, 3660));
+    m_days = int(std::min<qint64>(from.daysTo(until) + 1, kMaxRangeDays));
     m_until = until;
     m_range->setCurrentIndex(m_range->count() - 1);
     load();
@@ -216,6 +217,7 @@ void TrendsPage::load()
     };
     const auto fail = [this](QString message) {
         m_summary->setText(tr("The trends could not be read: %1").arg(message));
+        qCWarning(lcTrends) << "reading the trends failed:" << message;
         Q_EMIT failed(message);
     };
     // Two reads: the phases first from their own daily statistics (the page paints in a
@@ -239,8 +241,8 @@ void TrendsPage::display(health::TrendsReport r, double ms, bool complete)
     m_report = std::move(r);
     for (auto* e : {m_from, m_to})
         e->blockSignals(true);
-    m_from->setDate(QDate::fromString(qs(m_report->from), Qt::ISODate));
-    m_to->setDate(QDate::fromString(qs(m_report->until), Qt::ISODate));
+    m_from->setDate(isoToQDate(m_report->from));
+    m_to->setDate(isoToQDate(m_report->until));
     for (auto* e : {m_from, m_to})
         e->blockSignals(false);
 
@@ -446,6 +448,7 @@ void TrendsPage::applySuggestedTimeouts()
         },
         [this](QString message) {
             m_timeouts->setEnabled(true);
+            qCWarning(lcTrends) << "applying the timeouts failed:" << message;
             Q_EMIT failed(tr("The timeouts could not be applied: %1").arg(message));
         });
 }

@@ -1,0 +1,380 @@
+// nbaops train [--train-until D] [--valid-until D] [--test-from D] [--test-until D]
+//              [--param k=v]... [--search N] [--json]
+// nbaops model list|show|compare|promote|challenger
+#include "commands.h"
+
+#include "model/versions.h"
+#include "model/serving.h"
+#include "jobs/train.h"
+#include "pipeline/session.h"
+#include "store/objectstore.h"
+#include "util/errors.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <unistd.h>
+
+namespace nbaops::cli {
+
+namespace {
+
+std::optional<Date> dateOption(const std::string& value, const char* flag)
+{
+    if (value.empty())
+        return std::nullopt;
+    const auto d = Date::parse(value);
+    if (!d)
+        throw UsageError(std::string(flag) + " takes a date as YYYY-MM-DD, got '" + value + "'");
+    return d;
+}
+
+pipeline::SessionOptions sessionFor(const GlobalOptions& g)
+{
+    pipeline::SessionOptions so;
+    so.dbPath = g.db;
+    so.workers = 1;
+    return so;
+}
+
+void printReport(const nlohmann::json& r)
+{
+    const auto& split = r["split"];
+    std::printf("Model %s (%s, %d trees; best of %d rounds; %.1f s)\n", r.value("version", "").c_str(),
+                r["objective"].get<std::string>().c_str(), r["trees"].get<int>(), r["rounds"].get<int>(),
+                r["train_seconds"].get<double>());
+    std::printf("  train %s..%s (%lld rows), validate ..%s (%lld), test %s..%s\n",
+                split["train_from"].get<std::string>().c_str(), split["train_until"].get<std::string>().c_str(),
+                static_cast<long long>(r["rows"]["train"].get<int64_t>()), split["valid_until"].get<std::string>().c_str(),
+                static_cast<long long>(r["rows"]["valid"].get<int64_t>()), split["test_from"].get<std::string>().c_str(),
+                split["test_until"].get<std::string>().c_str());
+    std::printf("  population: %s: %lld test rows on %d dates\n",
+                r["population"]["definition"].get<std::string>().c_str(),
+                static_cast<long long>(r["population"]["test_rows"].get<int64_t>()),
+                r["population"]["test_dates"].get<int>());
+    std::printf("\n  %-12s %7s %7s %7s %7s %7s\n", "", "MAE", "RMSE", "<15", "15-30", ">30");
+    const auto line = [](const std::string& name, const nlohmann::json& m) {
+        std::printf("  %-12s %7.3f %7.3f %7.3f %7.3f %7.3f\n", name.c_str(), m["mae"].get<double>(),
+                    m["rmse"].get<double>(), m["by_minutes"].value("<15", 0.0), m["by_minutes"].value("15-30", 0.0),
+                    m["by_minutes"].value(">30", 0.0));
+    };
+    line("model", r["model"]);
+    for (const auto& [name, m] : r["baselines"].items())
+        line(name, m);
+    std::printf("\n  vs %s: %+.3f MAE (%.2f%% %s), 95%% interval [%+.3f, %+.3f] (date bootstrap)\n",
+                r["best_baseline"].get<std::string>().c_str(), r["mae_diff"].get<double>(),
+                std::abs(r["improvement_pct"].get<double>()), r["improvement_pct"].get<double>() >= 0 ? "better" : "worse",
+                r["mae_diff_ci95"][0].get<double>(), r["mae_diff_ci95"][1].get<double>());
+    if (!r["props"].is_null())
+        std::printf("  prop lines: %lld graded, over/under hit rate %.1f%% [%.1f%%, %.1f%%]\n",
+                    static_cast<long long>(r["props"]["graded"].get<int64_t>()), 100 * r["props"]["hit_rate"].get<double>(),
+                    100 * r["props"]["hit_rate_ci95"][0].get<double>(), 100 * r["props"]["hit_rate_ci95"][1].get<double>());
+    else
+        std::printf("  prop lines: none in the test window\n");
+    std::printf("  top features by gain:");
+    int n = 0;
+    for (const auto& f : r["importance"]["gain"]["features"]) {
+        if (n++ == 6)
+            break;
+        std::printf(" %s", f["feature"].get<std::string>().c_str());
+    }
+    std::printf("\n");
+    for (const auto& w : r["warnings"])
+        std::printf("  warning: %s\n", w.get<std::string>().c_str());
+}
+
+// Runs `body` on the model registry of the database (a session of one worker).
+std::function<int()> withVersions(GlobalOptions& g, std::function<int(model::ModelVersions&)> body)
+{
+    return [&g, body = std::move(body)]() -> int {
+        pipeline::Session session(sessionFor(g));
+        model::ModelVersions versions(session.db(), session.context().objects.root());
+        return body(versions);
+    };
+}
+
+// nbaops train
+void addTrainCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action)
+{
+    struct TrainOpts
+    {
+        std::string trainUntil, validUntil, testFrom, testUntil;
+        std::vector<std::string> params;
+        int search = 0;
+        bool json = false;
+    };
+    auto t = std::make_shared<TrainOpts>();
+    auto* train = app.add_subcommand("train", "Train the points model on the feature store and register it");
+    train->add_option("--train-until", t->trainUntil, "Last training date (default: end of the next-to-last season)");
+    train->add_option("--valid-until", t->validUntil, "Last validation date (early stopping)");
+    train->add_option("--test-from", t->testFrom, "First test date (default: the day after --valid-until)");
+    train->add_option("--test-until", t->testUntil, "Last test date (default: the last date with data)");
+    train->add_option("--param", t->params, "XGBoost parameter k=v (repeatable), or rounds=N, early_stopping_rounds=N");
+    train->add_option("--search", t->search, "Random search with N fits, best by validation MAE");
+    train->add_flag("--json", t->json, "One JSON object");
+    train->callback([&g, &action, t] {
+        action = [&g, t]() -> int {
+            jobs::TrainOptions req;
+            req.split.trainUntil = dateOption(t->trainUntil, "--train-until");
+            req.split.validUntil = dateOption(t->validUntil, "--valid-until");
+            req.split.testFrom = dateOption(t->testFrom, "--test-from");
+            req.split.testUntil = dateOption(t->testUntil, "--test-until");
+            for (const auto& p : t->params)
+                model::applyParam(req.params, p);
+            if (t->search < 0 || t->search > 500)
+                throw UsageError("--search takes 0 to 500 fits");
+            req.search = t->search;
+            pipeline::Session session(sessionFor(g));
+            installInterruptHandler();
+            const bool chatty = !t->json || g.verbose || ::isatty(2);
+            int lastShown = -1;
+            jobs::Control<jobs::TrainEvent> control;
+            control.cancel = &g_cancel;
+            control.progress = [&](const jobs::TrainEvent& e) {
+                if (!chatty)
+                    return;
+                if (e.fit) {
+                    if (e.fit->point.iteration / 25 == lastShown)
+                        return;
+                    lastShown = e.fit->point.iteration / 25;
+                    std::fprintf(stderr, "nbaops: tree %d: train MAE %.4f, validation MAE %.4f (best %.4f at %d)\n",
+                                 e.fit->point.iteration + 1, e.fit->point.trainMae, e.fit->point.validMae,
+                                 e.fit->bestValidMae, e.fit->bestIteration + 1);
+                } else if (e.stage != jobs::TrainEvent::Stage::Features || e.done % 50 == 0) {
+                    std::fprintf(stderr, "nbaops: %s%s\n", e.message.c_str(),
+                                 e.total > 0 ? (" (" + std::to_string(e.done) + "/" + std::to_string(e.total) + ")").c_str() : "");
+                }
+            };
+            const auto run = jobs::train(session, req, control);
+            if (run.cancelled) {
+                std::fprintf(stderr, "nbaops: training cancelled; nothing was registered.\n");
+                return 130;
+            }
+            if (t->json) {
+                nlohmann::json out = run.report;
+                out.erase("sample");
+                std::cout << out.dump(2) << "\n";
+            } else {
+                printReport(run.report);
+                std::printf("\nRegistered %s. Compare: nbaops model compare %s champion; promote: nbaops model promote %s\n",
+                            run.version.c_str(), run.version.c_str(), run.version.c_str());
+            }
+            return 0;
+        };
+    });
+}
+
+// nbaops model list|show|compare|promote|challenger
+void addVersionCommands(CLI::App& group, GlobalOptions& g, std::function<int()>& action)
+{
+    struct ModelOpts
+    {
+        std::string version, other;
+        bool json = false, force = false;
+    };
+    auto m = std::make_shared<ModelOpts>();
+    auto* list = group.add_subcommand("list", "Every registered version");
+    list->add_flag("--json", m->json, "A JSON array");
+    list->callback([&g, &action, m] {
+        action = withVersions(g, [m](model::ModelVersions& reg) {
+            const auto versions = reg.list();
+            if (m->json) {
+                nlohmann::json a = nlohmann::json::array();
+                for (const auto& v : versions)
+                    a.push_back(v.summary());
+                std::cout << a.dump(2) << "\n";
+                return 0;
+            }
+            if (versions.empty()) {
+                std::printf("No model versions yet: nbaops train\n");
+                return 0;
+            }
+            std::printf("%-7s %-20s %-11s %-22s %6s %8s %8s %7s  %s\n", "version", "created", "by", "test window", "trees",
+                        "test MAE", "baseline", "better", "aliases");
+            for (const auto& v : versions) {
+                const auto s = v.summary();
+                std::string aliases;
+                for (const auto& a : v.aliases)
+                    aliases += (aliases.empty() ? "" : ", ") + a;
+                std::printf("%-7s %-20s %-11s %-22s %6d %8.3f %8.3f %6.2f%%  %s\n", v.version.c_str(),
+                            v.createdAt.substr(0, 19).c_str(), v.createdBy.substr(0, 11).c_str(),
+                            (v.split.testFrom.iso() + ".." + v.split.testUntil.iso().substr(5)).c_str(), v.trees,
+                            v.testMae, s["best_baseline_mae"].get<double>(), s["improvement_pct"].get<double>(),
+                            aliases.c_str());
+            }
+            return 0;
+        });
+    });
+    auto* show = group.add_subcommand("show", "One version's report (VERSION, champion or challenger)");
+    show->add_option("version", m->version)->required();
+    show->add_flag("--json", m->json, "The stored report as JSON");
+    show->callback([&g, &action, m] {
+        action = withVersions(g, [m](model::ModelVersions& reg) {
+            const auto v = reg.get(m->version);
+            reg.loadArtifact(v); // says so when the file was changed
+            if (m->json) {
+                nlohmann::json r = v.report;
+                r.erase("sample");
+                r["aliases"] = v.aliases;
+                r["artifact"] = {{"path", v.artifact}, {"sha256", v.sha256}, {"verified", true}};
+                std::cout << r.dump(2) << "\n";
+                return 0;
+            }
+            printReport(v.report);
+            std::printf("  artifact: %s (SHA-256 %s..., verified)\n", v.artifact.c_str(), v.sha256.substr(0, 16).c_str());
+            return 0;
+        });
+    });
+    auto* compare = group.add_subcommand("compare", "Two versions on the first one's test window");
+    compare->add_option("candidate", m->version)->required();
+    compare->add_option("reference", m->other, "default: champion");
+    compare->add_flag("--json", m->json, "One JSON object");
+    compare->callback([&g, &action, m] {
+        action = withVersions(g, [m](model::ModelVersions& reg) {
+            const auto c = reg.compare(m->version, m->other.empty() ? "champion" : m->other);
+            if (m->json) {
+                std::cout << c.toJson().dump(2) << "\n";
+                return 0;
+            }
+            std::printf("%s vs %s on %s..%s (%lld player-games: %s)\n", c.candidate.c_str(), c.reference.c_str(),
+                        c.from.iso().c_str(), c.until.iso().c_str(), static_cast<long long>(c.rows), model::kPopulation);
+            std::printf("  MAE %.3f vs %.3f: %+.3f, 95%% interval [%+.3f, %+.3f]\n", c.candidateMae, c.referenceMae,
+                        c.candidateMae - c.referenceMae, c.diffCi95.first, c.diffCi95.second);
+            if (!c.note.empty())
+                std::printf("  note: %s\n", c.note.c_str());
+            return 0;
+        });
+    });
+    auto* promote = group.add_subcommand("promote", "Make a version the champion if it beats the current one");
+    promote->add_option("version", m->version)->required();
+    promote->add_flag("--force", m->force, "Promote without the comparison (audited)");
+    promote->callback([&g, &action, m] {
+        action = withVersions(g, [m](model::ModelVersions& reg) {
+            std::printf("%s\n", reg.promote(m->version, model::currentActor(), m->force).c_str());
+            return 0;
+        });
+    });
+    auto* challenger = group.add_subcommand("challenger", "Make a version the challenger");
+    challenger->add_option("version", m->version)->required();
+    challenger->callback([&g, &action, m] {
+        action = withVersions(g, [m](model::ModelVersions& reg) {
+            reg.setChallenger(m->version, model::currentActor());
+            std::printf("%s is the challenger\n", m->version.c_str());
+            return 0;
+        });
+    });
+}
+
+// nbaops model rollout start|status|stop
+void addRolloutCommands(CLI::App& group, GlobalOptions& g, std::function<int()>& action)
+{
+    struct RolloutOpts
+    {
+        std::string version, mode = "canary";
+        double share = 0.1, threshold = 1.10;
+        int64_t stageRows = model::kStageRows;
+        bool json = false;
+    };
+    auto ro = std::make_shared<RolloutOpts>();
+    auto* rollout = group.add_subcommand("rollout", "Serve a challenger next to the champion: A/B split or canary");
+    rollout->require_subcommand(1);
+    auto* rstart = rollout->add_subcommand("start", "Start serving VERSION to a share of games");
+    rstart->add_option("version", ro->version)->required();
+    rstart->add_option("--mode", ro->mode, "canary (10% -> 50% -> 100%, then champion) or ab (a fixed share)")
+        ->check(CLI::IsMember({"canary", "ab"}));
+    rstart->add_option("--share", ro->share, "ab: the challenger's share of games (default 0.1)");
+    rstart->add_option("--threshold", ro->threshold, "Roll back when its live MAE exceeds this x the champion's (default 1.10)");
+    rstart->add_option("--stage-rows", ro->stageRows, "Graded player-games per model before a stage is judged (default 300)");
+    rstart->callback([&g, &action, ro] {
+        action = withVersions(g, [ro](model::ModelVersions& reg) {
+            // The registry's connection is the session's.
+            auto& db = reg.database();
+            const auto r = model::startRollout(reg, db, ro->version, ro->mode, ro->share, ro->threshold,
+                                               model::currentActor(), ro->stageRows);
+            std::printf("Rollout %lld: %s serves %.0f%% of games (by a hash of the game id) next to %s; rolls back "
+                        "above %.2f x the champion's live MAE.\n",
+                        static_cast<long long>(r.id), r.challenger.c_str(), r.share * 100, r.champion.c_str(), r.threshold);
+            return 0;
+        });
+    });
+    auto* rstatus = rollout->add_subcommand("status", "The active rollout, or the latest one");
+    rstatus->add_flag("--json", ro->json, "One JSON object");
+    rstatus->callback([&g, &action, ro] {
+        action = withVersions(g, [ro](model::ModelVersions& reg) {
+            const auto r = model::activeRollout(reg.database());
+            if (ro->json) {
+                std::cout << (r ? r->toJson() : nlohmann::json(nullptr)).dump(2) << "\n";
+                return 0;
+            }
+            if (!r) {
+                std::printf("No rollout is active.\n");
+                return 0;
+            }
+            std::printf("Rollout %lld (%s): %s serves %.0f%% of games next to %s, stage %d; threshold %.2f; %s\n",
+                        static_cast<long long>(r->id), r->mode.c_str(), r->challenger.c_str(), r->share * 100,
+                        r->champion.c_str(), r->stage, r->threshold, r->note.c_str());
+            return 0;
+        });
+    });
+    auto* rstop = rollout->add_subcommand("stop", "Stop the active rollout; the champion serves every game");
+    rstop->callback([&g, &action] {
+        action = withVersions(g, [](model::ModelVersions& reg) {
+            model::stopRollout(reg.database(), model::currentActor(), "stopped by " + model::currentActor());
+            std::printf("Stopped; the champion serves every game.\n");
+            return 0;
+        });
+    });
+}
+
+// nbaops model triggers
+void addTriggersCommand(CLI::App& group, GlobalOptions& g, std::function<int()>& action)
+{
+    struct TriggerOpts
+    {
+        std::string date;
+        bool json = false;
+    };
+    auto ro = std::make_shared<TriggerOpts>();
+    auto* triggers = group.add_subcommand("triggers", "Whether a retrain is due: weekly, live MAE, new games");
+    triggers->add_option("--date", ro->date, "Evaluate as of this date (default: today)");
+    triggers->add_flag("--json", ro->json, "A JSON array");
+    triggers->callback([&g, &action, ro] {
+        action = withVersions(g, [ro](model::ModelVersions& reg) {
+            const Date today = ro->date.empty() ? Date::todayEastern()
+                                                : dateOption(ro->date, "--date").value();
+            const auto fired = model::retrainTriggers(reg.database(), today);
+            if (ro->json) {
+                nlohmann::json a = nlohmann::json::array();
+                for (const auto& tr : fired)
+                    a.push_back({{"trigger", tr.name}, {"fired", tr.fired}, {"detail", tr.detail}});
+                std::cout << a.dump(2) << "\n";
+                return 0;
+            }
+            bool any = false;
+            for (const auto& tr : fired) {
+                std::printf("%-10s %-5s %s\n", tr.name.c_str(), tr.fired ? "FIRED" : "-", tr.detail.c_str());
+                any = any || tr.fired;
+            }
+            std::printf(any ? "Retrain: nbaops train\n" : "No retrain due.\n");
+            return 0;
+        });
+    });
+}
+
+} // namespace
+
+void addModelCommands(CLI::App& app, GlobalOptions& g, std::function<int()>& action)
+{
+    addTrainCommand(app, g, action);
+    auto* group = app.add_subcommand("model", "The model registry: versions, comparison, promotion");
+    group->require_subcommand(1);
+    addVersionCommands(*group, g, action);
+    addRolloutCommands(*group, g, action);
+    addTriggersCommand(*group, g, action);
+}
+
+} // namespace nbaops::cli

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "job.h"
+#include "model/evaluate.h"
+#include "model/train.h"
+#include "model/versions.h"
+
+#include <optional>
+#include <string>
+
+namespace nbaops::pipeline {
+class Session;
+}
+
+namespace nbaops::jobs {
+
+struct TrainOptions
+{
+    model::SplitRequest split;
+    model::Params params = model::defaultParams();
+    int search = 0;            // > 1: random search with this many fits, best by validation MAE
+    std::string actor = model::currentActor();
+};
+
+// What the workbench is doing, for progress bars and the live learning curve.
+struct TrainEvent
+{
+    enum class Stage { Features, Loading, Search, Training, Evaluating, Done } stage = Stage::Features;
+    std::string message;
+    int done = 0, total = 0;
+    std::optional<model::FitProgress> fit; // set on every tree while training the final model
+};
+
+struct TrainResult
+{
+    std::string version; // empty when cancelled
+    model::Split split;
+    model::Fit fit;
+    model::Evaluation test;
+    std::vector<model::Trial> trials;
+    nlohmann::json report; // what `nbaops train --json` prints and the registry stores
+    bool cancelled = false;
+    int featureDatesBuilt = 0;
+};
+
+// Brings the feature store up to date over [from, until] (dates with box scores whose feature
+// rows are missing, older or stale); returns how many dates were (re)built.
+int ensureFeatures(pipeline::Session& session, Date from, Date until, const Control<TrainEvent>& control);
+
+// The training job: features, split, optional search, the final fit, one evaluation on the test
+// window, registration. Throws with the reason when it cannot train.
+TrainResult train(pipeline::Session& session, const TrainOptions& options, const Control<TrainEvent>& control);
+
+} // namespace nbaops::jobs

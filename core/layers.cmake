@@ -1,0 +1,25 @@
+# The engine's floors, bottom up: each subsystem and the subsystems it uses directly. A
+# subsystem may use only those named here, all of them on lower floors (the build links
+# nothing else, so an include from above does not compile; tests/layers checks the sources).
+# Read by core/CMakeLists.txt and by tests/layers/check_layers.cmake.
+set(NBAOPS_LAYERS
+  "util:"
+  "store:util"
+  "registry:util"
+  "sources:util"
+  "net:util store"
+  "sim:util sources"
+  "features:util store"
+  "model:util store sources features"
+  "pipeline:util store registry sources net sim features model"
+  "health:util store registry"
+  "alerts:util store registry net health"
+  "readiness:util store registry health alerts"
+  "jobs:util store registry sources sim features model pipeline health alerts"
+)
+# The front ends above the engine, and what they may use besides it.
+set(NBAOPS_FRONT_ENDS
+  "cli:"
+  "ui:"
+  "app:cli ui"
+)

@@ -1,1 +1,0 @@
-target_sources(nbaops_core PRIVATE readiness/readiness.cpp)

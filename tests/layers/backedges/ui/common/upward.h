@@ -1,0 +1,2 @@
+// Planted for tst_layers: ui/common reaching a page.
+#include "health/page.h"

@@ -1,0 +1,2 @@
+// Planted for tst_layers: a page reaching the CLI.
+#include "cli/commands.h"

@@ -1,0 +1,348 @@
+#include "reportcharts.h"
+
+#include "common/chartutil.h"
+#include "common/qtconv.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QHeaderView>
+#include <QHorizontalBarSeries>
+#include <QLineSeries>
+#include <QScatterSeries>
+#include <QTableWidget>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+namespace nbaops::ui {
+
+namespace {
+
+QString tr(const char* text) { return QCoreApplication::translate("nbaops::ui::ModelsPage", text); }
+
+} // namespace
+
+QChartView* makeChartView(const QString& title, QWidget* parent)
+{
+    auto* chart = new QChart;
+    chart->setTitle(title);
+    chart->setMargins(QMargins(6, 6, 6, 6));
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    auto* view = new QChartView(chart, parent);
+    view->setRenderHint(QPainter::Antialiasing);
+    view->setMinimumHeight(260);
+    return view;
+}
+
+QValueAxis* valueAxis(const QString& title, double lo, double hi, QChart* chart, Qt::Alignment where)
+{
+    auto* a = new QValueAxis;
+    a->setTitleText(title);
+    a->setRange(lo, hi);
+    chart->addAxis(a, where);
+    return a;
+}
+
+void fillMetricsTable(QTableWidget* table, const nlohmann::json& r)
+{
+    const QStringList cols = {tr("Predictor"), tr("MAE"), tr("RMSE"), tr("MAE <15 min"), tr("MAE 15-30"),
+                              tr("MAE >30"), tr("Home"), tr("Away"), tr("Rest 0"), tr("Rest 1"), tr("Rest 2+")};
+    table->clear();
+    table->setColumnCount(int(cols.size()));
+    table->setHorizontalHeaderLabels(cols);
+    std::vector<std::pair<QString, nlohmann::json>> rows = {{tr("model"), r["model"]}};
+    for (const auto& [name, m] : r["baselines"].items())
+        rows.emplace_back(qs(name), m);
+    table->setRowCount(int(rows.size()));
+    for (size_t i = 0; i < rows.size(); ++i) {
+        const auto& m = rows[i].second;
+        const auto cell = [&](int c, const QString& t) {
+            auto* item = new QTableWidgetItem(t);
+            if (c > 0)
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            if (i == 0) {
+                QFont f = item->font();
+                f.setBold(true);
+                item->setFont(f);
+            }
+            table->setItem(int(i), c, item);
+        };
+        const auto n = [](const nlohmann::json& j, const char* k) {
+            return j.contains(k) ? QString::number(j[k].get<double>(), 'f', 3) : QStringLiteral("-");
+        };
+        cell(0, rows[i].first);
+        cell(1, n(m, "mae"));
+        cell(2, n(m, "rmse"));
+        cell(3, n(m["by_minutes"], "<15"));
+        cell(4, n(m["by_minutes"], "15-30"));
+        cell(5, n(m["by_minutes"], ">30"));
+        cell(6, n(m["by_venue"], "home"));
+        cell(7, n(m["by_venue"], "away"));
+        cell(8, n(m["by_rest"], "0"));
+        cell(9, n(m["by_rest"], "1"));
+        cell(10, n(m["by_rest"], "2+"));
+    }
+}
+
+void fillSegmentChart(QChart* c, const nlohmann::json& r)
+{
+    clearChart(c);
+    const std::string best = r.value("best_baseline", "");
+    const auto& b = r["baselines"][best];
+    const auto& m = r["model"];
+    auto* sm = new QBarSet(tr("model"));
+    sm->setColor(QColor(26, 115, 232));
+    auto* sb = new QBarSet(tr("best baseline (%1)").arg(qs(best)));
+    sb->setColor(QColor(189, 193, 198));
+    QStringList cats;
+    double top = 0;
+    const std::pair<const char*, const char*> segs[] = {{"by_minutes", "<15"}, {"by_minutes", "15-30"},
+                                                        {"by_minutes", ">30"}, {"by_venue", "home"},
+                                                        {"by_venue", "away"}, {"by_rest", "0"},
+                                                        {"by_rest", "1"},      {"by_rest", "2+"}};
+    for (const auto& [group, key] : segs) {
+        if (!m[group].contains(key) || !b[group].contains(key))
+            continue;
+        // Axis labels are rich text: "<15" would be read as a tag.
+        const QString label = std::string(group) == "by_minutes"
+                                  ? tr("%1 min").arg(QString::fromLatin1(key).replace(QStringLiteral("<"), QStringLiteral("&lt;")).replace(QStringLiteral(">"), QStringLiteral("&gt;")))
+                              : std::string(group) == "by_rest"  ? tr("rest %1").arg(QString::fromLatin1(key))
+                                                                 : QString::fromLatin1(key);
+        cats << label;
+        *sm << m[group][key].get<double>();
+        *sb << b[group][key].get<double>();
+        top = std::max({top, m[group][key].get<double>(), b[group][key].get<double>()});
+    }
+    auto* series = new QBarSeries;
+    series->append(sm);
+    series->append(sb);
+    c->addSeries(series);
+    auto* x = new QBarCategoryAxis;
+    x->append(cats);
+    c->addAxis(x, Qt::AlignBottom);
+    series->attachAxis(x);
+    auto* y = valueAxis(tr("MAE (points)"), 0, std::ceil(top + 0.5), c, Qt::AlignLeft);
+    y->applyNiceNumbers();
+    series->attachAxis(y);
+}
+
+void fillSearchTable(QTableWidget* table, const nlohmann::json& r)
+{
+    table->setSortingEnabled(false);
+    table->clear();
+    const auto& trials = r.value("search", nlohmann::json::array());
+    const QStringList keys = {QStringLiteral("max_depth"), QStringLiteral("eta"), QStringLiteral("min_child_weight"),
+                              QStringLiteral("subsample"), QStringLiteral("colsample_bytree"), QStringLiteral("gamma"),
+                              QStringLiteral("lambda")};
+    QStringList header = {tr("Trial"), tr("Validation MAE"), tr("Trees")};
+    header += keys;
+    header << tr("Seconds");
+    table->setColumnCount(int(header.size()));
+    table->setHorizontalHeaderLabels(header);
+    table->setRowCount(int(trials.size()));
+    int row = 0;
+    for (const auto& t : trials) {
+        const auto num = [&](int col, double v, int decimals) {
+            auto* item = new QTableWidgetItem;
+            item->setData(Qt::DisplayRole, decimals < 0 ? QVariant(int(v)) : QVariant(QString::number(v, 'f', decimals).toDouble()));
+            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            table->setItem(row, col, item);
+        };
+        num(0, t.value("trial", 0), -1);
+        num(1, t.value("valid_mae", 0.0), 4);
+        num(2, t.value("best_iteration", 0) + 1, -1);
+        for (int k = 0; k < keys.size(); ++k) {
+            const auto& p = t["params"];
+            const std::string key = ss(keys[k]);
+            if (p.contains(key) && p[key].is_number())
+                num(3 + k, p[key].get<double>(), 3); // empty: XGBoost's default
+        }
+        num(3 + int(keys.size()), t.value("seconds", 0.0), 2);
+        ++row;
+    }
+    table->setSortingEnabled(true);
+    table->sortByColumn(1, Qt::AscendingOrder);
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+}
+
+void fillScatterChart(QChart* c, const nlohmann::json& r)
+{
+    clearChart(c);
+    auto* s = new QScatterSeries;
+    s->setName(tr("player-games (sample)"));
+    s->setMarkerSize(5);
+    s->setBorderColor(Qt::transparent);
+    s->setColor(QColor(26, 115, 232, 90));
+    double hi = 10;
+    for (const auto& p : r.value("sample", nlohmann::json::array())) {
+        s->append(p[0].get<double>(), p[1].get<double>());
+        hi = std::max({hi, p[0].get<double>(), p[1].get<double>()});
+    }
+    hi = std::ceil(hi / 10) * 10;
+    auto* diag = new QLineSeries;
+    diag->setName(tr("actual = predicted"));
+    diag->append(0, 0);
+    diag->append(hi, hi);
+    c->addSeries(s);
+    c->addSeries(diag);
+    auto* x = valueAxis(tr("predicted points"), 0, hi, c, Qt::AlignBottom);
+    auto* y = valueAxis(tr("actual points"), 0, hi, c, Qt::AlignLeft);
+    x->setTickCount(int(hi / 10) + 1);
+    y->setTickCount(int(hi / 10) + 1);
+    x->setLabelFormat(QStringLiteral("%d"));
+    y->setLabelFormat(QStringLiteral("%d"));
+    for (auto* series : std::initializer_list<QXYSeries*>{s, diag}) {
+        series->attachAxis(x);
+        series->attachAxis(y);
+    }
+}
+
+void fillResidualChart(QChart* c, const nlohmann::json& r)
+{
+    clearChart(c);
+    const auto& res = r["residuals"];
+    auto* set = new QBarSet(tr("player-games"));
+    set->setColor(QColor(26, 115, 232));
+    QStringList cats;
+    const double first = res.value("first_edge", -30.0), width = res.value("bin_width", 2.0);
+    int64_t top = 1;
+    const auto& counts = res.value("counts", nlohmann::json::array());
+    for (size_t i = 0; i < counts.size(); ++i) {
+        const double lo = first + double(i) * width;
+        cats << (i == 0 ? QStringLiteral("&lt;%1").arg(lo + width)
+                        : (i + 1 == counts.size() ? QStringLiteral("%1+").arg(lo) : QString::number(lo)));
+        *set << double(counts[i].get<int64_t>());
+        top = std::max(top, counts[i].get<int64_t>());
+    }
+    auto* series = new QBarSeries;
+    series->append(set);
+    series->setBarWidth(0.95);
+    c->addSeries(series);
+    auto* x = new QBarCategoryAxis;
+    x->append(cats);
+    x->setTitleText(tr("actual - predicted (points); mean %1, sd %2")
+                        .arg(res.value("mean", 0.0), 0, 'f', 2)
+                        .arg(res.value("sd", 0.0), 0, 'f', 2));
+    x->setLabelsAngle(-60);
+    c->addAxis(x, Qt::AlignBottom);
+    series->attachAxis(x);
+    auto* y = valueAxis(tr("player-games"), 0, double(top) * 1.1, c, Qt::AlignLeft);
+    y->applyNiceNumbers();
+    y->setLabelFormat(QStringLiteral("%d"));
+    series->attachAxis(y);
+    c->legend()->hide();
+}
+
+void fillImportanceChart(QChart* c, const nlohmann::json& report, const QString& kind)
+{
+    clearChart(c);
+    if (!report.contains("importance"))
+        return;
+    const auto& imp = report["importance"][ss(kind)];
+    const auto& feats = imp["features"];
+    const size_t n = std::min<size_t>(15, feats.size());
+    auto* set = new QBarSet(qs(imp.value("label", "")));
+    set->setColor(QColor(26, 115, 232));
+    QStringList cats;
+    double top = 0;
+    for (size_t i = n; i-- > 0;) { // largest at the top
+        cats << qs(feats[i]["feature"].get<std::string>());
+        *set << feats[i]["value"].get<double>();
+        top = std::max(top, feats[i]["value"].get<double>());
+    }
+    auto* series = new QHorizontalBarSeries;
+    series->append(set);
+    c->addSeries(series);
+    auto* y = new QBarCategoryAxis;
+    y->append(cats);
+    c->addAxis(y, Qt::AlignLeft);
+    series->attachAxis(y);
+    auto* x = valueAxis(qs(imp.value("label", "")), 0, top * 1.08, c, Qt::AlignBottom);
+    x->applyNiceNumbers();
+    series->attachAxis(x);
+    c->setTitle(tr("Feature importance by %1 (top %2 of %3 features used)").arg(kind).arg(n).arg(feats.size()));
+    c->legend()->hide();
+}
+
+void fillOverTimeChart(QChart* c, const nlohmann::json& versions, const nlohmann::json& live)
+{
+    clearChart(c);
+    double lo = 1e9, hi = 0;
+    qint64 tmin = std::numeric_limits<qint64>::max(), tmax = 0;
+    std::vector<QLineSeries*> all;
+    const auto ms = [](const std::string& iso) {
+        return QDateTime(isoToQDate(iso), QTime(12, 0)).toMSecsSinceEpoch();
+    };
+    const auto add = [&](QLineSeries* s, const std::string& iso, double mae) {
+        const qint64 t = ms(iso);
+        s->append(double(t), mae);
+        lo = std::min(lo, mae);
+        hi = std::max(hi, mae);
+        tmin = std::min(tmin, t);
+        tmax = std::max(tmax, t);
+    };
+    int shown = 0;
+    for (const auto& v : versions) {
+        if (shown++ == 6)
+            break; // the six newest
+        auto* s = new QLineSeries;
+        s->setPointsVisible(true);
+        s->setName(qs(v["version"].get<std::string>()) + (v["champion"].get<bool>() ? tr(" (champion)") : QString()));
+        for (const auto& w : v["weekly"])
+            add(s, w["week"].get<std::string>(), w["mae"].get<double>());
+        all.push_back(s);
+    }
+    if (!versions.empty() && !versions[0]["weekly"].empty()) {
+        auto* b = new QLineSeries;
+        b->setName(tr("best baseline (%1's window)").arg(qs(versions[0]["version"].get<std::string>())));
+        QPen pen(QColor(128, 128, 128));
+        pen.setStyle(Qt::DashLine);
+        b->setPen(pen);
+        for (const auto& w : versions[0]["weekly"])
+            add(b, w["week"].get<std::string>(), w["baseline_mae"].get<double>());
+        all.push_back(b);
+    }
+    std::map<std::string, QLineSeries*> liveSeries;
+    for (const auto& w : live) {
+        auto& s = liveSeries[w["model"].get<std::string>()];
+        if (!s) {
+            s = new QLineSeries;
+            s->setName(tr("live: %1").arg(qs(w["model"].get<std::string>())));
+            s->setPointsVisible(true);
+            QPen pen(QColor(217, 48, 37));
+            pen.setWidth(2);
+            s->setPen(pen);
+            all.push_back(s);
+        }
+        add(s, w["week"].get<std::string>(), w["mae"].get<double>());
+    }
+    if (all.empty()) {
+        c->setTitle(tr("MAE per week: no versions and no graded predictions yet"));
+        return;
+    }
+    c->setTitle(tr("MAE per week: versions on their test windows, and live graded predictions"));
+    for (auto* s : all)
+        c->addSeries(s);
+    auto* x = new QDateTimeAxis;
+    x->setFormat(QStringLiteral("yyyy-MM-dd"));
+    x->setTitleText(tr("week"));
+    x->setRange(QDateTime::fromMSecsSinceEpoch(tmin - 3 * 86400000LL), QDateTime::fromMSecsSinceEpoch(tmax + 3 * 86400000LL));
+    c->addAxis(x, Qt::AlignBottom);
+    auto* y = valueAxis(tr("MAE (points)"), std::floor(lo * 0.95 * 2) / 2, std::ceil(hi * 1.05 * 2) / 2, c, Qt::AlignLeft);
+    y->applyNiceNumbers();
+    for (auto* s : all) {
+        s->attachAxis(x);
+        s->attachAxis(y);
+    }
+}
+
+} // namespace nbaops::ui
