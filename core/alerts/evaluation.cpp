@@ -200,27 +200,35 @@ void Pass::resolveMissing(Evaluation& ev)
 
 // Step 3: a firing alert inhibits the alerts of the rules it names (where its inhibit_equal
 // labels agree) for as long as it fires.
+// The firing alert that inhibits `target` ("" when none): its rule names the target's, and the
+// labels its inhibit_equal lists agree.
+std::string inhibitorOf(const std::map<std::string, Open>& open, const Config& cfg, const std::string& fp,
+                        const Open& target)
+{
+    for (const auto& [sfp, src] : open) {
+        if (src.state != "firing" || sfp == fp)
+            continue;
+        const Rule* srcRule = cfg.find(src.rule);
+        if (!srcRule ||
+            std::find(srcRule->inhibits.begin(), srcRule->inhibits.end(), target.rule) == srcRule->inhibits.end())
+            continue;
+        const Labels& from = src.labels;
+        const bool equal = std::all_of(srcRule->inhibitEqual.begin(), srcRule->inhibitEqual.end(), [&](const auto& l) {
+            const auto a = from.find(l), b = target.labels.find(l);
+            return a != from.end() && b != target.labels.end() && a->second == b->second;
+        });
+        if (equal)
+            return sfp;
+    }
+    return {};
+}
+
 void Pass::applyInhibition()
 {
     for (auto& [fp, o] : m_open) {
         if (o.state != "pending" && o.state != "firing")
             continue;
-        std::string by;
-        for (const auto& [sfp, src] : m_open) {
-            if (src.state != "firing" || sfp == fp)
-                continue;
-            const Rule* srcRule = m_cfg.find(src.rule);
-            if (!srcRule || std::find(srcRule->inhibits.begin(), srcRule->inhibits.end(), o.rule) == srcRule->inhibits.end())
-                continue;
-            const bool equal = std::all_of(srcRule->inhibitEqual.begin(), srcRule->inhibitEqual.end(), [&](const auto& l) {
-                const auto a = src.labels.find(l), b = o.labels.find(l);
-                return a != src.labels.end() && b != o.labels.end() && a->second == b->second;
-            });
-            if (equal) {
-                by = sfp;
-                break;
-            }
-        }
+        const std::string by = inhibitorOf(m_open, m_cfg, fp, o);
         if (by != o.inhibitedBy) {
             o.inhibitedBy = by;
             m_db.prepare("UPDATE alerts SET inhibited_by = nullif(?, '') WHERE id = ?").bindAll(by, o.id).run();
@@ -262,7 +270,9 @@ std::vector<Batch> Pass::batches(Evaluation& ev)
     std::map<std::string, Batch> byKey;
     for (const auto& [fp, o] : m_open) {
         const Rule* rule = m_cfg.find(o.rule);
-        const std::string kind = rule ? kindOf(o, *rule) : "";
+        if (!rule)
+            continue;
+        const std::string kind = kindOf(o, *rule);
         if (kind.empty())
             continue;
         if (kind != "resolved") {
@@ -291,6 +301,7 @@ std::vector<Batch> Pass::batches(Evaluation& ev)
         b.alerts.push_back(&o);
     }
     std::vector<Batch> out;
+    out.reserve(byKey.size());
     for (auto& [key, b] : byKey)
         out.push_back(std::move(b));
     return out;

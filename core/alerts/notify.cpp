@@ -59,7 +59,8 @@ size_t readUpload(char* buffer, size_t size, size_t count, void* userdata)
 {
     auto* u = static_cast<Upload*>(userdata);
     const size_t n = std::min(size * count, u->text->size() - u->pos);
-    std::memcpy(buffer, u->text->data() + u->pos, n);
+    // libcurl reads `n` bytes of the body: no terminator is wanted.
+    std::memcpy(buffer, u->text->data() + u->pos, n); // NOLINT(bugprone-not-null-terminated-result)
     u->pos += n;
     return n;
 }

@@ -136,7 +136,7 @@ Config parseConfig(std::string_view text, const std::string& origin, const std::
             const auto resolve = [&](const std::string& v) {
                 if (v.rfind("env:", 0) != 0)
                     return v;
-                const std::string value = envValue(v.substr(4), env);
+                std::string value = envValue(v.substr(4), env);
                 if (value.empty() && rc.unconfigured.empty())
                     rc.unconfigured = "set " + v.substr(4) + " to enable it";
                 return value;

@@ -63,7 +63,7 @@ public:
     }
 
 private:
-    void emit(Labels labels, double value)
+    void emit(const Labels& labels, double value)
     {
         m_out->conditions.push_back({m_rule->name, labels, value, fillSummary(*m_rule, labels, value)});
     }

@@ -38,6 +38,7 @@ std::optional<Deviation> deviation(std::span<const DayValue> series, const Devia
         return std::nullopt;
     d.baseline = median(base);
     std::vector<double> dev;
+    dev.reserve(base.size());
     for (double v : base)
         dev.push_back(std::fabs(v - d.baseline));
     d.mad = median(dev);

@@ -126,7 +126,7 @@ pipeline::DateResult runNight(pipeline::Session& session, DemoClock& clock, Date
 {
     clock.set(easternTime(d.addDays(1), hour, minute));
     session.runner().setRunId(pipeline::Runner::newRunId(clock));
-    const pipeline::DateResult r = session.runner().runDate(d);
+    pipeline::DateResult r = session.runner().runDate(d);
     sum.runs += int(r.results.size());
     sum.realFailures += r.realFailures();
     return r;

@@ -52,15 +52,6 @@ void say(const Control<TrainEvent>& control, TrainEvent::Stage stage, std::strin
     control.report({stage, std::move(message), done, total, {}});
 }
 
-DataCalendar readCalendar(store::Database& db)
-{
-    DataCalendar cal;
-    auto st = db.prepare("SELECT game_date, min(season) FROM player_game_summary GROUP BY game_date ORDER BY game_date");
-    while (st.step())
-        cal.dates.emplace_back(Date::parse(st.getText(0)).value_or(Date()), st.getText(1));
-    return cal;
-}
-
 // The dataset's rows by window: every training row; the validation and test rows of the
 // evaluation population only.
 struct Windows
@@ -162,7 +153,7 @@ TrainResult train(pipeline::Session& session, const TrainOptions& options, const
 {
     auto& db = session.db();
     TrainResult run;
-    run.split = resolveSplit(readCalendar(db), options.split);
+    run.split = resolveSplit(summaryCalendar(db), options.split);
     const Split& s = run.split;
     run.featureDatesBuilt = ensureFeatures(session, s.trainFrom, s.testUntil, control);
     if (control.cancelled()) {

@@ -84,6 +84,15 @@ DataCalendar loadCalendar(store::Database& db)
     return c;
 }
 
+DataCalendar summaryCalendar(store::Database& db)
+{
+    DataCalendar cal;
+    auto st = db.prepare("SELECT game_date, min(season) FROM player_game_summary GROUP BY game_date ORDER BY game_date");
+    while (st.step())
+        cal.dates.emplace_back(Date::parse(st.getText(0)).value_or(Date()), st.getText(1));
+    return cal;
+}
+
 Columns toColumns(const std::vector<const Example*>& rows, const std::vector<std::string>& names)
 {
     std::vector<size_t> index;

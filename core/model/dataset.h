@@ -49,6 +49,9 @@ struct DataCalendar
     std::vector<std::pair<Date, std::string>> dates;
 };
 DataCalendar loadCalendar(store::Database& db);
+// The dates with player-game summaries (what training builds its features for), and the
+// season of each: the calendar a default split is resolved on.
+DataCalendar summaryCalendar(store::Database& db);
 
 // A dense NaN-for-missing float matrix of the rows, with their points as labels.
 struct Columns

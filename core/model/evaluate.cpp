@@ -84,7 +84,7 @@ double quantile(std::vector<double> v, double q)
 {
     if (v.empty())
         return 0;
-    const size_t k = std::min(v.size() - 1, size_t(q * double(v.size() - 1) + 0.5));
+    const size_t k = std::min(v.size() - 1, size_t(std::lround(q * double(v.size() - 1))));
     std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(k), v.end());
     return v[k];
 }

@@ -1,6 +1,8 @@
 #include "serving.h"
 
 #include "store/database.h"
+
+#include <cmath>
 #include "util/errors.h"
 
 #include <algorithm>
@@ -33,7 +35,7 @@ nlohmann::json Rollout::toJson() const
 
 std::string ServingPlan::versionFor(std::string_view gameId) const
 {
-    if (rollout && abBucket(gameId) < int(rollout->share * 100 + 0.5))
+    if (rollout && abBucket(gameId) < int(std::lround(rollout->share * 100)))
         return rollout->challenger;
     return champion.value_or("");
 }

@@ -65,6 +65,7 @@ Booster::Booster(const std::vector<const Matrix*>& cache)
 {
     installLog();
     std::vector<DMatrixHandle> hs;
+    hs.reserve(cache.size());
     for (const auto* m : cache)
         hs.push_back(m->handle());
     BoosterHandle h = nullptr;

@@ -57,7 +57,7 @@ std::vector<PayloadRef> latestRunPayloads(store::Database& db, const std::string
     return out;
 }
 
-std::function<void(store::Database&)> storePayloads(const Context& ctx, FetchedPayloads payloads)
+std::function<void(store::Database&)> storePayloads(const Context& ctx, const FetchedPayloads& payloads)
 {
     return [&objects = ctx.objects, payloads](store::Database& db) {
         for (const auto& p : *payloads)

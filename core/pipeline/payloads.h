@@ -43,6 +43,6 @@ struct FetchedPayload
     std::string body;
 };
 using FetchedPayloads = std::shared_ptr<std::vector<FetchedPayload>>;
-std::function<void(store::Database&)> storePayloads(const Context& ctx, FetchedPayloads payloads);
+std::function<void(store::Database&)> storePayloads(const Context& ctx, const FetchedPayloads& payloads);
 
 } // namespace nbaops::pipeline

@@ -255,10 +255,119 @@ std::vector<ProcessorResult> Runner::runWithUpstream(const std::string& processo
     return out;
 }
 
+// The run's attempt number, and the last success when its inputs are unchanged since (phase 1
+// always runs; --force runs everything): (its run pk, its records out).
+std::optional<std::pair<int64_t, int64_t>> Runner::priorRuns(Context& ctx, const std::string& processor, int phase,
+                                                            Date date, const std::string& fingerprint, int& attempt)
+{
+    auto st = ctx.db.prepare("SELECT count(*) FROM processor_runs WHERE game_date = ? AND processor = ?");
+    st.bindAll(date.iso(), processor);
+    st.step();
+    attempt = int(st.getInt(0)) + 1;
+    auto last = ctx.db.prepare(
+        "SELECT r.id, r.records_out, r.input_fingerprint FROM processor_latest l JOIN processor_runs r"
+        " ON r.id = l.run_pk WHERE l.game_date = ? AND l.processor = ? AND r.failure_category = 'success'");
+    last.bindAll(date.iso(), processor);
+    if (last.step() && last.getOptText(2) == fingerprint && phase > 1 && !m_options.force)
+        return std::pair{last.getInt(0), last.getInt(1)};
+    return std::nullopt;
+}
+
+// What the processor did: skipped, blocked by a dependency, or its own run (a payload of the
+// wrong shape is a validation failure, anything else thrown an error).
+Work Runner::execute(Context& ctx, Processor& impl, const std::string& processor, Date date,
+                     const std::optional<std::pair<int64_t, int64_t>>& unchanged)
+{
+    Work work;
+    if (unchanged) {
+        work.outcome.recordsOut = unchanged->second;
+        work.outcome.error = "inputs unchanged since run " + std::to_string(unchanged->first) + "; skipped";
+    } else if (auto blocked = checkDependencies(ctx, processor, date)) {
+        work.outcome = *blocked;
+    } else {
+        try {
+            work = impl.run(ctx, date);
+        } catch (const sources::PayloadError& e) {
+            work = {};
+            work.outcome.category = Category::ValidationFailed;
+            work.outcome.error = e.what();
+        } catch (const std::exception& e) {
+            work = {};
+            work.outcome.category = Category::Error;
+            work.outcome.error = e.what();
+        }
+    }
+    return work;
+}
+
+// A run stopped by the watchdog or the operator writes nothing and says why.
+void Runner::settle(Work& work, size_t worker, const std::string& processor, bool skipped)
+{
+    bool timedOut = false;
+    {
+        std::lock_guard lock(m_mutex);
+        timedOut = m_active[worker].timedOut;
+        m_active.erase(worker);
+    }
+    const bool cancelled = m_options.cancel && m_options.cancel->load();
+    if (timedOut) {
+        work.write = nullptr;
+        work.outcome.category = Category::Timeout;
+        work.outcome.recordsOut = 0;
+        work.outcome.error = "stopped after exceeding its timeout of " +
+                             std::to_string(m_options.timeoutOverride ? m_options.timeoutOverride->count() / 1000.0
+                                                                      : double(timeoutSecondsOf(processor))) +
+                             " s; nothing was written";
+    } else if (cancelled && !skipped) {
+        work.write = nullptr;
+        if (work.outcome.category == Category::Success || work.outcome.error == "cancelled")
+            work.outcome.category = Category::Error;
+        work.outcome.recordsOut = 0;
+        work.outcome.error = "cancelled by the operator; nothing was written";
+    }
+    if (!cancelled)
+        m_workers[worker].stop->store(false);
+}
+
+// The run's data and its final history row, in one transaction; when writing the data fails,
+// the failure is recorded on its own and nothing of the data is kept.
+void Runner::record(Context& ctx, ProcessorResult& res, const Work& work, int64_t pk, TimePoint startedWall,
+                    std::chrono::steady_clock::time_point started)
+{
+    const auto finish = [&](const Outcome& o) {
+        const auto elapsed = std::chrono::steady_clock::now() - started;
+        res.durationMs = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
+        res.finishedAt = toIsoUtc(startedWall + std::chrono::duration_cast<std::chrono::milliseconds>(elapsed));
+        res.outcome = o;
+        ctx.db.prepare("UPDATE processor_runs SET finished_at = ?, heartbeat_at = ?,"
+                       " duration_ms = ?, status = ?, failure_category = ?, records_in = ?,"
+                       " records_out = ?, error = ?, source = ?, skipped = ? WHERE id = ?")
+            .bindAll(res.finishedAt, res.finishedAt, res.durationMs, statusFor(o.category), toString(o.category),
+                     o.recordsIn, o.recordsOut, o.error.empty() ? std::optional<std::string>() : std::optional(o.error),
+                     o.source.empty() ? std::optional<std::string>() : std::optional(o.source), int64_t(res.skipped),
+                     pk)
+            .run();
+    };
+    try {
+        store::Transaction tx(ctx.db);
+        if (work.write)
+            work.write(ctx.db);
+        finish(work.outcome);
+        tx.commit();
+    } catch (const std::exception& e) {
+        Outcome failed = work.outcome;
+        failed.category = Category::Error;
+        failed.recordsOut = 0;
+        failed.error = std::string("writing the results failed, nothing was kept: ") + e.what();
+        store::Transaction tx(ctx.db);
+        finish(failed);
+        tx.commit();
+    }
+}
+
 ProcessorResult Runner::runOnWorker(const std::string& processor, Date date, size_t worker)
 {
     Context& ctx = *m_workers[worker].ctx;
-    std::atomic<bool>& stop = *m_workers[worker].stop;
     const auto& spec = ctx.registry.get(processor);
     Processor* impl = find(processor);
     if (!impl)
@@ -276,19 +385,7 @@ ProcessorResult Runner::runOnWorker(const std::string& processor, Date date, siz
     const auto started = std::chrono::steady_clock::now();
     res.startedAt = toIsoUtc(startedWall);
     const std::string fingerprint = inputFingerprint(ctx, processor, date);
-    std::optional<std::pair<int64_t, int64_t>> unchanged; // run pk, records out of the last success
-    {
-        auto st = ctx.db.prepare("SELECT count(*) FROM processor_runs WHERE game_date = ? AND processor = ?");
-        st.bindAll(date.iso(), processor);
-        st.step();
-        res.attempt = int(st.getInt(0)) + 1;
-        auto last = ctx.db.prepare(
-            "SELECT r.id, r.records_out, r.input_fingerprint FROM processor_latest l JOIN processor_runs r"
-            " ON r.id = l.run_pk WHERE l.game_date = ? AND l.processor = ? AND r.failure_category = 'success'");
-        last.bindAll(date.iso(), processor);
-        if (last.step() && last.getOptText(2) == fingerprint && spec.phase > 1 && !m_options.force)
-            unchanged = std::pair{last.getInt(0), last.getInt(1)};
-    }
+    const auto unchanged = priorRuns(ctx, processor, spec.phase, date, fingerprint, res.attempt);
     ctx.db.prepare("INSERT INTO processor_runs(run_id, processor, phase, game_date, started_at,"
                    " heartbeat_at, status, attempt, input_fingerprint) VALUES (?,?,?,?,?,?,'running',?,?)")
         .bindAll(ctx.runId, processor, int64_t(spec.phase), date.iso(), res.startedAt, res.startedAt,
@@ -302,81 +399,10 @@ ProcessorResult Runner::runOnWorker(const std::string& processor, Date date, siz
     }
     m_wake.notify_all();
 
-    Work work;
-    if (unchanged) {
-        res.skipped = true;
-        work.outcome.recordsOut = unchanged->second;
-        work.outcome.error = "inputs unchanged since run " + std::to_string(unchanged->first) + "; skipped";
-    } else if (auto blocked = checkDependencies(ctx, processor, date)) {
-        work.outcome = *blocked;
-    } else {
-        try {
-            work = impl->run(ctx, date);
-        } catch (const sources::PayloadError& e) {
-            work = {};
-            work.outcome.category = Category::ValidationFailed;
-            work.outcome.error = e.what();
-        } catch (const std::exception& e) {
-            work = {};
-            work.outcome.category = Category::Error;
-            work.outcome.error = e.what();
-        }
-    }
-    bool timedOut = false;
-    {
-        std::lock_guard lock(m_mutex);
-        timedOut = m_active[worker].timedOut;
-        m_active.erase(worker);
-    }
-    const bool cancelled = m_options.cancel && m_options.cancel->load();
-    if (timedOut) {
-        work.write = nullptr;
-        work.outcome.category = Category::Timeout;
-        work.outcome.recordsOut = 0;
-        work.outcome.error = "stopped after exceeding its timeout of " +
-                             std::to_string(m_options.timeoutOverride ? m_options.timeoutOverride->count() / 1000.0
-                                                                      : double(timeoutSecondsOf(processor))) +
-                             " s; nothing was written";
-    } else if (cancelled && !unchanged) {
-        work.write = nullptr;
-        if (work.outcome.category == Category::Success || work.outcome.error == "cancelled")
-            work.outcome.category = Category::Error;
-        work.outcome.recordsOut = 0;
-        work.outcome.error = "cancelled by the operator; nothing was written";
-    }
-    if (!cancelled)
-        stop.store(false);
-    const auto finish = [&](const Outcome& o) {
-        const auto elapsed = std::chrono::steady_clock::now() - started;
-        res.durationMs = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
-        res.finishedAt = toIsoUtc(startedWall + std::chrono::duration_cast<std::chrono::milliseconds>(elapsed));
-        res.outcome = o;
-        ctx.db.prepare("UPDATE processor_runs SET finished_at = ?, heartbeat_at = ?,"
-                       " duration_ms = ?, status = ?, failure_category = ?, records_in = ?,"
-                       " records_out = ?, error = ?, source = ?, skipped = ? WHERE id = ?")
-            .bindAll(res.finishedAt, res.finishedAt, res.durationMs, statusFor(o.category),
-                     toString(o.category), o.recordsIn, o.recordsOut,
-                     o.error.empty() ? std::optional<std::string>() : std::optional(o.error),
-                     o.source.empty() ? std::optional<std::string>() : std::optional(o.source),
-                     int64_t(res.skipped), pk)
-            .run();
-    };
-    try {
-        store::Transaction tx(ctx.db);
-        if (work.write)
-            work.write(ctx.db);
-        finish(work.outcome);
-        tx.commit();
-    } catch (const std::exception& e) {
-        // The data transaction rolled back; record the failure on its own.
-        Outcome failed = work.outcome;
-        failed.category = Category::Error;
-        failed.recordsOut = 0;
-        failed.error = std::string("writing the results failed, nothing was kept: ") + e.what();
-        store::Transaction tx(ctx.db);
-        finish(failed);
-        tx.commit();
-    }
+    Work work = execute(ctx, *impl, processor, date, unchanged);
+    res.skipped = unchanged.has_value();
+    settle(work, worker, processor, res.skipped);
+    record(ctx, res, work, pk, startedWall, started);
     log::info("runner", processor + " " + date.iso() + ": " + std::string(toString(res.outcome.category)) +
                             (res.outcome.error.empty() ? "" : " - " + res.outcome.error));
     if (onResult) {

@@ -115,6 +115,13 @@ private:
     std::optional<Outcome> checkDependencies(Context& ctx, const std::string& processor, Date date);
     std::string inputFingerprint(Context& ctx, const std::string& processor, Date date);
     ProcessorResult runOnWorker(const std::string& processor, Date date, size_t worker);
+    std::optional<std::pair<int64_t, int64_t>> priorRuns(Context& ctx, const std::string& processor, int phase,
+                                                         Date date, const std::string& fingerprint, int& attempt);
+    Work execute(Context& ctx, Processor& impl, const std::string& processor, Date date,
+                 const std::optional<std::pair<int64_t, int64_t>>& unchanged);
+    void settle(Work& work, size_t worker, const std::string& processor, bool skipped);
+    void record(Context& ctx, ProcessorResult& res, const Work& work, int64_t pk, TimePoint startedWall,
+                std::chrono::steady_clock::time_point started);
     void watch();
 };
 

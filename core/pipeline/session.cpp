@@ -42,9 +42,9 @@ Session::Session(SessionOptions options) : m_options(std::move(options))
         if (const char* env = std::getenv("NBAOPS_NBA_STATS_URL"); env && *env)
             live = env;
     }
-    const auto env = [](const char* name, std::string fallback) {
+    const auto env = [](const char* name, const char* fallback) {
         const char* v = std::getenv(name);
-        return v && *v ? std::string(v) : fallback;
+        return std::string(v && *v ? v : fallback);
     };
     urls.oddsApiKey = env("NBAOPS_ODDS_API_KEY", "");
     urls.bdlApiKey = env("NBAOPS_BDL_API_KEY", "");

@@ -49,7 +49,7 @@ TeamLine League::playTeam(const Game& g, bool home, int periods, uint64_t seed) 
     };
     std::vector<Slot> slots;
     for (int r = 0; r < 15; ++r) {
-        const Player& p = m_players[size_t(ti * 15 + r)];
+        const Player& p = m_players[size_t(ti) * 15 + size_t(r)];
         Slot s{&p, 0.0, {}};
         if (rng.chance(0.004))
             s.comment = "NWT - Not With Team";

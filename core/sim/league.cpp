@@ -210,10 +210,9 @@ std::vector<Game> League::buildSeason(int y) const
         const int count = cycle < 2 ? 29 : 24;
         for (int r = 0; r < count; ++r) {
             for (Matchup m : rounds[size_t(r)]) {
-                if (cycle == 1)
-                    std::swap(m.home, m.away); // the return game
-                else if (cycle == 2 && homeGames[size_t(m.home)] > homeGames[size_t(m.away)])
-                    std::swap(m.home, m.away); // extra games balance home and away
+                // The return game; the extra games balance home and away.
+                if (cycle == 1 || (cycle == 2 && homeGames[size_t(m.home)] > homeGames[size_t(m.away)]))
+                    std::swap(m.home, m.away);
                 ++homeGames[size_t(m.home)];
                 pool.push_back(m);
             }

@@ -24,7 +24,7 @@ std::optional<Date> Date::parse(std::string_view text)
     const int lens[3] = {4, 2, 2};
     for (int i = 0; i < 3; ++i) {
         for (int k = 0; k < lens[i]; ++k) {
-            const char c = text[size_t(starts[i] + k)];
+            const char c = text[size_t(starts[i]) + size_t(k)];
             if (c < '0' || c > '9')
                 return std::nullopt;
             parts[i] = parts[i] * 10 + (c - '0');

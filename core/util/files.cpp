@@ -90,7 +90,7 @@ std::string sha256Hex(std::string_view bytes)
         throw OpsError("SHA-256 computation failed (OpenSSL).");
     static const char* hex = "0123456789abcdef";
     std::string out;
-    out.reserve(len * 2);
+    out.reserve(size_t(len) * 2);
     for (unsigned i = 0; i < len; ++i) {
         out.push_back(hex[md[i] >> 4]);
         out.push_back(hex[md[i] & 15]);

@@ -167,8 +167,8 @@ void AlertsPage::load(bool evaluate)
             s.desktop = alerts::takeDesktopNotifications(db, cfg, now);
             return s;
         },
-        [this](AlertsSnapshot s) { display(s); },
-        [this](QString message) {
+        [this](const AlertsSnapshot& s) { display(s); },
+        [this](const QString& message) {
             m_evaluate->setEnabled(true);
             m_summary->setText(tr("The alerts could not be read: %1").arg(message));
             qCWarning(lcAlerts) << "reading the alerts failed:" << message;
@@ -292,11 +292,11 @@ void AlertsPage::write(std::function<QString(store::Database&)> change)
             auto db = store::Database::open(path);
             return change(db);
         },
-        [this](QString message) {
+        [this](const QString& message) {
             Q_EMIT statusMessage(message);
             load(false);
         },
-        [this](QString message) {
+        [this](const QString& message) {
             qCWarning(lcAlerts) << "a change to the alerts failed:" << message;
             Q_EMIT statusMessage(tr("The change was not saved: %1").arg(message));
             load(false);

@@ -19,8 +19,8 @@ public:
     explicit JobTracker(QObject* context) : m_context(context) {}
 
     template <typename Result>
-    void run(std::function<Result()> work, std::function<void(Result)> deliver,
-             std::function<void(QString)> fail)
+    void run(std::function<Result()> work, const std::function<void(Result)>& deliver,
+             const std::function<void(QString)>& fail)
     {
         const quint64 job = ++m_current;
         QPointer<QObject> ctx = m_context;

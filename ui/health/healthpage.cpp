@@ -209,7 +209,7 @@ void HealthPage::refresh()
                                                snap.slaError.empty() ? &snap.slas : nullptr});
             return snap;
         },
-        [this](HealthSnapshot snap) { showReport(snap); },
+        [this](const HealthSnapshot& snap) { showReport(snap); },
         [this](const QString& msg) { showError(msg); });
 }
 

@@ -215,7 +215,7 @@ void TrendsPage::load()
             return l;
         });
     };
-    const auto fail = [this](QString message) {
+    const auto fail = [this](const QString& message) {
         m_summary->setText(tr("The trends could not be read: %1").arg(message));
         qCWarning(lcTrends) << "reading the trends failed:" << message;
         Q_EMIT failed(message);
@@ -446,7 +446,7 @@ void TrendsPage::applySuggestedTimeouts()
             Q_EMIT statusMessage(tr("%n timeout(s) applied; the runner uses them from its next run.", nullptr, n));
             load();
         },
-        [this](QString message) {
+        [this](const QString& message) {
             m_timeouts->setEnabled(true);
             qCWarning(lcTrends) << "applying the timeouts failed:" << message;
             Q_EMIT failed(tr("The timeouts could not be applied: %1").arg(message));

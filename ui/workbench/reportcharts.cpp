@@ -22,6 +22,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <tuple>
 
 namespace nbaops::ui {
 
@@ -52,19 +53,19 @@ QValueAxis* valueAxis(const QString& title, double lo, double hi, QChart* chart,
     return a;
 }
 
-void fillMetricsTable(QTableWidget* table, const nlohmann::json& r)
+void fillMetricsTable(QTableWidget* table, const model::TrainingReport& r)
 {
     const QStringList cols = {tr("Predictor"), tr("MAE"), tr("RMSE"), tr("MAE <15 min"), tr("MAE 15-30"),
                               tr("MAE >30"), tr("Home"), tr("Away"), tr("Rest 0"), tr("Rest 1"), tr("Rest 2+")};
     table->clear();
     table->setColumnCount(int(cols.size()));
     table->setHorizontalHeaderLabels(cols);
-    std::vector<std::pair<QString, nlohmann::json>> rows = {{tr("model"), r["model"]}};
-    for (const auto& [name, m] : r["baselines"].items())
-        rows.emplace_back(qs(name), m);
+    std::vector<std::pair<QString, const model::SegmentedMae*>> rows = {{tr("model"), &r.model}};
+    for (const auto& [name, m] : r.baselines)
+        rows.emplace_back(qs(name), &m);
     table->setRowCount(int(rows.size()));
     for (size_t i = 0; i < rows.size(); ++i) {
-        const auto& m = rows[i].second;
+        const auto& m = *rows[i].second;
         const auto cell = [&](int c, const QString& t) {
             auto* item = new QTableWidgetItem(t);
             if (c > 0)
@@ -76,51 +77,58 @@ void fillMetricsTable(QTableWidget* table, const nlohmann::json& r)
             }
             table->setItem(int(i), c, item);
         };
-        const auto n = [](const nlohmann::json& j, const char* k) {
-            return j.contains(k) ? QString::number(j[k].get<double>(), 'f', 3) : QStringLiteral("-");
+        const auto n = [](const std::optional<double>& v) {
+            return v ? QString::number(*v, 'f', 3) : QStringLiteral("-");
+        };
+        const auto in = [](const std::map<std::string, double>& g, const char* k) {
+            const auto it = g.find(k);
+            return it == g.end() ? std::nullopt : std::optional(it->second);
         };
         cell(0, rows[i].first);
-        cell(1, n(m, "mae"));
-        cell(2, n(m, "rmse"));
-        cell(3, n(m["by_minutes"], "<15"));
-        cell(4, n(m["by_minutes"], "15-30"));
-        cell(5, n(m["by_minutes"], ">30"));
-        cell(6, n(m["by_venue"], "home"));
-        cell(7, n(m["by_venue"], "away"));
-        cell(8, n(m["by_rest"], "0"));
-        cell(9, n(m["by_rest"], "1"));
-        cell(10, n(m["by_rest"], "2+"));
+        cell(1, n(m.mae));
+        cell(2, n(m.rmse));
+        cell(3, n(in(m.byMinutes, "<15")));
+        cell(4, n(in(m.byMinutes, "15-30")));
+        cell(5, n(in(m.byMinutes, ">30")));
+        cell(6, n(in(m.byVenue, "home")));
+        cell(7, n(in(m.byVenue, "away")));
+        cell(8, n(in(m.byRest, "0")));
+        cell(9, n(in(m.byRest, "1")));
+        cell(10, n(in(m.byRest, "2+")));
     }
 }
 
-void fillSegmentChart(QChart* c, const nlohmann::json& r)
+void fillSegmentChart(QChart* c, const model::TrainingReport& r)
 {
     clearChart(c);
-    const std::string best = r.value("best_baseline", "");
-    const auto& b = r["baselines"][best];
-    const auto& m = r["model"];
+    const auto bit = r.baselines.find(r.bestBaseline);
+    const model::SegmentedMae none;
+    const auto& b = bit == r.baselines.end() ? none : bit->second;
+    const auto& m = r.model;
     auto* sm = new QBarSet(tr("model"));
     sm->setColor(QColor(26, 115, 232));
-    auto* sb = new QBarSet(tr("best baseline (%1)").arg(qs(best)));
+    auto* sb = new QBarSet(tr("best baseline (%1)").arg(qs(r.bestBaseline)));
     sb->setColor(QColor(189, 193, 198));
     QStringList cats;
     double top = 0;
-    const std::pair<const char*, const char*> segs[] = {{"by_minutes", "<15"}, {"by_minutes", "15-30"},
-                                                        {"by_minutes", ">30"}, {"by_venue", "home"},
-                                                        {"by_venue", "away"}, {"by_rest", "0"},
-                                                        {"by_rest", "1"},      {"by_rest", "2+"}};
-    for (const auto& [group, key] : segs) {
-        if (!m[group].contains(key) || !b[group].contains(key))
+    using Group = std::map<std::string, double> model::SegmentedMae::*;
+    const std::tuple<Group, const char*, QString> segs[] = {
+        {&model::SegmentedMae::byMinutes, "<15", tr("%1 min").arg(QStringLiteral("&lt;15"))}, // axis labels are rich text
+        {&model::SegmentedMae::byMinutes, "15-30", tr("%1 min").arg(QStringLiteral("15-30"))},
+        {&model::SegmentedMae::byMinutes, ">30", tr("%1 min").arg(QStringLiteral("&gt;30"))},
+        {&model::SegmentedMae::byVenue, "home", QStringLiteral("home")},
+        {&model::SegmentedMae::byVenue, "away", QStringLiteral("away")},
+        {&model::SegmentedMae::byRest, "0", tr("rest %1").arg(0)},
+        {&model::SegmentedMae::byRest, "1", tr("rest %1").arg(1)},
+        {&model::SegmentedMae::byRest, "2+", tr("rest %1").arg(QStringLiteral("2+"))}};
+    for (const auto& [group, key, label] : segs) {
+        const auto mv = (m.*group).find(key), bv = (b.*group).find(key);
+        if (mv == (m.*group).end() || bv == (b.*group).end())
             continue;
-        // Axis labels are rich text: "<15" would be read as a tag.
-        const QString label = std::string(group) == "by_minutes"
-                                  ? tr("%1 min").arg(QString::fromLatin1(key).replace(QStringLiteral("<"), QStringLiteral("&lt;")).replace(QStringLiteral(">"), QStringLiteral("&gt;")))
-                              : std::string(group) == "by_rest"  ? tr("rest %1").arg(QString::fromLatin1(key))
-                                                                 : QString::fromLatin1(key);
         cats << label;
-        *sm << m[group][key].get<double>();
-        *sb << b[group][key].get<double>();
-        top = std::max({top, m[group][key].get<double>(), b[group][key].get<double>()});
+        *sm << mv->second;
+        *sb << bv->second;
+        top = std::max({top, mv->second, bv->second});
     }
     auto* series = new QBarSeries;
     series->append(sm);
@@ -135,38 +143,35 @@ void fillSegmentChart(QChart* c, const nlohmann::json& r)
     series->attachAxis(y);
 }
 
-void fillSearchTable(QTableWidget* table, const nlohmann::json& r)
+void fillSearchTable(QTableWidget* table, const model::TrainingReport& r)
 {
     table->setSortingEnabled(false);
     table->clear();
-    const auto& trials = r.value("search", nlohmann::json::array());
-    const QStringList keys = {QStringLiteral("max_depth"), QStringLiteral("eta"), QStringLiteral("min_child_weight"),
-                              QStringLiteral("subsample"), QStringLiteral("colsample_bytree"), QStringLiteral("gamma"),
-                              QStringLiteral("lambda")};
+    const char* const keys[] = {"max_depth", "eta", "min_child_weight", "subsample", "colsample_bytree", "gamma",
+                                "lambda"};
     QStringList header = {tr("Trial"), tr("Validation MAE"), tr("Trees")};
-    header += keys;
+    for (const char* k : keys)
+        header << QString::fromLatin1(k);
     header << tr("Seconds");
     table->setColumnCount(int(header.size()));
     table->setHorizontalHeaderLabels(header);
-    table->setRowCount(int(trials.size()));
+    table->setRowCount(int(r.search.size()));
     int row = 0;
-    for (const auto& t : trials) {
+    for (const auto& t : r.search) {
         const auto num = [&](int col, double v, int decimals) {
             auto* item = new QTableWidgetItem;
             item->setData(Qt::DisplayRole, decimals < 0 ? QVariant(int(v)) : QVariant(QString::number(v, 'f', decimals).toDouble()));
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             table->setItem(row, col, item);
         };
-        num(0, t.value("trial", 0), -1);
-        num(1, t.value("valid_mae", 0.0), 4);
-        num(2, t.value("best_iteration", 0) + 1, -1);
-        for (int k = 0; k < keys.size(); ++k) {
-            const auto& p = t["params"];
-            const std::string key = ss(keys[k]);
-            if (p.contains(key) && p[key].is_number())
-                num(3 + k, p[key].get<double>(), 3); // empty: XGBoost's default
+        num(0, t.trial, -1);
+        num(1, t.validMae, 4);
+        num(2, t.bestIteration + 1, -1);
+        for (int k = 0; k < int(std::size(keys)); ++k) {
+            if (const auto p = t.params.find(keys[k]); p != t.params.end())
+                num(3 + k, p->second, 3); // empty: XGBoost's default
         }
-        num(3 + int(keys.size()), t.value("seconds", 0.0), 2);
+        num(3 + int(std::size(keys)), t.seconds, 2);
         ++row;
     }
     table->setSortingEnabled(true);
@@ -174,7 +179,7 @@ void fillSearchTable(QTableWidget* table, const nlohmann::json& r)
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
 }
 
-void fillScatterChart(QChart* c, const nlohmann::json& r)
+void fillScatterChart(QChart* c, const model::TrainingReport& r)
 {
     clearChart(c);
     auto* s = new QScatterSeries;
@@ -183,9 +188,9 @@ void fillScatterChart(QChart* c, const nlohmann::json& r)
     s->setBorderColor(Qt::transparent);
     s->setColor(QColor(26, 115, 232, 90));
     double hi = 10;
-    for (const auto& p : r.value("sample", nlohmann::json::array())) {
-        s->append(p[0].get<double>(), p[1].get<double>());
-        hi = std::max({hi, p[0].get<double>(), p[1].get<double>()});
+    for (const auto& [predicted, actual] : r.sample) {
+        s->append(predicted, actual);
+        hi = std::max({hi, predicted, actual});
     }
     hi = std::ceil(hi / 10) * 10;
     auto* diag = new QLineSeries;
@@ -206,22 +211,22 @@ void fillScatterChart(QChart* c, const nlohmann::json& r)
     }
 }
 
-void fillResidualChart(QChart* c, const nlohmann::json& r)
+void fillResidualChart(QChart* c, const model::TrainingReport& r)
 {
     clearChart(c);
-    const auto& res = r["residuals"];
+    const auto& res = r.residuals;
     auto* set = new QBarSet(tr("player-games"));
     set->setColor(QColor(26, 115, 232));
     QStringList cats;
-    const double first = res.value("first_edge", -30.0), width = res.value("bin_width", 2.0);
+    const double first = res.firstEdge, width = res.binWidth;
     int64_t top = 1;
-    const auto& counts = res.value("counts", nlohmann::json::array());
+    const auto& counts = res.counts;
     for (size_t i = 0; i < counts.size(); ++i) {
         const double lo = first + double(i) * width;
         cats << (i == 0 ? QStringLiteral("&lt;%1").arg(lo + width)
                         : (i + 1 == counts.size() ? QStringLiteral("%1+").arg(lo) : QString::number(lo)));
-        *set << double(counts[i].get<int64_t>());
-        top = std::max(top, counts[i].get<int64_t>());
+        *set << double(counts[i]);
+        top = std::max(top, counts[i]);
     }
     auto* series = new QBarSeries;
     series->append(set);
@@ -230,8 +235,8 @@ void fillResidualChart(QChart* c, const nlohmann::json& r)
     auto* x = new QBarCategoryAxis;
     x->append(cats);
     x->setTitleText(tr("actual - predicted (points); mean %1, sd %2")
-                        .arg(res.value("mean", 0.0), 0, 'f', 2)
-                        .arg(res.value("sd", 0.0), 0, 'f', 2));
+                        .arg(res.mean, 0, 'f', 2)
+                        .arg(res.sd, 0, 'f', 2));
     x->setLabelsAngle(-60);
     c->addAxis(x, Qt::AlignBottom);
     series->attachAxis(x);
@@ -242,22 +247,23 @@ void fillResidualChart(QChart* c, const nlohmann::json& r)
     c->legend()->hide();
 }
 
-void fillImportanceChart(QChart* c, const nlohmann::json& report, const QString& kind)
+void fillImportanceChart(QChart* c, const model::TrainingReport& report, const QString& kind)
 {
     clearChart(c);
-    if (!report.contains("importance"))
+    const auto it = report.importance.find(ss(kind));
+    if (it == report.importance.end())
         return;
-    const auto& imp = report["importance"][ss(kind)];
-    const auto& feats = imp["features"];
+    const auto& imp = it->second;
+    const auto& feats = imp.features;
     const size_t n = std::min<size_t>(15, feats.size());
-    auto* set = new QBarSet(qs(imp.value("label", "")));
+    auto* set = new QBarSet(qs(imp.label));
     set->setColor(QColor(26, 115, 232));
     QStringList cats;
     double top = 0;
     for (size_t i = n; i-- > 0;) { // largest at the top
-        cats << qs(feats[i]["feature"].get<std::string>());
-        *set << feats[i]["value"].get<double>();
-        top = std::max(top, feats[i]["value"].get<double>());
+        cats << qs(feats[i].first);
+        *set << feats[i].second;
+        top = std::max(top, feats[i].second);
     }
     auto* series = new QHorizontalBarSeries;
     series->append(set);
@@ -266,14 +272,14 @@ void fillImportanceChart(QChart* c, const nlohmann::json& report, const QString&
     y->append(cats);
     c->addAxis(y, Qt::AlignLeft);
     series->attachAxis(y);
-    auto* x = valueAxis(qs(imp.value("label", "")), 0, top * 1.08, c, Qt::AlignBottom);
+    auto* x = valueAxis(qs(imp.label), 0, top * 1.08, c, Qt::AlignBottom);
     x->applyNiceNumbers();
     series->attachAxis(x);
     c->setTitle(tr("Feature importance by %1 (top %2 of %3 features used)").arg(kind).arg(n).arg(feats.size()));
     c->legend()->hide();
 }
 
-void fillOverTimeChart(QChart* c, const nlohmann::json& versions, const nlohmann::json& live)
+void fillOverTimeChart(QChart* c, const std::vector<VersionWeeks>& versions, const std::vector<model::LiveWeek>& live)
 {
     clearChart(c);
     double lo = 1e9, hi = 0;
@@ -296,34 +302,34 @@ void fillOverTimeChart(QChart* c, const nlohmann::json& versions, const nlohmann
             break; // the six newest
         auto* s = new QLineSeries;
         s->setPointsVisible(true);
-        s->setName(qs(v["version"].get<std::string>()) + (v["champion"].get<bool>() ? tr(" (champion)") : QString()));
-        for (const auto& w : v["weekly"])
-            add(s, w["week"].get<std::string>(), w["mae"].get<double>());
+        s->setName(qs(v.version) + (v.champion ? tr(" (champion)") : QString()));
+        for (const auto& w : v.weekly)
+            add(s, w.week, w.mae);
         all.push_back(s);
     }
-    if (!versions.empty() && !versions[0]["weekly"].empty()) {
+    if (!versions.empty() && !versions[0].weekly.empty()) {
         auto* b = new QLineSeries;
-        b->setName(tr("best baseline (%1's window)").arg(qs(versions[0]["version"].get<std::string>())));
+        b->setName(tr("best baseline (%1's window)").arg(qs(versions[0].version)));
         QPen pen(QColor(128, 128, 128));
         pen.setStyle(Qt::DashLine);
         b->setPen(pen);
-        for (const auto& w : versions[0]["weekly"])
-            add(b, w["week"].get<std::string>(), w["baseline_mae"].get<double>());
+        for (const auto& w : versions[0].weekly)
+            add(b, w.week, w.baselineMae);
         all.push_back(b);
     }
     std::map<std::string, QLineSeries*> liveSeries;
     for (const auto& w : live) {
-        auto& s = liveSeries[w["model"].get<std::string>()];
+        auto& s = liveSeries[w.model];
         if (!s) {
             s = new QLineSeries;
-            s->setName(tr("live: %1").arg(qs(w["model"].get<std::string>())));
+            s->setName(tr("live: %1").arg(qs(w.model)));
             s->setPointsVisible(true);
             QPen pen(QColor(217, 48, 37));
             pen.setWidth(2);
             s->setPen(pen);
             all.push_back(s);
         }
-        add(s, w["week"].get<std::string>(), w["mae"].get<double>());
+        add(s, w.week, w.mae);
     }
     if (all.empty()) {
         c->setTitle(tr("MAE per week: no versions and no graded predictions yet"));

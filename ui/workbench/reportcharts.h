@@ -1,11 +1,13 @@
 #pragma once
 
-// The Models page's charts and tables, each filled from a stored training report (the JSON of
-// `nbaops train --json`), so the page itself only lays them out.
+// The Models page's charts and tables, each filled from a training report read into types
+// (model::TrainingReport), so the page itself only lays them out.
+
+#include "model/report.h"
 
 #include <QString>
 
-#include <nlohmann/json.hpp>
+#include <vector>
 
 class QChart;
 class QChartView;
@@ -19,17 +21,24 @@ QChartView* makeChartView(const QString& title, QWidget* parent);
 QValueAxis* valueAxis(const QString& title, double lo, double hi, QChart* chart, Qt::Alignment where);
 
 // Model and baselines: MAE, RMSE and MAE by prior minutes, venue and rest.
-void fillMetricsTable(QTableWidget* table, const nlohmann::json& report);
+void fillMetricsTable(QTableWidget* table, const model::TrainingReport& report);
 // MAE by segment, the model beside the best baseline.
-void fillSegmentChart(QChart* c, const nlohmann::json& report);
+void fillSegmentChart(QChart* c, const model::TrainingReport& report);
 // The search's fits, sortable, best validation MAE first.
-void fillSearchTable(QTableWidget* table, const nlohmann::json& report);
-void fillScatterChart(QChart* c, const nlohmann::json& report);
-void fillResidualChart(QChart* c, const nlohmann::json& report);
+void fillSearchTable(QTableWidget* table, const model::TrainingReport& report);
+void fillScatterChart(QChart* c, const model::TrainingReport& report);
+void fillResidualChart(QChart* c, const model::TrainingReport& report);
 // The 15 most important features by `kind` (gain, weight or cover).
-void fillImportanceChart(QChart* c, const nlohmann::json& report, const QString& kind);
-// MAE per week: the newest versions on their test windows, the best baseline of the newest,
-// and the live graded predictions per serving model.
-void fillOverTimeChart(QChart* c, const nlohmann::json& versions, const nlohmann::json& live);
+void fillImportanceChart(QChart* c, const model::TrainingReport& report, const QString& kind);
+// A version's MAE per week on its test window, for the chart over time.
+struct VersionWeeks
+{
+    std::string version;
+    bool champion = false;
+    std::vector<model::WeekMae> weekly;
+};
+// MAE per week: the newest versions on their test windows (newest first), the best baseline of
+// the newest, and the live graded predictions per serving model.
+void fillOverTimeChart(QChart* c, const std::vector<VersionWeeks>& versions, const std::vector<model::LiveWeek>& live);
 
 } // namespace nbaops::ui

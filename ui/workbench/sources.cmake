@@ -1,3 +1,5 @@
-target_sources(nbaops_ui PRIVATE workbench/modeltrainer.h workbench/modeltrainer.cpp workbench/modelspage.h
-    workbench/modelspage.cpp workbench/reportcharts.h workbench/reportcharts.cpp workbench/versionsmodel.h
+target_sources(nbaops_ui PRIVATE workbench/modelspage.h workbench/modelspage.cpp workbench/trainform.h
+    workbench/trainform.cpp workbench/learningcurve.h workbench/learningcurve.cpp workbench/reportview.h
+    workbench/reportview.cpp workbench/versionspanel.h workbench/versionspanel.cpp workbench/modeltrainer.h
+    workbench/modeltrainer.cpp workbench/reportcharts.h workbench/reportcharts.cpp workbench/versionsmodel.h
     workbench/versionsmodel.cpp)

@@ -236,79 +236,73 @@ std::string missingTeams(const GameMap& games, const std::vector<Row>& rows)
            (count > 3 ? ", ..." : "") + ")";
 }
 
-} // namespace
-
-Work PlayerGameSummary::run(Context& ctx, Date date)
+GameMap finalGames(store::Database& db, Date date)
 {
-    Work w;
     GameMap games;
-    {
-        auto st = ctx.db.prepare("SELECT game_id, season, home_team_id, visitor_team_id, "
-                                 "home_team_abbr, visitor_team_abbr FROM game_schedule "
-                                 "WHERE game_date = ? AND game_status = 3");
-        st.bindAll(date.iso());
-        while (st.step())
-            games[st.getText(0)] = {st.getText(1), st.getInt(2), st.getInt(3), st.getText(4),
-                                    st.getText(5)};
-    }
-    if (games.empty()) {
-        w.outcome.category = Category::NoDataAvailable;
-        w.outcome.error = "no final games on " + date.iso();
-        return w;
-    }
-    // Box scores: NBA.com's when its loader succeeded for the date and they cover every final
-    // game, else balldontlie's on the same condition.
-    auto rows = std::make_shared<std::vector<Row>>();
-    std::string tried;
-    std::string loadError;
-    const auto nbaCat = latestCategory(ctx.db, "nbac_player_boxscores", date);
+    auto st = db.prepare("SELECT game_id, season, home_team_id, visitor_team_id, "
+                         "home_team_abbr, visitor_team_abbr FROM game_schedule "
+                         "WHERE game_date = ? AND game_status = 3");
+    st.bindAll(date.iso());
+    while (st.step())
+        games[st.getText(0)] = {st.getText(1), st.getInt(2), st.getInt(3), st.getText(4), st.getText(5)};
+    return games;
+}
+
+// Box scores: NBA.com's when its loader succeeded for the date and they cover every final game,
+// else balldontlie's on the same condition. Sets the outcome's source, or its failure (false).
+bool pickBoxscores(store::Database& db, Date date, const GameMap& games, std::vector<Row>& rows, BdlLoad& bdl,
+                   Outcome& out)
+{
+    std::string tried, loadError;
+    const auto nbaCat = latestCategory(db, "nbac_player_boxscores", date);
     if (nbaCat == "success") {
-        if (!loadNbaRows(ctx.db, date, *rows, loadError)) {
-            w.outcome.category = Category::ValidationFailed;
-            w.outcome.error = loadError;
-            return w;
+        if (!loadNbaRows(db, date, rows, loadError)) {
+            out.category = Category::ValidationFailed;
+            out.error = loadError;
+            return false;
         }
-        const std::string missing = missingTeams(games, *rows);
-        if (missing.empty())
-            w.outcome.source = "nba_com";
-        else
-            tried = "NBA.com lacks " + missing;
+        const std::string missing = missingTeams(games, rows);
+        if (missing.empty()) {
+            out.source = "nba_com";
+            return true;
+        }
+        tried = "NBA.com lacks " + missing;
     } else {
         tried = "NBA.com box scores unavailable (nbac_player_boxscores: " + nbaCat.value_or("not run") + ")";
     }
-    BdlLoad bdl;
-    if (w.outcome.source.empty()) {
-        rows->clear();
-        const auto bdlCat = latestCategory(ctx.db, "bdl_player_boxscores", date);
-        if (bdlCat == "success") {
-            if (!loadBdlRows(ctx.db, date, games, *rows, bdl, loadError)) {
-                w.outcome.category = Category::ValidationFailed;
-                w.outcome.error = loadError;
-                return w;
-            }
-            const std::string missing = missingTeams(games, *rows);
-            if (missing.empty())
-                w.outcome.source = "balldontlie";
-            else
-                tried += "; balldontlie lacks " + missing;
-        } else {
-            tried += "; balldontlie unavailable (bdl_player_boxscores: " + bdlCat.value_or("not run") + ")";
-        }
+    rows.clear();
+    const auto bdlCat = latestCategory(db, "bdl_player_boxscores", date);
+    if (bdlCat != "success") {
+        out.category = Category::DependencyMissing;
+        out.error = "no source has box scores for every final game on " + date.iso() + ": " + tried +
+                    "; balldontlie unavailable (bdl_player_boxscores: " + bdlCat.value_or("not run") + ")";
+        return false;
     }
-    if (w.outcome.source.empty()) {
-        w.outcome.category = Category::DependencyMissing;
-        w.outcome.error = "no source has box scores for every final game on " + date.iso() + ": " + tried;
-        return w;
+    if (!loadBdlRows(db, date, games, rows, bdl, loadError)) {
+        out.category = Category::ValidationFailed;
+        out.error = loadError;
+        return false;
     }
-    if (w.outcome.source == "balldontlie") {
-        w.outcome.error = "served by balldontlie (fallback): " + tried + "; players matched to NBA.com ids: " +
-                          std::to_string(bdl.known) + " known, " + std::to_string(bdl.byName) + " by name, " +
-                          std::to_string(bdl.byNameTeam) + " by name and team, " + std::to_string(bdl.unmatched) +
-                          " unmatched (negative ids); this source has no starters or plus-minus";
+    if (const std::string missing = missingTeams(games, rows); !missing.empty()) {
+        out.category = Category::DependencyMissing;
+        out.error = "no source has box scores for every final game on " + date.iso() + ": " + tried +
+                    "; balldontlie lacks " + missing;
+        return false;
     }
-    w.outcome.recordsIn = int64_t(rows->size());
-    std::map<std::pair<std::string, int64_t>, TeamTotals> totals;
-    for (const auto& r : *rows) {
+    out.source = "balldontlie";
+    out.error = "served by balldontlie (fallback): " + tried + "; players matched to NBA.com ids: " +
+                std::to_string(bdl.known) + " known, " + std::to_string(bdl.byName) + " by name, " +
+                std::to_string(bdl.byNameTeam) + " by name and team, " + std::to_string(bdl.unmatched) +
+                " unmatched (negative ids); this source has no starters or plus-minus";
+    return true;
+}
+
+using Totals = std::map<std::pair<std::string, int64_t>, TeamTotals>;
+
+Totals totalsOf(const std::vector<Row>& rows)
+{
+    Totals totals;
+    for (const auto& r : rows) {
         auto& t = totals[{r.gameId, r.teamId}];
         t.pts += r.pts;
         t.fga += r.fga;
@@ -317,65 +311,99 @@ Work PlayerGameSummary::run(Context& ctx, Date date)
         t.minutes += r.minutes;
         ++t.players;
     }
-    w.outcome.recordsOut = 0;
-    for (const auto& r : *rows)
-        w.outcome.recordsOut += games.count(r.gameId) ? 1 : 0;
-    const std::string at = toIsoUtc(ctx.clock.now());
-    auto gamesPtr = std::make_shared<std::map<std::string, GameInfo>>(std::move(games));
-    auto totalsPtr = std::make_shared<decltype(totals)>(std::move(totals));
-    const int64_t outRows = w.outcome.recordsOut;
-    auto mappings = std::make_shared<std::vector<Mapping>>(std::move(bdl.newMappings));
-    w.write = [rows, gamesPtr, totalsPtr, mappings, date, at, outRows, source = w.outcome.source,
-               runId = ctx.runId](store::Database& db) {
-        const std::string iso = date.iso();
-        db.prepare("DELETE FROM player_game_summary WHERE game_date = ?").bindAll(iso).run();
-        auto map = db.prepare("INSERT OR REPLACE INTO player_id_map(source, source_player_id, player_id, source_name,"
-                              " method, mapped_at) VALUES ('balldontlie', ?, ?, ?, ?, ?)");
-        for (const auto& m : *mappings) {
-            map.bindAll(m.bdlId, m.playerId, m.name, m.method, at);
-            map.run();
-            map.reset();
-        }
-        auto ins = db.prepare(
-            "INSERT INTO player_game_summary(game_id, player_id, game_date, season, player_name,"
-            " team_id, team_abbr, opponent_team_id, opponent_abbr, home, starter, played,"
-            " dnp_reason, minutes, fgm, fga, fg3m, fg3a, ftm, fta, oreb, dreb, reb, ast, stl, blk,"
-            " tov, pf, pts, plus_minus, ts_pct, usage_rate, pts_per36, team_pts, team_fga,"
-            " team_fta, team_tov, team_minutes, opp_pts, opp_fga, opp_fta, opp_tov, source,"
-            " run_id, processed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-            "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-        for (const auto& r : *rows) {
-            const auto git = gamesPtr->find(r.gameId);
-            if (git == gamesPtr->end())
-                continue;
-            const GameInfo& g = git->second;
-            const bool home = r.teamId == g.home;
-            const int64_t oppId = home ? g.visitor : g.home;
-            const TeamTotals& team = totalsPtr->at({r.gameId, r.teamId});
-            const TeamTotals& opp = totalsPtr->at({r.gameId, oppId});
-            const double attempts = double(r.fga) + 0.44 * double(r.fta);
-            std::optional<double> ts, usage, per36;
-            if (attempts > 0)
-                ts = double(r.pts) / (2.0 * attempts);
-            const double teamPoss = double(team.fga) + 0.44 * double(team.fta) + double(team.tov);
-            if (r.played && teamPoss > 0)
-                usage = 100.0 * (attempts + double(r.tov)) * (team.minutes / 5.0) /
-                        (r.minutes * teamPoss);
-            if (r.played)
-                per36 = double(r.pts) * 36.0 / r.minutes;
-            ins.bindAll(r.gameId, r.playerId, iso, sources::seasonLabelOf(g.season), r.playerName,
-                        r.teamId, r.teamAbbr, oppId, home ? g.visitorAbbr : g.homeAbbr,
-                        int64_t(home), int64_t(!r.startPosition.empty()), int64_t(r.played),
-                        r.played || r.comment.empty() ? std::optional<std::string>() : std::optional(r.comment),
-                        r.minutes, r.fgm, r.fga, r.fg3m, r.fg3a, r.ftm, r.fta, r.oreb, r.dreb,
-                        r.reb, r.ast, r.stl, r.blk, r.tov, r.pf, r.pts, r.plusMinus, ts, usage,
-                        per36, team.pts, team.fga, team.fta, team.tov, team.minutes, opp.pts,
-                        opp.fga, opp.fta, opp.tov, source, runId, at);
-            ins.run();
-            ins.reset();
-        }
-        touchFreshness(db, "player_game_summary", date, outRows, at);
-    };
+    return totals;
+}
+
+// Everything the summaries' write needs, kept alive until the runner commits it.
+struct Summaries
+{
+    std::vector<Row> rows;
+    GameMap games;
+    Totals totals;
+    std::vector<Mapping> mappings;
+    std::string source, runId, at;
+    Date date;
+    int64_t outRows = 0;
+};
+
+// One player-game with its shooting, usage and per-36 figures and the teams' totals.
+void insertRow(store::Statement& ins, const Row& r, const GameInfo& g, const Summaries& s)
+{
+    const bool home = r.teamId == g.home;
+    const int64_t oppId = home ? g.visitor : g.home;
+    const TeamTotals& team = s.totals.at({r.gameId, r.teamId});
+    const TeamTotals& opp = s.totals.at({r.gameId, oppId});
+    const double attempts = double(r.fga) + 0.44 * double(r.fta);
+    std::optional<double> ts, usage, per36;
+    if (attempts > 0)
+        ts = double(r.pts) / (2.0 * attempts);
+    const double teamPoss = double(team.fga) + 0.44 * double(team.fta) + double(team.tov);
+    if (r.played && teamPoss > 0)
+        usage = 100.0 * (attempts + double(r.tov)) * (team.minutes / 5.0) / (r.minutes * teamPoss);
+    if (r.played)
+        per36 = double(r.pts) * 36.0 / r.minutes;
+    ins.bindAll(r.gameId, r.playerId, s.date.iso(), sources::seasonLabelOf(g.season), r.playerName, r.teamId,
+                r.teamAbbr, oppId, home ? g.visitorAbbr : g.homeAbbr, int64_t(home), int64_t(!r.startPosition.empty()),
+                int64_t(r.played),
+                r.played || r.comment.empty() ? std::optional<std::string>() : std::optional(r.comment), r.minutes,
+                r.fgm, r.fga, r.fg3m, r.fg3a, r.ftm, r.fta, r.oreb, r.dreb, r.reb, r.ast, r.stl, r.blk, r.tov, r.pf,
+                r.pts, r.plusMinus, ts, usage, per36, team.pts, team.fga, team.fta, team.tov, team.minutes, opp.pts,
+                opp.fga, opp.fta, opp.tov, s.source, s.runId, s.at);
+    ins.run();
+    ins.reset();
+}
+
+void writeSummaries(store::Database& db, const Summaries& s)
+{
+    db.prepare("DELETE FROM player_game_summary WHERE game_date = ?").bindAll(s.date.iso()).run();
+    auto map = db.prepare("INSERT OR REPLACE INTO player_id_map(source, source_player_id, player_id, source_name,"
+                          " method, mapped_at) VALUES ('balldontlie', ?, ?, ?, ?, ?)");
+    for (const auto& m : s.mappings) {
+        map.bindAll(m.bdlId, m.playerId, m.name, m.method, s.at);
+        map.run();
+        map.reset();
+    }
+    auto ins = db.prepare(
+        "INSERT INTO player_game_summary(game_id, player_id, game_date, season, player_name,"
+        " team_id, team_abbr, opponent_team_id, opponent_abbr, home, starter, played,"
+        " dnp_reason, minutes, fgm, fga, fg3m, fg3a, ftm, fta, oreb, dreb, reb, ast, stl, blk,"
+        " tov, pf, pts, plus_minus, ts_pct, usage_rate, pts_per36, team_pts, team_fga,"
+        " team_fta, team_tov, team_minutes, opp_pts, opp_fga, opp_fta, opp_tov, source,"
+        " run_id, processed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+        "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    for (const auto& r : s.rows) {
+        if (const auto g = s.games.find(r.gameId); g != s.games.end())
+            insertRow(ins, r, g->second, s);
+    }
+    touchFreshness(db, "player_game_summary", s.date, s.outRows, s.at);
+}
+
+} // namespace
+
+Work PlayerGameSummary::run(Context& ctx, Date date)
+{
+    Work w;
+    auto s = std::make_shared<Summaries>();
+    s->games = finalGames(ctx.db, date);
+    if (s->games.empty()) {
+        w.outcome.category = Category::NoDataAvailable;
+        w.outcome.error = "no final games on " + date.iso();
+        return w;
+    }
+    BdlLoad bdl;
+    if (!pickBoxscores(ctx.db, date, s->games, s->rows, bdl, w.outcome))
+        return w;
+    w.outcome.recordsIn = int64_t(s->rows.size());
+    for (const auto& r : s->rows)
+        s->outRows += s->games.count(r.gameId) ? 1 : 0;
+    w.outcome.recordsOut = s->outRows;
+    s->totals = totalsOf(s->rows);
+    s->mappings = std::move(bdl.newMappings);
+    s->source = w.outcome.source;
+    s->runId = ctx.runId;
+    s->at = toIsoUtc(ctx.clock.now());
+    s->date = date;
+    w.write = [s](store::Database& db) { writeSummaries(db, *s); };
     return w;
 }
 

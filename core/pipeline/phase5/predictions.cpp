@@ -15,35 +15,37 @@
 
 namespace nbaops::pipeline {
 
-Work Predictions::run(Context& ctx, Date date)
+namespace {
+
+struct Pred
 {
-    Work w;
-    struct Pred
-    {
-        int64_t player, team, opp;
-        std::string game;
-        double pts;
-        std::string version;
-        bool xgboost = false;
-        std::optional<double> line;
-        std::optional<std::string> call;
-        std::optional<double> edge;
-    };
-    auto preds = std::make_shared<std::vector<Pred>>();
-    // The date's feature rows, every feature (the served model reads them in its own order).
+    int64_t player, team, opp;
+    std::string game;
+    double pts;
+    std::string version;
+    bool xgboost = false;
+    std::optional<double> line;
+    std::optional<std::string> call;
+    std::optional<double> edge;
+};
+using Preds = std::shared_ptr<std::vector<Pred>>;
+
+// A feature row's teams and matchup factor, beside its Example.
+struct Key
+{
+    int64_t team, opp;
+    std::optional<double> matchup;
+};
+
+// The date's feature rows, every feature (the served model reads them in its own order).
+void readFeatureRows(store::Database& db, Date date, std::vector<model::Example>& rows, std::vector<Key>& keys)
+{
     std::string sql = "SELECT player_id, team_id, opponent_team_id, game_id, f_matchup_factor";
     for (const auto& n : features::kNames)
         sql += ", f_" + std::string(n);
     sql += " FROM ml_feature_store WHERE game_date = ? ORDER BY game_id, player_id";
-    auto st = ctx.db.prepare(sql);
+    auto st = db.prepare(sql);
     st.bindAll(date.iso());
-    std::vector<model::Example> rows;
-    struct Key
-    {
-        int64_t team, opp;
-        std::optional<double> matchup;
-    };
-    std::vector<Key> keys;
     while (st.step()) {
         model::Example e;
         e.date = date;
@@ -54,9 +56,12 @@ Work Predictions::run(Context& ctx, Date date)
         keys.push_back({st.getInt(1), st.getInt(2), st.getOptDouble(4)});
         rows.push_back(std::move(e));
     }
-    const int64_t total = int64_t(rows.size());
-    // The baseline: a blend of the exponentially weighted, last-10 and season means, nudged
-    // by the opponent's defence. Players without an earlier game this season get none.
+}
+
+// The baseline: a blend of the exponentially weighted, last-10 and season means, nudged by the
+// opponent's defence. Players without an earlier game this season get none.
+void predictBaseline(const std::vector<model::Example>& rows, const std::vector<Key>& keys, std::vector<Pred>& preds)
+{
     for (size_t i = 0; i < rows.size(); ++i) {
         const auto& x = rows[i].x;
         const auto ewm = x[features::ix("pts_ewm")], last10 = x[features::ix("pts_last10")],
@@ -65,61 +70,26 @@ Work Predictions::run(Context& ctx, Date date)
             continue;
         const double matchup = std::clamp(keys[i].matchup.value_or(1.0), 0.85, 1.15);
         const double pts = (0.45 * *ewm + 0.35 * *last10 + 0.20 * *season) * std::sqrt(matchup);
-        preds->push_back({rows[i].playerId, keys[i].team, keys[i].opp, rows[i].gameId, pts, model::kBaselineVersion, false, {}, {}, {}});
+        preds.push_back({rows[i].playerId, keys[i].team, keys[i].opp, rows[i].gameId, pts, model::kBaselineVersion,
+                         false, {}, {}, {}});
     }
-    // The champion (and a rollout's challenger on its games) for the same players.
-    std::string servingNote;
-    const auto plan = model::servingPlan(ctx.db);
-    if (plan.champion) {
-        std::map<std::string, std::vector<size_t>> byVersion;
-        for (size_t i = 0; i < rows.size(); ++i) {
-            if (rows[i].x[features::ix("games_played_season")].value_or(0) < 1)
-                continue; // no game this season yet: no prediction, as for the baseline
-            byVersion[plan.versionFor(rows[i].gameId)].push_back(i);
-        }
-        for (const auto& [version, idx] : byVersion) {
-            try {
-                Loaded m;
-                {
-                    std::lock_guard lock(m_mutex);
-                    auto it = m_models.find(version);
-                    if (it == m_models.end()) {
-                        model::ModelVersions reg(ctx.db, ctx.objects.root());
-                        const auto v = reg.get(version);
-                        it = m_models.emplace(version, Loaded{reg.loadArtifact(v), v.features}).first;
-                    }
-                    m = it->second;
-                }
-                std::vector<const model::Example*> subset;
-                for (size_t i : idx)
-                    subset.push_back(&rows[i]);
-                const auto out = model::predict(m.artifact, m.features, subset);
-                for (size_t k = 0; k < idx.size(); ++k) {
-                    const size_t i = idx[k];
-                    preds->push_back({rows[i].playerId, keys[i].team, keys[i].opp, rows[i].gameId,
-                                      std::max(0.0, double(out[k])), version, true, {}, {}, {}});
-                }
-            } catch (const std::exception& e) {
-                servingNote += (servingNote.empty() ? "" : "; ") + version + " did not serve: " + e.what();
-            }
-        }
-    }
-    // The consensus prop line (median over the bookmakers) where The Odds API has one; the
-    // call is OVER or UNDER when the prediction is at least a point away from it.
-    // Lines by player name as the bookmakers write it, matched with the name accents and
-    // suffixes folded ("Luka Doncic" is "Luka Dončić"); every line of the date in one query.
+}
+
+// The consensus prop line (median over the bookmakers) where The Odds API has one; the call is
+// OVER or UNDER when the prediction is at least a point away from it. Lines are found by
+// player name as the bookmakers write it, accents and suffixes folded ("Luka Doncic" is "Luka
+// Dončić"); every line of the date in one query, each player's consensus looked up once.
+void attachPropLines(store::Database& db, Date date, std::vector<Pred>& preds)
+{
     std::map<std::string, std::vector<double>> byName;
-    {
-        auto lines = ctx.db.prepare("SELECT player_name, point FROM raw_odds_player_points WHERE game_date = ?");
-        lines.bindAll(date.iso());
-        while (lines.step())
-            byName[sources::matchKey(lines.getText(0))].push_back(lines.getDouble(1));
-    }
-    // The consensus line of each player, looked up once (the baseline and the served model
-    // predict the same players).
-    std::map<int64_t, std::optional<double>> lineOf;
-    auto name = ctx.db.prepare("SELECT player_name FROM player_game_summary WHERE player_id = ?"
-                               " ORDER BY game_date DESC LIMIT 1");
+    auto lines = db.prepare("SELECT player_name, point FROM raw_odds_player_points WHERE game_date = ?");
+    lines.bindAll(date.iso());
+    while (lines.step())
+        byName[sources::matchKey(lines.getText(0))].push_back(lines.getDouble(1));
+    if (byName.empty())
+        return;
+    auto name = db.prepare("SELECT player_name FROM player_game_summary WHERE player_id = ?"
+                           " ORDER BY game_date DESC LIMIT 1");
     const auto consensus = [&](int64_t player) -> std::optional<double> {
         name.reset();
         name.bindAll(player);
@@ -132,9 +102,8 @@ Work Predictions::run(Context& ctx, Date date)
         std::sort(points.begin(), points.end());
         return points[points.size() / 2];
     };
-    for (auto& p : *preds) {
-        if (byName.empty())
-            break;
+    std::map<int64_t, std::optional<double>> lineOf;
+    for (auto& p : preds) {
         auto it = lineOf.find(p.player);
         if (it == lineOf.end())
             it = lineOf.emplace(p.player, consensus(p.player)).first;
@@ -144,16 +113,13 @@ Work Predictions::run(Context& ctx, Date date)
         p.edge = p.pts - *p.line;
         p.call = *p.edge >= 1.0 ? "OVER" : (*p.edge <= -1.0 ? "UNDER" : "PASS");
     }
-    w.outcome.recordsIn = total;
-    w.outcome.recordsOut = int64_t(preds->size());
-    w.outcome.error = servingNote;
-    if (total == 0) {
-        w.outcome.category = Category::NoDataAvailable;
-        w.outcome.error = "no feature rows for " + date.iso();
-        return w;
-    }
-    const std::string at = toIsoUtc(ctx.clock.now());
-    w.write = [preds, date, at, runId = ctx.runId](store::Database& db) {
+}
+
+// The date's predictions replace the stored ones, in the transaction that records the run.
+std::function<void(store::Database&)> writePredictions(const Preds& preds, Date date, const std::string& at,
+                                                       const std::string& runId)
+{
+    return [preds, date, at, runId](store::Database& db) {
         db.prepare("DELETE FROM player_prop_predictions WHERE game_date = ?").bindAll(date.iso()).run();
         auto ins = db.prepare("INSERT INTO player_prop_predictions(game_date, player_id, model_version, game_id,"
                               " team_id, opponent_team_id, model_kind, predicted_pts, prop_line, recommendation, edge,"
@@ -166,6 +132,81 @@ Work Predictions::run(Context& ctx, Date date)
         }
         touchFreshness(db, "player_prop_predictions", date, int64_t(preds->size()), at);
     };
+}
+
+} // namespace
+
+Predictions::Loaded Predictions::loadModel(Context& ctx, const std::string& version)
+{
+    std::lock_guard lock(m_mutex);
+    auto it = m_models.find(version);
+    if (it == m_models.end()) {
+        model::ModelVersions versions(ctx.db, ctx.objects.root());
+        const auto v = versions.get(version);
+        it = m_models.emplace(version, Loaded{versions.loadArtifact(v), v.features}).first;
+    }
+    return it->second;
+}
+
+namespace {
+
+// The champion (and a rollout's challenger on its games) for the players with a game this
+// season. Returns what did not serve, and why ("" when all did).
+std::string predictServed(Predictions& self, Context& ctx, const std::vector<model::Example>& rows,
+                          const std::vector<Key>& keys, std::vector<Pred>& preds)
+{
+    const auto plan = model::servingPlan(ctx.db);
+    if (!plan.champion)
+        return {};
+    std::map<std::string, std::vector<size_t>> byVersion;
+    for (size_t i = 0; i < rows.size(); ++i) {
+        if (rows[i].x[features::ix("games_played_season")].value_or(0) < 1)
+            continue; // no game this season yet: no prediction, as for the baseline
+        byVersion[plan.versionFor(rows[i].gameId)].push_back(i);
+    }
+    std::string note;
+    for (const auto& [version, idx] : byVersion) {
+        try {
+            const Predictions::Loaded m = self.loadModel(ctx, version);
+            std::vector<const model::Example*> subset;
+            subset.reserve(idx.size());
+            for (size_t i : idx)
+                subset.push_back(&rows[i]);
+            const auto out = model::predict(m.artifact, m.features, subset);
+            for (size_t k = 0; k < idx.size(); ++k) {
+                const size_t i = idx[k];
+                preds.push_back({rows[i].playerId, keys[i].team, keys[i].opp, rows[i].gameId,
+                                 std::max(0.0, double(out[k])), version, true, {}, {}, {}});
+            }
+        } catch (const std::exception& e) {
+            note += (note.empty() ? "" : "; ") + version + " did not serve: " + e.what();
+        }
+    }
+    return note;
+}
+
+} // namespace
+
+Work Predictions::run(Context& ctx, Date date)
+{
+    Work w;
+    std::vector<model::Example> rows;
+    std::vector<Key> keys;
+    readFeatureRows(ctx.db, date, rows, keys);
+    auto preds = std::make_shared<std::vector<Pred>>();
+    predictBaseline(rows, keys, *preds);
+    const std::string servingNote = predictServed(*this, ctx, rows, keys, *preds);
+    attachPropLines(ctx.db, date, *preds);
+    const int64_t total = int64_t(rows.size());
+    w.outcome.recordsIn = total;
+    w.outcome.recordsOut = int64_t(preds->size());
+    w.outcome.error = servingNote;
+    if (total == 0) {
+        w.outcome.category = Category::NoDataAvailable;
+        w.outcome.error = "no feature rows for " + date.iso();
+        return w;
+    }
+    w.write = writePredictions(preds, date, toIsoUtc(ctx.clock.now()), ctx.runId);
     return w;
 }
 

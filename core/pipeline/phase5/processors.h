@@ -21,12 +21,15 @@ public:
     std::string_view name() const override { return "player_prop_predictions"; }
     Work run(Context& ctx, Date date) override;
 
-private:
+    // A served model's artifact and feature order, read (and its checksum verified) once.
     struct Loaded
     {
         std::string artifact;
         std::vector<std::string> features;
     };
+    Loaded loadModel(Context& ctx, const std::string& version);
+
+private:
     std::mutex m_mutex;
     std::map<std::string, Loaded> m_models; // by version, checksum verified once
 };

@@ -102,7 +102,7 @@ private:
 // of a later date is never replaced by an earlier date's (a backfill of November must not turn
 // a player's page back to November). With deferred publishing the documents go to the queue
 // (committed with the run) and flushPublished() writes each path's latest version once.
-std::function<void(store::Database&)> publish(const Context& ctx, Date date, std::shared_ptr<std::vector<Document>> docs,
+std::function<void(store::Database&)> publish(const Context& ctx, Date date, const std::shared_ptr<std::vector<Document>>& docs,
                                               const std::string& output)
 {
     const std::string at = toIsoUtc(ctx.clock.now());

@@ -1,0 +1,142 @@
+#include "report.h"
+
+#include "store/database.h"
+
+namespace nbaops::model {
+
+namespace {
+
+using nlohmann::json;
+
+template <typename T>
+T get(const json& j, const char* key, T fallback)
+{
+    if (!j.is_object())
+        return fallback;
+    const auto it = j.find(key);
+    if (it == j.end() || it->is_null())
+        return fallback;
+    try {
+        return it->get<T>();
+    } catch (const json::exception&) {
+        return fallback; // a field of another type: an older report's; keep the default
+    }
+}
+
+std::pair<double, double> pairOf(const json& j, const char* key)
+{
+    const auto a = get<std::vector<double>>(j, key, {});
+    return a.size() == 2 ? std::pair{a[0], a[1]} : std::pair{0.0, 0.0};
+}
+
+std::map<std::string, double> numbers(const json& j)
+{
+    std::map<std::string, double> out;
+    if (!j.is_object())
+        return out;
+    for (const auto& [k, v] : j.items())
+        if (v.is_number())
+            out[k] = v.get<double>();
+    return out;
+}
+
+SegmentedMae segmented(const json& j)
+{
+    SegmentedMae s;
+    if (!j.is_object())
+        return s;
+    if (j.contains("mae") && j["mae"].is_number())
+        s.mae = j["mae"].get<double>();
+    if (j.contains("rmse") && j["rmse"].is_number())
+        s.rmse = j["rmse"].get<double>();
+    s.byMinutes = numbers(get<json>(j, "by_minutes", {}));
+    s.byVenue = numbers(get<json>(j, "by_venue", {}));
+    s.byRest = numbers(get<json>(j, "by_rest", {}));
+    return s;
+}
+
+void readEvaluation(const json& j, TrainingReport& r)
+{
+    const json pop = get<json>(j, "population", {});
+    r.population = get<std::string>(pop, "definition", "");
+    r.testRows = get<int64_t>(pop, "test_rows", 0);
+    r.testDates = get<int>(pop, "test_dates", 0);
+    r.model = segmented(j.at("model"));
+    const json baselines = get<json>(j, "baselines", json::object());
+    for (const auto& [name, b] : baselines.items())
+        r.baselines[name] = segmented(b);
+    r.bestBaseline = get<std::string>(j, "best_baseline", "");
+    r.maeDiff = get<double>(j, "mae_diff", 0);
+    r.maeDiffCi95 = pairOf(j, "mae_diff_ci95");
+    r.improvementPct = get<double>(j, "improvement_pct", 0);
+    if (const json p = get<json>(j, "props", {}); p.is_object())
+        r.props = PropsSummary{get<int64_t>(p, "graded", 0), get<double>(p, "hit_rate", 0), pairOf(p, "hit_rate_ci95")};
+    const json res = get<json>(j, "residuals", {});
+    r.residuals = {get<double>(res, "mean", 0), get<double>(res, "sd", 0), get<double>(res, "first_edge", -30),
+                   get<double>(res, "bin_width", 2), get<std::vector<int64_t>>(res, "counts", {})};
+    for (const auto& w : get<json>(j, "weekly", json::array()))
+        r.weekly.push_back({get<std::string>(w, "week", ""), get<int64_t>(w, "rows", 0), get<double>(w, "mae", 0),
+                            get<double>(w, "baseline_mae", 0)});
+    for (const auto& p : get<json>(j, "sample", json::array()))
+        if (p.is_array() && p.size() == 2)
+            r.sample.emplace_back(p[0].get<double>(), p[1].get<double>());
+}
+
+void readTraining(const json& j, TrainingReport& r)
+{
+    const json split = get<json>(j, "split", {});
+    r.trainFrom = get<std::string>(split, "train_from", "");
+    r.trainUntil = get<std::string>(split, "train_until", "");
+    r.validUntil = get<std::string>(split, "valid_until", "");
+    r.testFrom = get<std::string>(split, "test_from", "");
+    r.testUntil = get<std::string>(split, "test_until", "");
+    const json rows = get<json>(j, "rows", {});
+    r.trainRows = get<int64_t>(rows, "train", 0);
+    r.validRows = get<int64_t>(rows, "valid", 0);
+    r.warnings = get<std::vector<std::string>>(j, "warnings", {});
+    const json importance = get<json>(j, "importance", json::object());
+    for (const auto& [kind, imp] : importance.items()) {
+        FeatureImportance f;
+        f.label = get<std::string>(imp, "label", "");
+        for (const auto& item : get<json>(imp, "features", json::array()))
+            f.features.emplace_back(get<std::string>(item, "feature", ""), get<double>(item, "value", 0));
+        r.importance[kind] = std::move(f);
+    }
+    for (const auto& p : get<json>(j, "learning_curve", json::array()))
+        if (p.is_array() && p.size() == 3)
+            r.curve.push_back({p[0].get<int>(), p[1].get<double>(), p[2].get<double>()});
+    for (const auto& t : get<json>(j, "search", json::array()))
+        r.search.push_back({get<int>(t, "trial", 0), get<double>(t, "valid_mae", 0), get<int>(t, "best_iteration", 0),
+                            get<double>(t, "seconds", 0), numbers(get<json>(t, "params", {}))});
+}
+
+} // namespace
+
+TrainingReport TrainingReport::fromJson(const json& j)
+{
+    TrainingReport r;
+    r.version = get<std::string>(j, "version", "");
+    r.objective = get<std::string>(j, "objective", "");
+    r.trees = get<int>(j, "trees", 0);
+    r.rounds = get<int>(j, "rounds", 0);
+    r.bestIteration = get<int>(j, "best_iteration", 0);
+    r.trainSeconds = get<double>(j, "train_seconds", 0);
+    r.evaluated = j.is_object() && j.contains("model");
+    if (r.evaluated)
+        readEvaluation(j, r);
+    readTraining(j, r);
+    return r;
+}
+
+std::vector<LiveWeek> liveWeeklyMae(store::Database& db)
+{
+    std::vector<LiveWeek> out;
+    auto st = db.prepare("SELECT date(game_date, '-' || ((CAST(strftime('%w', game_date) AS INTEGER) + 6) % 7) || ' days')"
+                         " AS week, model_version, count(*), avg(abs_error) FROM prediction_grades WHERE played = 1"
+                         " GROUP BY week, model_version ORDER BY week");
+    while (st.step())
+        out.push_back({st.getText(0), st.getText(1), st.getInt(2), st.getDouble(3)});
+    return out;
+}
+
+} // namespace nbaops::model
