@@ -97,6 +97,159 @@ std::string envValue(const std::string& name, const std::map<std::string, std::s
     return v ? v : "";
 }
 
+// Reads one rules file; each mistake is a UsageError naming the file, where and what.
+class ConfigReader
+{
+public:
+    ConfigReader(const std::string& origin, const std::map<std::string, std::string>* env) : m_origin(origin), m_env(env)
+    {
+        m_cfg.origin = origin;
+    }
+    Config read(const nlohmann::json& j);
+
+private:
+    const std::string& m_origin;
+    const std::map<std::string, std::string>* m_env;
+    Config m_cfg;
+
+    UsageError fail(const std::string& where, const std::string& why) const
+    {
+        return UsageError(m_origin + ", " + where + ": " + why);
+    }
+    void readTiming(const nlohmann::json& j);
+    Receiver readReceiver(const std::string& name, const nlohmann::json& r) const;
+    void readRoutes(const nlohmann::json& routes);
+    Rule readRule(const nlohmann::json& r, size_t index, std::set<std::string>& names) const;
+};
+
+void ConfigReader::readTiming(const nlohmann::json& j)
+{
+    if (j.contains("group_wait"))
+        m_cfg.groupWait = parseDuration(j["group_wait"].get<std::string>(), m_origin + " group_wait");
+    if (j.contains("repeat_interval"))
+        m_cfg.repeatInterval = parseDuration(j["repeat_interval"].get<std::string>(), m_origin + " repeat_interval");
+    if (j.contains("rate_limit")) {
+        m_cfg.rateLimit = j["rate_limit"].value("per_receiver", m_cfg.rateLimit);
+        if (j["rate_limit"].contains("window"))
+            m_cfg.rateWindow = parseDuration(j["rate_limit"]["window"].get<std::string>(), m_origin + " rate_limit.window");
+        if (m_cfg.rateLimit < 1)
+            throw fail("rate_limit.per_receiver", "must be at least 1");
+    }
+}
+
+// A receiver; "env:NAME" values come from the environment, and an unset one leaves the
+// receiver unconfigured, saying which variable to set.
+Receiver ConfigReader::readReceiver(const std::string& name, const nlohmann::json& r) const
+{
+    Receiver rc;
+    rc.name = name;
+    rc.type = r.value("type", "");
+    if (rc.type != "webhook" && rc.type != "smtp" && rc.type != "desktop")
+        throw fail("receiver " + name, "type must be webhook, smtp or desktop, not '" + rc.type + "'");
+    const auto resolve = [&](const std::string& v) {
+        if (v.rfind("env:", 0) != 0)
+            return v;
+        std::string value = envValue(v.substr(4), m_env);
+        if (value.empty() && rc.unconfigured.empty())
+            rc.unconfigured = "set " + v.substr(4) + " to enable it";
+        return value;
+    };
+    if (rc.type != "desktop") {
+        rc.url = resolve(r.value("url", ""));
+        if (rc.url.empty() && rc.unconfigured.empty())
+            rc.unconfigured = "no url";
+    }
+    rc.from = r.value("from", "nbaops@localhost");
+    for (const auto& t : r.value("to", nlohmann::json::array())) {
+        const std::string to = resolve(t.get<std::string>());
+        if (!to.empty())
+            rc.to.push_back(to);
+    }
+    if (rc.type == "smtp" && rc.to.empty()) {
+        if (rc.unconfigured.empty())
+            rc.unconfigured = "no recipient ('to')";
+        rc.url.clear();
+    }
+    return rc;
+}
+
+void ConfigReader::readRoutes(const nlohmann::json& routes)
+{
+    for (const auto& [sev, list] : routes.items()) {
+        const auto s = severityFromString(sev);
+        if (!s)
+            throw fail("routes", "'" + sev + "' is not a severity (P0, P1, P2 or P3)");
+        for (const auto& rcv : list) {
+            const std::string name = rcv.get<std::string>();
+            if (!m_cfg.receivers.count(name))
+                throw fail("routes." + sev, "no receiver named '" + name + "'");
+            m_cfg.routes[*s].push_back(name);
+        }
+    }
+}
+
+Rule ConfigReader::readRule(const nlohmann::json& r, size_t index, std::set<std::string>& names) const
+{
+    Rule rule;
+    rule.name = r.value("name", "");
+    const std::string where = "rule " + (rule.name.empty() ? "#" + std::to_string(index) : rule.name);
+    if (rule.name.empty())
+        throw fail(where, "has no name");
+    if (!names.insert(rule.name).second)
+        throw fail(where, "the name is used twice");
+    rule.check = r.value("check", "");
+    const auto& checks = knownChecks();
+    if (std::find(checks.begin(), checks.end(), rule.check) == checks.end()) {
+        std::string list;
+        for (const auto& c : checks)
+            list += (list.empty() ? "" : ", ") + c;
+        throw fail(where, "unknown check '" + rule.check + "'; known: " + list);
+    }
+    rule.params = r.value("params", nlohmann::json::object());
+    rule.threshold = r.value("threshold", 0.0);
+    const auto sev = severityFromString(r.value("severity", "P2"));
+    if (!sev)
+        throw fail(where, "severity must be P0, P1, P2 or P3");
+    rule.severity = *sev;
+    rule.forDuration = parseDuration(r.value("for", "0"), m_origin + ", " + where + ", for");
+    if (r.contains("repeat_interval"))
+        rule.repeatInterval =
+            parseDuration(r["repeat_interval"].get<std::string>(), m_origin + ", " + where + ", repeat_interval");
+    rule.groupBy = r.value("group_by", std::vector<std::string>{});
+    rule.inhibits = r.value("inhibits", std::vector<std::string>{});
+    rule.inhibitEqual = r.value("inhibit_equal", std::vector<std::string>{});
+    rule.pageDuringBackfill = r.value("page_during_backfill", false);
+    rule.summary = r.value("summary", rule.name);
+    rule.runbook = r.value("runbook", "");
+    return rule;
+}
+
+Config ConfigReader::read(const nlohmann::json& j)
+{
+    if (!j.is_object() || !j.contains("rules") || !j["rules"].is_array())
+        throw fail("top level", "expected an object with a \"rules\" array");
+    try {
+        readTiming(j);
+        const nlohmann::json receivers = j.value("receivers", nlohmann::json::object());
+        for (const auto& [name, r] : receivers.items())
+            m_cfg.receivers[name] = readReceiver(name, r);
+        readRoutes(j.value("routes", nlohmann::json::object()));
+        std::set<std::string> names;
+        size_t index = 0;
+        for (const auto& r : j["rules"])
+            m_cfg.rules.push_back(readRule(r, ++index, names));
+    } catch (const nlohmann::json::exception& e) {
+        throw UsageError(m_origin + ": a value has the wrong type (" + e.what() + ")");
+    }
+    for (const auto& r : m_cfg.rules) {
+        for (const auto& target : r.inhibits) {
+            if (!m_cfg.find(target))
+                throw fail("rule " + r.name, "inhibits '" + target + "', which is not a rule");
+        }
+    }
+    return m_cfg;
+}
+
 } // namespace
 
 Config parseConfig(std::string_view text, const std::string& origin, const std::map<std::string, std::string>* env)
@@ -107,116 +260,7 @@ Config parseConfig(std::string_view text, const std::string& origin, const std::
     } catch (const nlohmann::json::parse_error& e) {
         throw UsageError(origin + " is not valid JSON (" + e.what() + "); fix it or delete it to use the built-in rules.");
     }
-    const auto fail = [&](const std::string& where, const std::string& why) {
-        return UsageError(origin + ", " + where + ": " + why);
-    };
-    if (!j.is_object() || !j.contains("rules") || !j["rules"].is_array())
-        throw fail("top level", "expected an object with a \"rules\" array");
-    Config cfg;
-    cfg.origin = origin;
-    try {
-        if (j.contains("group_wait"))
-            cfg.groupWait = parseDuration(j["group_wait"].get<std::string>(), origin + " group_wait");
-        if (j.contains("repeat_interval"))
-            cfg.repeatInterval = parseDuration(j["repeat_interval"].get<std::string>(), origin + " repeat_interval");
-        if (j.contains("rate_limit")) {
-            cfg.rateLimit = j["rate_limit"].value("per_receiver", cfg.rateLimit);
-            if (j["rate_limit"].contains("window"))
-                cfg.rateWindow = parseDuration(j["rate_limit"]["window"].get<std::string>(), origin + " rate_limit.window");
-            if (cfg.rateLimit < 1)
-                throw fail("rate_limit.per_receiver", "must be at least 1");
-        }
-        const nlohmann::json receivers = j.value("receivers", nlohmann::json::object());
-        for (const auto& [name, r] : receivers.items()) {
-            Receiver rc;
-            rc.name = name;
-            rc.type = r.value("type", "");
-            if (rc.type != "webhook" && rc.type != "smtp" && rc.type != "desktop")
-                throw fail("receiver " + name, "type must be webhook, smtp or desktop, not '" + rc.type + "'");
-            const auto resolve = [&](const std::string& v) {
-                if (v.rfind("env:", 0) != 0)
-                    return v;
-                std::string value = envValue(v.substr(4), env);
-                if (value.empty() && rc.unconfigured.empty())
-                    rc.unconfigured = "set " + v.substr(4) + " to enable it";
-                return value;
-            };
-            if (rc.type != "desktop") {
-                rc.url = resolve(r.value("url", ""));
-                if (rc.url.empty() && rc.unconfigured.empty())
-                    rc.unconfigured = "no url";
-            }
-            rc.from = r.value("from", "nbaops@localhost");
-            for (const auto& t : r.value("to", nlohmann::json::array())) {
-                const std::string to = resolve(t.get<std::string>());
-                if (!to.empty())
-                    rc.to.push_back(to);
-            }
-            if (rc.type == "smtp" && rc.to.empty()) {
-                if (rc.unconfigured.empty())
-                    rc.unconfigured = "no recipient ('to')";
-                rc.url.clear();
-            }
-            cfg.receivers[name] = rc;
-        }
-        const nlohmann::json routes = j.value("routes", nlohmann::json::object());
-        for (const auto& [sev, list] : routes.items()) {
-            const auto s = severityFromString(sev);
-            if (!s)
-                throw fail("routes", "'" + sev + "' is not a severity (P0, P1, P2 or P3)");
-            for (const auto& rcv : list) {
-                const std::string name = rcv.get<std::string>();
-                if (!cfg.receivers.count(name))
-                    throw fail("routes." + sev, "no receiver named '" + name + "'");
-                cfg.routes[*s].push_back(name);
-            }
-        }
-        std::set<std::string> names;
-        size_t index = 0;
-        for (const auto& r : j["rules"]) {
-            ++index;
-            Rule rule;
-            rule.name = r.value("name", "");
-            const std::string where = "rule " + (rule.name.empty() ? "#" + std::to_string(index) : rule.name);
-            if (rule.name.empty())
-                throw fail(where, "has no name");
-            if (!names.insert(rule.name).second)
-                throw fail(where, "the name is used twice");
-            rule.check = r.value("check", "");
-            const auto& checks = knownChecks();
-            if (std::find(checks.begin(), checks.end(), rule.check) == checks.end()) {
-                std::string list;
-                for (const auto& c : checks)
-                    list += (list.empty() ? "" : ", ") + c;
-                throw fail(where, "unknown check '" + rule.check + "'; known: " + list);
-            }
-            rule.params = r.value("params", nlohmann::json::object());
-            rule.threshold = r.value("threshold", 0.0);
-            const auto sev = severityFromString(r.value("severity", "P2"));
-            if (!sev)
-                throw fail(where, "severity must be P0, P1, P2 or P3");
-            rule.severity = *sev;
-            rule.forDuration = parseDuration(r.value("for", "0"), origin + ", " + where + ", for");
-            if (r.contains("repeat_interval"))
-                rule.repeatInterval = parseDuration(r["repeat_interval"].get<std::string>(), origin + ", " + where + ", repeat_interval");
-            rule.groupBy = r.value("group_by", std::vector<std::string>{});
-            rule.inhibits = r.value("inhibits", std::vector<std::string>{});
-            rule.inhibitEqual = r.value("inhibit_equal", std::vector<std::string>{});
-            rule.pageDuringBackfill = r.value("page_during_backfill", false);
-            rule.summary = r.value("summary", rule.name);
-            rule.runbook = r.value("runbook", "");
-            cfg.rules.push_back(std::move(rule));
-        }
-    } catch (const nlohmann::json::exception& e) {
-        throw UsageError(origin + ": a value has the wrong type (" + e.what() + ")");
-    }
-    for (const auto& r : cfg.rules) {
-        for (const auto& target : r.inhibits) {
-            if (!cfg.find(target))
-                throw fail("rule " + r.name, "inhibits '" + target + "', which is not a rule");
-        }
-    }
-    return cfg;
+    return ConfigReader(origin, env).read(j);
 }
 
 std::filesystem::path userRulesPath(const std::filesystem::path& dbPath)

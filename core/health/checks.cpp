@@ -23,148 +23,168 @@ std::string gib(uintmax_t bytes)
     return buf;
 }
 
+// Freshness: analytics tables behind the schedule's final games.
+Check freshnessCheck(store::Database& db, TimePoint now)
+{
+    Check c{"freshness", "ok", "", {}};
+    int behind = 0;
+    for (const auto& t : facts::staleTables(db, easternDateOf(now))) {
+        if (t.lag > 0) {
+            ++behind;
+            c.items.push_back(t.table + ": " + std::to_string(t.lag) + " game date(s) behind (latest " + t.latest + ")");
+        }
+    }
+    c.state = behind ? "warning" : "ok";
+    c.summary = behind ? std::to_string(behind) + " analytics table(s) behind the schedule"
+                       : "every analytics table is up to the latest final games";
+    return c;
+}
+
+// Completeness: scheduled final games against the games with box scores, per date.
+Check completenessCheck(store::Database& db, Date from, Date date)
+{
+    Check c{"completeness", "ok", "", {}};
+    int64_t scheduled = 0, collected = 0;
+    for (const auto& d : facts::completeness(db, from, date)) {
+        scheduled += d.scheduled;
+        collected += d.collected;
+        if (d.collected < d.scheduled)
+            c.items.push_back(d.date + ": " + std::to_string(d.collected) + " of " + std::to_string(d.scheduled) +
+                              " final games have box scores");
+    }
+    if (scheduled == 0) {
+        c.summary = "no final games in the window";
+        return c;
+    }
+    const double rate = double(collected) / double(scheduled);
+    c.state = rate >= 0.995 ? "ok" : "failed"; // DOMAIN: phase 3 >= 99.5% daily completeness
+    c.summary = percentText(rate) + " of " + std::to_string(scheduled) + " final games have box scores (SLA 99.5%)";
+    return c;
+}
+
+// Error rate by category over the window's runs (expected no-data runs not counted).
+Check errorRateCheck(store::Database& db, Date from, Date date)
+{
+    Check c{"error_rate", "ok", "", {}};
+    auto st = db.prepare("SELECT failure_category, sum(runs) FROM run_daily_summary WHERE game_date BETWEEN ? AND ?"
+                         " GROUP BY failure_category");
+    st.bindAll(from.iso(), date.iso());
+    std::map<std::string, int64_t> n;
+    int64_t counted = 0, failed = 0;
+    while (st.step()) {
+        n[st.getText(0)] = st.getInt(1);
+        if (st.getText(0) != "no_data_available")
+            counted += st.getInt(1);
+        if (isRealFailureCategory(st.getText(0)))
+            failed += st.getInt(1);
+    }
+    for (const auto& [cat, k] : n) {
+        if (isRealFailureCategory(cat) && k > 0)
+            c.items.push_back(cat + ": " + std::to_string(k) + " run(s), " + percentText(double(k) / std::max<int64_t>(counted, 1)));
+    }
+    const double rate = counted ? double(failed) / double(counted) : 0;
+    c.state = rate > 0.10 ? "warning" : "ok";
+    c.summary = percentText(rate) + " of " + std::to_string(counted) + " runs failed for real (" +
+                std::to_string(n["no_data_available"]) + " expected no-data runs not counted)";
+    return c;
+}
+
+// A check that lists items: `bad` (failed or warning) when there are any, with its summaries.
+Check listCheck(const char* name, std::vector<std::string> items, const char* bad, const std::string& fine,
+                const std::string& what)
+{
+    Check c{name, "ok", "", std::move(items)};
+    c.state = c.items.empty() ? "ok" : bad;
+    c.summary = c.items.empty() ? fine : std::to_string(c.items.size()) + " " + what;
+    return c;
+}
+
+// Stuck runs: no heartbeat for 30 minutes (the runner beats every 15).
+Check stuckRunsCheck(store::Database& db, TimePoint now)
+{
+    std::vector<std::string> items;
+    for (const auto& r : facts::stuckRuns(db, now, 30))
+        items.push_back(r.processor + " " + r.gameDate + ": no heartbeat for " + std::to_string(int(r.minutes)) + " min");
+    return listCheck("stuck_runs", std::move(items), "failed", "no run without a heartbeat", "run(s) stuck");
+}
+
+// Zero-record runs where the registry expects rows (silent failures).
+Check zeroRecordsCheck(store::Database& db, const registry::Registry& registry)
+{
+    std::vector<std::string> items;
+    for (const auto& z : facts::zeroRecordRuns(db, registry))
+        items.push_back(z.processor + " " + z.gameDate + ": 0 records, at least " + std::to_string(z.expected) + " expected");
+    return listCheck("zero_records", std::move(items), "warning",
+                     "every success wrote the records its registry entry expects", "success(es) with no records");
+}
+
+Check breakersCheck(store::Database& db)
+{
+    std::vector<std::string> items;
+    for (const auto& b : facts::openBreakers(db))
+        items.push_back(b.source + ": open since " + b.openedAt + " after " + std::to_string(b.failures) + " failures");
+    return listCheck("circuit_breakers", std::move(items), "warning", "every source's breaker is closed",
+                     "breaker(s) open");
+}
+
+// The disk that holds the database: how full, and what the data folder (or the database
+// alone, unless asked to walk the folder) takes.
+Check storageCheck(store::Database& db, bool walkStorage)
+{
+    const auto dir = db.path().has_parent_path() ? db.path().parent_path() : std::filesystem::path(".");
+    auto s = facts::storage(dir, walkStorage);
+    Check c{"storage", "ok", "", {}};
+    if (!s.error.empty()) {
+        c.state = "unknown";
+        c.summary = s.error;
+        return c;
+    }
+    if (!walkStorage) {
+        std::error_code ec;
+        s.dataBytes = 0;
+        for (const char* suffix : {"", "-wal"}) {
+            const auto f = std::filesystem::path(db.path().string() + suffix);
+            if (std::filesystem::exists(f, ec))
+                s.dataBytes += std::filesystem::file_size(f, ec);
+        }
+    }
+    c.state = s.usedFraction > 0.95 ? "failed" : s.usedFraction > 0.80 ? "warning" : "ok";
+    c.summary = "the disk of " + dir.string() + " is " + percentText(s.usedFraction) + " full (" + gib(s.available) +
+                " free); " + (walkStorage ? "the data folder takes " : "the database takes ") + gib(s.dataBytes);
+    return c;
+}
+
+// The champion against the baseline on the last 7 days' graded predictions.
+Check modelCheck(store::Database& db)
+{
+    Check c{"model", "ok", "", {}};
+    const auto m = facts::modelLive(db, 7);
+    if (!m) {
+        c.state = "unknown";
+        c.summary = "no champion model yet (nbaops train, then nbaops model promote)";
+    } else if (m->rows == 0) {
+        c.state = "unknown";
+        c.summary = "champion " + m->version + " has no graded predictions in the last 7 days";
+    } else {
+        const double ratio = m->mae / m->baselineMae;
+        char buf[200];
+        std::snprintf(buf, sizeof buf, "champion %s: live MAE %.3f vs baseline %.3f (%.2fx) over %lld player-games",
+                      m->version.c_str(), m->mae, m->baselineMae, ratio, static_cast<long long>(m->rows));
+        c.summary = buf;
+        c.state = ratio > 1.10 ? "warning" : "ok";
+    }
+    return c;
+}
 
 } // namespace
 
 std::vector<Check> runChecks(store::Database& db, const registry::Registry& registry, Date date, int windowDays,
                              TimePoint now, bool walkStorage)
 {
-    std::vector<Check> out;
     const Date from = date.addDays(1 - std::max(windowDays, 1));
-
-    // Freshness: analytics tables behind the schedule's final games.
-    {
-        Check c{"freshness", "ok", "", {}};
-        int behind = 0;
-        for (const auto& t : facts::staleTables(db, easternDateOf(now))) {
-            if (t.lag > 0) {
-                ++behind;
-                c.items.push_back(t.table + ": " + std::to_string(t.lag) + " game date(s) behind (latest " + t.latest + ")");
-            }
-        }
-        c.state = behind ? "warning" : "ok";
-        c.summary = behind ? std::to_string(behind) + " analytics table(s) behind the schedule"
-                           : "every analytics table is up to the latest final games";
-        out.push_back(std::move(c));
-    }
-    // Completeness: scheduled final games against the games with box scores, per date.
-    {
-        Check c{"completeness", "ok", "", {}};
-        int64_t scheduled = 0, collected = 0;
-        for (const auto& d : facts::completeness(db, from, date)) {
-            scheduled += d.scheduled;
-            collected += d.collected;
-            if (d.collected < d.scheduled)
-                c.items.push_back(d.date + ": " + std::to_string(d.collected) + " of " + std::to_string(d.scheduled) +
-                                  " final games have box scores");
-        }
-        if (scheduled == 0) {
-            c.summary = "no final games in the window";
-        } else {
-            const double rate = double(collected) / double(scheduled);
-            c.state = rate >= 0.995 ? "ok" : "failed"; // DOMAIN: phase 3 >= 99.5% daily completeness
-            c.summary = percentText(rate) + " of " + std::to_string(scheduled) + " final games have box scores (SLA 99.5%)";
-        }
-        out.push_back(std::move(c));
-    }
-    // Error rate by category over the window's runs (expected no-data runs not counted).
-    {
-        Check c{"error_rate", "ok", "", {}};
-        auto st = db.prepare("SELECT failure_category, sum(runs) FROM run_daily_summary WHERE game_date BETWEEN ? AND ?"
-                             " GROUP BY failure_category");
-        st.bindAll(from.iso(), date.iso());
-        std::map<std::string, int64_t> n;
-        int64_t counted = 0, failed = 0;
-        while (st.step()) {
-            n[st.getText(0)] = st.getInt(1);
-            if (st.getText(0) != "no_data_available")
-                counted += st.getInt(1);
-            if (isRealFailureCategory(st.getText(0)))
-                failed += st.getInt(1);
-        }
-        for (const auto& [cat, k] : n) {
-            if (isRealFailureCategory(cat) && k > 0)
-                c.items.push_back(cat + ": " + std::to_string(k) + " run(s), " + percentText(double(k) / std::max<int64_t>(counted, 1)));
-        }
-        const double rate = counted ? double(failed) / double(counted) : 0;
-        c.state = rate > 0.10 ? "warning" : "ok";
-        c.summary = percentText(rate) + " of " + std::to_string(counted) + " runs failed for real (" +
-                    std::to_string(n["no_data_available"]) + " expected no-data runs not counted)";
-        out.push_back(std::move(c));
-    }
-    // Stuck runs: no heartbeat for 30 minutes (the runner beats every 15).
-    {
-        Check c{"stuck_runs", "ok", "", {}};
-        for (const auto& r : facts::stuckRuns(db, now, 30))
-            c.items.push_back(r.processor + " " + r.gameDate + ": no heartbeat for " + std::to_string(int(r.minutes)) + " min");
-        c.state = c.items.empty() ? "ok" : "failed";
-        c.summary = c.items.empty() ? "no run without a heartbeat" : std::to_string(c.items.size()) + " run(s) stuck";
-        out.push_back(std::move(c));
-    }
-    // Zero-record runs where the registry expects rows (silent failures).
-    {
-        Check c{"zero_records", "ok", "", {}};
-        for (const auto& z : facts::zeroRecordRuns(db, registry))
-            c.items.push_back(z.processor + " " + z.gameDate + ": 0 records, at least " + std::to_string(z.expected) + " expected");
-        c.state = c.items.empty() ? "ok" : "warning";
-        c.summary = c.items.empty() ? "every success wrote the records its registry entry expects"
-                                    : std::to_string(c.items.size()) + " success(es) with no records";
-        out.push_back(std::move(c));
-    }
-    // Circuit breakers.
-    {
-        Check c{"circuit_breakers", "ok", "", {}};
-        for (const auto& b : facts::openBreakers(db))
-            c.items.push_back(b.source + ": open since " + b.openedAt + " after " + std::to_string(b.failures) + " failures");
-        c.state = c.items.empty() ? "ok" : "warning";
-        c.summary = c.items.empty() ? "every source's breaker is closed" : std::to_string(c.items.size()) + " breaker(s) open";
-        out.push_back(std::move(c));
-    }
-    // Storage.
-    {
-        const auto dir = db.path().has_parent_path() ? db.path().parent_path() : std::filesystem::path(".");
-        auto s = facts::storage(dir, walkStorage);
-        Check c{"storage", "ok", "", {}};
-        if (!s.error.empty()) {
-            c.state = "unknown";
-            c.summary = s.error;
-        } else {
-            if (!walkStorage) {
-                std::error_code ec;
-                s.dataBytes = 0;
-                for (const char* suffix : {"", "-wal"}) {
-                    const auto f = std::filesystem::path(db.path().string() + suffix);
-                    if (std::filesystem::exists(f, ec))
-                        s.dataBytes += std::filesystem::file_size(f, ec);
-                }
-            }
-            c.state = s.usedFraction > 0.95 ? "failed" : s.usedFraction > 0.80 ? "warning" : "ok";
-            c.summary = "the disk of " + dir.string() + " is " + percentText(s.usedFraction) + " full (" + gib(s.available) +
-                        " free); " + (walkStorage ? "the data folder takes " : "the database takes ") + gib(s.dataBytes);
-        }
-        out.push_back(std::move(c));
-    }
-    // The model against its baseline.
-    {
-        Check c{"model", "ok", "", {}};
-        const auto m = facts::modelLive(db, 7);
-        if (!m) {
-            c.state = "unknown";
-            c.summary = "no champion model yet (nbaops train, then nbaops model promote)";
-        } else if (m->rows == 0) {
-            c.state = "unknown";
-            c.summary = "champion " + m->version + " has no graded predictions in the last 7 days";
-        } else {
-            const double ratio = m->mae / m->baselineMae;
-            char buf[200];
-            std::snprintf(buf, sizeof buf, "champion %s: live MAE %.3f vs baseline %.3f (%.2fx) over %lld player-games",
-                          m->version.c_str(), m->mae, m->baselineMae, ratio, static_cast<long long>(m->rows));
-            c.summary = buf;
-            c.state = ratio > 1.10 ? "warning" : "ok";
-        }
-        out.push_back(std::move(c));
-    }
-    return out;
+    return {freshnessCheck(db, now),   completenessCheck(db, from, date), errorRateCheck(db, from, date),
+            stuckRunsCheck(db, now),   zeroRecordsCheck(db, registry),    breakersCheck(db),
+            storageCheck(db, walkStorage), modelCheck(db)};
 }
 
 std::vector<Gap> findGaps(store::Database& db, const registry::Registry& registry,

@@ -46,6 +46,76 @@ const std::set<std::string> kFields = {"name",          "phase",      "criticali
                                        "source",        "description"};
 const std::set<std::string> kFrequencies = {"daily", "hourly", "per_game", "weekly"};
 
+Criticality criticalityOf(const json& crit, std::string_view origin, const std::string& where)
+{
+    const std::string c = crit.is_string() ? crit.get<std::string>() : "";
+    if (c == "CRITICAL")
+        return Criticality::Critical;
+    if (c == "HIGH")
+        return Criticality::High;
+    if (c == "MEDIUM")
+        return Criticality::Medium;
+    if (c != "LOW")
+        bad(origin, where, "field 'criticality' must be CRITICAL, HIGH, MEDIUM or LOW");
+    return Criticality::Low;
+}
+
+// depends_on: processor names, and {"any_of": [names]} groups of alternatives.
+void readDependencies(const json& deps, ProcessorSpec& p, std::string_view origin, const std::string& where)
+{
+    const char* shape = "field 'depends_on' must be a list of processor names and "
+                        "{\"any_of\": [names]} groups of alternatives";
+    if (!deps.is_array())
+        bad(origin, where, shape);
+    for (const json& d : deps) {
+        if (d.is_string()) {
+            p.dependsOn.push_back(d.get<std::string>());
+            continue;
+        }
+        if (!d.is_object() || d.size() != 1 || !d.contains("any_of") || !d["any_of"].is_array())
+            bad(origin, where, shape);
+        std::vector<std::string> group;
+        for (const json& a : d["any_of"]) {
+            if (!a.is_string())
+                bad(origin, where, shape);
+            group.push_back(a.get<std::string>());
+            p.dependsOn.push_back(group.back());
+        }
+        if (group.size() < 2)
+            bad(origin, where, "an 'any_of' group needs at least two alternatives");
+        p.anyOf.push_back(std::move(group));
+    }
+}
+
+// sla_completion: HH:MM, US Eastern.
+void readSla(const json& sla, ProcessorSpec& p, std::string_view origin, const std::string& where)
+{
+    const std::string s = sla.is_string() ? sla.get<std::string>() : "";
+    const auto digit = [&](size_t i) { return std::isdigit(static_cast<unsigned char>(s[i])) != 0; };
+    if (s.size() != 5 || s[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4) ||
+        std::stoi(s.substr(0, 2)) > 23 || std::stoi(s.substr(3)) > 59)
+        bad(origin, where, "field 'sla_completion' must be a time HH:MM (US Eastern)");
+    p.slaCompletion = s;
+    p.slaHour = std::stoi(s.substr(0, 2));
+    p.slaMinute = std::stoi(s.substr(3));
+}
+
+void readTimeout(const json& timeout, ProcessorSpec& p, std::string_view origin, const std::string& where)
+{
+    if (!timeout.is_number_integer() || timeout.get<int64_t>() <= 0 || timeout.get<int64_t>() > 86400)
+        bad(origin, where, "field 'timeout_s' must be a whole number of seconds from 1 to 86400");
+    p.timeoutSeconds = timeout.get<int>();
+}
+
+void readExpectedRecords(const json& rec, ProcessorSpec& p, std::string_view origin, const std::string& where)
+{
+    if (!rec.is_array() || rec.size() != 2 || !rec[0].is_number_integer() || !rec[1].is_number_integer() ||
+        rec[0].get<int64_t>() < 0 || rec[0].get<int64_t>() > rec[1].get<int64_t>())
+        bad(origin, where, "field 'expected_records' must be [min, max] with 0 <= min <= max");
+    p.minRecords = rec[0].get<int64_t>();
+    p.maxRecords = rec[1].get<int64_t>();
+}
+
 ProcessorSpec parseProcessor(const json& j, size_t index, std::string_view origin)
 {
     std::string where = "processor #" + std::to_string(index + 1);
@@ -70,73 +140,15 @@ ProcessorSpec parseProcessor(const json& j, size_t index, std::string_view origi
     if (!phase.is_number_integer() || phase.get<int>() < 1 || phase.get<int>() > 6)
         bad(origin, where, "field 'phase' must be an integer from 1 to 6");
     p.phase = phase.get<int>();
-
-    const json& crit = need("criticality");
-    const std::string c = crit.is_string() ? crit.get<std::string>() : "";
-    if (c == "CRITICAL")
-        p.criticality = Criticality::Critical;
-    else if (c == "HIGH")
-        p.criticality = Criticality::High;
-    else if (c == "MEDIUM")
-        p.criticality = Criticality::Medium;
-    else if (c == "LOW")
-        p.criticality = Criticality::Low;
-    else
-        bad(origin, where, "field 'criticality' must be CRITICAL, HIGH, MEDIUM or LOW");
-
-    const json& deps = need("depends_on");
-    const char* depsShape = "field 'depends_on' must be a list of processor names and "
-                            "{\"any_of\": [names]} groups of alternatives";
-    if (!deps.is_array())
-        bad(origin, where, depsShape);
-    for (const json& d : deps) {
-        if (d.is_string()) {
-            p.dependsOn.push_back(d.get<std::string>());
-        } else if (d.is_object() && d.size() == 1 && d.contains("any_of") && d["any_of"].is_array()) {
-            std::vector<std::string> group;
-            for (const json& a : d["any_of"]) {
-                if (!a.is_string())
-                    bad(origin, where, depsShape);
-                group.push_back(a.get<std::string>());
-                p.dependsOn.push_back(group.back());
-            }
-            if (group.size() < 2)
-                bad(origin, where, "an 'any_of' group needs at least two alternatives");
-            p.anyOf.push_back(std::move(group));
-        } else {
-            bad(origin, where, depsShape);
-        }
-    }
-
+    p.criticality = criticalityOf(need("criticality"), origin, where);
+    readDependencies(need("depends_on"), p, origin, where);
     const json& freq = need("frequency");
     if (!freq.is_string() || !kFrequencies.count(freq.get<std::string>()))
         bad(origin, where, "field 'frequency' must be daily, hourly, per_game or weekly");
     p.frequency = freq.get<std::string>();
-
-    const json& sla = need("sla_completion");
-    const std::string s = sla.is_string() ? sla.get<std::string>() : "";
-    const auto digit = [&](size_t i) { return std::isdigit(static_cast<unsigned char>(s[i])) != 0; };
-    if (s.size() != 5 || s[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4) ||
-        std::stoi(s.substr(0, 2)) > 23 || std::stoi(s.substr(3)) > 59)
-        bad(origin, where, "field 'sla_completion' must be a time HH:MM (US Eastern)");
-    p.slaCompletion = s;
-    p.slaHour = std::stoi(s.substr(0, 2));
-    p.slaMinute = std::stoi(s.substr(3));
-
-    const json& timeout = need("timeout_s");
-    if (!timeout.is_number_integer() || timeout.get<int64_t>() <= 0 ||
-        timeout.get<int64_t>() > 86400)
-        bad(origin, where, "field 'timeout_s' must be a whole number of seconds from 1 to 86400");
-    p.timeoutSeconds = timeout.get<int>();
-
-    const json& rec = need("expected_records");
-    if (!rec.is_array() || rec.size() != 2 || !rec[0].is_number_integer() ||
-        !rec[1].is_number_integer() || rec[0].get<int64_t>() < 0 ||
-        rec[0].get<int64_t>() > rec[1].get<int64_t>())
-        bad(origin, where, "field 'expected_records' must be [min, max] with 0 <= min <= max");
-    p.minRecords = rec[0].get<int64_t>();
-    p.maxRecords = rec[1].get<int64_t>();
-
+    readSla(need("sla_completion"), p, origin, where);
+    readTimeout(need("timeout_s"), p, origin, where);
+    readExpectedRecords(need("expected_records"), p, origin, where);
     for (const char* key : {"output", "source", "description"}) {
         if (j.contains(key) && !j[key].is_string())
             bad(origin, where, std::string("field '") + key + "' must be text");

@@ -38,7 +38,25 @@ HealthPage::HealthPage(QString dbPath, QWidget* parent)
     auto* root = new QVBoxLayout(this);
     root->setContentsMargins(16, 12, 16, 12);
     root->setSpacing(10);
+    buildHeader(root);
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    auto* failBox = buildFailures(split);
+    buildTabs(split);
+    split->addWidget(failBox);
+    split->addWidget(m_tabs);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    split->setSizes({620, 620});
+    root->addWidget(split, 1);
+    m_next->setWordWrap(true);
+    m_next->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    root->addWidget(m_next);
+    connectControls();
+}
 
+// The title, the overall badge, the date picker and its buttons, the banner and the tiles.
+void HealthPage::buildHeader(QVBoxLayout* root)
+{
     auto* header = new QHBoxLayout;
     header->addWidget(makeHeading(tr("Morning health check"), this));
     header->addSpacing(12);
@@ -71,9 +89,12 @@ HealthPage::HealthPage(QString dbPath, QWidget* parent)
         tiles->addWidget(m_tiles[size_t(i)]);
     }
     root->addLayout(tiles);
+}
 
-    auto* split = new QSplitter(Qt::Horizontal, this);
-    auto* failBox = new QGroupBox(tr("Real failures"), split);
+// Real failures, the selected one's detail, and the collapsed no-data runs.
+QGroupBox* HealthPage::buildFailures(QWidget* parent)
+{
+    auto* failBox = new QGroupBox(tr("Real failures"), parent);
     auto* fl = new QVBoxLayout(failBox);
     m_failuresView = makeTable(m_failures, failBox);
     m_failuresView->setObjectName(QStringLiteral("failuresView"));
@@ -88,87 +109,11 @@ HealthPage::HealthPage(QString dbPath, QWidget* parent)
     m_noData->setStyleSheet(QStringLiteral("color: #5f6368;"));
     m_noData->setWordWrap(true);
     fl->addWidget(m_noData);
+    return failBox;
+}
 
-    m_tabs = new QTabWidget(split);
-    m_tabs->setObjectName(QStringLiteral("healthTabs"));
-    m_daysView = makeTable(m_days, m_tabs);
-    m_daysView->setObjectName(QStringLiteral("recentDaysView"));
-    m_daysView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_daysView->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    m_daysView->setSelectionMode(QAbstractItemView::NoSelection);
-    m_daysView->setToolTip(tr("Double-click a day to check it"));
-    connect(m_daysView, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
-        const auto* day = m_days->rows().size() > size_t(index.row()) ? &m_days->rows()[size_t(index.row())] : nullptr;
-        if (day)
-            m_date->setDate(isoToQDate(day->date)); // triggers a refresh
-    });
-    m_freshnessView = makeTable(m_freshness, m_tabs);
-    m_freshnessView->setObjectName(QStringLiteral("freshnessView"));
-    m_freshnessView->horizontalHeader()->setStretchLastSection(true);
-
-    m_checkModel = new TextTableModel({tr("Check"), tr("State"), tr("What it found")}, this);
-    auto* checks = makeTable(m_checkModel, m_tabs);
-    checks->setObjectName(QStringLiteral("checksView"));
-    checks->setWordWrap(true);
-    checks->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    checks->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
-
-    // A table with a pane below it for the selected row's details.
-    const auto withDetail = [this](TextTableModel* model, const QString& name, QLabel*& detail, void (HealthPage::*show)(int)) {
-        auto* box = new QWidget(m_tabs);
-        auto* l = new QVBoxLayout(box);
-        auto* view = makeTable(model, box);
-        view->setObjectName(name + QStringLiteral("View"));
-        view->setSelectionMode(QAbstractItemView::SingleSelection);
-        view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-        detail = makeDetailPane(name + QStringLiteral("Detail"), box);
-        l->addWidget(view, 1);
-        l->addWidget(detail, 1);
-        connect(view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-                [this, show](const QModelIndex& cur) { (this->*show)(cur.row()); });
-        return std::pair{box, view};
-    };
-    m_slaModel = new TextTableModel({tr("SLA"), tr("State"), tr("7 days"), tr("30 days"), tr("Objective"), tr("Last miss")}, this);
-    const auto [slaBox, slaView] = withDetail(m_slaModel, QStringLiteral("sla"), m_slaDetail, &HealthPage::showSlaDetail);
-    slaView->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-    m_gapModel = new TextTableModel({tr("Game date"), tr("Processor"), tr("Phase"), tr("Status"), tr("Blocks"),
-                                     tr("Leaves stale")},
-                                    this);
-    const auto [gapBox, gapView] = withDetail(m_gapModel, QStringLiteral("gap"), m_gapDetail, &HealthPage::showGapDetail);
-    gapView->horizontalHeader()->setSectionResizeMode(5, QHeaderView::Stretch);
-
-    auto* readyBox = new QWidget(m_tabs);
-    auto* rdl = new QVBoxLayout(readyBox);
-    m_readinessTotal = new QLabel(readyBox);
-    m_readinessTotal->setObjectName(QStringLiteral("readinessTotal"));
-    m_readinessTotal->setWordWrap(true);
-    m_readinessModel = new TextTableModel({tr("Item"), tr("Points"), tr("Basis"), tr("Evidence")}, this);
-    auto* ready = makeTable(m_readinessModel, readyBox);
-    ready->setObjectName(QStringLiteral("readinessView"));
-    ready->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    ready->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Interactive);
-    ready->horizontalHeader()->resizeSection(0, 250);
-    ready->horizontalHeader()->setSectionResizeMode(3, QHeaderView::Stretch);
-    rdl->addWidget(m_readinessTotal);
-    rdl->addWidget(ready, 1);
-
-    m_tabs->addTab(m_daysView, tr("Last seven days"));
-    m_tabs->addTab(m_freshnessView, tr("Freshness"));
-    m_tabs->addTab(checks, tr("Checks"));
-    m_tabs->addTab(slaBox, tr("SLAs"));
-    m_tabs->addTab(gapBox, tr("Gaps"));
-    m_tabs->addTab(readyBox, tr("Readiness"));
-    split->addWidget(failBox);
-    split->addWidget(m_tabs);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
-    split->setSizes({620, 620});
-    root->addWidget(split, 1);
-
-    m_next->setWordWrap(true);
-    m_next->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    root->addWidget(m_next);
-
+void HealthPage::connectControls()
+{
     connect(m_refresh, &QPushButton::clicked, this, &HealthPage::refresh);
     connect(m_latest, &QPushButton::clicked, this, [this] {
         m_followLatest = true;

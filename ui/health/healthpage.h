@@ -15,6 +15,8 @@ class QDateEdit;
 class QLabel;
 class QPushButton;
 class QTabWidget;
+class QGroupBox;
+class QVBoxLayout;
 class QTableView;
 
 namespace nbaops::ui {
@@ -60,6 +62,10 @@ public:
     QTabWidget* tabs() const { return m_tabs; }
 
 private:
+    void buildHeader(QVBoxLayout* root);
+    QGroupBox* buildFailures(QWidget* parent);
+    void buildTabs(QWidget* parent);
+    void connectControls();
     void showReport(const HealthSnapshot& snap);
     void showSlas(const HealthSnapshot& snap);
     void showSlaDetail(int row);
