@@ -29,27 +29,19 @@ double restFactor(int restDays)
     return 1.03;
 }
 
-} // namespace
-
-TeamLine League::playTeam(const Game& g, bool home, int periods, uint64_t seed) const
+struct Slot
 {
-    Rng rng(seed);
-    const int ti = home ? g.home : g.away;
-    const Team& team = m_teams[size_t(ti)];
-    const Team& opp = m_teams[size_t(home ? g.away : g.home)];
-    const int rest = home ? g.homeRestDays : g.awayRestDays;
-    TeamLine line;
-    line.team = ti;
+    const Player* p;
+    double minutes;
+    std::string comment;
+};
 
-    struct Slot
-    {
-        const Player* p;
-        double minutes;
-        std::string comment;
-    };
+// Who is available: now and then a player is away, injured, or left on the bench.
+std::vector<Slot> rollAvailability(Rng& rng, const std::vector<Player>& players, int team)
+{
     std::vector<Slot> slots;
     for (int r = 0; r < 15; ++r) {
-        const Player& p = m_players[size_t(ti) * 15 + size_t(r)];
+        const Player& p = players[size_t(team) * 15 + size_t(r)];
         Slot s{&p, 0.0, {}};
         if (rng.chance(0.004))
             s.comment = "NWT - Not With Team";
@@ -59,12 +51,15 @@ TeamLine League::playTeam(const Game& g, bool home, int periods, uint64_t seed) 
             s.comment = "DNP - Coach's Decision";
         slots.push_back(s);
     }
-    // Minutes: sampled around the profile, starters a little less on a back-to-back, then
-    // scaled to the team's 240 (+25 per overtime) minutes with nobody over the game length.
-    const double gameMinutes = 48.0 + 5.0 * (periods - 4);
+    return slots;
+}
+
+// Minutes: sampled around the profile, starters a little less on a back-to-back, then scaled to
+// the team's 240 (+25 per overtime) minutes with nobody over the game length.
+void assignMinutes(Rng& rng, std::vector<Slot>& slots, int rest, double gameMinutes)
+{
     const double teamMinutes = 5.0 * gameMinutes;
     double sum = 0;
-    int starters = 0;
     for (auto& s : slots) {
         if (!s.comment.empty())
             continue;
@@ -82,9 +77,15 @@ TeamLine League::playTeam(const Game& g, bool home, int periods, uint64_t seed) 
             sum += s.minutes;
         }
     }
-    int totalSeconds = 0;
-    PlayerLine* biggest = nullptr;
-    for (auto& s : slots) {
+}
+
+// The players' lines with their seconds (the first five who play start); the rounding is
+// given to the player with the most minutes, so the team's seconds add up.
+std::vector<PlayerLine> playerLines(const std::vector<Slot>& slots, double teamMinutes)
+{
+    std::vector<PlayerLine> lines;
+    int totalSeconds = 0, starters = 0;
+    for (const auto& s : slots) {
         PlayerLine pl;
         pl.playerId = s.p->id;
         pl.comment = s.comment;
@@ -96,83 +97,121 @@ TeamLine League::playTeam(const Game& g, bool home, int periods, uint64_t seed) 
             }
         }
         totalSeconds += pl.seconds;
-        line.players.push_back(pl);
+        lines.push_back(pl);
     }
-    for (auto& pl : line.players) {
+    PlayerLine* biggest = nullptr;
+    for (auto& pl : lines) {
         if (!biggest || pl.seconds > biggest->seconds)
             biggest = &pl;
     }
     if (biggest)
         biggest->seconds += int(teamMinutes * 60) - totalSeconds;
+    return lines;
+}
 
-    // Attempts follow minutes, the player's volume and the game's pace; makes follow
-    // efficiency, which the opponent's defence, home court and rest move. Points are what the
-    // makes add up to, so a cold night scores less on the same number of possessions.
-    const double pace = (team.pace + opp.pace) / 2.0;
-    const double efficiency = std::clamp(team.offense * opp.defense * restFactor(rest) *
-                                             (home ? 1.01 : 0.99) * rng.normal(1.0, 0.035),
-                                         0.8, 1.2);
-    // A team takes about 88 shots and 22 free throws at league pace whoever is available; each
-    // player's share follows his minutes and volume (usage redistributes when a scorer sits).
-    std::vector<double> fgaWant(line.players.size(), 0.0), ftaWant(line.players.size(), 0.0);
-    const auto profile = [](const Player& p) {
-        const double threeRate = std::min(0.6, p.fg3Share * 1.2);
-        const double fg2Pct = std::min(0.68, p.fgPct + 0.05);
-        const double ptsPerAttempt = 2.0 * fg2Pct * (1 - threeRate) + 3.0 * p.fg3Pct * threeRate;
-        return std::array<double, 4>{threeRate, fg2Pct, p.ptsPer36 * (1.0 - p.ftShare) / ptsPerAttempt,
-                                     p.ptsPer36 * p.ftShare / p.ftPct};
-    };
+// A player's shooting profile: three-point rate, two-point percentage, and field-goal and
+// free-throw attempts per 36 minutes.
+std::array<double, 4> profile(const Player& p)
+{
+    const double threeRate = std::min(0.6, p.fg3Share * 1.2);
+    const double fg2Pct = std::min(0.68, p.fgPct + 0.05);
+    const double ptsPerAttempt = 2.0 * fg2Pct * (1 - threeRate) + 3.0 * p.fg3Pct * threeRate;
+    return {threeRate, fg2Pct, p.ptsPer36 * (1.0 - p.ftShare) / ptsPerAttempt, p.ptsPer36 * p.ftShare / p.ftPct};
+}
+
+// The team's attempts, shared among the players like a multinomial draw (sequential
+// binomials), so the team's shot count stays realistic however the shares fall.
+struct Attempts
+{
+    std::vector<double> fgaWant, ftaWant;
+    double fgaWeightLeft = 0, ftaWeightLeft = 0;
+    int fgaLeft = 0, ftaLeft = 0;
+};
+
+Attempts planAttempts(Rng& rng, const TeamLine& line, const std::vector<Slot>& slots, double pace, int periods)
+{
+    Attempts a;
+    a.fgaWant.assign(line.players.size(), 0.0);
+    a.ftaWant.assign(line.players.size(), 0.0);
     for (size_t i = 0; i < line.players.size(); ++i) {
         if (!line.players[i].played())
             continue;
         const auto pr = profile(*slots[i].p);
         const double min = line.players[i].seconds / 60.0;
-        fgaWant[i] = pr[2] * min / 36.0;
-        ftaWant[i] = pr[3] * min / 36.0;
+        a.fgaWant[i] = pr[2] * min / 36.0;
+        a.ftaWant[i] = pr[3] * min / 36.0;
     }
+    // A team takes about 88 shots and 22 free throws at league pace whoever is available.
     const double periodsFactor = (48.0 + 5.0 * (periods - 4)) / 48.0;
-    // The team totals are split among the players like a multinomial draw (sequential
-    // binomials), so the team's shot count stays realistic however the shares fall.
-    int fgaLeft = int(std::lround(88.0 * pace * periodsFactor * rng.normal(1.0, 0.04)));
-    int ftaLeft = int(std::lround(22.0 * periodsFactor * std::exp(rng.normal(0, 0.2))));
-    double fgaWeightLeft = 0, ftaWeightLeft = 0;
+    a.fgaLeft = int(std::lround(88.0 * pace * periodsFactor * rng.normal(1.0, 0.04)));
+    a.ftaLeft = int(std::lround(22.0 * periodsFactor * std::exp(rng.normal(0, 0.2))));
     for (size_t i = 0; i < line.players.size(); ++i) {
-        fgaWant[i] *= std::exp(rng.normal(0, 0.12)); // the night's volume
-        fgaWeightLeft += fgaWant[i];
-        ftaWeightLeft += ftaWant[i];
+        a.fgaWant[i] *= std::exp(rng.normal(0, 0.12)); // the night's volume
+        a.fgaWeightLeft += a.fgaWant[i];
+        a.ftaWeightLeft += a.ftaWant[i];
     }
+    return a;
+}
+
+// One player's night: his share of the attempts, the makes his form allows, the rest of the line.
+void playerNight(Rng& rng, PlayerLine& pl, const Player& p, size_t i, Attempts& a, double efficiency)
+{
+    const double min = pl.seconds / 60.0;
+    const auto pr = profile(p);
+    pl.fga = a.fgaWeightLeft > 0 ? binomial(rng, a.fgaLeft, std::min(1.0, a.fgaWant[i] / a.fgaWeightLeft)) : 0;
+    a.fgaLeft -= pl.fga;
+    a.fgaWeightLeft -= a.fgaWant[i];
+    pl.fg3a = binomial(rng, pl.fga, pr[0]);
+    const int fg2a = pl.fga - pl.fg3a;
+    const double form = std::clamp(efficiency * rng.normal(1.0, 0.04), 0.6, 1.4);
+    pl.fg3m = binomial(rng, pl.fg3a, std::min(0.75, p.fg3Pct * form));
+    const int fg2m = binomial(rng, fg2a, std::min(0.85, pr[1] * form));
+    pl.fgm = fg2m + pl.fg3m;
+    pl.fta = a.ftaWeightLeft > 0 ? binomial(rng, a.ftaLeft, std::min(1.0, a.ftaWant[i] / a.ftaWeightLeft)) : 0;
+    a.ftaLeft -= pl.fta;
+    a.ftaWeightLeft -= a.ftaWant[i];
+    pl.ftm = binomial(rng, pl.fta, p.ftPct);
+    pl.pts = 2 * fg2m + 3 * pl.fg3m + pl.ftm;
+    const int reb = rng.poisson(p.rebPer36 * min / 36.0);
+    pl.oreb = binomial(rng, reb, 0.24);
+    pl.dreb = reb - pl.oreb;
+    pl.ast = rng.poisson(p.astPer36 * min / 36.0);
+    pl.stl = rng.poisson(1.0 * min / 36.0);
+    pl.blk = rng.poisson((p.position == "C" ? 1.6 : 0.5) * min / 36.0);
+    pl.tov = rng.poisson(1.5 * min / 36.0 * (0.6 + p.ptsPer36 / 40.0));
+    pl.pf = std::min(6, rng.poisson(2.6 * min / 36.0));
+}
+
+} // namespace
+
+// One team's box score. The random draws come in a fixed order (availability, minutes, the
+// night's efficiency, the team's attempts, each player's line), so a seed always gives the
+// same game.
+TeamLine League::playTeam(const Game& g, bool home, int periods, uint64_t seed) const
+{
+    Rng rng(seed);
+    const int ti = home ? g.home : g.away;
+    const Team& team = m_teams[size_t(ti)];
+    const Team& opp = m_teams[size_t(home ? g.away : g.home)];
+    const int rest = home ? g.homeRestDays : g.awayRestDays;
+    TeamLine line;
+    line.team = ti;
+    auto slots = rollAvailability(rng, m_players, ti);
+    const double gameMinutes = 48.0 + 5.0 * (periods - 4);
+    assignMinutes(rng, slots, rest, gameMinutes);
+    line.players = playerLines(slots, 5.0 * gameMinutes);
+    // Attempts follow minutes, the player's volume and the game's pace; makes follow
+    // efficiency, which the opponent's defence, home court and rest move. Points are what the
+    // makes add up to, so a cold night scores less on the same number of possessions.
+    const double pace = (team.pace + opp.pace) / 2.0;
+    const double efficiency = std::clamp(
+        team.offense * opp.defense * restFactor(rest) * (home ? 1.01 : 0.99) * rng.normal(1.0, 0.035), 0.8, 1.2);
+    Attempts attempts = planAttempts(rng, line, slots, pace, periods);
     for (size_t i = 0; i < line.players.size(); ++i) {
-        PlayerLine& pl = line.players[i];
-        const Player& p = *slots[i].p;
-        if (!pl.played())
+        if (!line.players[i].played())
             continue;
-        const double min = pl.seconds / 60.0;
-        const auto pr = profile(p);
-        const double threeRate = pr[0];
-        const double fg2Pct = pr[1];
-        pl.fga = fgaWeightLeft > 0 ? binomial(rng, fgaLeft, std::min(1.0, fgaWant[i] / fgaWeightLeft)) : 0;
-        fgaLeft -= pl.fga;
-        fgaWeightLeft -= fgaWant[i];
-        pl.fg3a = binomial(rng, pl.fga, threeRate);
-        const int fg2a = pl.fga - pl.fg3a;
-        const double form = std::clamp(efficiency * rng.normal(1.0, 0.04), 0.6, 1.4);
-        pl.fg3m = binomial(rng, pl.fg3a, std::min(0.75, p.fg3Pct * form));
-        const int fg2m = binomial(rng, fg2a, std::min(0.85, fg2Pct * form));
-        pl.fgm = fg2m + pl.fg3m;
-        pl.fta = ftaWeightLeft > 0 ? binomial(rng, ftaLeft, std::min(1.0, ftaWant[i] / ftaWeightLeft)) : 0;
-        ftaLeft -= pl.fta;
-        ftaWeightLeft -= ftaWant[i];
-        pl.ftm = binomial(rng, pl.fta, p.ftPct);
-        pl.pts = 2 * fg2m + 3 * pl.fg3m + pl.ftm;
-        const int reb = rng.poisson(p.rebPer36 * min / 36.0);
-        pl.oreb = binomial(rng, reb, 0.24);
-        pl.dreb = reb - pl.oreb;
-        pl.ast = rng.poisson(p.astPer36 * min / 36.0);
-        pl.stl = rng.poisson(1.0 * min / 36.0);
-        pl.blk = rng.poisson((p.position == "C" ? 1.6 : 0.5) * min / 36.0);
-        pl.tov = rng.poisson(1.5 * min / 36.0 * (0.6 + p.ptsPer36 / 40.0));
-        pl.pf = std::min(6, rng.poisson(2.6 * min / 36.0));
-        line.pts += pl.pts;
+        playerNight(rng, line.players[i], *slots[i].p, i, attempts, efficiency);
+        line.pts += line.players[i].pts;
     }
     return line;
 }

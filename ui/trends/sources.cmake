@@ -1,1 +1,1 @@
-target_sources(nbaops_ui PRIVATE trends/trendspage.h trends/trendspage.cpp trends/trendcharts.h trends/trendcharts.cpp)
+target_sources(nbaops_ui PRIVATE trends/trendspage.h trends/trendspage.cpp trends/trendsview.cpp trends/trendcharts.h trends/trendcharts.cpp)

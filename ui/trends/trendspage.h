@@ -15,6 +15,9 @@ class QLabel;
 class QListWidget;
 class QPushButton;
 
+class QGridLayout;
+class QHBoxLayout;
+
 namespace nbaops::registry {
 class Registry;
 }
@@ -61,6 +64,9 @@ Q_SIGNALS:
     void phasesShown();
 
 private:
+    QHBoxLayout* buildControls();
+    QGridLayout* buildCharts();
+    void connectControls();
     void load();
     void display(health::TrendsReport r, double ms, bool complete);
     void showSeries();

@@ -1,5 +1,7 @@
 #include "processors.h"
 
+#include "playerids.h"
+
 #include "pipeline/history.h"
 #include "pipeline/payloads.h"
 #include "sources/teams.h"
@@ -99,43 +101,15 @@ bool loadNbaRows(store::Database& db, Date date, std::vector<Row>& rows, std::st
     return true;
 }
 
-struct Mapping
-{
-    int64_t bdlId = 0, playerId = 0;
-    std::string name, method;
-};
-
-struct BdlLoad
-{
-    std::vector<Mapping> newMappings;
-    int byName = 0, byNameTeam = 0, unmatched = 0, known = 0;
-};
-
 // balldontlie's rows of the date with NBA.com game ids (by date and teams) and NBA.com player
-// ids (stored mappings, else by name, then name and team; else -balldontlie id).
-bool loadBdlRows(store::Database& db, Date date, const GameMap& games, std::vector<Row>& rows, BdlLoad& load,
+// ids (see BdlPlayerIds). False, with the reason, when a line cannot be read or two players of
+// the date end up on one stored NBA.com id.
+bool loadBdlRows(store::Database& db, Date date, const GameMap& games, std::vector<Row>& rows, BdlPlayerIds& ids,
                  std::string& error)
 {
     std::map<std::pair<int64_t, int64_t>, std::string> byTeams;
     for (const auto& [id, g] : games)
         byTeams[{g.home, g.visitor}] = id;
-    std::map<int64_t, int64_t> mapped;
-    {
-        auto st = db.prepare("SELECT source_player_id, player_id FROM player_id_map WHERE source = 'balldontlie'"
-                             " AND method <> 'unmatched'");
-        while (st.step())
-            mapped[st.getInt(0)] = st.getInt(1);
-    }
-    // NBA.com players seen in the last two years: match key -> (player id -> latest team).
-    std::optional<std::map<std::string, std::map<int64_t, int64_t>>> index;
-    const auto buildIndex = [&] {
-        index.emplace();
-        auto st = db.prepare("SELECT player_id, player_name, team_id FROM player_game_summary WHERE source = 'nba_com'"
-                             " AND game_date < ? AND game_date >= ? ORDER BY game_date");
-        st.bindAll(date.iso(), date.addDays(-730).iso());
-        while (st.step())
-            (*index)[sources::matchKey(st.getText(1))][st.getInt(0)] = st.getInt(2);
-    };
     auto st = db.prepare(
         "SELECT s.bdl_player_id, s.first_name, s.last_name, s.team_id, s.team_abbr, s.minutes, s.fgm, s.fga,"
         " s.fg3m, s.fg3a, s.ftm, s.fta, s.oreb, s.dreb, s.reb, s.ast, s.stl, s.blk, s.tov, s.pf, s.pts,"
@@ -147,41 +121,14 @@ bool loadBdlRows(store::Database& db, Date date, const GameMap& games, std::vect
         if (game == byTeams.end())
             continue; // not a final game of the schedule
         Row r;
-        const int64_t bdlId = st.getInt(0);
-        r.sourcePlayerId = bdlId;
+        r.sourcePlayerId = st.getInt(0);
         r.gameId = game->second;
         r.playerName = st.getText(1) + (st.getText(1).empty() ? "" : " ") + st.getText(2);
         r.teamId = st.getInt(3);
         r.teamAbbr = st.getText(4);
         if (!readLine(st, 5, r, error))
             return false;
-        if (const auto it = mapped.find(bdlId); it != mapped.end()) {
-            r.playerId = it->second;
-            ++load.known;
-        } else {
-            if (!index)
-                buildIndex();
-            // Name and team first; name alone only when one NBA.com player has that name.
-            Mapping m{bdlId, -bdlId, r.playerName, "unmatched"};
-            const auto cand = index->find(sources::matchKey(r.playerName));
-            if (cand != index->end()) {
-                std::vector<int64_t> sameTeam;
-                for (const auto& [pid, team] : cand->second) {
-                    if (team == r.teamId)
-                        sameTeam.push_back(pid);
-                }
-                if (sameTeam.size() == 1) {
-                    m.playerId = sameTeam.front();
-                    m.method = "name_team";
-                } else if (cand->second.size() == 1) {
-                    m.playerId = cand->second.begin()->first;
-                    m.method = "name";
-                }
-            }
-            r.playerId = m.playerId;
-            mapped[bdlId] = m.playerId;
-            load.newMappings.push_back(std::move(m));
-        }
+        r.playerId = ids.idOf(r.sourcePlayerId, r.playerName, r.teamId);
         rows.push_back(std::move(r));
     }
     // Two players of the date on one NBA.com id: a name match was wrong (namesakes, one of them
@@ -189,14 +136,13 @@ bool loadBdlRows(store::Database& db, Date date, const GameMap& games, std::vect
     std::map<int64_t, int> uses;
     for (const auto& r : rows)
         ++uses[r.playerId];
-    for (auto& m : load.newMappings) {
+    for (auto& m : ids.newMappings) {
         if (m.method != "unmatched" && uses[m.playerId] > 1) {
             for (auto& r : rows) {
                 if (r.sourcePlayerId == m.bdlId)
                     r.playerId = -m.bdlId;
             }
-            m.playerId = -m.bdlId;
-            m.method = "unmatched";
+            ids.unmatch(m);
         }
     }
     uses.clear();
@@ -206,11 +152,6 @@ bool loadBdlRows(store::Database& db, Date date, const GameMap& games, std::vect
                     date.iso() + " (stored in player_id_map); correct or delete the mapping and rerun";
             return false;
         }
-    }
-    for (const auto& m : load.newMappings) {
-        load.byName += m.method == "name";
-        load.byNameTeam += m.method == "name_team";
-        load.unmatched += m.method == "unmatched";
     }
     return true;
 }
@@ -250,7 +191,7 @@ GameMap finalGames(store::Database& db, Date date)
 
 // Box scores: NBA.com's when its loader succeeded for the date and they cover every final game,
 // else balldontlie's on the same condition. Sets the outcome's source, or its failure (false).
-bool pickBoxscores(store::Database& db, Date date, const GameMap& games, std::vector<Row>& rows, BdlLoad& bdl,
+bool pickBoxscores(store::Database& db, Date date, const GameMap& games, std::vector<Row>& rows, BdlPlayerIds& bdl,
                    Outcome& out)
 {
     std::string tried, loadError;
@@ -291,8 +232,8 @@ bool pickBoxscores(store::Database& db, Date date, const GameMap& games, std::ve
     }
     out.source = "balldontlie";
     out.error = "served by balldontlie (fallback): " + tried + "; players matched to NBA.com ids: " +
-                std::to_string(bdl.known) + " known, " + std::to_string(bdl.byName) + " by name, " +
-                std::to_string(bdl.byNameTeam) + " by name and team, " + std::to_string(bdl.unmatched) +
+                std::to_string(bdl.known) + " known, " + std::to_string(bdl.count("name")) + " by name, " +
+                std::to_string(bdl.count("name_team")) + " by name and team, " + std::to_string(bdl.count("unmatched")) +
                 " unmatched (negative ids); this source has no starters or plus-minus";
     return true;
 }
@@ -320,7 +261,7 @@ struct Summaries
     std::vector<Row> rows;
     GameMap games;
     Totals totals;
-    std::vector<Mapping> mappings;
+    std::vector<IdMapping> mappings;
     std::string source, runId, at;
     Date date;
     int64_t outRows = 0;
@@ -390,7 +331,7 @@ Work PlayerGameSummary::run(Context& ctx, Date date)
         w.outcome.error = "no final games on " + date.iso();
         return w;
     }
-    BdlLoad bdl;
+    BdlPlayerIds bdl(ctx.db, date);
     if (!pickBoxscores(ctx.db, date, s->games, s->rows, bdl, w.outcome))
         return w;
     w.outcome.recordsIn = int64_t(s->rows.size());
