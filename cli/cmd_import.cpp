@@ -13,6 +13,56 @@
 
 namespace nbaops::cli {
 
+namespace {
+
+nlohmann::json importJson(const jobs::ImportReport& rep)
+{
+    nlohmann::json issues = nlohmann::json::array();
+    for (const auto& i : rep.issues)
+        issues.push_back({{"line", i.line}, {"column", i.column}, {"reason", i.reason}});
+    return {{"file", rep.file},
+            {"sha256", rep.sha256},
+            {"already_imported", rep.alreadyImported},
+            {"rows", rep.rows},
+            {"loaded", rep.loaded},
+            {"quarantined", rep.quarantined},
+            {"games", rep.games},
+            {"dates", rep.dates},
+            {"players", rep.players},
+            {"first_date", rep.firstDate},
+            {"last_date", rep.lastDate},
+            {"issues", issues},
+            {"team_point_mismatches", rep.warnings},
+            {"analytics_failures", rep.analyticsFailures},
+            {"seconds", {{"read", rep.readSeconds}, {"load", rep.loadSeconds}, {"analytics", rep.analyticsSeconds}}}};
+}
+
+void printImport(const jobs::ImportReport& rep, const std::string& teams)
+{
+    std::printf("Imported %s: %lld of %lld rows, %lld games on %lld dates (%s to %s), %lld players.\n",
+                rep.file.c_str(), static_cast<long long>(rep.loaded), static_cast<long long>(rep.rows),
+                static_cast<long long>(rep.games), static_cast<long long>(rep.dates), rep.firstDate.c_str(),
+                rep.lastDate.c_str(), static_cast<long long>(rep.players));
+    std::printf("Times: read %.2f s, load %.2f s, phase-3 tables %.2f s.\n", rep.readSeconds, rep.loadSeconds,
+                rep.analyticsSeconds);
+    if (rep.quarantined > 0) {
+        std::printf("%lld row(s) quarantined (kept in import_quarantine; fix them and import again):\n",
+                    static_cast<long long>(rep.quarantined));
+        for (size_t i = 0; i < rep.issues.size() && i < 20; ++i)
+            std::printf("  %s:%zu%s: %s\n", rep.file.c_str(), rep.issues[i].line,
+                        rep.issues[i].column.empty() ? "" : (" column " + rep.issues[i].column).c_str(),
+                        rep.issues[i].reason.c_str());
+    }
+    if (!teams.empty())
+        std::printf("Team points checked against %s: %zu disagreement(s).\n", teams.c_str(), rep.warnings.size());
+    for (size_t i = 0; i < rep.warnings.size() && i < 10; ++i)
+        std::printf("  %s\n", rep.warnings[i].c_str());
+    if (rep.analyticsFailures > 0)
+        std::printf("%d phase-3 run(s) failed: 'nbaops status --mode errors' lists them.\n", rep.analyticsFailures);
+}
+
+} // namespace
+
 void addImportCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action)
 {
     struct Opts
@@ -50,28 +100,7 @@ void addImportCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& act
             }
             const int code = rep.quarantined > 0 || rep.analyticsFailures > 0 ? 1 : 0;
             if (o->json) {
-                nlohmann::json issues = nlohmann::json::array();
-                for (const auto& i : rep.issues)
-                    issues.push_back({{"line", i.line}, {"column", i.column}, {"reason", i.reason}});
-                std::cout << nlohmann::json{{"file", rep.file},
-                                            {"sha256", rep.sha256},
-                                            {"already_imported", rep.alreadyImported},
-                                            {"rows", rep.rows},
-                                            {"loaded", rep.loaded},
-                                            {"quarantined", rep.quarantined},
-                                            {"games", rep.games},
-                                            {"dates", rep.dates},
-                                            {"players", rep.players},
-                                            {"first_date", rep.firstDate},
-                                            {"last_date", rep.lastDate},
-                                            {"issues", issues},
-                                            {"team_point_mismatches", rep.warnings},
-                                            {"analytics_failures", rep.analyticsFailures},
-                                            {"seconds", {{"read", rep.readSeconds},
-                                                         {"load", rep.loadSeconds},
-                                                         {"analytics", rep.analyticsSeconds}}}}
-                                 .dump(2)
-                          << "\n";
+                std::cout << importJson(rep).dump(2) << "\n";
                 return code;
             }
             if (rep.alreadyImported) {
@@ -79,26 +108,7 @@ void addImportCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& act
                             rep.file.c_str(), static_cast<long long>(rep.rows), rep.firstDate.c_str(), rep.lastDate.c_str());
                 return 0;
             }
-            std::printf("Imported %s: %lld of %lld rows, %lld games on %lld dates (%s to %s), %lld players.\n",
-                        rep.file.c_str(), static_cast<long long>(rep.loaded), static_cast<long long>(rep.rows),
-                        static_cast<long long>(rep.games), static_cast<long long>(rep.dates), rep.firstDate.c_str(),
-                        rep.lastDate.c_str(), static_cast<long long>(rep.players));
-            std::printf("Times: read %.2f s, load %.2f s, phase-3 tables %.2f s.\n", rep.readSeconds, rep.loadSeconds,
-                        rep.analyticsSeconds);
-            if (rep.quarantined > 0) {
-                std::printf("%lld row(s) quarantined (kept in import_quarantine; fix them and import again):\n",
-                            static_cast<long long>(rep.quarantined));
-                for (size_t i = 0; i < rep.issues.size() && i < 20; ++i)
-                    std::printf("  %s:%zu%s: %s\n", rep.file.c_str(), rep.issues[i].line,
-                                rep.issues[i].column.empty() ? "" : (" column " + rep.issues[i].column).c_str(),
-                                rep.issues[i].reason.c_str());
-            }
-            if (!o->teams.empty())
-                std::printf("Team points checked against %s: %zu disagreement(s).\n", o->teams.c_str(), rep.warnings.size());
-            for (size_t i = 0; i < rep.warnings.size() && i < 10; ++i)
-                std::printf("  %s\n", rep.warnings[i].c_str());
-            if (rep.analyticsFailures > 0)
-                std::printf("%d phase-3 run(s) failed: 'nbaops status --mode errors' lists them.\n", rep.analyticsFailures);
+            printImport(rep, o->teams);
             return code;
         };
     });

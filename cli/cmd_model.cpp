@@ -168,6 +168,35 @@ void addTrainCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& acti
     });
 }
 
+// nbaops model list: every version, oldest first.
+int printVersions(const std::vector<model::ModelVersion>& versions, bool json)
+{
+    if (json) {
+        nlohmann::json a = nlohmann::json::array();
+        for (const auto& v : versions)
+            a.push_back(v.summary());
+        std::cout << a.dump(2) << "\n";
+        return 0;
+    }
+    if (versions.empty()) {
+        std::printf("No model versions yet: nbaops train\n");
+        return 0;
+    }
+    std::printf("%-7s %-20s %-11s %-22s %6s %8s %8s %7s  %s\n", "version", "created", "by", "test window", "trees",
+                "test MAE", "baseline", "better", "aliases");
+    for (const auto& v : versions) {
+        const auto s = v.summary();
+        std::string aliases;
+        for (const auto& a : v.aliases)
+            aliases += (aliases.empty() ? "" : ", ") + a;
+        std::printf("%-7s %-20s %-11s %-22s %6d %8.3f %8.3f %6.2f%%  %s\n", v.version.c_str(),
+                    v.createdAt.substr(0, 19).c_str(), v.createdBy.substr(0, 11).c_str(),
+                    (v.split.testFrom.iso() + ".." + v.split.testUntil.iso().substr(5)).c_str(), v.trees, v.testMae,
+                    s["best_baseline_mae"].get<double>(), s["improvement_pct"].get<double>(), aliases.c_str());
+    }
+    return 0;
+}
+
 // nbaops model list|show|compare|promote|challenger
 void addVersionCommands(CLI::App& group, GlobalOptions& g, std::function<int()>& action)
 {
@@ -180,34 +209,7 @@ void addVersionCommands(CLI::App& group, GlobalOptions& g, std::function<int()>&
     auto* list = group.add_subcommand("list", "Every registered version");
     list->add_flag("--json", m->json, "A JSON array");
     list->callback([&g, &action, m] {
-        action = withVersions(g, [m](model::ModelVersions& reg) {
-            const auto versions = reg.list();
-            if (m->json) {
-                nlohmann::json a = nlohmann::json::array();
-                for (const auto& v : versions)
-                    a.push_back(v.summary());
-                std::cout << a.dump(2) << "\n";
-                return 0;
-            }
-            if (versions.empty()) {
-                std::printf("No model versions yet: nbaops train\n");
-                return 0;
-            }
-            std::printf("%-7s %-20s %-11s %-22s %6s %8s %8s %7s  %s\n", "version", "created", "by", "test window", "trees",
-                        "test MAE", "baseline", "better", "aliases");
-            for (const auto& v : versions) {
-                const auto s = v.summary();
-                std::string aliases;
-                for (const auto& a : v.aliases)
-                    aliases += (aliases.empty() ? "" : ", ") + a;
-                std::printf("%-7s %-20s %-11s %-22s %6d %8.3f %8.3f %6.2f%%  %s\n", v.version.c_str(),
-                            v.createdAt.substr(0, 19).c_str(), v.createdBy.substr(0, 11).c_str(),
-                            (v.split.testFrom.iso() + ".." + v.split.testUntil.iso().substr(5)).c_str(), v.trees,
-                            v.testMae, s["best_baseline_mae"].get<double>(), s["improvement_pct"].get<double>(),
-                            aliases.c_str());
-            }
-            return 0;
-        });
+        action = withVersions(g, [m](model::ModelVersions& reg) { return printVersions(reg.list(), m->json); });
     });
     auto* show = group.add_subcommand("show", "One version's report (VERSION, champion or challenger)");
     show->add_option("version", m->version)->required();

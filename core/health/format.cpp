@@ -9,76 +9,59 @@ namespace nbaops::health {
 
 using nlohmann::json;
 
-json toJson(const Report& r)
+namespace {
+
+json processorJson(const ProcessorStatus& s)
 {
-    json j;
-    j["date"] = r.date;
-    j["mode"] = toString(r.mode);
-    j["window_days"] = r.windowDays;
-    j["overall"] = toString(r.overall);
-    j["exit_code"] = r.exitCode;
-    j["generated_at"] = r.generatedAt;
-    j["database"] = r.database;
-    j["elapsed_ms"] = r.elapsedMs;
-    j["phases"] = json::array();
-    for (const auto& p : r.phases) {
-        json jp = {{"phase", p.phase},
-                   {"name", p.name},
-                   {"state", toString(p.state)},
-                   {"reason", p.reason},
-                   {"scheduled", p.scheduled},
-                   {"last_success", p.lastSuccess ? json(*p.lastSuccess) : json(nullptr)},
-                   {"runs", p.runs},
-                   {"by_category", p.byCategory},
-                   {"real_failures", p.realFailures},
-                   {"sla", {{"met", p.slaMet}, {"missed", p.slaMissed}, {"pending", p.slaPending}}}};
-        if (!p.processors.empty()) {
-            jp["processors"] = json::array();
-            for (const auto& s : p.processors) {
-                jp["processors"].push_back({{"name", s.name},
-                                            {"criticality", s.criticality},
-                                            {"implemented", s.implemented},
-                                            {"status", s.status},
-                                            {"category", s.category},
-                                            {"started_at", s.startedAt},
-                                            {"finished_at", s.finishedAt},
-                                            {"duration_ms", s.durationMs},
-                                            {"records_out", s.recordsOut},
-                                            {"attempt", s.attempt},
-                                            {"error", s.error},
-                                            {"sla", s.sla},
-                                            {"sla_deadline", s.slaDeadline},
-                                            {"below_expected_records", s.belowExpectedRecords}});
-            }
-        }
-        j["phases"].push_back(jp);
+    return {{"name", s.name},         {"criticality", s.criticality}, {"implemented", s.implemented},
+            {"status", s.status},     {"category", s.category},       {"started_at", s.startedAt},
+            {"finished_at", s.finishedAt}, {"duration_ms", s.durationMs}, {"records_out", s.recordsOut},
+            {"attempt", s.attempt},   {"error", s.error},             {"sla", s.sla},
+            {"sla_deadline", s.slaDeadline}, {"below_expected_records", s.belowExpectedRecords}};
+}
+
+json phaseJson(const PhaseHealth& p)
+{
+    json jp = {{"phase", p.phase},
+               {"name", p.name},
+               {"state", toString(p.state)},
+               {"reason", p.reason},
+               {"scheduled", p.scheduled},
+               {"last_success", p.lastSuccess ? json(*p.lastSuccess) : json(nullptr)},
+               {"runs", p.runs},
+               {"by_category", p.byCategory},
+               {"real_failures", p.realFailures},
+               {"sla", {{"met", p.slaMet}, {"missed", p.slaMissed}, {"pending", p.slaPending}}}};
+    if (!p.processors.empty()) {
+        jp["processors"] = json::array();
+        for (const auto& s : p.processors)
+            jp["processors"].push_back(processorJson(s));
     }
-    j["failures"] = json::array();
-    for (const auto& f : r.failures) {
-        j["failures"].push_back({{"processor", f.processor},
-                                 {"phase", f.phase},
-                                 {"criticality", f.criticality},
-                                 {"game_date", f.gameDate},
-                                 {"category", f.category},
-                                 {"error", f.error},
-                                 {"finished_at", f.finishedAt},
-                                 {"run_id", f.runId},
-                                 {"attempt", f.attempt},
-                                 {"resolved", f.resolved},
-                                 {"root_cause", f.rootCause},
-                                 {"blocked_downstream", f.blocked}, {"blocked_jointly_with", f.jointWith}});
-    }
-    j["expected_no_data"] = r.expectedNoData;
-    j["open_failures_earlier"] = r.openEarlier;
-    j["freshness"] = json::array();
-    for (const auto& f : r.freshness) {
-        j["freshness"].push_back({{"table", f.table},
-                                  {"producer", f.producer},
-                                  {"latest_game_date", f.latestGameDate ? json(*f.latestGameDate) : json(nullptr)},
-                                  {"last_write_at", f.lastWriteAt ? json(*f.lastWriteAt) : json(nullptr)},
-                                  {"state", f.state},
-                                  {"lag_days", f.lagDays}});
-    }
+    return jp;
+}
+
+json failureJson(const FailureItem& f)
+{
+    return {{"processor", f.processor},   {"phase", f.phase},       {"criticality", f.criticality},
+            {"game_date", f.gameDate},    {"category", f.category}, {"error", f.error},
+            {"finished_at", f.finishedAt}, {"run_id", f.runId},      {"attempt", f.attempt},
+            {"resolved", f.resolved},     {"root_cause", f.rootCause}, {"blocked_downstream", f.blocked},
+            {"blocked_jointly_with", f.jointWith}};
+}
+
+json freshnessJson(const Freshness& f)
+{
+    return {{"table", f.table},
+            {"producer", f.producer},
+            {"latest_game_date", f.latestGameDate ? json(*f.latestGameDate) : json(nullptr)},
+            {"last_write_at", f.lastWriteAt ? json(*f.lastWriteAt) : json(nullptr)},
+            {"state", f.state},
+            {"lag_days", f.lagDays}};
+}
+
+// The report's lists beyond the phases: recent days, checks, gaps, workflows.
+void addLists(json& j, const Report& r)
+{
     if (!r.recentDays.empty()) {
         j["recent_days"] = json::array();
         for (const auto& d : r.recentDays) {
@@ -102,6 +85,33 @@ json toJson(const Report& r)
                                       {"first_date", w.firstDate}, {"last_date", w.lastDate}, {"dates", w.dates},
                                       {"runs", w.runs}, {"failures", w.failures}, {"processors", w.processors}});
     }
+}
+
+} // namespace
+
+json toJson(const Report& r)
+{
+    json j;
+    j["date"] = r.date;
+    j["mode"] = toString(r.mode);
+    j["window_days"] = r.windowDays;
+    j["overall"] = toString(r.overall);
+    j["exit_code"] = r.exitCode;
+    j["generated_at"] = r.generatedAt;
+    j["database"] = r.database;
+    j["elapsed_ms"] = r.elapsedMs;
+    j["phases"] = json::array();
+    for (const auto& p : r.phases)
+        j["phases"].push_back(phaseJson(p));
+    j["failures"] = json::array();
+    for (const auto& f : r.failures)
+        j["failures"].push_back(failureJson(f));
+    j["expected_no_data"] = r.expectedNoData;
+    j["open_failures_earlier"] = r.openEarlier;
+    j["freshness"] = json::array();
+    for (const auto& f : r.freshness)
+        j["freshness"].push_back(freshnessJson(f));
+    addLists(j, r);
     j["next_steps"] = r.nextSteps;
     return j;
 }

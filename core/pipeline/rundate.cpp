@@ -18,20 +18,32 @@ DateResult Runner::runDate(Date date, const std::set<int>& phases)
         if (find(name) && (phases.empty() || phases.count(reg.get(name).phase)))
             order.push_back(name);
     }
+    return m_workers.size() == 1 ? runSerially(order, date) : runConcurrently(order, date);
+}
+
+// One worker: the processors run one after another on this thread, in the graph's order (each
+// after everything it depends on), without a thread per run.
+DateResult Runner::runSerially(const std::vector<std::string>& order, Date date)
+{
     DateResult out;
     out.date = date;
-    if (m_workers.size() == 1) {
-        // One worker: the processors run one after another on this thread, in the graph's
-        // order (each after everything it depends on), without a thread per run.
-        for (const auto& name : order) {
-            if (m_options.cancel && m_options.cancel->load()) {
-                out.cancelled = true;
-                break;
-            }
-            out.results.push_back(runOnWorker(name, date, 0));
+    for (const auto& name : order) {
+        if (m_options.cancel && m_options.cancel->load()) {
+            out.cancelled = true;
+            break;
         }
-        return out;
+        out.results.push_back(runOnWorker(name, date, 0));
     }
+    return out;
+}
+
+// Several workers: a processor starts on a free worker once everything it depends on is done;
+// the first exception stops new starts and is rethrown once the running ones end.
+DateResult Runner::runConcurrently(const std::vector<std::string>& order, Date date)
+{
+    const auto& reg = m_workers.front().ctx->registry;
+    DateResult out;
+    out.date = date;
     enum class State { Waiting, Running, Done };
     std::map<std::string, State> state;
     for (const auto& n : order)

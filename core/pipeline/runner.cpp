@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the runner's processor list, its graph walks and one run of a
+// processor (history row, heartbeat, timeout, one transaction) share the active-run state.
 #include "runner.h"
 
 #include "history.h"

@@ -114,6 +114,8 @@ private:
     Processor* find(const std::string& name) const;
     std::optional<Outcome> checkDependencies(Context& ctx, const std::string& processor, Date date);
     std::string inputFingerprint(Context& ctx, const std::string& processor, Date date);
+    DateResult runSerially(const std::vector<std::string>& order, Date date);
+    DateResult runConcurrently(const std::vector<std::string>& order, Date date);
     ProcessorResult runOnWorker(const std::string& processor, Date date, size_t worker);
     std::optional<std::pair<int64_t, int64_t>> priorRuns(Context& ctx, const std::string& processor, int phase,
                                                          Date date, const std::string& fingerprint, int& attempt);

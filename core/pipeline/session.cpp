@@ -18,24 +18,10 @@
 
 namespace nbaops::pipeline {
 
-Session::Session(SessionOptions options) : m_options(std::move(options))
+// The sources' addresses: the live APIs when NBAOPS_NBA_STATS_URL (or the options) names one,
+// else the simulated league started here on loopback. Keys come from the environment.
+SourceUrls Session::sourceUrls(const Clock& clock)
 {
-    const Clock& clock = m_options.clock ? *m_options.clock : m_systemClock;
-    const int workers = m_options.workers > 0 ? m_options.workers
-                                              : int(std::max(1u, std::thread::hardware_concurrency()));
-    if (workers > 64)
-        throw UsageError("--workers must be from 1 to 64.");
-    auto first = std::make_unique<Slot>();
-    first->db = std::make_unique<store::Database>(store::Database::open(m_options.dbPath)); // migrates
-    m_objects = std::make_unique<store::ObjectStore>(store::ObjectStore::forDatabase(*first->db));
-    m_breakers = std::make_unique<net::CircuitBreakers>(m_options.breakerThreshold, m_options.breakerCoolDown);
-    m_breakers->load(*first->db);
-    try {
-        if (const int n = pipeline::flushPublished(*first->db, m_objects->root()); n > 0)
-            log::info("session", std::to_string(n) + " document(s) queued by an earlier run were published");
-    } catch (const std::exception& e) {
-        log::warning("session", std::string("queued documents not published yet: ") + e.what());
-    }
     SourceUrls urls;
     std::string live = m_options.nbaStatsUrl;
     if (live.empty()) {
@@ -71,6 +57,28 @@ Session::Session(SessionOptions options) : m_options(std::move(options))
             urls.bdlApiKey = "simulated-key";
         urls.simulated = true;
     }
+    return urls;
+}
+
+Session::Session(SessionOptions options) : m_options(std::move(options))
+{
+    const Clock& clock = m_options.clock ? *m_options.clock : m_systemClock;
+    const int workers = m_options.workers > 0 ? m_options.workers
+                                              : int(std::max(1u, std::thread::hardware_concurrency()));
+    if (workers > 64)
+        throw UsageError("--workers must be from 1 to 64.");
+    auto first = std::make_unique<Slot>();
+    first->db = std::make_unique<store::Database>(store::Database::open(m_options.dbPath)); // migrates
+    m_objects = std::make_unique<store::ObjectStore>(store::ObjectStore::forDatabase(*first->db));
+    m_breakers = std::make_unique<net::CircuitBreakers>(m_options.breakerThreshold, m_options.breakerCoolDown);
+    m_breakers->load(*first->db);
+    try {
+        if (const int n = pipeline::flushPublished(*first->db, m_objects->root()); n > 0)
+            log::info("session", std::to_string(n) + " document(s) queued by an earlier run were published");
+    } catch (const std::exception& e) {
+        log::warning("session", std::string("queued documents not published yet: ") + e.what());
+    }
+    const SourceUrls urls = sourceUrls(clock);
     m_simulated = urls.simulated;
     m_limiter = std::make_unique<net::RateLimiter>();
     auto limits = m_options.rateLimits;

@@ -70,6 +70,7 @@ public:
     void setDeferPublishing(bool defer);
 
 private:
+    SourceUrls sourceUrls(const Clock& clock);
     SessionOptions m_options;
     SystemClock m_systemClock;
     struct Slot

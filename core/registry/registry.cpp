@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: reading registry.json (each field checked, its mistake named) and
+// the graph it describes (order, upstream, downstream, what a failure blocks) share one model.
 #include "registry.h"
 
 #include "embedded_resources.h"

@@ -179,17 +179,15 @@ bool isBreakDay(Date d, int startYear)
     return false;
 }
 
-} // namespace
-
-std::vector<Game> League::buildSeason(int y) const
+struct Matchup
 {
-    Rng rng(m_seed ^ stableHash("season") ^ uint64_t(y) * 0x9E37u);
-    // Matchups: a double round robin (circle method, 58 rounds) plus 24 more rounds = 82 games
-    // per team, 1,230 in all.
-    struct Matchup
-    {
-        int home, away;
-    };
+    int home, away;
+};
+
+// A double round robin (circle method, 58 rounds) plus 24 more rounds = 82 games per team,
+// 1,230 in all: the return games swap home and away, the extra ones balance them.
+std::vector<Matchup> matchups()
+{
     std::vector<std::vector<Matchup>> rounds;
     std::vector<int> circle(30);
     std::iota(circle.begin(), circle.end(), 0);
@@ -210,7 +208,6 @@ std::vector<Game> League::buildSeason(int y) const
         const int count = cycle < 2 ? 29 : 24;
         for (int r = 0; r < count; ++r) {
             for (Matchup m : rounds[size_t(r)]) {
-                // The return game; the extra games balance home and away.
                 if (cycle == 1 || (cycle == 2 && homeGames[size_t(m.home)] > homeGames[size_t(m.away)]))
                     std::swap(m.home, m.away);
                 ++homeGames[size_t(m.home)];
@@ -218,6 +215,68 @@ std::vector<Game> League::buildSeason(int y) const
             }
         }
     }
+    return pool;
+}
+
+// Puts matchups on dates: rest days from each team's previous game, ids in date order, and
+// nobody plays a third day in a row.
+class Calendar
+{
+public:
+    explicit Calendar(int y) : m_year(y) {}
+    std::vector<Game> games;
+
+    void schedule(const Matchup& m, Date d, int sequence)
+    {
+        Game g;
+        g.date = d;
+        g.seasonStartYear = m_year;
+        g.sequence = sequence;
+        g.home = m.home;
+        g.away = m.away;
+        g.homeRestDays = std::min(7, m_lastPlayed[size_t(m.home)].daysUntil(d) - 1);
+        g.awayRestDays = std::min(7, m_lastPlayed[size_t(m.away)].daysUntil(d) - 1);
+        for (int t : {m.home, m.away}) {
+            m_streak[size_t(t)] = m_lastPlayed[size_t(t)].daysUntil(d) == 1 ? m_streak[size_t(t)] + 1 : 1;
+            m_lastPlayed[size_t(t)] = d;
+        }
+        char id[32];
+        std::snprintf(id, sizeof id, "002%02d%05d", m_year % 100, ++m_seq);
+        g.id = id;
+        games.push_back(g);
+    }
+
+    // Up to `target` games of the pool on `d`, in pool order, each team once and rested.
+    void fillDay(std::vector<Matchup>& pool, Date d, int target)
+    {
+        std::vector<bool> busy(30, false);
+        const auto tired = [&](int t) { return m_lastPlayed[size_t(t)].daysUntil(d) == 1 && m_streak[size_t(t)] >= 2; };
+        int placed = 0;
+        for (size_t i = 0; i < pool.size() && placed < target;) {
+            const Matchup m = pool[i];
+            if (busy[size_t(m.home)] || busy[size_t(m.away)] || tired(m.home) || tired(m.away)) {
+                ++i;
+                continue;
+            }
+            schedule(m, d, ++placed);
+            busy[size_t(m.home)] = busy[size_t(m.away)] = true;
+            pool.erase(pool.begin() + std::ptrdiff_t(i));
+        }
+    }
+
+private:
+    int m_year;
+    int m_seq = 0;
+    std::vector<Date> m_lastPlayed = std::vector<Date>(30, Date::ymd(1900, 1, 1));
+    std::vector<int> m_streak = std::vector<int>(30, 0); // consecutive days played up to the last game
+};
+
+} // namespace
+
+std::vector<Game> League::buildSeason(int y) const
+{
+    Rng rng(m_seed ^ stableHash("season") ^ uint64_t(y) * 0x9E37u);
+    std::vector<Matchup> pool = matchups();
     // The last round (all 30 teams) is kept for the season's final day, as the NBA does.
     const std::vector<Matchup> finalRound(pool.end() - 15, pool.end());
     pool.resize(pool.size() - 15);
@@ -227,36 +286,13 @@ std::vector<Game> League::buildSeason(int y) const
         for (size_t i = end - 1; i > start; --i)
             std::swap(pool[i], pool[start + size_t(rng.below(int(i - start + 1)))]);
     }
-
     const double weekdayFactor[7] = {0.9, 1.05, 0.85, 1.3, 0.6, 1.3, 1.0};
-    std::vector<Date> lastPlayed(30, Date::ymd(1900, 1, 1));
-    std::vector<int> streak(30, 0); // consecutive days played up to the last game
-    std::vector<Game> games;
     const Date first = openingDay(y);
     const Date last = lastDay(y);
     int gameDays = 0;
     for (Date d = first; d <= last; d = d.addDays(1))
         gameDays += isBreakDay(d, y) || d == last ? 0 : 1;
-    int seq = 0;
-    // Puts a matchup on a date: rest days from each team's previous game, ids in date order.
-    const auto schedule = [&](const Matchup& m, Date d, int sequence) {
-        Game g;
-        g.date = d;
-        g.seasonStartYear = y;
-        g.sequence = sequence;
-        g.home = m.home;
-        g.away = m.away;
-        g.homeRestDays = std::min(7, lastPlayed[size_t(m.home)].daysUntil(d) - 1);
-        g.awayRestDays = std::min(7, lastPlayed[size_t(m.away)].daysUntil(d) - 1);
-        for (int t : {m.home, m.away}) {
-            streak[size_t(t)] = lastPlayed[size_t(t)].daysUntil(d) == 1 ? streak[size_t(t)] + 1 : 1;
-            lastPlayed[size_t(t)] = d;
-        }
-        char id[32];
-        std::snprintf(id, sizeof id, "002%02d%05d", y % 100, ++seq);
-        g.id = id;
-        games.push_back(g);
-    };
+    Calendar cal(y);
     for (Date d = first; !pool.empty() && d <= last.addDays(6); d = d.addDays(1)) {
         if (isBreakDay(d, y) || d == last)
             continue; // the final day is the reserved full round's
@@ -269,31 +305,16 @@ std::vector<Game> League::buildSeason(int y) const
             target = 2;
         if (d > last.addDays(-3))
             target = 15; // catch up before the final day
-        target = std::clamp(target, 2, 15);
-        std::vector<bool> busy(30, false);
-        int placed = 0;
-        for (size_t i = 0; i < pool.size() && placed < target;) {
-            const Matchup m = pool[i];
-            const auto tired = [&](int t) {
-                return lastPlayed[size_t(t)].daysUntil(d) == 1 && streak[size_t(t)] >= 2;
-            };
-            if (busy[size_t(m.home)] || busy[size_t(m.away)] || tired(m.home) || tired(m.away)) {
-                ++i;
-                continue;
-            }
-            schedule(m, d, ++placed);
-            busy[size_t(m.home)] = busy[size_t(m.away)] = true;
-            pool.erase(pool.begin() + std::ptrdiff_t(i));
-        }
+        cal.fillDay(pool, d, std::clamp(target, 2, 15));
     }
     // The final day: the reserved round, after any game the days before could not fit.
     Date finalDay = last;
-    if (!games.empty() && games.back().date >= finalDay)
-        finalDay = games.back().date.addDays(1);
+    if (!cal.games.empty() && cal.games.back().date >= finalDay)
+        finalDay = cal.games.back().date.addDays(1);
     int finalSeq = 0;
     for (const Matchup& m : finalRound)
-        schedule(m, finalDay, ++finalSeq);
-    return games;
+        cal.schedule(m, finalDay, ++finalSeq);
+    return cal.games;
 }
 
 const std::vector<Game>& League::season(int startYear) const

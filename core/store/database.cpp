@@ -1,3 +1,5 @@
+// One file over 400 lines on purpose: Database, Statement, Transaction and BulkWrite share the
+// connection's statement cache and bulk-write state (Database::Cache), which stays private here.
 #include "database.h"
 
 #include "migrations.h"

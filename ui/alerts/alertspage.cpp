@@ -1,3 +1,5 @@
+// The Alerts page: firing and pending alerts with what to do, history, notifications and
+// silences, and the operator's actions, written off the GUI thread.
 #include "alertspage.h"
 
 #include "jobs/alertcycle.h"

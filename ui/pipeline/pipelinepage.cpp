@@ -35,29 +35,7 @@ PipelinePage::PipelinePage(QString dbPath, QWidget* parent)
     auto* root = new QVBoxLayout(this);
     root->setContentsMargins(16, 12, 16, 12);
     root->setSpacing(8);
-    auto* header = new QHBoxLayout;
-    header->addWidget(makeHeading(tr("Pipeline"), this));
-    header->addStretch();
-    for (auto* d : {m_from, m_to}) {
-        d->setCalendarPopup(true);
-        d->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
-        d->setDate(QDate::currentDate().addDays(-1));
-    }
-    header->addWidget(new QLabel(tr("From"), this));
-    header->addWidget(m_from);
-    header->addWidget(new QLabel(tr("to"), this));
-    header->addWidget(m_to);
-    header->addSpacing(10);
-    header->addWidget(new QLabel(tr("Workers"), this));
-    m_workers->setRange(1, 16);
-    m_workers->setValue(std::max(1, QThread::idealThreadCount()));
-    header->addWidget(m_workers);
-    m_run->setObjectName(QStringLiteral("runButton"));
-    m_cancel->setObjectName(QStringLiteral("cancelButton"));
-    m_cancel->setEnabled(false);
-    header->addWidget(m_run);
-    header->addWidget(m_cancel);
-    root->addLayout(header);
+    root->addLayout(buildControls());
     m_status->setObjectName(QStringLiteral("pipelineStatus"));
     m_status->setStyleSheet(QStringLiteral("color: #5f6368;"));
     root->addWidget(m_status);
@@ -83,6 +61,40 @@ PipelinePage::PipelinePage(QString dbPath, QWidget* parent)
     split->setSizes({640, 560});
     root->addWidget(split, 1);
 
+    connectRunner();
+}
+
+// The range, the workers, Run and Cancel.
+QHBoxLayout* PipelinePage::buildControls()
+{
+    auto* header = new QHBoxLayout;
+    header->addWidget(makeHeading(tr("Pipeline"), this));
+    header->addStretch();
+    for (auto* d : {m_from, m_to}) {
+        d->setCalendarPopup(true);
+        d->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+        d->setDate(QDate::currentDate().addDays(-1));
+    }
+    header->addWidget(new QLabel(tr("From"), this));
+    header->addWidget(m_from);
+    header->addWidget(new QLabel(tr("to"), this));
+    header->addWidget(m_to);
+    header->addSpacing(10);
+    header->addWidget(new QLabel(tr("Workers"), this));
+    m_workers->setRange(1, 16);
+    m_workers->setValue(std::max(1, QThread::idealThreadCount()));
+    header->addWidget(m_workers);
+    m_run->setObjectName(QStringLiteral("runButton"));
+    m_cancel->setObjectName(QStringLiteral("cancelButton"));
+    m_cancel->setEnabled(false);
+    header->addWidget(m_run);
+    header->addWidget(m_cancel);
+    return header;
+}
+
+// The run's progress into the graph, the table and the log.
+void PipelinePage::connectRunner()
+{
     connect(m_run, &QPushButton::clicked, this, &PipelinePage::run);
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         m_runner->stop();

@@ -9,6 +9,8 @@ class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
 
+class QHBoxLayout;
+
 namespace nbaops::ui {
 
 class PhaseGraph;
@@ -31,6 +33,8 @@ public:
     void run(); // starts a run of the chosen dates
 
 private:
+    QHBoxLayout* buildControls();
+    void connectRunner();
     void log(const QString& line);
     void setRunning(bool running);
 

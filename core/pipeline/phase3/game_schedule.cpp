@@ -79,6 +79,65 @@ std::vector<Row> readSource(store::Database& db, const std::string& source, Date
     return out;
 }
 
+// NBA.com game ids from an earlier stored NBA.com schedule of the date, by teams; returns how
+// many of the rows it named.
+int mapNbaIds(store::Database& db, Date date, std::vector<Row>& rows)
+{
+    std::map<std::pair<int64_t, int64_t>, std::string> nbaIds;
+    auto st = db.prepare("SELECT home_team_id, visitor_team_id, game_id FROM raw_nbac_schedule WHERE game_date = ?");
+    st.bindAll(date.iso());
+    while (st.step())
+        nbaIds[{st.getInt(0), st.getInt(1)}] = st.getText(2);
+    int mapped = 0;
+    for (auto& r : rows) {
+        const auto it = nbaIds.find({r.home, r.visitor});
+        if (it != nbaIds.end()) {
+            r.gameId = it->second;
+            ++mapped;
+        }
+    }
+    return mapped;
+}
+
+void writeSchedule(store::Database& db, const std::vector<Row>& rows, Date date, const std::string& source,
+                   const std::string& at, const std::string& runId)
+{
+    db.prepare("DELETE FROM game_schedule WHERE game_date = ?").bindAll(date.iso()).run();
+    auto ins = db.prepare("INSERT OR REPLACE INTO game_schedule(game_id, game_date, season, game_status, home_team_id,"
+                          " visitor_team_id, home_team_abbr, visitor_team_abbr, home_pts, visitor_pts, source,"
+                          " source_game_id, run_id, processed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    for (const auto& r : rows) {
+        ins.bindAll(r.gameId, date.iso(), r.season, r.status, r.home, r.visitor, r.homeAbbr, r.visitorAbbr, r.homePts,
+                    r.visitorPts, source, r.sourceGameId, runId, at);
+        ins.run();
+        ins.reset();
+    }
+    touchFreshness(db, "game_schedule", date, int64_t(rows.size()), at);
+}
+
+// The first source that served the date with games, in kOrder; `emptyOne` the first that
+// served it with none; `passedOver` says why the others were not used.
+const Candidate* chooseSource(store::Database& db, Date date, std::vector<Row>& rows, const Candidate*& emptyOne,
+                              std::string& passedOver)
+{
+    for (const auto& c : kOrder) {
+        const auto cat = latestCategory(db, c.processor, date);
+        if (!servedDate(cat)) {
+            passedOver += std::string(passedOver.empty() ? "" : "; ") + c.label + " unavailable (" + c.processor +
+                          ": " + cat.value_or("not run") + ")";
+            continue;
+        }
+        auto found = readSource(db, c.source, date);
+        if (found.empty()) {
+            emptyOne = emptyOne ? emptyOne : &c;
+            continue;
+        }
+        rows = std::move(found);
+        return &c;
+    }
+    return nullptr;
+}
+
 } // namespace
 
 std::string seasonLabelForDate(Date date)
@@ -91,54 +150,24 @@ Work GameSchedule::run(Context& ctx, Date date)
 {
     Work w;
     std::string passedOver; // sentences about sources not used, for the operator
-    const Candidate* chosen = nullptr;
     std::vector<Row> rows;
     const Candidate* emptyOne = nullptr;
-    for (const auto& c : kOrder) {
-        const auto cat = latestCategory(ctx.db, c.processor, date);
-        if (!servedDate(cat)) {
-            passedOver += std::string(passedOver.empty() ? "" : "; ") + c.label + " unavailable (" + c.processor +
-                          ": " + cat.value_or("not run") + ")";
-            continue;
-        }
-        auto found = readSource(ctx.db, c.source, date);
-        if (found.empty()) {
-            emptyOne = emptyOne ? emptyOne : &c;
-            continue;
-        }
-        chosen = &c;
-        rows = std::move(found);
-        break;
+    const Candidate* chosen = chooseSource(ctx.db, date, rows, emptyOne, passedOver);
+    if (!chosen && !emptyOne) {
+        w.outcome.category = Category::DependencyMissing;
+        w.outcome.error = "no schedule for " + date.iso() + " from any source: " + passedOver;
+        return w;
     }
     if (!chosen) {
-        if (emptyOne) {
-            w.outcome.source = emptyOne->source;
-            w.outcome.category = Category::NoDataAvailable;
-            w.outcome.error = "no games on " + date.iso() + " (" + emptyOne->label + ")";
-        } else {
-            w.outcome.category = Category::DependencyMissing;
-            w.outcome.error = "no schedule for " + date.iso() + " from any source: " + passedOver;
-            return w;
-        }
+        w.outcome.source = emptyOne->source;
+        w.outcome.category = Category::NoDataAvailable;
+        w.outcome.error = "no games on " + date.iso() + " (" + emptyOne->label + ")";
     } else {
         w.outcome.source = chosen->source;
         if (emptyOne)
             passedOver += std::string(passedOver.empty() ? "" : "; ") + emptyOne->label + " listed no games";
         if (chosen != &kOrder[0]) {
-            // NBA.com game ids from an earlier stored NBA.com schedule of the date, by teams.
-            std::map<std::pair<int64_t, int64_t>, std::string> nbaIds;
-            auto st = ctx.db.prepare("SELECT home_team_id, visitor_team_id, game_id FROM raw_nbac_schedule WHERE game_date = ?");
-            st.bindAll(date.iso());
-            while (st.step())
-                nbaIds[{st.getInt(0), st.getInt(1)}] = st.getText(2);
-            int mapped = 0;
-            for (auto& r : rows) {
-                const auto it = nbaIds.find({r.home, r.visitor});
-                if (it != nbaIds.end()) {
-                    r.gameId = it->second;
-                    ++mapped;
-                }
-            }
+            const int mapped = mapNbaIds(ctx.db, date, rows);
             w.outcome.error = std::string("served by ") + chosen->label + " (fallback): " + passedOver + "; " +
                               std::to_string(mapped) + " of " + std::to_string(rows.size()) +
                               " games matched to NBA.com ids";
@@ -162,21 +191,8 @@ Work GameSchedule::run(Context& ctx, Date date)
     w.outcome.recordsIn = int64_t(rows.size());
     w.outcome.recordsOut = int64_t(rows.size());
     auto shared = std::make_shared<std::vector<Row>>(std::move(rows));
-    const std::string at = toIsoUtc(ctx.clock.now());
-    const std::string source = w.outcome.source;
-    w.write = [shared, date, at, source, runId = ctx.runId](store::Database& db) {
-        db.prepare("DELETE FROM game_schedule WHERE game_date = ?").bindAll(date.iso()).run();
-        auto ins = db.prepare("INSERT OR REPLACE INTO game_schedule(game_id, game_date, season, game_status, home_team_id,"
-                              " visitor_team_id, home_team_abbr, visitor_team_abbr, home_pts, visitor_pts, source,"
-                              " source_game_id, run_id, processed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-        for (const auto& r : *shared) {
-            ins.bindAll(r.gameId, date.iso(), r.season, r.status, r.home, r.visitor, r.homeAbbr, r.visitorAbbr,
-                        r.homePts, r.visitorPts, source, r.sourceGameId, runId, at);
-            ins.run();
-            ins.reset();
-        }
-        touchFreshness(db, "game_schedule", date, int64_t(shared->size()), at);
-    };
+    w.write = [shared, date, at = toIsoUtc(ctx.clock.now()), source = w.outcome.source,
+               runId = ctx.runId](store::Database& db) { writeSchedule(db, *shared, date, source, at, runId); };
     return w;
 }
 
