@@ -10,33 +10,20 @@
 
 namespace nbaops::ui {
 
-PipelineRunner::PipelineRunner(QObject* parent) : QObject(parent) {}
+PipelineRunner::PipelineRunner(QObject* parent) : JobFacade(parent) {}
 
 PipelineRunner::~PipelineRunner()
 {
-    m_cancel = true;
-    if (m_thread.joinable())
-        m_thread.join();
-}
-
-void PipelineRunner::stop()
-{
-    m_cancel = true;
+    shutdown();
 }
 
 void PipelineRunner::start(const QString& dbPath, const QDate& from, const QDate& to, int workers)
 {
-    if (m_running)
-        return;
-    if (m_thread.joinable())
-        m_thread.join();
-    m_cancel = false;
-    m_running = true;
     const std::string path = ss(dbPath);
     const auto first = toDate(from);
     const auto last = toDate(to);
     const auto post = poster(this);
-    m_thread = std::thread([=, this] {
+    launch([=, this] {
         try {
             if (!first || !last || *last < *first)
                 throw UsageError("Pick a first date on or before the last date.");
@@ -63,12 +50,12 @@ void PipelineRunner::start(const QString& dbPath, const QDate& from, const QDate
             };
             const auto res = jobs::runRange(session, {*first, *last, {}}, control);
             post([res](PipelineRunner& r) {
-                r.m_running = false;
+                r.finish();
                 Q_EMIT r.finished(res.dates, res.realFailures, res.cancelled, res.seconds);
             });
         } catch (const std::exception& e) {
             post([msg = QString::fromUtf8(e.what())](PipelineRunner& r) {
-                r.m_running = false;
+                r.finish();
                 qCWarning(lcPipeline) << msg;
                 Q_EMIT r.failed(msg);
             });

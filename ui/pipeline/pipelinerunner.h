@@ -3,6 +3,8 @@
 #include "pipeline/runner.h"
 
 #include <QDate>
+#include "common/jobfacade.h"
+
 #include <QObject>
 #include <QString>
 
@@ -15,16 +17,14 @@ namespace nbaops::ui {
 // The console's facade over a pipeline run (as hotspot's PerfParser is over perf): start(),
 // stop(), progress signals, finished() or failed(). The run happens on its own thread with
 // its own database connections; every signal is emitted on the GUI thread.
-class PipelineRunner : public QObject
+class PipelineRunner : public JobFacade
 {
     Q_OBJECT
 public:
     explicit PipelineRunner(QObject* parent = nullptr);
     ~PipelineRunner() override;
 
-    bool isRunning() const { return m_running; }
     void start(const QString& dbPath, const QDate& from, const QDate& to, int workers);
-    void stop(); // cooperative: running processors stop, nothing is half-written
 
 Q_SIGNALS:
     void dateStarted(const QDate& date);
@@ -32,11 +32,6 @@ Q_SIGNALS:
     void processorFinished(const nbaops::pipeline::ProcessorResult& result);
     void finished(int dates, int realFailures, bool cancelled, double seconds);
     void failed(const QString& message);
-
-private:
-    std::thread m_thread;
-    std::atomic<bool> m_cancel{false};
-    bool m_running = false;
 };
 
 } // namespace nbaops::ui

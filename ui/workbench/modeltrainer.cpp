@@ -9,30 +9,17 @@
 
 namespace nbaops::ui {
 
-ModelTrainer::ModelTrainer(QObject* parent) : QObject(parent) {}
+ModelTrainer::ModelTrainer(QObject* parent) : JobFacade(parent) {}
 
 ModelTrainer::~ModelTrainer()
 {
-    m_cancel = true;
-    if (m_thread.joinable())
-        m_thread.join();
-}
-
-void ModelTrainer::stop()
-{
-    m_cancel = true;
+    shutdown();
 }
 
 void ModelTrainer::start(const QString& dbPath, const jobs::TrainOptions& request)
 {
-    if (m_running)
-        return;
-    if (m_thread.joinable())
-        m_thread.join();
-    m_cancel = false;
-    m_running = true;
     const auto post = poster(this);
-    m_thread = std::thread([=, this, path = ss(dbPath)] {
+    launch([=, this, path = ss(dbPath)] {
         const auto t0 = std::chrono::steady_clock::now();
         try {
             pipeline::SessionOptions so;
@@ -55,17 +42,17 @@ void ModelTrainer::start(const QString& dbPath, const jobs::TrainOptions& reques
             const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             if (run.cancelled)
                 post([](ModelTrainer& t) {
-                    t.m_running = false;
+                    t.finish();
                     Q_EMIT t.cancelled();
                 });
             else
                 post([v = qs(run.version), secs](ModelTrainer& t) {
-                    t.m_running = false;
+                    t.finish();
                     Q_EMIT t.finished(v, secs);
                 });
         } catch (const std::exception& e) {
             post([m = QString::fromStdString(e.what())](ModelTrainer& t) {
-                t.m_running = false;
+                t.finish();
                 Q_EMIT t.failed(m);
             });
         }

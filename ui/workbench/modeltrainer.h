@@ -2,6 +2,8 @@
 
 #include "jobs/train.h"
 
+#include "common/jobfacade.h"
+
 #include <QObject>
 #include <QString>
 
@@ -13,16 +15,14 @@ namespace nbaops::ui {
 // The console's facade over a training run: start(), stop(), a signal per tree for the live
 // learning curve, finished() or failed(). Training runs on its own thread with its own
 // database connection; every signal arrives on the GUI thread.
-class ModelTrainer : public QObject
+class ModelTrainer : public JobFacade
 {
     Q_OBJECT
 public:
     explicit ModelTrainer(QObject* parent = nullptr);
     ~ModelTrainer() override;
 
-    bool isRunning() const { return m_running; }
     void start(const QString& dbPath, const jobs::TrainOptions& request);
-    void stop(); // between trees (or feature dates); nothing is registered
 
 Q_SIGNALS:
     void stage(const QString& message, int done, int total);
@@ -30,11 +30,6 @@ Q_SIGNALS:
     void finished(const QString& version, double seconds);
     void cancelled();
     void failed(const QString& message);
-
-private:
-    std::thread m_thread;
-    std::atomic<bool> m_cancel{false};
-    bool m_running = false;
 };
 
 } // namespace nbaops::ui
