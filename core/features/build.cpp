@@ -1,3 +1,5 @@
+// About 400 lines on purpose: the history cache and the one date's rows (rosters, who is out,
+// the teams' season to date) read the same player-game history, kept together.
 #include "build.h"
 
 #include "store/database.h"

@@ -1,3 +1,5 @@
+// About 400 lines on purpose: the simulated league's HTTP server serves every upstream API's
+// routes (NBA.com stats, ESPN, balldontlie, The Odds API) with their keys and injected faults.
 #include "server.h"
 
 #include "feedsformat.h"

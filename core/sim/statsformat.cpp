@@ -52,14 +52,41 @@ struct Totals
     }
 };
 
-} // namespace
-
-std::string scoreboardV2(const League& league, Date date, Date today, bool withGames)
+// One team's LineScore row: per-period points and the shooting totals of a final game, nulls
+// before tip-off.
+ojson lineScore(const std::string& dateEst, const Game& g, const Team& t, const TeamLine* tl)
 {
-    const auto games = withGames ? league.gamesOn(date) : std::vector<Game>{};
+    ojson row = {dateEst, g.sequence, g.id, t.id, t.abbr, t.city, t.name, "0-0"};
+    if (!tl) {
+        for (int k = 0; k < 21; ++k)
+            row.push_back(nullptr);
+        return row;
+    }
+    Totals tot;
+    for (const auto& p : tl->players)
+        tot.add(p);
+    for (int p = 0; p < 14; ++p)
+        row.push_back(p < int(tl->periodPoints.size()) ? tl->periodPoints[size_t(p)] : 0);
+    row.push_back(tl->pts);
+    row.push_back(pct(tot.fgm, tot.fga));
+    row.push_back(pct(tot.ftm, tot.fta));
+    row.push_back(pct(tot.fg3m, tot.fg3a));
+    row.push_back(tot.ast);
+    row.push_back(tot.oreb + tot.dreb);
+    row.push_back(tot.tov);
+    return row;
+}
+
+// The rows of scoreboardV2's result sets that carry the date's games.
+struct ScoreboardRows
+{
+    ojson header = ojson::array(), lines = ojson::array(), available = ojson::array(), tickets = ojson::array();
+};
+
+ScoreboardRows scoreboardRows(const League& league, Date date, Date today, const std::vector<Game>& games)
+{
+    ScoreboardRows out;
     const std::string dateEst = date.iso() + "T00:00:00";
-    ojson header = ojson::array(), lines = ojson::array(), available = ojson::array(),
-          tickets = ojson::array();
     for (const Game& g : games) {
         const Team& h = league.teams()[size_t(g.home)];
         const Team& a = league.teams()[size_t(g.away)];
@@ -69,41 +96,26 @@ std::string scoreboardV2(const League& league, Date date, Date today, bool withG
             box = league.boxScore(g);
         const std::string status = final ? (box->periods > 4 ? "Final/OT" : "Final") : tipoff(g);
         char code[32];
-        std::snprintf(code, sizeof code, "%04d%02u%02u/%s%s", date.year(), date.month(),
-                      date.day(), a.abbr.c_str(), h.abbr.c_str());
-        header.push_back({dateEst, g.sequence, g.id, final ? 3 : 1, status, code, h.id, a.id,
-                          std::to_string(g.seasonStartYear), final ? box->periods : 0, "",
-                          nullptr, nullptr, nullptr, "Q0", h.arena, final ? 1 : 0, 0});
-        for (const bool isHome : {false, true}) {
-            const Team& t = isHome ? h : a;
-            ojson row = {dateEst, g.sequence, g.id, t.id, t.abbr, t.city, t.name, "0-0"};
-            if (final) {
-                const TeamLine& tl = isHome ? box->home : box->away;
-                Totals tot;
-                for (const auto& p : tl.players)
-                    tot.add(p);
-                for (int p = 0; p < 14; ++p) {
-                    if (p < int(tl.periodPoints.size()))
-                        row.push_back(tl.periodPoints[size_t(p)]);
-                    else
-                        row.push_back(0);
-                }
-                row.push_back(tl.pts);
-                row.push_back(pct(tot.fgm, tot.fga));
-                row.push_back(pct(tot.ftm, tot.fta));
-                row.push_back(pct(tot.fg3m, tot.fg3a));
-                row.push_back(tot.ast);
-                row.push_back(tot.oreb + tot.dreb);
-                row.push_back(tot.tov);
-            } else {
-                for (int k = 0; k < 21; ++k)
-                    row.push_back(nullptr);
-            }
-            lines.push_back(row);
-        }
-        available.push_back({g.id, final ? 1 : 0});
-        tickets.push_back({g.id, nullptr});
+        std::snprintf(code, sizeof code, "%04d%02u%02u/%s%s", date.year(), date.month(), date.day(), a.abbr.c_str(),
+                      h.abbr.c_str());
+        out.header.push_back({dateEst, g.sequence, g.id, final ? 3 : 1, status, code, h.id, a.id,
+                              std::to_string(g.seasonStartYear), final ? box->periods : 0, "", nullptr, nullptr,
+                              nullptr, "Q0", h.arena, final ? 1 : 0, 0});
+        out.lines.push_back(lineScore(dateEst, g, a, final ? &box->away : nullptr));
+        out.lines.push_back(lineScore(dateEst, g, h, final ? &box->home : nullptr));
+        out.available.push_back({g.id, final ? 1 : 0});
+        out.tickets.push_back({g.id, nullptr});
     }
+    return out;
+}
+
+} // namespace
+
+std::string scoreboardV2(const League& league, Date date, Date today, bool withGames)
+{
+    const auto games = withGames ? league.gamesOn(date) : std::vector<Game>{};
+    const ScoreboardRows rows = scoreboardRows(league, date, today, games);
+    const auto& [header, lines, available, tickets] = rows;
     ojson doc;
     doc["resource"] = "scoreboardV2";
     doc["parameters"] = {{"LeagueID", "00"}, {"GameDate", date.nbaStatsFormat()}, {"DayOffset", 0}};
