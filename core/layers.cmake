@@ -17,6 +17,16 @@ set(NBAOPS_LAYERS
   "readiness:util store registry health alerts"
   "jobs:util store registry sources sim features model pipeline health alerts"
 )
+# Read once for the build and the check: NBAOPS_SUBSYSTEMS, bottom up, and NBAOPS_USES_<name>.
+set(NBAOPS_SUBSYSTEMS "")
+foreach(_entry IN LISTS NBAOPS_LAYERS)
+  string(REGEX MATCH "^[a-z]+" _name "${_entry}")
+  string(REGEX REPLACE "^[a-z]+:" "" _uses "${_entry}")
+  string(REPLACE " " ";" _uses "${_uses}")
+  list(APPEND NBAOPS_SUBSYSTEMS ${_name})
+  set(NBAOPS_USES_${_name} ${_uses})
+endforeach()
+
 # The front ends above the engine, and what they may use besides it.
 set(NBAOPS_FRONT_ENDS
   "cli:"

@@ -23,6 +23,16 @@ T get(const json& j, const char* key, T fallback)
     }
 }
 
+// A member of an object by reference (no copy of the subtree), or null when absent.
+const json& field(const json& j, const char* key)
+{
+    static const json kNull;
+    if (!j.is_object())
+        return kNull;
+    const auto it = j.find(key);
+    return it == j.end() ? kNull : *it;
+}
+
 std::pair<double, double> pairOf(const json& j, const char* key)
 {
     const auto a = get<std::vector<double>>(j, key, {});
@@ -49,65 +59,65 @@ SegmentedMae segmented(const json& j)
         s.mae = j["mae"].get<double>();
     if (j.contains("rmse") && j["rmse"].is_number())
         s.rmse = j["rmse"].get<double>();
-    s.byMinutes = numbers(get<json>(j, "by_minutes", {}));
-    s.byVenue = numbers(get<json>(j, "by_venue", {}));
-    s.byRest = numbers(get<json>(j, "by_rest", {}));
+    s.byMinutes = numbers(field(j, "by_minutes"));
+    s.byVenue = numbers(field(j, "by_venue"));
+    s.byRest = numbers(field(j, "by_rest"));
     return s;
 }
 
 void readEvaluation(const json& j, TrainingReport& r)
 {
-    const json pop = get<json>(j, "population", {});
+    const json& pop = field(j, "population");
     r.population = get<std::string>(pop, "definition", "");
     r.testRows = get<int64_t>(pop, "test_rows", 0);
     r.testDates = get<int>(pop, "test_dates", 0);
     r.model = segmented(j.at("model"));
-    const json baselines = get<json>(j, "baselines", json::object());
+    const json& baselines = field(j, "baselines");
     for (const auto& [name, b] : baselines.items())
         r.baselines[name] = segmented(b);
     r.bestBaseline = get<std::string>(j, "best_baseline", "");
     r.maeDiff = get<double>(j, "mae_diff", 0);
     r.maeDiffCi95 = pairOf(j, "mae_diff_ci95");
     r.improvementPct = get<double>(j, "improvement_pct", 0);
-    if (const json p = get<json>(j, "props", {}); p.is_object())
+    if (const json& p = field(j, "props"); p.is_object())
         r.props = PropsSummary{get<int64_t>(p, "graded", 0), get<double>(p, "hit_rate", 0), pairOf(p, "hit_rate_ci95")};
-    const json res = get<json>(j, "residuals", {});
+    const json& res = field(j, "residuals");
     r.residuals = {get<double>(res, "mean", 0), get<double>(res, "sd", 0), get<double>(res, "first_edge", -30),
                    get<double>(res, "bin_width", 2), get<std::vector<int64_t>>(res, "counts", {})};
-    for (const auto& w : get<json>(j, "weekly", json::array()))
+    for (const auto& w : field(j, "weekly"))
         r.weekly.push_back({get<std::string>(w, "week", ""), get<int64_t>(w, "rows", 0), get<double>(w, "mae", 0),
                             get<double>(w, "baseline_mae", 0)});
-    for (const auto& p : get<json>(j, "sample", json::array()))
+    for (const auto& p : field(j, "sample"))
         if (p.is_array() && p.size() == 2)
             r.sample.emplace_back(p[0].get<double>(), p[1].get<double>());
 }
 
 void readTraining(const json& j, TrainingReport& r)
 {
-    const json split = get<json>(j, "split", {});
+    const json& split = field(j, "split");
     r.trainFrom = get<std::string>(split, "train_from", "");
     r.trainUntil = get<std::string>(split, "train_until", "");
     r.validUntil = get<std::string>(split, "valid_until", "");
     r.testFrom = get<std::string>(split, "test_from", "");
     r.testUntil = get<std::string>(split, "test_until", "");
-    const json rows = get<json>(j, "rows", {});
+    const json& rows = field(j, "rows");
     r.trainRows = get<int64_t>(rows, "train", 0);
     r.validRows = get<int64_t>(rows, "valid", 0);
     r.warnings = get<std::vector<std::string>>(j, "warnings", {});
-    const json importance = get<json>(j, "importance", json::object());
+    const json& importance = field(j, "importance");
     for (const auto& [kind, imp] : importance.items()) {
         FeatureImportance f;
         f.label = get<std::string>(imp, "label", "");
-        for (const auto& item : get<json>(imp, "features", json::array()))
+        for (const auto& item : field(imp, "features"))
             f.features.emplace_back(get<std::string>(item, "feature", ""), get<double>(item, "value", 0));
         r.importance[kind] = std::move(f);
     }
-    for (const auto& p : get<json>(j, "learning_curve", json::array()))
+    for (const auto& p : field(j, "learning_curve"))
         if (p.is_array() && p.size() == 3)
             r.curve.push_back({p[0].get<int>(), p[1].get<double>(), p[2].get<double>()});
-    for (const auto& t : get<json>(j, "search", json::array()))
+    for (const auto& t : field(j, "search"))
         r.search.push_back({get<int>(t, "trial", 0), get<double>(t, "valid_mae", 0), get<int>(t, "best_iteration", 0),
-                            get<double>(t, "seconds", 0), numbers(get<json>(t, "params", {}))});
+                            get<double>(t, "seconds", 0), numbers(field(t, "params"))});
 }
 
 } // namespace

@@ -34,7 +34,7 @@ struct Loaded
     std::vector<model::ModelVersion> versions;      // newest first
     std::map<std::string, model::TrainingReport> reports;
     std::vector<model::LiveWeek> live;             // graded live predictions per week and model
-    std::optional<model::Split> defaultSplit;       // what "split from the data" would use now
+    std::optional<model::Split> defaultSplit;       // with no versions: what "split from the data" would use
     QString serving;                                // champion, rollout, retraining triggers
 };
 
@@ -68,11 +68,15 @@ Loaded load(const std::string& path)
     for (const auto& v : l.versions)
         l.reports[v.version] = model::TrainingReport::fromJson(v.report);
     l.live = model::liveWeeklyMae(db);
-    try {
-        l.defaultSplit = model::resolveSplit(model::summaryCalendar(db), {});
-    } catch (const std::exception&) {
-        // Too little data to split yet: the form keeps its dates, and training says why.
-        l.defaultSplit.reset();
+    // With a version on display the form shows its split; the data's default (a scan of the
+    // summaries) is needed only before the first version.
+    if (l.versions.empty()) {
+        try {
+            l.defaultSplit = model::resolveSplit(model::summaryCalendar(db), {});
+        } catch (const std::exception&) {
+            // Too little data to split yet: the form keeps its dates, and training says why.
+            l.defaultSplit.reset();
+        }
     }
     l.serving = servingText(db);
     return l;
