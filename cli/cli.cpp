@@ -1,15 +1,38 @@
 #include "cli.h"
 
 #include "commands.h"
+#include "pipeline/orphans.h"
+#include "store/database.h"
 #include "util/errors.h"
 #include "util/files.h"
 #include "util/log.h"
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <iostream>
+#include <unistd.h>
 
 namespace nbaops::cli {
+
+namespace {
+
+// Every command that finds the database closes the runs and backfills a killed process left
+// open, so what it shows is true. A database it cannot write (read-only) is left as it is.
+void closeOrphansOf(const std::string& path)
+{
+    std::error_code ec;
+    if (path.empty() || !std::filesystem::is_regular_file(path, ec) || ::access(path.c_str(), W_OK) != 0)
+        return;
+    try {
+        auto db = store::Database::open(path);
+        pipeline::closeOrphans(db, std::chrono::system_clock::now());
+    } catch (const std::exception& e) {
+        log::warning("cli", std::string("orphaned runs not checked: ") + e.what());
+    }
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -34,6 +57,8 @@ int main(int argc, char** argv)
     addTrendsCommand(app, g, action);
     addSlaCommand(app, g, action);
     addReadinessCommand(app, g, action);
+    addBackfillCommand(app, g, action);
+    addRepairCommand(app, g, action);
 
     try {
         app.parse(argc, argv);
@@ -44,6 +69,7 @@ int main(int argc, char** argv)
     if (g.verbose)
         log::setLevel(log::Level::Info);
     try {
+        closeOrphansOf(g.db); // what a killed run left open, before any command reads the history
         return action ? action() : 64;
     } catch (const UsageError& e) {
         std::cerr << "nbaops: " << e.what() << "\n";

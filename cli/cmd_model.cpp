@@ -7,6 +7,7 @@
 #include "model/serving.h"
 #include "jobs/train.h"
 #include "pipeline/session.h"
+#include "store/audit.h"
 #include "store/objectstore.h"
 #include "util/errors.h"
 
@@ -256,7 +257,7 @@ void addVersionCommands(CLI::App& group, GlobalOptions& g, std::function<int()>&
     promote->add_flag("--force", m->force, "Promote without the comparison (audited)");
     promote->callback([&g, &action, m] {
         action = withVersions(g, [m](model::ModelVersions& reg) {
-            std::printf("%s\n", reg.promote(m->version, model::currentActor(), m->force).c_str());
+            std::printf("%s\n", reg.promote(m->version, store::currentActor(), m->force).c_str());
             return 0;
         });
     });
@@ -264,7 +265,7 @@ void addVersionCommands(CLI::App& group, GlobalOptions& g, std::function<int()>&
     challenger->add_option("version", m->version)->required();
     challenger->callback([&g, &action, m] {
         action = withVersions(g, [m](model::ModelVersions& reg) {
-            reg.setChallenger(m->version, model::currentActor());
+            reg.setChallenger(m->version, store::currentActor());
             std::printf("%s is the challenger\n", m->version.c_str());
             return 0;
         });
@@ -296,7 +297,7 @@ void addRolloutCommands(CLI::App& group, GlobalOptions& g, std::function<int()>&
             // The registry's connection is the session's.
             auto& db = reg.database();
             const auto r = model::startRollout(reg, db, ro->version, ro->mode, ro->share, ro->threshold,
-                                               model::currentActor(), ro->stageRows);
+                                               store::currentActor(), ro->stageRows);
             std::printf("Rollout %lld: %s serves %.0f%% of games (by a hash of the game id) next to %s; rolls back "
                         "above %.2f x the champion's live MAE.\n",
                         static_cast<long long>(r.id), r.challenger.c_str(), r.share * 100, r.champion.c_str(), r.threshold);
@@ -325,7 +326,7 @@ void addRolloutCommands(CLI::App& group, GlobalOptions& g, std::function<int()>&
     auto* rstop = rollout->add_subcommand("stop", "Stop the active rollout; the champion serves every game");
     rstop->callback([&g, &action] {
         action = withVersions(g, [](model::ModelVersions& reg) {
-            model::stopRollout(reg.database(), model::currentActor(), "stopped by " + model::currentActor());
+            model::stopRollout(reg.database(), store::currentActor(), "stopped by " + store::currentActor());
             std::printf("Stopped; the champion serves every game.\n");
             return 0;
         });

@@ -32,5 +32,7 @@ void addAlertsCommands(CLI::App& app, GlobalOptions& g, std::function<int()>& ac
 void addTrendsCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addSlaCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addReadinessCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+void addBackfillCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+void addRepairCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 
 } // namespace nbaops::cli

@@ -553,10 +553,17 @@ private Q_SLOTS:
         const auto stuck = std::find_if(m.conditions.begin(), m.conditions.end(), [](const auto& s) { return s.rule == "stuck_run"; });
         QVERIFY2(stuck->summary.find("no heartbeat for 120 min") != std::string::npos, stuck->summary.c_str());
         QVERIFY(!m.backfill);
-        // A backfill: runs started in the last minutes for dates weeks back.
-        run("player_game_summary", 3, "success", "success", 200, toIsoUtc(kT0 - 1min));
-        db.prepare("UPDATE processor_runs SET game_date = '2024-01-05' WHERE id = (SELECT max(id) FROM processor_runs)").run();
-        QVERIFY(alerts::backfillRunning(db, kT0));
+        // A backfill holds the lower severities while it runs, not while it is paused.
+        db.prepare("INSERT INTO backfills(created_at, created_by, source, first_date, last_date, dates, items, workers,"
+                   " state) VALUES (?, 'ana', 'range 2024-01-01..2024-01-05', '2024-01-01', '2024-01-05', 5, 100, 2,"
+                   " 'paused')")
+            .bindAll(toIsoUtc(kT0))
+            .run();
+        QVERIFY(!alerts::backfillRunning(db));
+        db.prepare("UPDATE backfills SET state = 'running'").run();
+        std::string detail;
+        QVERIFY(alerts::backfillRunning(db, &detail));
+        QVERIFY2(detail.find("started by ana") != std::string::npos, detail.c_str());
     }
 
     void webhookDeliveryRetriesAFailingReceiverAndNeverDuplicates()

@@ -3,6 +3,7 @@
 
 #include "health/facts.h"
 #include "health/health.h"
+#include "health/retries.h"
 #include "health/sla.h"
 #include "registry/registry.h"
 #include "store/database.h"
@@ -52,6 +53,8 @@ public:
             breakerOpen();
         else if (c == "stuck_run")
             stuckRun();
+        else if (c == "retries_exhausted")
+            retriesExhausted();
         else if (c == "zero_records")
             zeroRecords();
         else if (c == "data_stale")
@@ -221,6 +224,16 @@ private:
             emit({{"processor", r.processor}, {"game_date", r.gameDate}}, std::floor(r.minutes));
     }
 
+    // A processor still failing after its last scheduled retry (health::kRetryDelays).
+    void retriesExhausted()
+    {
+        for (const auto& r : health::retryStates(m_ctx.db, m_ctx.now)) {
+            if (r.exhausted())
+                emit({{"processor", r.processor}, {"game_date", r.gameDate}, {"error", r.lastError.substr(0, 160)}},
+                     double(r.failures));
+        }
+    }
+
     // A success with no records where the registry expects some, on the latest date.
     void zeroRecords()
     {
@@ -312,18 +325,14 @@ std::string fillSummary(const Rule& rule, const Labels& labels, double value)
     return out;
 }
 
-bool backfillRunning(store::Database& db, TimePoint now, std::string* detail)
+bool backfillRunning(store::Database& db, std::string* detail)
 {
-    const std::string since = toIsoUtc(now - std::chrono::minutes(15));
-    const std::string before = easternDateOf(now).addDays(-2).iso();
-    auto st = db.prepare("SELECT count(*), min(game_date), max(game_date) FROM (SELECT game_date, started_at FROM"
-                         " processor_runs ORDER BY id DESC LIMIT 200) WHERE started_at >= ? AND game_date < ?");
-    st.bindAll(since, before);
-    st.step();
-    if (st.getInt(0) == 0)
+    auto st = db.prepare("SELECT id, source, created_by FROM backfills WHERE state = 'running' ORDER BY id LIMIT 1");
+    if (!st.step())
         return false;
     if (detail)
-        *detail = std::to_string(st.getInt(0)) + " recent runs for past dates " + st.getText(1) + ".." + st.getText(2);
+        *detail = "backfill " + std::to_string(st.getInt(0)) + " (" + st.getText(1) + ", started by " + st.getText(2) +
+                  ") is running";
     return true;
 }
 
@@ -338,7 +347,7 @@ Measured measure(const Config& cfg, const SignalContext& ctx)
             out.errors.push_back(rule.name + ": " + e.what());
         }
     }
-    out.backfill = backfillRunning(ctx.db, ctx.now, &out.backfillDetail);
+    out.backfill = backfillRunning(ctx.db, &out.backfillDetail);
     return out;
 }
 

@@ -51,8 +51,7 @@ Measured measure(const Config& cfg, const SignalContext& ctx);
 // A rule's summary with {value}, {value_pct}, {threshold}, {threshold_pct} and {label} filled.
 std::string fillSummary(const Rule& rule, const Labels& labels, double value);
 
-// Whether a backfill is running: runs started in the last 15 minutes for game dates more
-// than two days before today.
-bool backfillRunning(store::Database& db, TimePoint now, std::string* detail = nullptr);
+// Whether a backfill is running (not paused: a paused one lets the alerts through again).
+bool backfillRunning(store::Database& db, std::string* detail = nullptr);
 
 } // namespace nbaops::alerts

@@ -4,6 +4,7 @@
 #include "model/evaluate.h"
 #include "model/train.h"
 #include "model/versions.h"
+#include "store/audit.h"
 
 #include <optional>
 #include <string>
@@ -19,7 +20,7 @@ struct TrainOptions
     model::SplitRequest split;
     model::Params params = model::defaultParams();
     int search = 0;            // > 1: random search with this many fits, best by validation MAE
-    std::string actor = model::currentActor();
+    std::string actor = store::currentActor();
 };
 
 // What the workbench is doing, for progress bars and the live learning curve.

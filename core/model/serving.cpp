@@ -1,5 +1,6 @@
 #include "serving.h"
 
+#include "store/audit.h"
 #include "store/database.h"
 
 #include <cmath>
@@ -114,7 +115,7 @@ Rollout startRollout(ModelVersions& registry, store::Database& db, const std::st
     char detail[200];
     std::snprintf(detail, sizeof detail, "%s vs %s, %s, %.0f%% of games, roll back above %.2f x champion MAE",
                   r.challenger.c_str(), r.champion.c_str(), mode.c_str(), r.share * 100, threshold);
-    writeAudit(db, actor, "model.rollout.start", detail);
+    store::writeAudit(db, actor, "model.rollout.start", detail);
     tx.commit();
     return r;
 }
@@ -128,7 +129,7 @@ void stopRollout(store::Database& db, const std::string& actor, const std::strin
     db.prepare("UPDATE model_rollout SET status = 'stopped', updated_at = ?, note = ? WHERE id = ?")
         .bindAll(nowIso(), why, r->id)
         .run();
-    writeAudit(db, actor, "model.rollout.stop", r->challenger + ": " + why);
+    store::writeAudit(db, actor, "model.rollout.stop", r->challenger + ": " + why);
     tx.commit();
 }
 
@@ -165,7 +166,7 @@ std::string evaluateRollout(store::Database& db, const std::string& actor)
             .bindAll(now, std::string(buf), r->id)
             .run();
         db.prepare("DELETE FROM model_aliases WHERE alias = 'challenger'").run();
-        writeAudit(db, actor, "model.rollout.rollback", buf);
+        store::writeAudit(db, actor, "model.rollout.rollback", buf);
         tx.commit();
         return buf;
     }
@@ -180,7 +181,7 @@ std::string evaluateRollout(store::Database& db, const std::string& actor)
                    " grades_from = (SELECT coalesce(max(rowid), 0) FROM prediction_grades) WHERE id = ?")
             .bindAll(next, now, std::string(buf), r->id)
             .run();
-        writeAudit(db, actor, "model.rollout.stage", buf);
+        store::writeAudit(db, actor, "model.rollout.stage", buf);
     } else {
         std::snprintf(buf, sizeof buf, "canary %s completed at 100%% (live MAE %.3f over %lld player-games): champion",
                       r->challenger.c_str(), maeC, static_cast<long long>(nc));
@@ -189,7 +190,7 @@ std::string evaluateRollout(store::Database& db, const std::string& actor)
             .run();
         setAlias(db, "champion", r->challenger, actor);
         db.prepare("DELETE FROM model_aliases WHERE alias = 'challenger'").run();
-        writeAudit(db, actor, "model.promote.canary", buf);
+        store::writeAudit(db, actor, "model.promote.canary", buf);
     }
     tx.commit();
     return buf;

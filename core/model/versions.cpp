@@ -1,5 +1,6 @@
 #include "versions.h"
 
+#include "store/audit.h"
 #include "store/database.h"
 #include "util/errors.h"
 #include "util/files.h"
@@ -55,19 +56,6 @@ void setAlias(store::Database& db, const std::string& alias, const std::string& 
                " set_by = excluded.set_by")
         .bindAll(alias, version, nowIso(), actor)
         .run();
-}
-
-void writeAudit(store::Database& db, const std::string& actor, const std::string& action, const std::string& detail)
-{
-    db.prepare("INSERT INTO audit_log(at, actor, action, detail) VALUES (?,?,?,?)")
-        .bindAll(nowIso(), actor, action, detail)
-        .run();
-}
-
-std::string currentActor()
-{
-    const std::string user = currentUserName();
-    return user.empty() ? "operator" : user;
 }
 
 ModelVersions::ModelVersions(store::Database& db, std::filesystem::path dataDir)
@@ -288,7 +276,7 @@ void ModelVersions::setChallenger(const std::string& version, const std::string&
 
 void ModelVersions::audit(const std::string& actor, const std::string& action, const std::string& detail)
 {
-    writeAudit(m_db, actor, action, detail);
+    store::writeAudit(m_db, actor, action, detail);
 }
 
 } // namespace nbaops::model

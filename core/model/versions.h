@@ -48,12 +48,8 @@ struct Comparison
     nlohmann::json toJson() const;
 };
 
-std::string currentActor(); // $USER, else "operator"
-
 // Points `alias` (champion, challenger) at `version`; part of the caller's transaction.
 void setAlias(store::Database& db, const std::string& alias, const std::string& version, const std::string& actor);
-// One audit_log row: who, when (now, UTC), what.
-void writeAudit(store::Database& db, const std::string& actor, const std::string& action, const std::string& detail);
 
 // The model registry of the workbench: every trained version with its report and artifact, the
 // aliases (champion, challenger) and promotion. (The processor registry is registry/.)

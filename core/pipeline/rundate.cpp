@@ -28,7 +28,7 @@ DateResult Runner::runSerially(const std::vector<std::string>& order, Date date)
     DateResult out;
     out.date = date;
     for (const auto& name : order) {
-        if (m_options.cancel && m_options.cancel->load()) {
+        if (stopRequested()) {
             out.cancelled = true;
             break;
         }
@@ -57,7 +57,7 @@ DateResult Runner::runConcurrently(const std::vector<std::string>& order, Date d
 
     std::unique_lock lock(mutex);
     while (true) {
-        const bool cancelled = m_options.cancel && m_options.cancel->load();
+        const bool cancelled = stopRequested();
         size_t running = 0, waiting = 0;
         for (const auto& [n, st] : state) {
             running += st == State::Running;
@@ -110,7 +110,7 @@ DateResult Runner::runConcurrently(const std::vector<std::string>& order, Date d
         if (it != results.end())
             out.results.push_back(std::move(it->second));
     }
-    out.cancelled = m_options.cancel && m_options.cancel->load() && out.results.size() < order.size();
+    out.cancelled = stopRequested() && out.results.size() < order.size();
     return out;
 }
 
@@ -121,7 +121,7 @@ void Runner::watch()
     while (!m_stopping) {
         m_wake.wait_for(lock, std::chrono::milliseconds(50));
         const auto now = std::chrono::steady_clock::now();
-        const bool cancelled = m_options.cancel && m_options.cancel->load();
+        const bool cancelled = stopRequested();
         std::vector<int64_t> beating;
         for (auto& [w, a] : m_active) {
             if (cancelled)

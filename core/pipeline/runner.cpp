@@ -14,6 +14,7 @@
 #include "store/database.h"
 #include "util/errors.h"
 #include "util/log.h"
+#include "util/process.h"
 #include "util/rng.h"
 
 #include <algorithm>
@@ -215,6 +216,32 @@ ProcessorResult Runner::runOne(const std::string& processor, Date date)
     return runOnWorker(processor, date, 0);
 }
 
+ProcessorResult Runner::runOn(const std::string& processor, Date date, size_t worker)
+{
+    if (worker >= m_workers.size())
+        throw OpsError("No worker " + std::to_string(worker) + " in a runner of " + std::to_string(m_workers.size()));
+    return runOnWorker(processor, date, worker);
+}
+
+void Runner::interrupt(bool on)
+{
+    m_interrupted.store(on);
+    if (!on) {
+        for (auto& w : m_workers)
+            w.stop->store(false);
+    }
+    m_wake.notify_all();
+}
+
+bool Runner::interrupted() const { return m_interrupted.load(); }
+
+bool Runner::stopRequested() const
+{
+    return m_interrupted.load() || (m_options.cancel && m_options.cancel->load());
+}
+
+void Runner::setBackfill(int64_t backfillId) { m_backfill.store(backfillId); }
+
 std::vector<ProcessorResult> Runner::runWithUpstream(const std::string& processor, Date date)
 {
     const auto& reg = m_workers.front().ctx->registry;
@@ -311,7 +338,7 @@ void Runner::settle(Work& work, size_t worker, const std::string& processor, boo
         timedOut = m_active[worker].timedOut;
         m_active.erase(worker);
     }
-    const bool cancelled = m_options.cancel && m_options.cancel->load();
+    const bool cancelled = stopRequested();
     if (timedOut) {
         work.write = nullptr;
         work.outcome.category = Category::Timeout;
@@ -388,12 +415,17 @@ ProcessorResult Runner::runOnWorker(const std::string& processor, Date date, siz
     res.startedAt = toIsoUtc(startedWall);
     const std::string fingerprint = inputFingerprint(ctx, processor, date);
     const auto unchanged = priorRuns(ctx, processor, spec.phase, date, fingerprint, res.attempt);
+    const auto& self = currentProcess();
+    const int64_t backfill = m_backfill.load();
     ctx.db.prepare("INSERT INTO processor_runs(run_id, processor, phase, game_date, started_at,"
-                   " heartbeat_at, status, attempt, input_fingerprint) VALUES (?,?,?,?,?,?,'running',?,?)")
+                   " heartbeat_at, status, attempt, input_fingerprint, pid, process_start, host, backfill_id)"
+                   " VALUES (?,?,?,?,?,?,'running',?,?,?,?,?,?)")
         .bindAll(ctx.runId, processor, int64_t(spec.phase), date.iso(), res.startedAt, res.startedAt,
-                 int64_t(res.attempt), fingerprint)
+                 int64_t(res.attempt), fingerprint, self.pid, self.start, self.host,
+                 backfill ? std::optional<int64_t>(backfill) : std::nullopt)
         .run();
     const int64_t pk = ctx.db.lastInsertRowId();
+    res.runPk = pk;
     {
         std::lock_guard lock(m_mutex);
         const auto timeout = m_options.timeoutOverride.value_or(std::chrono::seconds(timeoutSecondsOf(processor)));

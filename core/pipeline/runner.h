@@ -33,6 +33,7 @@ struct ProcessorResult
     std::string triggeredBy;     // set when run first because a downstream processor needed it
     std::string startedAt;
     std::string finishedAt;
+    int64_t runPk = 0;           // its processor_runs row
 };
 
 struct DateResult
@@ -81,6 +82,16 @@ public:
     std::vector<ProcessorResult> runWithUpstream(const std::string& processor, Date date);
     // Runs one processor for one date on the first worker, as it stands.
     ProcessorResult runOne(const std::string& processor, Date date);
+    // Runs one processor for one date on the given worker (each worker used by one thread at
+    // a time): for a job that schedules (date, processor) pairs itself, as a backfill does.
+    ProcessorResult runOn(const std::string& processor, Date date, size_t worker);
+
+    // Stops the processors running now at their next checkpoint, as the cancel flag does
+    // (they record "cancelled by the operator" and write nothing), until cleared.
+    void interrupt(bool on);
+    bool interrupted() const;
+    // The backfill the runs belong to (0: none); recorded on each run row.
+    void setBackfill(int64_t backfillId);
 
     void setRunId(const std::string& runId);
     const std::string& runId() const;
@@ -109,7 +120,10 @@ private:
     std::condition_variable m_wake;
     std::map<size_t, Active> m_active;  // by worker
     bool m_stopping = false;
+    std::atomic<bool> m_interrupted{false};
+    std::atomic<int64_t> m_backfill{0};
     std::thread m_watchdog;
+    bool stopRequested() const;
 
     Processor* find(const std::string& name) const;
     std::optional<Outcome> checkDependencies(Context& ctx, const std::string& processor, Date date);

@@ -1,5 +1,6 @@
 #include "session.h"
 
+#include "orphans.h"
 #include "phase6/processors.h"
 #include "net/circuitbreaker.h"
 #include "net/ratelimiter.h"
@@ -72,6 +73,7 @@ Session::Session(SessionOptions options) : m_options(std::move(options))
     m_objects = std::make_unique<store::ObjectStore>(store::ObjectStore::forDatabase(*first->db));
     m_breakers = std::make_unique<net::CircuitBreakers>(m_options.breakerThreshold, m_options.breakerCoolDown);
     m_breakers->load(*first->db);
+    closeOrphans(*first->db, std::chrono::system_clock::now()); // what a killed run left open
     try {
         if (const int n = pipeline::flushPublished(*first->db, m_objects->root()); n > 0)
             log::info("session", std::to_string(n) + " document(s) queued by an earlier run were published");

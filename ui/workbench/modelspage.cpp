@@ -9,6 +9,7 @@
 #include "model/versions.h"
 #include "modeltrainer.h"
 #include "reportview.h"
+#include "store/audit.h"
 #include "store/database.h"
 #include "store/objectstore.h"
 #include "trainform.h"
@@ -297,7 +298,7 @@ void ModelsPage::promoteSelected()
     runAction(tr("Checking %1 against the champion...").arg(v), [version = ss(v)](const std::string& path) {
         auto db = store::Database::open(path);
         model::ModelVersions registry(db, store::ObjectStore::forDatabase(db).root());
-        return qs(registry.promote(version, model::currentActor()));
+        return qs(registry.promote(version, store::currentActor()));
     }, true);
 }
 

@@ -1,0 +1,487 @@
+#include "backfillplan.h"
+
+#include "health/checks.h"
+#include "pipeline/runner.h"
+#include "registry/registry.h"
+#include "runrange.h"
+#include "store/database.h"
+#include "util/errors.h"
+#include "util/files.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+namespace nbaops::jobs {
+
+namespace {
+
+// The processors this build runs, in the registry's order, with their same-date dependencies.
+struct Graph
+{
+    std::vector<BackfillSchedule::Processor> processors;
+    std::map<std::string, size_t> index;
+    std::vector<std::vector<size_t>> downstream; // transitive, implemented only
+};
+
+const Graph& graph()
+{
+    static const Graph g = [] {
+        Graph out;
+        const auto& reg = registry::Registry::builtin();
+        const auto impl = pipeline::Runner::implementedProcessors();
+        for (const auto& name : reg.topologicalOrder()) {
+            if (std::find(impl.begin(), impl.end(), name) == impl.end())
+                continue;
+            out.index[name] = out.processors.size();
+            out.processors.push_back({name, reg.get(name).phase, {}});
+        }
+        out.downstream.resize(out.processors.size());
+        for (auto& p : out.processors) {
+            const size_t i = out.index[p.name];
+            for (const auto& dep : reg.get(p.name).dependsOn) {
+                if (const auto it = out.index.find(dep); it != out.index.end())
+                    p.dependsOn.push_back(it->second);
+            }
+            for (const auto& down : reg.downstream(p.name)) {
+                if (const auto it = out.index.find(down); it != out.index.end())
+                    out.downstream[i].push_back(it->second);
+            }
+        }
+        return out;
+    }();
+    return g;
+}
+
+struct Latest
+{
+    bool present = false;
+    std::string status, category;
+    int64_t recordsOut = 0;
+    bool skipped = false;
+};
+
+// Why the processor needs work on a date ("" when it does not).
+std::string needOf(const Latest& l, const registry::ProcessorSpec& spec)
+{
+    if (!l.present)
+        return "missing";
+    if (l.status == "running")
+        return "incomplete: its last run is still marked running";
+    if (l.category != "success" && l.category != "no_data_available")
+        return "failed: " + l.category;
+    if (l.category == "success" && l.recordsOut == 0 && !l.skipped && spec.minRecords > 0)
+        return "incomplete: 0 records where at least " + std::to_string(spec.minRecords) + " are expected";
+    return "";
+}
+
+double percentile(const std::vector<double>& sorted, double q)
+{
+    if (sorted.empty())
+        return 0;
+    const double pos = q * double(sorted.size() - 1);
+    const size_t lo = size_t(pos);
+    const size_t hi = std::min(lo + 1, sorted.size() - 1);
+    return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - double(lo));
+}
+
+// Durations of the most recent runs that did work, per processor.
+std::map<std::string, ProcessorDuration> historyDurations(store::Database& db)
+{
+    std::map<std::string, std::vector<double>> seconds;
+    auto st = db.prepare("SELECT processor, duration_ms FROM processor_runs"
+                         " WHERE id > (SELECT coalesce(max(id), 0) - 20000 FROM processor_runs)"
+                         " AND status IN ('success', 'no_data') AND skipped = 0 AND duration_ms IS NOT NULL");
+    while (st.step())
+        seconds[st.getText(0)].push_back(double(st.getInt(1)) / 1000.0);
+    std::map<std::string, ProcessorDuration> out;
+    for (auto& [name, v] : seconds) {
+        std::sort(v.begin(), v.end());
+        out[name] = {name, int(v.size()), percentile(v, 0.25), percentile(v, 0.50), percentile(v, 0.90)};
+    }
+    return out;
+}
+
+std::vector<Date> gapDates(store::Database& db, Date from, Date to)
+{
+    const auto& g = graph();
+    std::set<std::string> impl;
+    for (const auto& p : g.processors)
+        impl.insert(p.name);
+    std::set<Date> dates;
+    for (const auto& gap : health::findGaps(db, registry::Registry::builtin(), impl, from, to)) {
+        if (const auto d = Date::parse(gap.date))
+            dates.insert(*d);
+    }
+    return {dates.begin(), dates.end()};
+}
+
+// The dates asked for, checked, newest first; sets the plan's source.
+std::vector<Date> requestedDates(store::Database& db, const PlanRequest& r, Date today, std::string& source)
+{
+    const int sources = int(r.from || r.to) * (r.gaps ? 0 : 1) + int(!r.datesFile.empty()) + int(r.gaps);
+    if (sources != 1)
+        throw UsageError("Give one source of dates: --from D --to D2, --dates FILE, or --gaps.");
+    std::vector<Date> dates;
+    if (r.gaps) {
+        Date from = r.from.value_or(today.addDays(-kMaxRangeDays + 1));
+        if (!r.from) {
+            auto first = db.prepare("SELECT min(game_date) FROM processor_latest");
+            if (first.step() && !first.isNull(0))
+                from = std::max(from, Date::parse(first.getText(0)).value_or(from));
+        }
+        const Date to = r.to.value_or(today.addDays(-1));
+        checkRange(from, to, "--from", "--to");
+        source = "gaps " + from.iso() + ".." + to.iso();
+        dates = gapDates(db, from, to);
+    } else if (!r.datesFile.empty()) {
+        dates = readDatesFile(r.datesFile);
+        source = "file " + r.datesFile.filename().string();
+    } else {
+        if (!r.from || !r.to)
+            throw UsageError("A range needs both --from and --to.");
+        checkRange(*r.from, *r.to, "--from", "--to");
+        for (Date d = *r.from; d <= *r.to; d = d.addDays(1))
+            dates.push_back(d);
+        source = "range " + r.from->iso() + ".." + r.to->iso();
+    }
+    std::sort(dates.begin(), dates.end());
+    dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
+    if (!dates.empty() && dates.back() > today)
+        throw UsageError(dates.back().iso() + " has not been played yet (today is " + today.iso() +
+                         "); a backfill takes past dates.");
+    if (!dates.empty() && dates.front().daysUntil(dates.back()) > kMaxRangeDays)
+        throw UsageError("The dates span more than ten years; split the backfill.");
+    std::reverse(dates.begin(), dates.end());
+    return dates;
+}
+
+std::string joinDates(const std::vector<Date>& dates, size_t max = 5)
+{
+    std::string s;
+    for (size_t i = 0; i < dates.size() && i < max; ++i)
+        s += (i ? ", " : "") + dates[i].iso();
+    if (dates.size() > max)
+        s += " and " + std::to_string(dates.size() - max) + " more";
+    return s;
+}
+
+} // namespace
+
+const std::vector<BackfillSchedule::Processor>& backfillProcessors()
+{
+    return graph().processors;
+}
+
+size_t backfillProcessorIndex(const std::string& name)
+{
+    const auto& g = graph();
+    const auto it = g.index.find(name);
+    return it == g.index.end() ? size_t(-1) : it->second;
+}
+
+std::string Holder::text() const
+{
+    return "backfill " + std::to_string(id) + " (started by " + createdBy + " at " + createdAt + ", " + firstDate +
+           " to " + lastDate + ", " + state + ") holds " + std::to_string(overlap.size()) +
+           " of these dates: " + joinDates(overlap);
+}
+
+std::vector<Date> readDatesFile(const std::filesystem::path& path)
+{
+    std::string text;
+    try {
+        text = readFile(path);
+    } catch (const std::exception& e) {
+        throw UsageError("The dates file " + path.string() + " cannot be read: " + e.what());
+    }
+    std::vector<Date> out;
+    std::istringstream in(text);
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        if (const auto hash = line.find('#'); hash != std::string::npos)
+            line.erase(hash);
+        const auto b = line.find_first_not_of(" \t\r\xEF\xBB\xBF");
+        if (b == std::string::npos)
+            continue;
+        const auto e = line.find_last_not_of(" \t\r");
+        const std::string word = line.substr(b, e - b + 1);
+        const auto d = Date::parse(word);
+        if (!d)
+            throw UsageError(path.string() + " line " + std::to_string(number) + ": '" + word.substr(0, 40) +
+                             "' is not a date; write one YYYY-MM-DD a line ('#' starts a comment).");
+        out.push_back(*d);
+    }
+    if (out.empty())
+        throw UsageError("The dates file " + path.string() + " has no dates.");
+    return out;
+}
+
+std::string bandOf(Date date, Date today)
+{
+    const int age = date.daysUntil(today);
+    return age <= 7 ? "last 7 days" : age <= 30 ? "last 30 days" : "older";
+}
+
+std::vector<Holder> holdersOf(store::Database& db, const std::vector<Date>& dates, int64_t except)
+{
+    std::vector<Holder> out;
+    const std::set<Date> wanted(dates.begin(), dates.end());
+    auto active = db.prepare("SELECT id, created_by, created_at, state, first_date, last_date FROM backfills"
+                             " WHERE state IN ('running', 'paused') AND id <> ? ORDER BY id");
+    active.bindAll(except);
+    auto held = db.prepare("SELECT game_date FROM backfill_dates WHERE backfill_id = ? ORDER BY game_date");
+    while (active.step()) {
+        Holder h{active.getInt(0), active.getText(1), active.getText(2), active.getText(3), active.getText(4),
+                 active.getText(5), {}};
+        held.reset();
+        held.bindAll(h.id);
+        while (held.step()) {
+            if (const auto d = Date::parse(held.getView(0)); d && wanted.count(*d))
+                h.overlap.push_back(*d);
+        }
+        if (!h.overlap.empty())
+            out.push_back(std::move(h));
+    }
+    return out;
+}
+
+BackfillPlan planBackfill(store::Database& db, const PlanRequest& request)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    if (request.workers < 1 || request.workers > 64)
+        throw UsageError("--workers must be from 1 to 64.");
+    const Date today = request.today.value_or(Date::todayEastern());
+    BackfillPlan plan;
+    plan.workers = request.workers;
+    plan.force = request.force;
+    const auto dates = requestedDates(db, request, today, plan.source);
+    const auto& g = graph();
+    const auto& reg = registry::Registry::builtin();
+
+    std::unordered_map<std::string, std::vector<Latest>> latest;
+    if (!dates.empty() && !request.force) {
+        auto st = db.prepare("SELECT l.game_date, r.processor, r.status, coalesce(r.failure_category, ''),"
+                             " coalesce(r.records_out, 0), r.skipped FROM processor_latest l"
+                             " JOIN processor_runs r ON r.id = l.run_pk WHERE l.game_date BETWEEN ? AND ?");
+        st.bindAll(dates.back().iso(), dates.front().iso());
+        while (st.step()) {
+            const auto it = g.index.find(std::string(st.getView(1)));
+            if (it == g.index.end())
+                continue;
+            auto& row = latest[st.getText(0)];
+            row.resize(g.processors.size());
+            row[it->second] = {true, st.getText(2), st.getText(3), st.getInt(4), st.getInt(5) != 0};
+        }
+    }
+    const std::vector<Latest> none(g.processors.size());
+    for (const Date d : dates) {
+        std::vector<std::string> reason(g.processors.size());
+        const auto it = latest.find(d.iso());
+        const auto& states = it == latest.end() ? none : it->second;
+        for (size_t p = 0; p < g.processors.size(); ++p) {
+            if (request.force) {
+                reason[p] = "forced";
+                continue;
+            }
+            // Its own need first ("failed: error" says more than "needs nbac_schedule").
+            if (const auto own = needOf(states[p], reg.get(g.processors[p].name)); !own.empty())
+                reason[p] = own;
+            if (reason[p].empty())
+                continue;
+            for (size_t down : g.downstream[p]) {
+                if (reason[down].empty())
+                    reason[down] = "needs " + g.processors[p].name;
+            }
+        }
+        PlannedDate pd{d, bandOf(d, today), {}};
+        for (size_t p = 0; p < g.processors.size(); ++p) {
+            if (!reason[p].empty())
+                pd.processors.push_back({g.processors[p].name, g.processors[p].phase, reason[p]});
+        }
+        if (pd.processors.empty()) {
+            plan.complete.push_back(d);
+            continue;
+        }
+        plan.items += pd.processors.size();
+        plan.dates.push_back(std::move(pd));
+    }
+
+    // The estimate: the schedule's own rules on a simulated clock, each processor at its history's
+    // P25 / P50 / P90.
+    const auto history = historyDurations(db);
+    auto schedule = plan.schedule();
+    std::vector<double> p25, p50, p90;
+    std::set<std::string> missing, used;
+    for (const auto& item : schedule.items()) {
+        const auto& name = g.processors[item.processor].name;
+        used.insert(name);
+        const auto h = history.find(name);
+        if (h == history.end()) {
+            missing.insert(name);
+            p25.push_back(kNoHistorySeconds);
+            p50.push_back(kNoHistorySeconds);
+            p90.push_back(kNoHistorySeconds);
+        } else {
+            p25.push_back(h->second.p25);
+            p50.push_back(h->second.p50);
+            p90.push_back(h->second.p90);
+        }
+    }
+    plan.estimate.workers = request.workers;
+    plan.estimate.seconds = schedule.simulate(p50, request.workers);
+    plan.estimate.low = schedule.simulate(p25, request.workers);
+    plan.estimate.high = schedule.simulate(p90, request.workers);
+    for (const auto& p : g.processors) {
+        if (!used.count(p.name))
+            continue;
+        if (const auto h = history.find(p.name); h != history.end())
+            plan.estimate.durations.push_back(h->second);
+    }
+    plan.estimate.withoutHistory.assign(missing.begin(), missing.end());
+
+    // Conflicts before launch.
+    std::vector<Date> planned;
+    for (const auto& pd : plan.dates)
+        planned.push_back(pd.date);
+    plan.holders = holdersOf(db, planned);
+    for (const auto& h : plan.holders)
+        plan.conflicts.push_back(h.text() + "; resume or cancel it first ('nbaops backfill resume|cancel " +
+                                 std::to_string(h.id) + "').");
+    for (const Date night : {today.addDays(-1), today}) {
+        if (std::find(planned.begin(), planned.end(), night) != planned.end())
+            plan.conflicts.push_back(night.iso() + " is the nightly run's date: a nightly run that starts during the "
+                                     "backfill goes first, and the backfill waits for it.");
+    }
+    auto busy = db.prepare("SELECT run_id, count(*) FROM processor_runs WHERE status = 'running'"
+                           " AND backfill_id IS NULL GROUP BY run_id");
+    while (busy.step())
+        plan.conflicts.push_back("run " + busy.getText(0) + " is running now (" + std::to_string(busy.getInt(1)) +
+                                 " processor(s)): the backfill waits while it runs.");
+    plan.planMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return plan;
+}
+
+BackfillSchedule BackfillPlan::schedule() const
+{
+    const auto& g = graph();
+    std::vector<std::pair<Date, std::vector<size_t>>> dates;
+    dates.reserve(this->dates.size());
+    for (const auto& pd : this->dates) {
+        std::vector<size_t> procs;
+        for (const auto& p : pd.processors)
+            procs.push_back(g.index.at(p.name));
+        dates.emplace_back(pd.date, std::move(procs));
+    }
+    return BackfillSchedule(g.processors, dates);
+}
+
+nlohmann::json BackfillPlan::toJson() const
+{
+    nlohmann::json j;
+    j["source"] = source;
+    j["workers"] = workers;
+    j["force"] = force;
+    j["items"] = items;
+    j["plan_ms"] = planMs;
+    j["complete_dates"] = nlohmann::json::array();
+    for (const auto& d : complete)
+        j["complete_dates"].push_back(d.iso());
+    j["dates"] = nlohmann::json::array();
+    for (const auto& pd : dates) {
+        nlohmann::json procs = nlohmann::json::array();
+        for (const auto& p : pd.processors)
+            procs.push_back({{"processor", p.name}, {"phase", p.phase}, {"reason", p.reason}});
+        j["dates"].push_back({{"date", pd.date.iso()}, {"band", pd.band}, {"processors", procs}});
+    }
+    nlohmann::json durations = nlohmann::json::array();
+    for (const auto& d : estimate.durations)
+        durations.push_back({{"processor", d.processor}, {"runs", d.runs}, {"p25_s", d.p25}, {"p50_s", d.p50},
+                             {"p90_s", d.p90}});
+    j["estimate"] = {{"workers", estimate.workers},
+                     {"seconds", estimate.seconds},
+                     {"low_seconds", estimate.low},
+                     {"high_seconds", estimate.high},
+                     {"processors", durations},
+                     {"without_history", estimate.withoutHistory},
+                     {"without_history_assumed_s", kNoHistorySeconds}};
+    nlohmann::json holdersJson = nlohmann::json::array();
+    for (const auto& h : holders) {
+        nlohmann::json overlap = nlohmann::json::array();
+        for (const auto& d : h.overlap)
+            overlap.push_back(d.iso());
+        holdersJson.push_back({{"id", h.id}, {"created_by", h.createdBy}, {"created_at", h.createdAt},
+                               {"state", h.state}, {"first_date", h.firstDate}, {"last_date", h.lastDate},
+                               {"overlap", overlap}});
+    }
+    j["holders"] = holdersJson;
+    j["conflicts"] = conflicts;
+    return j;
+}
+
+std::string durationText(double seconds)
+{
+    char buf[64];
+    if (seconds < 10)
+        std::snprintf(buf, sizeof buf, "%.1f s", seconds);
+    else if (seconds < 90)
+        std::snprintf(buf, sizeof buf, "%.0f s", seconds);
+    else if (seconds < 5400)
+        std::snprintf(buf, sizeof buf, "%.0f min", seconds / 60);
+    else
+        std::snprintf(buf, sizeof buf, "%.1f h", seconds / 3600);
+    return buf;
+}
+
+std::string BackfillPlan::text(bool all) const
+{
+    std::ostringstream out;
+    out << "Backfill plan (" << source << "): " << dates.size() << " date(s), " << items
+        << " (date, processor) runs, " << workers << " worker(s)" << (force ? ", forced" : "") << "\n";
+    if (!complete.empty())
+        out << complete.size() << " date(s) asked for are complete and left alone: " << joinDates(complete) << "\n";
+    std::string band;
+    size_t shown = 0;
+    for (const auto& pd : dates) {
+        if (!all && shown == 20) {
+            out << "  ... " << dates.size() - shown << " more date(s) (--all shows every one)\n";
+            break;
+        }
+        ++shown;
+        if (pd.band != band) {
+            band = pd.band;
+            out << " " << band << ":\n";
+        }
+        std::map<std::string, int> reasons;
+        for (const auto& p : pd.processors)
+            ++reasons[p.reason.rfind("needs ", 0) == 0 ? "downstream" : p.reason];
+        std::string why;
+        for (const auto& [r, n] : reasons)
+            why += (why.empty() ? "" : ", ") + std::to_string(n) + " " + r;
+        out << "  " << pd.date.iso() << "  " << pd.processors.size() << " processor(s): " << why << "\n";
+    }
+    out << "Estimate with " << estimate.workers << " worker(s): " << durationText(estimate.seconds) << " (P50), from "
+        << durationText(estimate.low) << " (P25) to " << durationText(estimate.high) << " (P90)";
+    if (!estimate.withoutHistory.empty()) {
+        out << "; no run history for ";
+        for (size_t i = 0; i < estimate.withoutHistory.size(); ++i)
+            out << (i ? ", " : "") << estimate.withoutHistory[i];
+        out << " (counted as " << kNoHistorySeconds << " s each)";
+    }
+    out << ".\n";
+    if (conflicts.empty())
+        out << "Conflicts: none.\n";
+    for (const auto& c : conflicts)
+        out << "Conflict: " << c << "\n";
+    return out.str();
+}
+
+} // namespace nbaops::jobs
