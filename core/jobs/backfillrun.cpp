@@ -67,8 +67,11 @@ bool claim(store::Database& db, int64_t id, const std::string& actor)
 }
 
 // After a crash: a run that committed before its checkpoint was written is the checkpoint.
+// Then what failed or was skipped is tried again: a resume comes after the cause was fixed
+// (what succeeded is never redone).
 void reconcile(store::Database& db, int64_t id)
 {
+    store::Transaction tx(db);
     db.prepare("UPDATE backfill_items SET state = CASE WHEN r.failure_category IN ('success', 'no_data_available')"
                " THEN 'done' ELSE 'failed' END, run_pk = r.id, category = r.failure_category,"
                " duration_ms = r.duration_ms"
@@ -80,6 +83,15 @@ void reconcile(store::Database& db, int64_t id)
                " AND backfill_items.game_date = last.game_date AND backfill_items.processor = last.processor")
         .bindAll(id, std::string(pipeline::kOrphanError))
         .run();
+    db.prepare("UPDATE backfill_items SET state = 'pending', run_pk = NULL, category = NULL"
+               " WHERE backfill_id = ? AND state IN ('failed', 'skipped')")
+        .bindAll(id)
+        .run();
+    db.prepare("UPDATE backfill_dates SET state = 'pending', pre_check = NULL, post_check = NULL"
+               " WHERE backfill_id = ? AND state <> 'done'")
+        .bindAll(id)
+        .run();
+    tx.commit();
 }
 
 struct Finished
@@ -166,11 +178,15 @@ void Executor::load()
     }
     std::vector<std::pair<Date, std::vector<size_t>>> dates;
     std::map<std::string, size_t> dateIndex;
-    auto d = m_db.prepare("SELECT game_date FROM backfill_dates WHERE backfill_id = ? ORDER BY position");
+    std::vector<bool> checkedBefore, checkedAfter;
+    auto d = m_db.prepare("SELECT game_date, pre_check IS NOT NULL, post_check IS NOT NULL FROM backfill_dates"
+                          " WHERE backfill_id = ? ORDER BY position");
     d.bindAll(m_options.id);
     while (d.step()) {
         dateIndex[d.getText(0)] = dates.size();
         dates.emplace_back(Date::parseOrThrow(d.getText(0), "a backfill date"), std::vector<size_t>{});
+        checkedBefore.push_back(d.getInt(1) != 0);
+        checkedAfter.push_back(d.getInt(2) != 0);
     }
     std::map<std::pair<size_t, size_t>, std::string> states;
     auto it = m_db.prepare("SELECT game_date, processor, state FROM backfill_items WHERE backfill_id = ?");
@@ -188,16 +204,19 @@ void Executor::load()
         std::sort(procs.begin(), procs.end());
     m_schedule.emplace(backfillProcessors(), dates);
     m_itemState.assign(m_schedule->items().size(), "pending");
-    m_dateStarted.assign(dates.size(), false);
+    m_dateStarted = checkedBefore;
     for (size_t i = 0; i < m_schedule->items().size(); ++i) {
         const auto& item = m_schedule->items()[i];
         m_itemState[i] = states[{item.date, item.processor}];
-        if (m_itemState[i] != "pending") {
+        if (m_itemState[i] != "pending")
             m_schedule->finish(i);
-            m_dateStarted[item.date] = true;
-        }
     }
     m_result.total = int(m_schedule->items().size());
+    // A date whose runs all ended before a crash, without its check after.
+    for (size_t i = 0; i < dates.size(); ++i) {
+        if (!checkedAfter[i] && m_schedule->unfinishedOf(i) == 0)
+            postCheck(i);
+    }
 }
 
 // Requests from other processes, the order, a run that is not ours (it goes first), the heartbeat.
