@@ -26,6 +26,12 @@ int main(int argc, char** argv)
     pipeline->add_option("--days", days, "Only the first N days of the season (default: all of it)");
     auto* model = app.add_subcommand("model", "Real history (../shared/data): import the three seasons, build the features, "
                                               "train (import and features: the median of --reps fresh databases, at most 5)");
+    int latency = 100;
+    int backfillDays = 0;
+    auto* backfill = app.add_subcommand("backfill", "A season backfilled with 1, 2 and 4 workers (responses 100 ms late), "
+                                                    "two weeks under the live rate limits, the plan of ten seasons");
+    backfill->add_option("--days", backfillDays, "Only the first N days of the season (default: all of it)");
+    backfill->add_option("--latency-ms", latency, "Delay the simulator adds to every response (default 100)");
     auto* all = app.add_subcommand("all", "Every benchmark");
     app.require_subcommand(1);
     CLI11_PARSE(app, argc, argv);
@@ -38,6 +44,8 @@ int main(int argc, char** argv)
             nbaops::bench::runSlice(r, std::max(3, reps / 4));
         if (*pipeline || *all)
             nbaops::bench::runPipeline(r, 2024, days);
+        if (*backfill || *all)
+            nbaops::bench::runBackfillBench(r, 2024, backfillDays, latency, std::max(3, std::min(reps, 7)));
         if (*model || *all)
             nbaops::bench::runModel(r, std::max(1, std::min(reps, 5)));
     } catch (const std::exception& e) {

@@ -72,6 +72,9 @@ void writeHistory(Reporter& r, const registry::Registry& reg, const std::vector<
                   const std::filesystem::path& path, long long runs, int days, const std::string& label);
 void runSlice(Reporter& r, int reps);
 void runPipeline(Reporter& r, int seasonStartYear, int days);
-void runModel(Reporter& r, int reps); // real data from ../shared/data; skipped with a message when absent
+void runModel(Reporter& r, int reps);
+// A season backfilled with 1, 2 and 4 workers, every response `latencyMs` late; two weeks under
+// the live rate limits; the plan of ten seasons.
+void runBackfillBench(Reporter& r, int seasonStartYear, int days, int latencyMs, int reps); // real data from ../shared/data; skipped with a message when absent
 
 } // namespace nbaops::bench
