@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "alerts/alertspage.h"
+#include "backfill/backfillpage.h"
 #include "common/page.h"
 #include "health/healthpage.h"
 #include "pipeline/pipelinepage.h"
@@ -41,12 +42,19 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     layout->addWidget(m_stack, 1);
     setCentralWidget(central);
 
-    addPage(new HealthPage(dbPath, this));
+    auto* healthPage = new HealthPage(dbPath, this);
+    addPage(healthPage);
     auto* alertsPage = new AlertsPage(dbPath, this);
     addPage(alertsPage);
     connect(alertsPage, &AlertsPage::desktopNotification, this, &MainWindow::notify);
     addPage(new TrendsPage(dbPath, this));
     addPage(new PipelinePage(dbPath, this));
+    auto* backfillPage = new BackfillPage(dbPath, this);
+    addPage(backfillPage);
+    connect(healthPage, &HealthPage::fillGapsRequested, this, [this, backfillPage](const QDate& from, const QDate& to) {
+        showPage(QStringLiteral("backfill"));
+        backfillPage->planGaps(from, to);
+    });
     addPage(new ModelsPage(dbPath, this));
     addPage(new RegistryPage(this));
 

@@ -61,6 +61,10 @@ public:
     TextTableModel* readinessModel() const { return m_readinessModel; }
     QTabWidget* tabs() const { return m_tabs; }
 
+Q_SIGNALS:
+    // The gap rows' "Fill the gaps": plan a backfill of the gaps of [from, to].
+    void fillGapsRequested(const QDate& from, const QDate& to);
+
 private:
     void buildHeader(QVBoxLayout* root);
     QGroupBox* buildFailures(QWidget* parent);
@@ -101,6 +105,8 @@ private:
     TextTableModel* m_readinessModel;
     QLabel* m_slaDetail;
     QLabel* m_gapDetail;
+    QPushButton* m_fillGaps = nullptr;
+    QDate m_gapFrom, m_gapTo;
     QLabel* m_readinessTotal;
     QLabel* m_noData;
     QLabel* m_next;

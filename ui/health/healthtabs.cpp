@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QTabWidget>
 #include <QTableView>
+#include <QPushButton>
 #include <QVBoxLayout>
 
 namespace nbaops::ui {
@@ -76,6 +77,14 @@ void HealthPage::showGapsAndChecks(const health::Report& r)
                                                                                   : QString())});
     }
     m_gapModel->reset(std::move(rows), std::vector<QColor>(r.gaps.size(), kRed));
+    m_gapFrom = {};
+    m_gapTo = {};
+    for (const auto& g : r.gaps) {
+        const QDate d = isoToQDate(g.date);
+        m_gapFrom = m_gapFrom.isValid() ? std::min(m_gapFrom, d) : d;
+        m_gapTo = m_gapTo.isValid() ? std::max(m_gapTo, d) : d;
+    }
+    m_fillGaps->setEnabled(!r.gaps.empty());
     m_tabs->setTabText(4, r.gaps.empty() ? tr("Gaps") : tr("Gaps (%1)").arg(r.gaps.size()));
     if (r.gaps.empty())
         m_gapDetail->setText(tr("No gap: every processor has a success for each date with final games in the last %1 days.")
@@ -223,6 +232,12 @@ void HealthPage::buildTabs(QWidget* parent)
                                     this);
     const auto [gapBox, gapView] = withDetail(m_gapModel, QStringLiteral("gap"), m_gapDetail, &HealthPage::showGapDetail);
     gapView->horizontalHeader()->setSectionResizeMode(5, QHeaderView::Stretch);
+    m_fillGaps = new QPushButton(tr("Fill these gaps in a backfill…"), gapBox);
+    m_fillGaps->setObjectName(QStringLiteral("fillGapsButton"));
+    m_fillGaps->setToolTip(tr("Plans a backfill of every gap listed here on the Backfill page (nothing starts until you press Start)"));
+    m_fillGaps->setEnabled(false);
+    static_cast<QVBoxLayout*>(gapBox->layout())->insertWidget(0, m_fillGaps, 0, Qt::AlignLeft);
+    connect(m_fillGaps, &QPushButton::clicked, this, [this] { Q_EMIT fillGapsRequested(m_gapFrom, m_gapTo); });
 
     auto* readyBox = new QWidget(m_tabs);
     auto* rdl = new QVBoxLayout(readyBox);

@@ -1,0 +1,483 @@
+#include "backfillpage.h"
+
+#include "backfillmodels.h"
+#include "backfillrunner.h"
+#include "common/qtconv.h"
+#include "common/widgets.h"
+#include "pipeline/orphans.h"
+#include "store/audit.h"
+#include "store/database.h"
+#include "util/errors.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateEdit>
+#include <QDateTime>
+#include <QFileDialog>
+#include <QFontDatabase>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableView>
+#include <QTextCursor>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <filesystem>
+
+namespace nbaops::ui {
+
+namespace {
+
+struct Snapshot
+{
+    std::optional<jobs::BackfillInfo> active;
+    std::vector<jobs::BackfillInfo> all;
+    QStringList recent; // the shown backfill's latest runs, oldest first (for one run elsewhere)
+};
+
+QStringList recentRuns(store::Database& db, int64_t id)
+{
+    QStringList out;
+    auto st = db.prepare("SELECT game_date, processor, coalesce(failure_category, 'running'), coalesce(records_out, 0),"
+                         " coalesce(duration_ms, 0), coalesce(error, ''), coalesce(finished_at, started_at)"
+                         " FROM processor_runs WHERE backfill_id = ? ORDER BY id DESC LIMIT 40");
+    st.bindAll(id);
+    while (st.step())
+        out.prepend(QStringLiteral("%1  %2  %3 %4 %5 rec  %6 ms  %7")
+                        .arg(qs(st.getText(6)).mid(11, 8), qs(st.getText(0)), qs(st.getText(1)).leftJustified(27),
+                             qs(st.getText(2)).leftJustified(18))
+                        .arg(st.getInt(3), 5)
+                        .arg(st.getInt(4), 6)
+                        .arg(qs(st.getText(5))));
+    return out;
+}
+
+QString durationQ(double seconds) { return qs(jobs::durationText(seconds)); }
+
+} // namespace
+
+BackfillPage::BackfillPage(QString dbPath, QWidget* parent)
+    : Page(parent), m_dbPath(std::move(dbPath)), m_runner(new BackfillRunner(this)), m_planModel(new PlanModel(this)),
+      m_history(new BackfillHistoryModel(this)), m_source(new QComboBox(this)), m_from(new QDateEdit(this)),
+      m_to(new QDateEdit(this)), m_file(new QLineEdit(this)), m_browse(new QPushButton(tr("Browse…"), this)),
+      m_workers(new QSpinBox(this)), m_force(new QCheckBox(tr("Force"), this)),
+      m_plan(new QPushButton(tr("Plan"), this)), m_start(new QPushButton(tr("Start"), this)),
+      m_summary(new QLabel(this)), m_title(new QLabel(this)), m_overall(new QProgressBar(this)),
+      m_eta(new QLabel(this)), m_pause(new QPushButton(tr("Pause"), this)),
+      m_resume(new QPushButton(tr("Resume"), this)), m_cancel(new QPushButton(tr("Cancel"), this)),
+      m_log(new QPlainTextEdit(this)), m_timer(new QTimer(this))
+{
+    auto* root = new QVBoxLayout(this);
+    root->setContentsMargins(16, 12, 16, 12);
+    root->setSpacing(8);
+    root->addLayout(buildControls());
+    m_summary->setObjectName(QStringLiteral("backfillSummary"));
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->setText(tr("Pick a range, a dates file or the gaps, then Plan: the plan shows what each date needs, "
+                          "the estimate from the run history and any conflict before anything starts."));
+    root->addWidget(m_summary);
+
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    auto* planTable = makeTable(m_planModel, split);
+    planTable->setObjectName(QStringLiteral("planTable"));
+    planTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    planTable->horizontalHeader()->setStretchLastSection(true);
+    split->addWidget(planTable);
+    split->addWidget(buildProgress());
+    split->setSizes({520, 680});
+    root->addWidget(split, 3);
+
+    root->addWidget(makeSubtitle(tr("Backfills, newest first"), this));
+    auto* history = makeTable(m_history, this);
+    history->setObjectName(QStringLiteral("backfillHistory"));
+    history->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    history->horizontalHeader()->setStretchLastSection(true);
+    history->setMinimumHeight(120);
+    root->addWidget(history, 1);
+
+    connectRunner();
+    m_timer->setInterval(1000);
+    connect(m_timer, &QTimer::timeout, this, &BackfillPage::refresh);
+    m_timer->start();
+}
+
+// Where the dates come from, the workers, Plan and Start.
+QHBoxLayout* BackfillPage::buildControls()
+{
+    auto* row = new QHBoxLayout;
+    row->addWidget(makeHeading(tr("Backfill"), this));
+    row->addStretch();
+    m_source->setObjectName(QStringLiteral("backfillSource"));
+    m_source->addItem(tr("Range"), QStringLiteral("range"));
+    m_source->addItem(tr("Dates file"), QStringLiteral("file"));
+    m_source->addItem(tr("Fill the gaps"), QStringLiteral("gaps"));
+    m_source->setCurrentIndex(2);
+    row->addWidget(m_source);
+    for (auto* d : {m_from, m_to}) {
+        d->setCalendarPopup(true);
+        d->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+    }
+    m_from->setDate(QDate::currentDate().addDays(-30));
+    m_to->setDate(QDate::currentDate().addDays(-1));
+    row->addWidget(m_from);
+    row->addWidget(new QLabel(tr("to"), this));
+    row->addWidget(m_to);
+    m_file->setPlaceholderText(tr("one YYYY-MM-DD a line"));
+    m_file->setMinimumWidth(180);
+    row->addWidget(m_file);
+    row->addWidget(m_browse);
+    row->addSpacing(8);
+    row->addWidget(new QLabel(tr("Workers"), this));
+    m_workers->setRange(1, 64);
+    m_workers->setValue(4);
+    m_workers->setObjectName(QStringLiteral("backfillWorkers"));
+    row->addWidget(m_workers);
+    m_force->setToolTip(tr("Rerun every processor of every date, not only what is missing, failed or incomplete"));
+    row->addWidget(m_force);
+    m_plan->setObjectName(QStringLiteral("planButton"));
+    m_start->setObjectName(QStringLiteral("startButton"));
+    row->addWidget(m_plan);
+    row->addWidget(m_start);
+    connect(m_source, &QComboBox::currentIndexChanged, this, &BackfillPage::updateSource);
+    connect(m_browse, &QPushButton::clicked, this, [this] {
+        const QString f = QFileDialog::getOpenFileName(this, tr("A file of dates"), {}, tr("Text (*.txt *.csv);;All (*)"));
+        if (!f.isEmpty())
+            m_file->setText(f);
+    });
+    connect(m_plan, &QPushButton::clicked, this, &BackfillPage::plan);
+    connect(m_start, &QPushButton::clicked, this, &BackfillPage::start);
+    updateSource();
+    return row;
+}
+
+// The active backfill: its title, a bar per phase, the whole, the ETA and error rate, the
+// buttons and the live log.
+QWidget* BackfillPage::buildProgress()
+{
+    auto* box = new QWidget(this);
+    auto* v = new QVBoxLayout(box);
+    v->setContentsMargins(8, 0, 0, 0);
+    m_title->setObjectName(QStringLiteral("backfillTitle"));
+    m_title->setWordWrap(true);
+    m_title->setStyleSheet(QStringLiteral("font-weight: 600;"));
+    m_title->setText(tr("No backfill is active."));
+    v->addWidget(m_title);
+    auto* grid = new QGridLayout;
+    grid->setHorizontalSpacing(10);
+    grid->setVerticalSpacing(4);
+    static const char* names[] = {"1 scrapers", "2 raw", "3 analytics", "4 precompute", "5 predictions", "6 publishing"};
+    for (int i = 0; i < 6; ++i) {
+        m_phases[size_t(i)] = new QProgressBar(box);
+        m_phases[size_t(i)]->setObjectName(QStringLiteral("phaseBar%1").arg(i + 1));
+        m_phases[size_t(i)]->setFormat(QStringLiteral("%v / %m"));
+        m_phases[size_t(i)]->setRange(0, 1);
+        m_phases[size_t(i)]->setValue(0);
+        grid->addWidget(new QLabel(tr("Phase %1").arg(tr(names[i])), box), i, 0);
+        grid->addWidget(m_phases[size_t(i)], i, 1);
+    }
+    m_overall->setObjectName(QStringLiteral("overallBar"));
+    m_overall->setFormat(QStringLiteral("%v / %m runs (%p%)"));
+    m_overall->setRange(0, 1);
+    m_overall->setValue(0);
+    grid->addWidget(new QLabel(tr("All"), box), 6, 0);
+    grid->addWidget(m_overall, 6, 1);
+    v->addLayout(grid);
+    m_eta->setObjectName(QStringLiteral("backfillEta"));
+    m_eta->setWordWrap(true);
+    m_eta->setStyleSheet(QStringLiteral("color: #5f6368;"));
+    v->addWidget(m_eta);
+    auto* buttons = new QHBoxLayout;
+    m_pause->setObjectName(QStringLiteral("pauseButton"));
+    m_resume->setObjectName(QStringLiteral("resumeButton"));
+    m_cancel->setObjectName(QStringLiteral("cancelButton"));
+    for (auto* b : {m_pause, m_resume, m_cancel}) {
+        b->setEnabled(false);
+        buttons->addWidget(b);
+    }
+    buttons->addStretch();
+    v->addLayout(buttons);
+    m_log->setObjectName(QStringLiteral("backfillLog"));
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(5000);
+    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_log->setPlaceholderText(tr("Each run's outcome appears here while a backfill runs; for one started from the "
+                                 "command line, its latest runs."));
+    v->addWidget(m_log, 1);
+    return box;
+}
+
+void BackfillPage::connectRunner()
+{
+    connect(m_pause, &QPushButton::clicked, this, [this] { act(QStringLiteral("pause")); });
+    connect(m_cancel, &QPushButton::clicked, this, [this] { act(QStringLiteral("cancel")); });
+    connect(m_resume, &QPushButton::clicked, this, [this] {
+        if (!m_shown || m_runner->isRunning())
+            return;
+        m_ownId = m_shown->id;
+        log(tr("Resuming backfill %1 with %2 worker(s)").arg(m_shown->id).arg(m_shown->workers));
+        m_runner->resume(m_dbPath, m_shown->id, m_shown->workers);
+        m_resume->setEnabled(false);
+    });
+    connect(m_runner, &BackfillRunner::created, this, [this](qint64 id) {
+        m_ownId = id;
+        log(tr("Backfill %1 created").arg(id));
+        refresh();
+    });
+    connect(m_runner, &BackfillRunner::line, this, &BackfillPage::log);
+    connect(m_runner, &BackfillRunner::finished, this, [this](const jobs::BackfillResult& r) {
+        const QString msg = tr("Backfill %1 %2 in %3 (estimated %4): %5")
+                                .arg(r.id)
+                                .arg(qs(r.state), durationQ(r.seconds), durationQ(r.estimateS), qs(r.reason));
+        log(msg);
+        Q_EMIT statusMessage(msg);
+        refresh();
+        plan(); // what is left, now
+    });
+    connect(m_runner, &BackfillRunner::failed, this, [this](const QString& m) {
+        log(tr("The backfill could not go on: %1").arg(m));
+        m_summary->setText(m);
+        m_start->setEnabled(true);
+        Q_EMIT failed(m);
+        refresh();
+    });
+}
+
+void BackfillPage::updateSource()
+{
+    const QString s = m_source->currentData().toString();
+    m_file->setVisible(s == QStringLiteral("file"));
+    m_browse->setVisible(s == QStringLiteral("file"));
+    m_from->setEnabled(s != QStringLiteral("file"));
+    m_to->setEnabled(s != QStringLiteral("file"));
+}
+
+jobs::PlanRequest BackfillPage::request() const
+{
+    jobs::PlanRequest r;
+    const QString s = m_source->currentData().toString();
+    if (s == QStringLiteral("file")) {
+        r.datesFile = ss(m_file->text().trimmed());
+        if (r.datesFile.empty())
+            throw UsageError("Choose a file of dates first (one YYYY-MM-DD a line).");
+    } else {
+        r.from = toDate(m_from->date());
+        r.to = toDate(m_to->date());
+        r.gaps = s == QStringLiteral("gaps");
+    }
+    r.workers = m_workers->value();
+    r.force = m_force->isChecked();
+    return r;
+}
+
+void BackfillPage::planGaps(const QDate& from, const QDate& to)
+{
+    m_source->setCurrentIndex(2);
+    m_from->setDate(from);
+    m_to->setDate(to);
+    plan();
+}
+
+void BackfillPage::plan()
+{
+    jobs::PlanRequest req;
+    try {
+        req = request();
+    } catch (const std::exception& e) {
+        m_summary->setText(qs(e.what()));
+        return;
+    }
+    const std::string path = ss(m_dbPath);
+    m_summary->setText(tr("Planning…"));
+    m_planJobs.run<jobs::BackfillPlan>(
+        [path, req] {
+            auto db = store::Database::open(path);
+            return jobs::planBackfill(db, req);
+        },
+        [this](jobs::BackfillPlan p) {
+            m_planModel->resetData(p.dates);
+            QString text = tr("<b>%1 date(s), %2 run(s)</b> (%3), %4 worker(s). Estimate <b>%5</b> (P50), from %6 (P25) "
+                              "to %7 (P90), from each processor's durations in the run history")
+                               .arg(p.dates.size())
+                               .arg(p.items)
+                               .arg(qs(p.source).toHtmlEscaped())
+                               .arg(p.workers)
+                               .arg(durationQ(p.estimate.seconds), durationQ(p.estimate.low), durationQ(p.estimate.high));
+            if (!p.estimate.withoutHistory.empty()) {
+                QStringList none;
+                for (const auto& n : p.estimate.withoutHistory)
+                    none << qs(n);
+                text += tr("; no history for %1 (counted as %2 s each)")
+                            .arg(none.join(QStringLiteral(", ")))
+                            .arg(jobs::kNoHistorySeconds);
+            }
+            text += QStringLiteral(".");
+            if (!p.complete.empty())
+                text += tr(" %1 date(s) are complete and left alone.").arg(p.complete.size());
+            for (const auto& c : p.conflicts)
+                text += QStringLiteral("<br><span style='color:#b3261e'>") + tr("Conflict: ") +
+                        qs(c).toHtmlEscaped() + QStringLiteral("</span>");
+            text += QStringLiteral("<br><span style='color:#5f6368'>") +
+                    tr("Phases 1-2 go newest first, several dates at once; phases 3-6 follow the calendar, since each "
+                       "date's analytics read the days before it. Planned in %1 ms.")
+                        .arg(p.planMs, 0, 'f', 0) +
+                    QStringLiteral("</span>");
+            m_summary->setText(text);
+            m_start->setEnabled(!p.dates.empty() && p.holders.empty() && !m_runner->isRunning());
+            Q_EMIT planned();
+        },
+        [this](const QString& m) {
+            m_planModel->resetData({});
+            m_summary->setText(m);
+            Q_EMIT failed(m);
+        });
+}
+
+void BackfillPage::start()
+{
+    if (m_runner->isRunning())
+        return;
+    jobs::PlanRequest req;
+    try {
+        req = request();
+    } catch (const std::exception& e) {
+        m_summary->setText(qs(e.what()));
+        return;
+    }
+    m_start->setEnabled(false);
+    log(tr("Starting a backfill with %1 worker(s) on %2").arg(req.workers).arg(m_dbPath));
+    m_runner->start(m_dbPath, req);
+}
+
+// Pause or cancel the shown backfill through the database: its executor (here, in the CLI, or
+// elsewhere) obeys at its next poll; one whose executor is gone changes at once.
+void BackfillPage::act(const QString& what)
+{
+    if (!m_shown)
+        return;
+    const std::string path = ss(m_dbPath);
+    const int64_t id = m_shown->id;
+    const bool pause = what == QStringLiteral("pause");
+    m_actJobs.run<QString>(
+        [path, id, pause] {
+            auto db = store::Database::open(path);
+            return qs(pause ? jobs::pauseBackfill(db, id, store::currentActor())
+                            : jobs::cancelBackfill(db, id, store::currentActor()));
+        },
+        [this](QString said) {
+            log(said);
+            Q_EMIT statusMessage(said);
+            refresh();
+        },
+        [this](const QString& m) {
+            log(m);
+            Q_EMIT failed(m);
+        });
+}
+
+void BackfillPage::showInfo(const std::optional<jobs::BackfillInfo>& info, const std::vector<jobs::BackfillInfo>& all)
+{
+    m_history->resetData(all);
+    m_shown = info;
+    const bool ours = m_runner->isRunning();
+    if (!info) {
+        m_title->setText(tr("No backfill is active."));
+        m_eta->clear();
+        for (auto* b : {m_pause, m_resume, m_cancel})
+            b->setEnabled(false);
+        return;
+    }
+    const auto& b = *info;
+    QString who = qs(b.state);
+    if (b.state == "running")
+        who = ours ? tr("running in this console") : tr("running (%1; this page follows it)").arg(qs(b.executor));
+    m_title->setText(tr("Backfill %1 — %2 (%3 dates), started by %4 at %5 — %6")
+                         .arg(b.id)
+                         .arg(qs(b.source))
+                         .arg(b.dates)
+                         .arg(qs(b.createdBy), qs(b.createdAt.substr(0, 16)).replace(QLatin1Char('T'), QLatin1Char(' ')),
+                              who));
+    for (size_t i = 0; i < 6; ++i) {
+        m_phases[i]->setRange(0, std::max(1, b.phases[i].total));
+        m_phases[i]->setValue(b.phases[i].done);
+        m_phases[i]->setEnabled(b.phases[i].total > 0);
+    }
+    m_overall->setRange(0, std::max(1, b.items));
+    m_overall->setValue(b.done + b.failed + b.skipped);
+    QString eta = tr("%1 done, %2 failed, %3 skipped; error rate %4% of the last %5 runs (pauses above %6%)")
+                      .arg(b.done)
+                      .arg(b.failed)
+                      .arg(b.skipped)
+                      .arg(b.errorRate * 100, 0, 'f', 0)
+                      .arg(b.errorWindow)
+                      .arg(b.errorThreshold * 100, 0, 'f', 0);
+    eta += tr("; ran %1 of an estimated %2").arg(durationQ(b.runSeconds), durationQ(b.estimateS));
+    if (b.etaS && b.pending > 0)
+        eta += tr("; about %1 left").arg(durationQ(*b.etaS));
+    if (!b.reason.empty())
+        eta += QStringLiteral("\n") + qs(b.reason);
+    m_eta->setText(eta);
+    m_pause->setEnabled(b.state == "running" && b.request.empty());
+    m_cancel->setEnabled(b.active());
+    m_resume->setEnabled(b.state == "paused" && !ours);
+}
+
+void BackfillPage::refresh()
+{
+    if (!isVisible() && !m_runner->isRunning() && m_shown.has_value() == false && !m_history->rows().empty())
+        return; // nothing to follow while hidden
+    const std::string path = ss(m_dbPath);
+    m_pollJobs.run<Snapshot>(
+        [path] {
+            Snapshot s;
+            if (!std::filesystem::exists(path))
+                return s;
+            auto db = store::Database::open(path);
+            pipeline::closeOrphans(db, std::chrono::system_clock::now());
+            s.all = jobs::listBackfills(db);
+            if (const auto id = jobs::activeBackfill(db))
+                s.active = jobs::backfillInfo(db, *id);
+            else if (!s.all.empty())
+                s.active = s.all.front();
+            if (s.active)
+                s.recent = recentRuns(db, s.active->id);
+            return s;
+        },
+        [this](Snapshot s) {
+            showInfo(s.active, s.all);
+            // A backfill this console does not run: its latest runs from the history.
+            if (!m_runner->isRunning() && s.active && s.active->id != m_ownId && !s.recent.isEmpty()) {
+                const QString text = s.recent.join(QLatin1Char('\n'));
+                if (m_log->toPlainText() != text) {
+                    m_log->setPlainText(text);
+                    m_log->moveCursor(QTextCursor::End);
+                }
+            }
+            if (!m_planned && !m_runner->isRunning()) {
+                m_planned = true;
+                plan(); // the gaps of the last 30 days, so the page opens on what needs doing
+            }
+            Q_EMIT loaded();
+        },
+        [this](const QString& m) {
+            m_summary->setText(m);
+            Q_EMIT failed(m);
+        });
+}
+
+void BackfillPage::log(const QString& line)
+{
+    m_log->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  ")) + line);
+}
+
+} // namespace nbaops::ui

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "common/jobfacade.h"
+#include "jobs/backfill.h"
+
+#include <QString>
+
+namespace nbaops::ui {
+
+// The console's facade over a backfill executed in this process: start() plans, records and
+// runs one; resume() runs a paused or interrupted one. stop() pauses it (the runs in flight
+// finish); pausing or cancelling from anywhere else goes through the database
+// (jobs::pauseBackfill), which the executor reads. Signals arrive on the GUI thread.
+class BackfillRunner : public JobFacade
+{
+    Q_OBJECT
+public:
+    explicit BackfillRunner(QObject* parent = nullptr);
+    ~BackfillRunner() override;
+
+    void start(const QString& dbPath, const jobs::PlanRequest& request);
+    void resume(const QString& dbPath, int64_t id, int workers);
+
+Q_SIGNALS:
+    void created(qint64 id);
+    void line(const QString& text); // one line of the live log
+    void progress(int done, int total);
+    void finished(const nbaops::jobs::BackfillResult& result);
+    void failed(const QString& message);
+
+private:
+    void execute(const std::string& path, int64_t id, int workers);
+};
+
+} // namespace nbaops::ui

@@ -1,0 +1,2 @@
+target_sources(nbaops_ui PRIVATE backfill/backfillrunner.h backfill/backfillrunner.cpp
+    backfill/backfillmodels.h backfill/backfillmodels.cpp backfill/backfillpage.h backfill/backfillpage.cpp)
