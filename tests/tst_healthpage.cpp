@@ -1,5 +1,7 @@
 // The console's Health and Registry pages, offscreen, on a demo database.
 #include "app/mainwindow.h"
+#include "backfill/backfillmodels.h"
+#include "backfill/backfillpage.h"
 #include "health/healthmodels.h"
 #include "health/healthpage.h"
 #include "common/texttable.h"
@@ -16,6 +18,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QProcess>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QtTest>
@@ -141,7 +144,7 @@ private Q_SLOTS:
         MainWindow w(m_db);
         auto* sidebar = w.findChild<QListWidget*>(QStringLiteral("sidebar"));
         QVERIFY(sidebar);
-        QCOMPARE(sidebar->count(), 6); // health, alerts, trends, pipeline, models, registry
+        QCOMPARE(sidebar->count(), 7); // health, alerts, trends, pipeline, backfill, models, registry
         const auto* label = w.findChild<QLabel*>(QStringLiteral("dbLabel"));
         QVERIFY(label->text().contains(m_db));
         QVERIFY(label->text().contains(QStringLiteral("local")));
@@ -149,6 +152,21 @@ private Q_SLOTS:
         QVERIFY(w.showPage(QStringLiteral("registry")));
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 5000);
         QVERIFY(!w.showPage(QStringLiteral("nonexistent")));
+
+        // The gap rows send the operator to the Backfill page with the gaps planned.
+        auto* health = w.page(QStringLiteral("health"));
+        QSignalSpy healthLoaded(health, &Page::loaded);
+        QVERIFY(w.showPage(QStringLiteral("health")));
+        QTRY_VERIFY_WITH_TIMEOUT(healthLoaded.count() >= 1, 30000);
+        auto* fill = health->findChild<QPushButton*>(QStringLiteral("fillGapsButton"));
+        QVERIFY(fill);
+        QTRY_VERIFY_WITH_TIMEOUT(fill->isEnabled(), 10000); // the demo's injected faults leave gaps
+        auto* backfill = static_cast<BackfillPage*>(w.page(QStringLiteral("backfill")));
+        QSignalSpy planned(backfill, &BackfillPage::planned);
+        fill->click();
+        QCOMPARE(w.currentPage(), backfill);
+        QTRY_VERIFY_WITH_TIMEOUT(planned.count() >= 1, 30000);
+        QVERIFY(backfill->planModel()->rowCount() >= 1);
     }
 
     void registryModelPassesTheTester()
@@ -162,7 +180,7 @@ private Q_SLOTS:
     void screenshotCommandWritesAPng()
     {
         for (const QString& page : {QStringLiteral("health"), QStringLiteral("alerts"), QStringLiteral("trends"), QStringLiteral("pipeline"),
-                                    QStringLiteral("models"), QStringLiteral("registry")}) {
+                                    QStringLiteral("backfill"), QStringLiteral("models"), QStringLiteral("registry")}) {
             const QString png = QString::fromStdString((test::outputDir() / ("console_" + page.toStdString() + ".png")).string());
             QFile::remove(png);
             QProcess p;

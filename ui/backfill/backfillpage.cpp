@@ -42,6 +42,7 @@ struct Snapshot
     std::optional<jobs::BackfillInfo> active;
     std::vector<jobs::BackfillInfo> all;
     QStringList recent; // the shown backfill's latest runs, oldest first (for one run elsewhere)
+    QDate latest;       // the latest game date with runs
 };
 
 QStringList recentRuns(store::Database& db, int64_t id)
@@ -306,6 +307,15 @@ void BackfillPage::plan()
         },
         [this](jobs::BackfillPlan p) {
             m_planModel->resetData(p.dates);
+            if (p.dates.empty()) {
+                m_summary->setText(tr("<b>Nothing to backfill</b> (%1): %2 date(s) asked for, every one complete. "
+                                      "Pick other dates, or Force to rerun them.")
+                                       .arg(qs(p.source).toHtmlEscaped())
+                                       .arg(p.complete.size()));
+                m_start->setEnabled(false);
+                Q_EMIT planned();
+                return;
+            }
             QString text = tr("<b>%1 date(s), %2 run(s)</b> (%3), %4 worker(s). Estimate <b>%5</b> (P50), from %6 (P25) "
                               "to %7 (P90), from each processor's durations in the run history")
                                .arg(p.dates.size())
@@ -391,8 +401,14 @@ void BackfillPage::showInfo(const std::optional<jobs::BackfillInfo>& info, const
     m_shown = info;
     const bool ours = m_runner->isRunning();
     if (!info) {
-        m_title->setText(tr("No backfill is active."));
+        m_title->setText(tr("No backfill yet: plan one on the left, then Start."));
         m_eta->clear();
+        for (auto* bar : m_phases) {
+            bar->setRange(0, 1);
+            bar->setValue(0);
+            bar->setFormat(tr("—"));
+        }
+        m_overall->setFormat(tr("—"));
         for (auto* b : {m_pause, m_resume, m_cancel})
             b->setEnabled(false);
         return;
@@ -407,7 +423,9 @@ void BackfillPage::showInfo(const std::optional<jobs::BackfillInfo>& info, const
                          .arg(b.dates)
                          .arg(qs(b.createdBy), qs(b.createdAt.substr(0, 16)).replace(QLatin1Char('T'), QLatin1Char(' ')),
                               who));
+    m_overall->setFormat(QStringLiteral("%v / %m runs (%p%)"));
     for (size_t i = 0; i < 6; ++i) {
+        m_phases[i]->setFormat(b.phases[i].total > 0 ? QStringLiteral("%v / %m") : tr("none planned"));
         m_phases[i]->setRange(0, std::max(1, b.phases[i].total));
         m_phases[i]->setValue(b.phases[i].done);
         m_phases[i]->setEnabled(b.phases[i].total > 0);
@@ -451,6 +469,9 @@ void BackfillPage::refresh()
                 s.active = s.all.front();
             if (s.active)
                 s.recent = recentRuns(db, s.active->id);
+            auto last = db.prepare("SELECT max(game_date) FROM processor_latest");
+            if (last.step() && !last.isNull(0))
+                s.latest = isoToQDate(last.getView(0));
             return s;
         },
         [this](Snapshot s) {
@@ -465,6 +486,10 @@ void BackfillPage::refresh()
             }
             if (!m_planned && !m_runner->isRunning()) {
                 m_planned = true;
+                if (s.latest.isValid()) { // the last 30 days of the history, not of the calendar
+                    m_from->setDate(s.latest.addDays(-29));
+                    m_to->setDate(s.latest);
+                }
                 plan(); // the gaps of the last 30 days, so the page opens on what needs doing
             }
             Q_EMIT loaded();
