@@ -59,6 +59,8 @@ int main(int argc, char** argv)
     addReadinessCommand(app, g, action);
     addBackfillCommand(app, g, action);
     addRepairCommand(app, g, action);
+    addScheduleCommand(app, g, action);
+    addDigestCommand(app, g, action);
 
     try {
         app.parse(argc, argv);

@@ -94,7 +94,8 @@ void addRunCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action
     };
     auto o = std::make_shared<Opts>();
     auto* cmd = app.add_subcommand("run", "Run the pipeline's six phases for a date or a range");
-    cmd->add_option("--date", o->date, "Game date YYYY-MM-DD (US Eastern)")->required();
+    cmd->add_option("--date", o->date, "Game date YYYY-MM-DD (US Eastern), or 'yesterday' as the nightly run uses")
+        ->required();
     cmd->add_option("--to", o->to, "Last date of a range, inclusive");
     cmd->add_flag("--json", o->json, "One JSON object per processor run, one per line");
     cmd->add_option("--fault", o->faults,
@@ -106,7 +107,8 @@ void addRunCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action
     cmd->add_flag("--no-alerts", o->noAlerts, "Do not evaluate the alert rules afterwards");
     cmd->callback([&g, &action, o] {
         action = [&g, o]() -> int {
-            const Date from = Date::parseOrThrow(o->date, "--date");
+            const Date from = o->date == "yesterday" ? Date::todayEastern().addDays(-1)
+                                                     : Date::parseOrThrow(o->date, "--date");
             const Date to = o->to.empty() ? from : Date::parseOrThrow(o->to, "--to");
             jobs::checkRange(from, to, "--date", "--to");
             pipeline::SessionOptions so;
@@ -216,6 +218,9 @@ void addDemoCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& actio
                       << " real failures, " << sum.noData << " no-data runs.\n";
             if (!sum.model.empty())
                 std::cout << "Model: " << sum.model << "\n";
+            std::cout << "Alerts: " << sum.alertsFired << " fired and " << sum.alertsResolved
+                      << " resolved over the nights, evaluated after each as the scheduler does ('nbaops alerts "
+                         "list --all' shows them).\n";
             std::cout << "Injected on purpose:\n";
             for (const auto& line : sum.injected)
                 std::cout << "  - " << line << "\n";

@@ -34,5 +34,7 @@ void addSlaCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action
 void addReadinessCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addBackfillCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addRepairCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+void addScheduleCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+void addDigestCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 
 } // namespace nbaops::cli

@@ -5,6 +5,7 @@
 #include "alerts/signals.h"
 #include "health/retries.h"
 #include "jobs/backfill.h"
+#include "jobs/digest.h"
 #include "jobs/repair.h"
 #include "jobs/runrange.h"
 #include "pipeline/history.h"
@@ -18,6 +19,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QtTest>
 
 #include <fstream>
@@ -67,6 +69,7 @@ QProcessEnvironment cliEnv(const QString& home)
     auto env = QProcessEnvironment::systemEnvironment();
     env.remove(QStringLiteral("NBAOPS_NBA_STATS_URL"));
     env.insert(QStringLiteral("XDG_DATA_HOME"), home);
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
     return env;
 }
 
@@ -559,6 +562,81 @@ private Q_SLOTS:
         }
         QCOMPARE(state, QStringLiteral("done"));
         QVERIFY(QFile::exists(dir.path() + QStringLiteral("/backfill-1.log")));
+    }
+
+    // `nbaops schedule install` writes systemd user units that systemd itself accepts, or cron
+    // lines; `remove` deletes them.
+    void scheduleWritesUnitsSystemdAccepts()
+    {
+        QTemporaryDir dir;
+        const QString home = dir.path();
+        const QString db = dir.path() + QStringLiteral("/s.db");
+        const auto r = cli(home, {QStringLiteral("--db"), db, QStringLiteral("schedule"), QStringLiteral("install"),
+                                  QStringLiteral("--no-enable"), QStringLiteral("--at"), QStringLiteral("03:30")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QString units = home + QStringLiteral("/config/systemd/user/");
+        QFile timer(units + QStringLiteral("nbaops-nightly.timer"));
+        QVERIFY(timer.open(QIODevice::ReadOnly));
+        QVERIFY(timer.readAll().contains("OnCalendar=*-*-* 03:30:00 America/New_York"));
+        QFile service(units + QStringLiteral("nbaops-nightly.service"));
+        QVERIFY(service.open(QIODevice::ReadOnly));
+        const QByteArray exec = service.readAll();
+        QVERIFY(exec.contains("run --date yesterday"));
+        QVERIFY(exec.contains(db.toUtf8()));
+        const QString analyze = QStandardPaths::findExecutable(QStringLiteral("systemd-analyze"));
+        if (!analyze.isEmpty()) {
+            QProcess v;
+            QStringList files;
+            for (const char* n : {"nightly", "repair", "digest"})
+                for (const char* ext : {".service", ".timer"})
+                    files << units + QStringLiteral("nbaops-") + QLatin1String(n) + QLatin1String(ext);
+            v.start(analyze, QStringList{QStringLiteral("verify")} + files);
+            QVERIFY(v.waitForFinished(30000));
+            QVERIFY2(v.exitCode() == 0, v.readAllStandardError().constData());
+        } else {
+            qInfo("systemd-analyze is not installed: the units' syntax is not verified here");
+        }
+        const auto cron = cli(home, {QStringLiteral("--db"), db, QStringLiteral("schedule"), QStringLiteral("install"),
+                                     QStringLiteral("--crontab"), QStringLiteral("--at"), QStringLiteral("03:30")});
+        QCOMPARE(cron.code, 0);
+        QVERIFY(cron.out.contains("CRON_TZ=America/New_York"));
+        QVERIFY(cron.out.contains("*/5 * * * *"));
+        QVERIFY(cron.out.contains("30 3 * * *"));
+        const auto gone = cli(home, {QStringLiteral("--db"), db, QStringLiteral("schedule"), QStringLiteral("remove")});
+        QCOMPARE(gone.code, 0);
+        QVERIFY(gone.out.contains("6 unit file(s) removed"));
+        QVERIFY(!QFile::exists(units + QStringLiteral("nbaops-nightly.timer")));
+    }
+
+    void digestGoesToEachReceiverOnce()
+    {
+        struct Recorder : alerts::Sender
+        {
+            std::vector<std::pair<std::string, alerts::Message>> sent;
+            std::string send(const alerts::Receiver& r, const alerts::Message& m) override
+            {
+                sent.emplace_back(r.name, m);
+                return {};
+            }
+        } recorder;
+        test::SessionFixture f;
+        f.start({sim::FaultRule::parse("espn_scoreboard:http500")});
+        jobs::runRange(*f.session, {test::gameDay(), test::gameDay(), {}}, {});
+        ::setenv("NBAOPS_CHAT_WEBHOOK_URL", "http://127.0.0.1:9/hook", 1);
+        jobs::DigestOptions o;
+        o.dbPath = f.dbPath();
+        o.now = f.clock.now();
+        o.send = true;
+        o.sender = &recorder;
+        const auto d = jobs::morningDigest(f.session->db(), o);
+        ::unsetenv("NBAOPS_CHAT_WEBHOOK_URL");
+        QCOMPARE(recorder.sent.size(), size_t(1));
+        QCOMPARE(recorder.sent.front().first, std::string("chat"));
+        QVERIFY2(d.subject.find("nbaops morning digest 2024-01-10") == 0, d.subject.c_str());
+        QVERIFY(d.body.find("Retries: 1 waiting") != std::string::npos);
+        QVERIFY(d.body.find("espn_scoreboard_scraper") != std::string::npos);
+        QCOMPARE(test::count(f.session->db(), "SELECT count(*) FROM audit_log WHERE action = 'digest.send'"),
+                 int64_t(1));
     }
 
     // A manual run of the scheduler's work: an operator-cancelled run is not retried.

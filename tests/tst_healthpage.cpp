@@ -58,9 +58,10 @@ private Q_SLOTS:
         QCOMPARE(test::str(page.report()->overall), test::str(health::State::Degraded));
         QCOMPARE(test::str(page.findChild<PhaseTile*>(QStringLiteral("phaseTile1"))->state()), test::str(health::State::Degraded));
         QCOMPARE(test::str(page.findChild<PhaseTile*>(QStringLiteral("phaseTile6"))->state()), test::str(health::State::Healthy)); // its SLA is noon
-        // Three root causes (the hung box score and its failed fallback, jointly; a resolved one);
-        // their cascades are counted.
-        QCOMPARE(page.failuresModel()->rowCount(), 3);
+        // Four root causes (the hung box score and its failed fallback, jointly, each retried and
+        // listed once; the malformed box score resolved by a rerun; the killed run resolved by its
+        // retry); their cascades are counted.
+        QCOMPARE(page.failuresModel()->rowCount(), 4);
         QVERIFY(page.failuresModel()->index(0, FailuresModel::Blocked).data().toString().contains(QStringLiteral("10")));
         QCOMPARE(page.failuresModel()->index(0, FailuresModel::Status).data().toString(), QStringLiteral("open"));
         QCOMPARE(page.failuresModel()->index(0, FailuresModel::Category).data().toString(), QStringLiteral("timeout"));

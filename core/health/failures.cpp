@@ -4,6 +4,8 @@
 #include "store/database.h"
 
 #include <algorithm>
+#include <map>
+#include <tuple>
 
 namespace nbaops::health {
 
@@ -20,6 +22,9 @@ std::vector<FailureItem> realFailures(store::Database& db, const registry::Regis
         " AND r.failure_category IN ('dependency_missing', 'validation_failed', 'timeout', 'error')"
         " ORDER BY r.game_date DESC, r.id DESC LIMIT 500");
     st.bindAll(from.iso(), date.iso());
+    // One item per processor and date (and resolved or not): retries and reruns that failed
+    // again are counted on the newest, not listed again.
+    std::map<std::tuple<std::string, std::string, bool>, size_t> seen;
     while (st.step()) {
         FailureItem f;
         f.processor = st.getText(0);
@@ -33,6 +38,11 @@ std::vector<FailureItem> realFailures(store::Database& db, const registry::Regis
         f.resolved = st.getInt(8) != 0;
         if (const auto* spec = reg.find(f.processor))
             f.criticality = std::string(registry::toString(spec->criticality));
+        const auto [it, fresh] = seen.emplace(std::tuple{f.processor, f.gameDate, f.resolved}, out.size());
+        if (!fresh) {
+            ++out[it->second].failedRuns;
+            continue;
+        }
         out.push_back(std::move(f));
     }
     // A dependency_missing run whose upstream also failed that date is a consequence, not

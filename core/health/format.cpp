@@ -45,6 +45,7 @@ json failureJson(const FailureItem& f)
     return {{"processor", f.processor},   {"phase", f.phase},       {"criticality", f.criticality},
             {"game_date", f.gameDate},    {"category", f.category}, {"error", f.error},
             {"finished_at", f.finishedAt}, {"run_id", f.runId},      {"attempt", f.attempt},
+            {"failed_runs", f.failedRuns},
             {"resolved", f.resolved},     {"root_cause", f.rootCause}, {"blocked_downstream", f.blocked},
             {"blocked_jointly_with", f.jointWith}};
 }

@@ -75,6 +75,7 @@ struct FailureItem
     std::string finishedAt;
     std::string runId;
     int attempt = 0;
+    int failedRuns = 1;    // failed runs of the processor and date (retries, reruns): the newest is shown
     bool resolved = false; // a later run of the same processor and date succeeded
     bool rootCause = true; // false: blocked by another listed failure upstream on the same date
     int blocked = 0;       // for a root cause: the failures it caused downstream that date

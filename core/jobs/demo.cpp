@@ -1,8 +1,13 @@
 #include "demo.h"
 
+#include "alertcycle.h"
+#include "backfill.h"
 #include "import.h"
+#include "repair.h"
 #include "train.h"
 #include "pipeline/session.h"
+#include "store/database.h"
+#include "util/process.h"
 #include "sim/historycsv.h"
 #include "sim/server.h"
 #include "store/objectstore.h"
@@ -11,6 +16,8 @@
 
 #include <algorithm>
 #include <mutex>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace nbaops::jobs {
 
@@ -63,15 +70,15 @@ std::vector<Date> injectFaults(sim::SimServer& server, const sim::League& league
     }
     if (inRange(streakDay)) {
         server.addFault(sim::FaultRule::parse("scoreboardv2:http500:count=3:date=" + streakDay.iso()));
-        sum.injected.push_back(streakDay.iso() + ": scoreboard HTTP 500 streak, fixed by a rerun two hours later");
-        rerun.push_back(streakDay);
+        sum.injected.push_back(streakDay.iso() + ": scoreboard HTTP 500 streak, fixed by the automatic retry 5 "
+                               "minutes later ('nbaops repair')");
     }
     if (inRange(hangDay) && !firstGame(hangDay).empty()) {
         server.addFault(sim::FaultRule::parse("boxscoretraditionalv2:hang:ms=3000:game=" + firstGame(hangDay)));
         server.addFault(sim::FaultRule::parse("bdl_stats:http503:date=" + hangDay.iso()));
         sum.injected.push_back(hangDay.iso() + ": box score " + firstGame(hangDay) +
                                " hangs until the client times out, and balldontlie (the fallback) "
-                               "answers 503 (left failed)");
+                               "answers 503: retried after 5 min, 15 min and 1 h, then left failed and alerted");
     }
     if (inRange(malformedDay) && !firstGame(malformedDay).empty()) {
         server.addFault(sim::FaultRule::parse("boxscoretraditionalv2:malformed:count=1:game=" + firstGame(malformedDay)));
@@ -132,6 +139,87 @@ pipeline::DateResult runNight(pipeline::Session& session, DemoClock& clock, Date
     return r;
 }
 
+// What the scheduler does after a night: the alert rules right away, then `nbaops repair` at
+// the retry schedule's times (5, 20 and 80 minutes after), each followed by the alert rules.
+void afterNight(pipeline::Session& session, DemoClock& clock, const DemoOptions& options, DemoSummary& sum,
+                const TextControl& control)
+{
+    const auto cycle = [&] {
+        const auto c = runAlertCycle(session.db(), {options.dbPath, clock.now(), false, nullptr});
+        sum.alertsFired += c.evaluation.newlyFiring;
+        sum.alertsResolved += c.evaluation.resolved;
+    };
+    cycle();
+    const TimePoint night = clock.now();
+    // Each a little after the retry it is for falls due (5, then 15, then 60 minutes after the
+    // previous attempt ended).
+    for (const auto after : {std::chrono::minutes(6), std::chrono::minutes(23), std::chrono::minutes(85)}) {
+        clock.set(night + after);
+        const auto r = repair(session, {}, {});
+        for (const auto& run : r.retried) {
+            sum.runs += int(run.results.size());
+            control.report("  repair: " + run.before.processor + " " + run.before.gameDate + " retried, " +
+                           (run.recovered() ? "recovered" : "still failing"));
+        }
+        if (!r.orphans.runs.empty())
+            control.report("  repair: " + std::to_string(r.orphans.runs.size()) + " orphaned run(s) of a killed "
+                           "process closed");
+        cycle();
+    }
+}
+
+// A nightly run killed (kill -9) while player_game_summary ran: phases 1 and 2 and the
+// schedule are in, and a `running` row of a process that is gone is left behind, as a crash
+// leaves it. Repair closes it as an error, and its retry finishes the date.
+void crashNight(pipeline::Session& session, DemoClock& clock, Date d, DemoSummary& sum)
+{
+    clock.set(easternTime(d.addDays(1), 3, 5));
+    session.runner().setRunId(pipeline::Runner::newRunId(clock));
+    const auto r = session.runner().runDate(d, {1, 2});
+    sum.runs += int(r.results.size()) + 1;
+    session.runner().runOne("game_schedule", d);
+    const pid_t child = ::fork(); // a process id that is gone by the time anyone looks
+    if (child == 0)
+        ::_exit(0);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    const std::string at = toIsoUtc(clock.now());
+    session.db()
+        .prepare("INSERT INTO processor_runs(run_id, processor, phase, game_date, started_at, heartbeat_at, status,"
+                 " attempt, pid, host) VALUES (?, 'player_game_summary', 3, ?, ?, ?, 'running', 1, ?, ?)")
+        .bindAll(session.runner().runId(), d.iso(), at, at, int64_t(child), currentProcess().host)
+        .run();
+}
+
+// An engineer backfills the gaps the retries gave up on, with two workers, before the source is
+// fixed: the backfill ends with the date still failed (and says so), as it would.
+void backfillGaps(pipeline::Session& session, DemoSummary& sum, const DemoOptions& options, DemoClock& clock,
+                  const TextControl& control)
+{
+    PlanRequest req;
+    req.from = sum.first;
+    req.to = sum.last;
+    req.gaps = true;
+    req.workers = 2;
+    req.today = sum.last.addDays(1);
+    const auto plan = planBackfill(session.db(), req);
+    if (plan.dates.empty())
+        return;
+    const int64_t id = createBackfill(session.db(), plan, {}, "demo");
+    const auto res = runBackfill(session, {id, std::chrono::milliseconds(50), "demo"}, {});
+    sum.runs += res.ranNow;
+    std::string dates;
+    for (const auto& pd : plan.dates)
+        dates += (dates.empty() ? "" : ", ") + pd.date.iso();
+    sum.injected.push_back("then backfill " + std::to_string(id) + " retried the gaps (" + dates + ") with 2 workers "
+                           "while the source was still down: " + std::to_string(res.done) + " run(s) done, " +
+                           std::to_string(res.failed) + " failed");
+    control.report("backfill " + std::to_string(id) + " of " + dates + ": " + res.state);
+    const auto c = runAlertCycle(session.db(), {options.dbPath, clock.now(), false, nullptr});
+    sum.alertsFired += c.evaluation.newlyFiring;
+    sum.alertsResolved += c.evaluation.resolved;
+}
+
 } // namespace
 
 Date defaultDemoLastDate(Date today)
@@ -174,10 +262,29 @@ DemoSummary buildDemo(const DemoOptions& options, const TextControl& control)
     if (options.withModel)
         sum.model = trainChampion(session, league, options, sum.first, control);
 
+    // A game day away from the other faults' days.
+    Date crashDay;
+    for (int back : {3, 4, 6, 7, 9}) {
+        const Date d = sum.last.addDays(-back);
+        if (d >= sum.first && !league.gamesOn(d).empty()) {
+            crashDay = d;
+            break;
+        }
+    }
+    const bool crash = crashDay != Date();
+    if (crash)
+        sum.injected.push_back(crashDay.iso() + ": the nightly run was killed while player_game_summary ran; "
+                               "'nbaops repair' closed the orphaned run and its retry finished the date");
     for (Date d = sum.first; d <= sum.last; d = d.addDays(1)) {
         if (control.cancelled()) {
             sum.cancelled = true;
             break;
+        }
+        if (crash && d == crashDay) {
+            crashNight(session, clock, d, sum);
+            control.report(d.iso() + ": killed while player_game_summary ran");
+            afterNight(session, clock, options, sum, control);
+            continue;
         }
         const bool late = d == sum.last;
         const auto r = runNight(session, clock, d, late ? 6 : 3, late ? 20 : 5, sum);
@@ -185,11 +292,15 @@ DemoSummary buildDemo(const DemoOptions& options, const TextControl& control)
             sum.noData += p.outcome.category == pipeline::Category::NoDataAvailable ? 1 : 0;
         control.report(d.iso() + ": " + std::to_string(r.results.size()) + " runs, " +
                        std::to_string(r.realFailures()) + " real failures");
+        afterNight(session, clock, options, sum, control);
         if (std::find(rerun.begin(), rerun.end(), d) != rerun.end()) {
             const auto again = runNight(session, clock, d, 5, 10, sum);
             control.report(d.iso() + ": rerun, " + std::to_string(again.realFailures()) + " real failures");
+            afterNight(session, clock, options, sum, control);
         }
     }
+    if (!sum.cancelled)
+        backfillGaps(session, sum, options, clock, control);
     return sum;
 }
 

@@ -33,16 +33,21 @@ struct DemoSummary
     int noData = 0;
     std::vector<std::string> injected; // what was broken on purpose, one line each
     std::string model;                 // the champion trained on the imported history
+    int alertsFired = 0;               // alerts that fired over the nights (evaluated after each)
+    int alertsResolved = 0;
     bool cancelled = false;            // the nights before the cancel are kept
 };
 
 // The last day the demo should cover when none is given.
 Date defaultDemoLastDate(Date today);
 
-// Builds a demo database: the first slice over `days` simulated days, scheduled as a nightly
-// run would be, with faults injected on purpose so every health state appears: an empty
-// (no-game) day, an HTTP 500 streak (fixed by a rerun), a box score that hangs until the
-// timeout, a malformed payload (fixed by a rerun) and a late last night that misses its SLA.
+// Builds a demo database: the first slice over `days` simulated days, scheduled as the machine's
+// scheduler runs it (each night, then the alert rules, then `repair` at the retry schedule's
+// times), with faults injected on purpose so every health state appears: an empty (no-game)
+// day, an HTTP 500 streak (fixed by the automatic retry), a box score that hangs until the
+// timeout with its fallback down (retried, then left failed and alerted), a malformed payload
+// (fixed by a rerun), a night killed mid-run (its orphaned run closed by repair, the date filled
+// by a small backfill) and a late last night that misses its SLA.
 // Progress is a line per step; cancelled, it stops after the night in progress.
 DemoSummary buildDemo(const DemoOptions& options, const TextControl& control);
 

@@ -42,6 +42,7 @@ QVariant FailuresModel::data(const QModelIndex& index, int role) const
     if (role == Qt::ToolTipRole)
         return QString(qs(f.error) + QStringLiteral("\n\nrun ") + qs(f.runId) +
                        QStringLiteral(", attempt ") + QString::number(f.attempt) +
+                       (f.failedRuns > 1 ? tr(" (%1 failed runs of this date)").arg(f.failedRuns) : QString()) +
                        QStringLiteral(", finished ") + shortTime(f.finishedAt));
     if (role == Qt::ForegroundRole) {
         if (f.resolved)

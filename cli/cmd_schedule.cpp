@@ -1,0 +1,211 @@
+// nbaops schedule install|remove|status, nbaops digest
+#include "commands.h"
+
+#include "jobs/digest.h"
+#include "jobs/schedule.h"
+#include "store/database.h"
+#include "util/errors.h"
+#include "util/files.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <unistd.h>
+
+namespace nbaops::cli {
+
+namespace {
+
+// Runs a fixed command (no user input in it) and returns its exit status and output.
+std::pair<int, std::string> tool(const std::string& command)
+{
+    std::string out;
+    FILE* p = ::popen((command + " 2>&1").c_str(), "r");
+    if (!p)
+        return {-1, "could not start: " + command};
+    char buf[512];
+    while (std::fgets(buf, sizeof buf, p))
+        out += buf;
+    const int status = ::pclose(p);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+bool systemdRunning() { return std::filesystem::exists("/run/systemd/system"); }
+
+std::string timersText()
+{
+    std::string s;
+    for (const auto& t : jobs::timerNames())
+        s += " " + t;
+    return s;
+}
+
+jobs::ScheduleOptions optionsFor(const GlobalOptions& g, const std::string& at, int digestHour)
+{
+    jobs::ScheduleOptions o;
+    std::error_code ec;
+    o.nbaops = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec)
+        throw OpsError("The path of this program is unknown (/proc/self/exe); install the units by hand.");
+    o.db = std::filesystem::absolute(g.db);
+    if (at.size() != 5 || at[2] != ':' || !std::isdigit(static_cast<unsigned char>(at[0])))
+        throw UsageError("--at takes HH:MM (US Eastern), for example 04:00.");
+    o.nightlyHour = std::stoi(at.substr(0, 2));
+    o.nightlyMinute = std::stoi(at.substr(3, 2));
+    o.digestHour = digestHour;
+    return o;
+}
+
+} // namespace
+
+void addScheduleCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action)
+{
+    struct Opts
+    {
+        std::string at = "04:00";
+        int digestHour = 7;
+        bool noEnable = false;
+        bool crontab = false;
+    };
+    auto o = std::make_shared<Opts>();
+    auto* sch = app.add_subcommand("schedule", "Run local mode from this machine's scheduler (systemd user timers, "
+                                               "or cron lines)");
+    sch->require_subcommand(1);
+    auto* install = sch->add_subcommand("install", "Write and enable the nightly run, repair every 5 min and the "
+                                                   "07:00 ET digest");
+    install->add_option("--at", o->at, "Time of the nightly run, HH:MM US Eastern (default 04:00)");
+    install->add_option("--digest-hour", o->digestHour, "Hour of the morning digest, US Eastern (default 7)");
+    install->add_flag("--no-enable", o->noEnable, "Write the units without enabling them (also where systemd is not running)");
+    install->add_flag("--crontab", o->crontab, "Print crontab lines instead (for a machine without systemd)");
+    install->callback([&g, &action, o] {
+        action = [&g, o]() -> int {
+            const auto opts = optionsFor(g, o->at, o->digestHour);
+            if (o->crontab || (!systemdRunning() && !o->noEnable)) {
+                if (!o->crontab)
+                    std::cout << "systemd is not running here; add these lines with 'crontab -e':\n";
+                std::cout << jobs::crontabLines(opts);
+                return 0;
+            }
+            const auto dir = jobs::userUnitDir();
+            for (const auto& u : jobs::systemdUnits(opts)) {
+                writeFileAtomically(dir / u.name, u.text);
+                std::cout << "wrote " << (dir / u.name).string() << "\n";
+            }
+            if (o->noEnable) {
+                std::cout << "Enable them with: systemctl --user daemon-reload && systemctl --user enable --now"
+                          << timersText() << "\n";
+                return 0;
+            }
+            const auto reload = tool("systemctl --user daemon-reload");
+            const auto enable = reload.first == 0 ? tool("systemctl --user enable --now" + timersText()) : reload;
+            if (enable.first != 0) {
+                std::cerr << "nbaops: the units are written but systemd did not enable them: " << enable.second
+                          << "Enable them in your session with: systemctl --user daemon-reload && systemctl --user "
+                             "enable --now" << timersText()
+                          << "\n(and 'loginctl enable-linger' to keep them running after you log out).\n";
+                return 3;
+            }
+            std::cout << "Enabled:" << timersText() << "\nThe nightly run at " << o->at
+                      << " ET, repair every 5 minutes, the digest at " << o->digestHour
+                      << ":00 ET. 'nbaops schedule status' shows them.\n";
+            return 0;
+        };
+    });
+
+    auto* remove = sch->add_subcommand("remove", "Disable the timers and delete the units");
+    remove->callback([&action] {
+        action = []() -> int {
+            if (systemdRunning())
+                tool("systemctl --user disable --now" + timersText());
+            const auto dir = jobs::userUnitDir();
+            int removed = 0;
+            for (const char* job : {"nbaops-nightly", "nbaops-repair", "nbaops-digest"}) {
+                for (const char* ext : {".service", ".timer"}) {
+                    std::error_code ec;
+                    removed += std::filesystem::remove(dir / (std::string(job) + ext), ec) ? 1 : 0;
+                }
+            }
+            if (systemdRunning())
+                tool("systemctl --user daemon-reload");
+            std::cout << removed << " unit file(s) removed from " << dir.string()
+                      << ". Cron lines, if you added them, stay in 'crontab -e'.\n";
+            return 0;
+        };
+    });
+
+    auto* status = sch->add_subcommand("status", "Which timers are installed and enabled, and when each job last ran");
+    status->callback([&g, &action] {
+        action = [&g]() -> int {
+            const auto dir = jobs::userUnitDir();
+            int installed = 0;
+            for (const auto& t : jobs::timerNames()) {
+                const bool present = std::filesystem::exists(dir / t);
+                installed += present ? 1 : 0;
+                std::string state = present ? "installed" : "not installed";
+                if (present && systemdRunning()) {
+                    const auto en = tool("systemctl --user is-enabled " + t);
+                    const auto ac = tool("systemctl --user is-active " + t);
+                    state += ", " + en.second.substr(0, en.second.find('\n')) + ", " +
+                             ac.second.substr(0, ac.second.find('\n'));
+                }
+                std::printf("  %-22s %s\n", t.c_str(), state.c_str());
+            }
+            if (std::filesystem::exists(g.db)) {
+                auto db = store::Database::open(g.db, store::Database::Mode::ReadOnly);
+                auto run = db.prepare("SELECT max(started_at) FROM processor_runs WHERE backfill_id IS NULL");
+                run.step();
+                auto digest = db.prepare("SELECT max(at) FROM audit_log WHERE action = 'digest.send'");
+                digest.step();
+                std::printf("Last run: %s. Last digest sent: %s.\n", run.isNull(0) ? "never" : run.getText(0).c_str(),
+                            digest.isNull(0) ? "never" : digest.getText(0).c_str());
+            }
+            if (installed == 0)
+                std::cout << "Nothing is scheduled: 'nbaops schedule install' sets it up.\n";
+            return installed == 3 ? 0 : 1;
+        };
+    });
+}
+
+void addDigestCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action)
+{
+    struct Opts
+    {
+        bool send = false;
+        bool json = false;
+    };
+    auto o = std::make_shared<Opts>();
+    auto* cmd = app.add_subcommand("digest", "The morning digest: the quick health check, alerts, retries, backfill");
+    cmd->add_flag("--send", o->send, "Send it to every configured alert receiver");
+    cmd->add_flag("--json", o->json, "One JSON object");
+    cmd->callback([&g, &action, o] {
+        action = [&g, o]() -> int {
+            auto db = store::Database::open(g.db);
+            jobs::DigestOptions d;
+            d.dbPath = g.db;
+            d.send = o->send;
+            const auto res = jobs::morningDigest(db, d);
+            if (o->json) {
+                std::cout << nlohmann::json{{"subject", res.subject}, {"body", res.body}, {"exit_code", res.exitCode},
+                                            {"sent_to", res.sentTo}, {"errors", res.errors}}
+                                 .dump(2)
+                          << "\n";
+            } else {
+                std::cout << res.subject << "\n\n" << res.body;
+                if (o->send)
+                    std::cout << "\nSent to " << res.sentTo.size() << " receiver(s)"
+                              << (res.sentTo.empty() && res.errors.empty()
+                                      ? " (none is configured: see 'nbaops alerts receivers')"
+                                      : "")
+                              << ".\n";
+                for (const auto& e : res.errors)
+                    std::cerr << "nbaops: not delivered: " << e << "\n";
+            }
+            return res.errors.empty() ? 0 : 3;
+        };
+    });
+}
+
+} // namespace nbaops::cli
