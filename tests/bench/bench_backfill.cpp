@@ -60,8 +60,9 @@ Backfilled backfill(const std::filesystem::path& db, Date from, Date to, int wor
     return out;
 }
 
-// Ten seasons of game dates, with a run history for every other one: the plan takes the rest.
-void planScale(Reporter& r, const std::filesystem::path& base, int reps)
+} // namespace
+
+std::filesystem::path writeTenSeasons(const std::filesystem::path& base, size_t& dateCount)
 {
     sim::League league;
     std::vector<Date> dates;
@@ -93,7 +94,18 @@ void planScale(Reporter& r, const std::filesystem::path& base, int reps)
         for (const Date& d : dates)
             out << d.iso() << "\n";
     }
-    auto db = store::Database::open(dbPath);
+    dateCount = dates.size();
+    return file;
+}
+
+namespace {
+
+// Ten seasons of game dates, with a run history for every other one: the plan takes the rest.
+void planScale(Reporter& r, const std::filesystem::path& base, int reps)
+{
+    size_t dateCount = 0;
+    const auto file = writeTenSeasons(base, dateCount);
+    auto db = store::Database::open(base / "plan.db");
     jobs::PlanRequest req;
     req.datesFile = file;
     req.workers = 4;
@@ -102,8 +114,8 @@ void planScale(Reporter& r, const std::filesystem::path& base, int reps)
     const auto ms = timeRuns(reps, [&] { items = jobs::planBackfill(db, req).items; });
     char note[200];
     std::snprintf(note, sizeof note, "%zu game dates of ten seasons, half with a run history; %zu (date, processor) "
-                  "pairs planned, estimate simulated 3 times; target < 300 ms", dates.size(), items);
-    r.report({"backfill", "plan_ten_seasons", median(ms), "ms", "median", static_cast<long long>(dates.size()), note});
+                  "pairs planned, estimate simulated 3 times; target < 300 ms", dateCount, items);
+    r.report({"backfill", "plan_ten_seasons", median(ms), "ms", "median", static_cast<long long>(dateCount), note});
 }
 
 } // namespace

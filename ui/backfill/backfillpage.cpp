@@ -133,6 +133,7 @@ QHBoxLayout* BackfillPage::buildControls()
     row->addWidget(m_from);
     row->addWidget(new QLabel(tr("to"), this));
     row->addWidget(m_to);
+    m_file->setObjectName(QStringLiteral("datesFile"));
     m_file->setPlaceholderText(tr("one YYYY-MM-DD a line"));
     m_file->setMinimumWidth(180);
     row->addWidget(m_file);
