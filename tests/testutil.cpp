@@ -1,5 +1,7 @@
 #include "testutil.h"
 
+#include <QProcess>
+
 #include "jobs/demo.h"
 #include "store/database.h"
 #include "util/files.h"
@@ -46,6 +48,29 @@ void SessionFixture::start(pipeline::SessionOptions so)
     so.dbPath = dbPath();
     so.clock = &clock;
     session = std::make_unique<pipeline::Session>(so);
+}
+
+QProcessEnvironment programEnvironment(const QString& home)
+{
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("NBAOPS_NBA_STATS_URL"));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home);
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
+    return env;
+}
+
+ProgramRun runProgram(const QString& program, const QStringList& args, const QString& home, int timeoutMs)
+{
+    QProcess p;
+    p.setProcessEnvironment(programEnvironment(home));
+    p.start(program, args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished(5000);
+        return {};
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
 }
 
 int64_t count(store::Database& db, const std::string& sql)

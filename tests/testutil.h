@@ -4,7 +4,10 @@
 #include "pipeline/session.h"
 #include "util/date.h"
 
+#include <QByteArray>
+#include <QProcessEnvironment>
 #include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
 
 #include <atomic>
@@ -73,6 +76,18 @@ int64_t count(store::Database& db, const std::string& sql);
 
 // SHA-256 of a query's rows, for idempotency checks.
 std::string tableChecksum(store::Database& db, const std::string& sql);
+
+// A program run to its end: exit code (-1 when it crashed or was killed after the timeout) and
+// its output.
+struct ProgramRun
+{
+    int code = -1;
+    QByteArray out, err;
+};
+// The environment the tests run the programs in: no live source URL, XDG_DATA_HOME at `home`
+// and XDG_CONFIG_HOME at `home`/config.
+QProcessEnvironment programEnvironment(const QString& home);
+ProgramRun runProgram(const QString& program, const QStringList& args, const QString& home, int timeoutMs = 180000);
 
 } // namespace nbaops::test
 

@@ -58,34 +58,33 @@ int64_t deadPid()
 
 jobs::Control<jobs::BackfillEvent> quiet() { return {}; }
 
-struct Ran
+// A session with `workers` workers and a backfill of [from, to] recorded in it (paused, not
+// started), planned as of 2024-03-01.
+struct Recorded
 {
-    int code = -1;
-    QByteArray out, err;
+    test::SessionFixture f;
+    jobs::PlanRequest request;
+    jobs::BackfillPlan plan;
+    int64_t id = 0;
+
+    Recorded(Date from, Date to, int workers)
+    {
+        pipeline::SessionOptions so;
+        so.workers = workers;
+        so.http = test::fastHttp();
+        f.start(so);
+        request.from = from;
+        request.to = to;
+        request.workers = workers;
+        request.today = Date::ymd(2024, 3, 1);
+        plan = jobs::planBackfill(f.session->db(), request);
+        id = jobs::createBackfill(f.session->db(), plan, {}, "ana");
+    }
 };
 
-QProcessEnvironment cliEnv(const QString& home)
-{
-    auto env = QProcessEnvironment::systemEnvironment();
-    env.remove(QStringLiteral("NBAOPS_NBA_STATS_URL"));
-    env.insert(QStringLiteral("XDG_DATA_HOME"), home);
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
-    return env;
-}
+using Ran = test::ProgramRun;
 
-Ran cli(const QString& home, const QStringList& args, int timeoutMs = 180000)
-{
-    QProcess p;
-    p.setProcessEnvironment(cliEnv(home));
-    p.start(QStringLiteral(NBAOPS_CLI_PATH), args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished(5000);
-        return {};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
+Ran cli(const QString& home, const QStringList& args) { return test::runProgram(QStringLiteral(NBAOPS_CLI_PATH), args, home); }
 
 // The data a backfill writes, without what differs between two runs of it (row ids, run ids,
 // times, payload ids): equal checksums mean the same rows.
@@ -282,18 +281,11 @@ private Q_SLOTS:
 
     void cancelStopsInFlightAndStartsNothingMore()
     {
-        test::SessionFixture f;
-        pipeline::SessionOptions so;
-        so.workers = 2;
-        so.http = test::fastHttp();
-        f.start(so);
+        Recorded rec(Date::ymd(2024, 1, 8), Date::ymd(2024, 1, 14), 2);
+        auto& f = rec.f;
         auto& db = f.session->db();
-        jobs::PlanRequest r;
-        r.from = Date::ymd(2024, 1, 8);
-        r.to = Date::ymd(2024, 1, 14);
-        r.workers = 2;
-        r.today = Date::ymd(2024, 3, 1);
-        const int64_t id = jobs::createBackfill(db, jobs::planBackfill(db, r), {}, "ana");
+        const auto& r = rec.request;
+        const int64_t id = rec.id;
         auto other = store::Database::open(f.dbPath());
         bool asked = false;
         int startedAfter = 0;
@@ -318,19 +310,12 @@ private Q_SLOTS:
 
     void pauseLetsInFlightRunsFinishAndResumeRedoesNothing()
     {
-        test::SessionFixture f;
-        pipeline::SessionOptions so;
-        so.workers = 3;
-        so.http = test::fastHttp();
-        f.start(so);
+        Recorded rec(Date::ymd(2024, 1, 8), Date::ymd(2024, 1, 13), 3);
+        auto& f = rec.f;
         auto& db = f.session->db();
-        jobs::PlanRequest r;
-        r.from = Date::ymd(2024, 1, 8);
-        r.to = Date::ymd(2024, 1, 13);
-        r.workers = 3;
-        r.today = Date::ymd(2024, 3, 1);
-        const auto plan = jobs::planBackfill(db, r);
-        const int64_t id = jobs::createBackfill(db, plan, {}, "ana");
+        auto r = rec.request;
+        const auto& plan = rec.plan;
+        const int64_t id = rec.id;
         auto other = store::Database::open(f.dbPath());
         jobs::Control<jobs::BackfillEvent> c;
         bool asked = false;
@@ -496,7 +481,7 @@ private Q_SLOTS:
         QVERIFY(whole.out.contains("Backfill 1 done"));
 
         QProcess p;
-        p.setProcessEnvironment(cliEnv(home));
+        p.setProcessEnvironment(test::programEnvironment(home));
         p.start(QStringLiteral(NBAOPS_CLI_PATH),
                 QStringList{QStringLiteral("--db"), b, QStringLiteral("backfill"), QStringLiteral("start")} + range);
         QVERIFY(p.waitForStarted(10000));

@@ -1,6 +1,7 @@
 // The nbaops command line as cron and operators use it: a real process, exit codes and JSON.
 #include "net/httpclient.h"
 #include "store/database.h"
+#include "testutil.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -20,27 +21,12 @@ private:
     QTemporaryDir m_dir;
     QString m_db;
 
-    struct Result
-    {
-        int code = -1;
-        QByteArray out, err;
-    };
+    using Result = ::nbaops::test::ProgramRun;
 
     Result nbaops(const QStringList& args, int timeoutMs = 120000)
     {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.remove(QStringLiteral("NBAOPS_NBA_STATS_URL"));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.path() + QStringLiteral("/xdg"));
-        p.setProcessEnvironment(env);
-        p.start(QStringLiteral(NBAOPS_CLI_PATH), args);
-        if (!p.waitForFinished(timeoutMs)) {
-            p.kill();
-            p.waitForFinished(5000);
-            return {};
-        }
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-                p.readAllStandardError()};
+        return ::nbaops::test::runProgram(QStringLiteral(NBAOPS_CLI_PATH), args, m_dir.path() + QStringLiteral("/xdg"),
+                                        timeoutMs);
     }
 
     static std::string checksum(nbaops::store::Database& db, const char* sql)

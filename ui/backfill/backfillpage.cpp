@@ -7,7 +7,6 @@
 #include "pipeline/orphans.h"
 #include "store/audit.h"
 #include "store/database.h"
-#include "util/errors.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -264,14 +263,17 @@ void BackfillPage::updateSource()
     m_to->setEnabled(s != QStringLiteral("file"));
 }
 
-jobs::PlanRequest BackfillPage::request() const
+// What the controls ask for; none (and the reason shown) when they do not make a request yet.
+std::optional<jobs::PlanRequest> BackfillPage::request() const
 {
     jobs::PlanRequest r;
     const QString s = m_source->currentData().toString();
     if (s == QStringLiteral("file")) {
         r.datesFile = ss(m_file->text().trimmed());
-        if (r.datesFile.empty())
-            throw UsageError("Choose a file of dates first (one YYYY-MM-DD a line).");
+        if (r.datesFile.empty()) {
+            m_summary->setText(tr("Choose a file of dates first (one YYYY-MM-DD a line)."));
+            return std::nullopt;
+        }
     } else {
         r.from = toDate(m_from->date());
         r.to = toDate(m_to->date());
@@ -292,13 +294,10 @@ void BackfillPage::planGaps(const QDate& from, const QDate& to)
 
 void BackfillPage::plan()
 {
-    jobs::PlanRequest req;
-    try {
-        req = request();
-    } catch (const std::exception& e) {
-        m_summary->setText(qs(e.what()));
+    const auto wanted = request();
+    if (!wanted)
         return;
-    }
+    const jobs::PlanRequest req = *wanted;
     const std::string path = ss(m_dbPath);
     m_summary->setText(tr("Planning…"));
     m_planJobs.run<jobs::BackfillPlan>(
@@ -358,16 +357,12 @@ void BackfillPage::start()
 {
     if (m_runner->isRunning())
         return;
-    jobs::PlanRequest req;
-    try {
-        req = request();
-    } catch (const std::exception& e) {
-        m_summary->setText(qs(e.what()));
+    const auto req = request();
+    if (!req)
         return;
-    }
     m_start->setEnabled(false);
-    log(tr("Starting a backfill with %1 worker(s) on %2").arg(req.workers).arg(m_dbPath));
-    m_runner->start(m_dbPath, req);
+    log(tr("Starting a backfill with %1 worker(s) on %2").arg(req->workers).arg(m_dbPath));
+    m_runner->start(m_dbPath, *req);
 }
 
 // Pause or cancel the shown backfill through the database: its executor (here, in the CLI, or

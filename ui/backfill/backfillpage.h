@@ -54,7 +54,7 @@ private:
     QHBoxLayout* buildControls();
     QWidget* buildProgress();
     void connectRunner();
-    jobs::PlanRequest request() const;
+    std::optional<jobs::PlanRequest> request() const;
     void showInfo(const std::optional<jobs::BackfillInfo>& info, const std::vector<jobs::BackfillInfo>& all);
     void act(const QString& what); // pause | cancel, through the database
     void log(const QString& line);
