@@ -142,7 +142,7 @@ private:
     void dispatch();
     bool preCheck(size_t date);
     void skipDate(size_t date, const std::string& why);
-    void settle(Finished f);
+    void settle(const Finished& f);
     void postCheck(size_t date);
     void end(std::chrono::steady_clock::time_point t0);
     void report(BackfillEvent::Kind kind, Date date, std::string processor, std::string text,
@@ -377,7 +377,7 @@ void Executor::dispatch()
 }
 
 // One run ended: its checkpoint, the error rate, and the date's check once the date is complete.
-void Executor::settle(Finished f)
+void Executor::settle(const Finished& f)
 {
     m_busy[f.worker] = false;
     const auto& r = f.result;
@@ -564,7 +564,7 @@ BackfillResult Executor::run()
                 done.swap(m_finished);
             }
             for (auto& f : done)
-                settle(std::move(f));
+                settle(f);
         }
     } catch (const std::exception& e) {
         runner.interrupt(true);

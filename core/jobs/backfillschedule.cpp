@@ -162,6 +162,7 @@ std::vector<Date> BackfillSchedule::workOrder() const
     std::iota(idx.begin(), idx.end(), size_t(0));
     std::sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return m_position[a] < m_position[b]; });
     std::vector<Date> out;
+    out.reserve(idx.size());
     for (size_t i : idx)
         out.push_back(m_dates[i]);
     return out;

@@ -297,7 +297,7 @@ void BackfillPage::plan()
     const auto wanted = request();
     if (!wanted)
         return;
-    const jobs::PlanRequest req = *wanted;
+    const jobs::PlanRequest& req = *wanted;
     const std::string path = ss(m_dbPath);
     m_summary->setText(tr("Planning…"));
     m_planJobs.run<jobs::BackfillPlan>(
@@ -305,7 +305,7 @@ void BackfillPage::plan()
             auto db = store::Database::open(path);
             return jobs::planBackfill(db, req);
         },
-        [this](jobs::BackfillPlan p) {
+        [this](const jobs::BackfillPlan& p) {
             m_planModel->resetData(p.dates);
             if (p.dates.empty()) {
                 m_summary->setText(tr("<b>Nothing to backfill</b> (%1): %2 date(s) asked for, every one complete. "
@@ -380,7 +380,7 @@ void BackfillPage::act(const QString& what)
             return qs(pause ? jobs::pauseBackfill(db, id, store::currentActor())
                             : jobs::cancelBackfill(db, id, store::currentActor()));
         },
-        [this](QString said) {
+        [this](const QString& said) {
             log(said);
             Q_EMIT statusMessage(said);
             refresh();
