@@ -413,10 +413,10 @@ void BackfillPage::showInfo(const std::optional<jobs::BackfillInfo>& info, const
     QString who = qs(b.state);
     if (b.state == "running")
         who = ours ? tr("running in this console") : tr("running (%1; this page follows it)").arg(qs(b.executor));
-    m_title->setText(tr("Backfill %1 — %2 (%3 dates), started by %4 at %5 — %6")
+    m_title->setText(tr("Backfill %1 — %2 (%3), started by %4 at %5 — %6")
                          .arg(b.id)
                          .arg(qs(b.source))
-                         .arg(b.dates)
+                         .arg(b.dates == 1 ? tr("1 date") : tr("%1 dates").arg(b.dates))
                          .arg(qs(b.createdBy), qs(b.createdAt.substr(0, 16)).replace(QLatin1Char('T'), QLatin1Char(' ')),
                               who));
     m_overall->setFormat(QStringLiteral("%v / %m runs (%p%)"));
