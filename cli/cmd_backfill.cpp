@@ -1,9 +1,8 @@
-// nbaops backfill plan|start|status|list|pause|resume|cancel|reorder, nbaops repair
+// nbaops backfill plan|start|status|list|pause|resume|cancel|reorder
 #include "commands.h"
 
 #include "jobs/alertcycle.h"
 #include "jobs/backfill.h"
-#include "jobs/repair.h"
 #include "pipeline/session.h"
 #include "sim/league.h"
 #include "store/audit.h"
@@ -114,6 +113,27 @@ void printEvent(const jobs::BackfillEvent& e, bool json)
     std::fflush(stdout);
 }
 
+// A backfill's state, with its dates and their checks when given.
+void printStatus(const jobs::BackfillInfo& b, const std::vector<jobs::BackfillDateRow>& dates, bool json)
+{
+    if (json) {
+        auto j = b.toJson();
+        if (!dates.empty()) {
+            j["date_rows"] = nlohmann::json::array();
+            for (const auto& d : dates)
+                j["date_rows"].push_back({{"date", d.date}, {"state", d.state}, {"pre_check", d.preCheck},
+                                          {"post_check", d.postCheck}, {"done", d.done}, {"failed", d.failed},
+                                          {"total", d.total}});
+        }
+        std::cout << j.dump(2) << "\n";
+        return;
+    }
+    std::cout << b.text();
+    for (const auto& d : dates)
+        std::printf("  %s  %-8s %2d/%-2d  before: %s  after: %s\n", d.date.c_str(), d.state.c_str(), d.done + d.failed,
+                    d.total, d.preCheck.empty() ? "-" : d.preCheck.c_str(), d.postCheck.empty() ? "-" : d.postCheck.c_str());
+}
+
 // Starts `nbaops backfill resume ID` in its own session, its output in a log beside the database.
 int detach(const GlobalOptions& g, int64_t id)
 {
@@ -185,7 +205,17 @@ int execute(const GlobalOptions& g, int64_t id, const PlanOpts& o)
     return g_cancel.load() ? 130 : 2;
 }
 
-void addBackfillSubcommands(CLI::App* bf, GlobalOptions& g, std::function<int()>& action)
+struct IdOpts
+{
+    int64_t id = 0;
+    bool json = false;
+    bool dates = false;
+    std::vector<std::string> front;
+    PlanOpts run;
+};
+
+// backfill plan, backfill start
+void addPlanAndStart(CLI::App* bf, GlobalOptions& g, std::function<int()>& action)
 {
     auto o = std::make_shared<PlanOpts>();
     auto* plan = bf->add_subcommand("plan", "Print what a backfill would run, its estimate and its conflicts");
@@ -224,15 +254,11 @@ void addBackfillSubcommands(CLI::App* bf, GlobalOptions& g, std::function<int()>
             return s->detach ? detach(g, id) : execute(g, id, *s);
         };
     });
+}
 
-    struct IdOpts
-    {
-        int64_t id = 0;
-        bool json = false;
-        bool dates = false;
-        std::vector<std::string> front;
-        PlanOpts run;
-    };
+// backfill status, backfill list
+void addFollow(CLI::App* bf, GlobalOptions& g, std::function<int()>& action)
+{
     auto i = std::make_shared<IdOpts>();
     auto* status = bf->add_subcommand("status", "A backfill's progress (default: the active one)");
     status->add_option("id", i->id, "Backfill id");
@@ -252,25 +278,7 @@ void addBackfillSubcommands(CLI::App* bf, GlobalOptions& g, std::function<int()>
             const auto b = jobs::backfillInfo(db, *id);
             if (!b)
                 throw UsageError("There is no backfill " + std::to_string(*id) + "; 'nbaops backfill list' shows them.");
-            if (i->json) {
-                auto j = b->toJson();
-                if (i->dates) {
-                    j["date_rows"] = nlohmann::json::array();
-                    for (const auto& d : jobs::backfillDates(db, *id))
-                        j["date_rows"].push_back({{"date", d.date}, {"state", d.state}, {"pre_check", d.preCheck},
-                                                  {"post_check", d.postCheck}, {"done", d.done}, {"failed", d.failed},
-                                                  {"total", d.total}});
-                }
-                std::cout << j.dump(2) << "\n";
-                return 0;
-            }
-            std::cout << b->text();
-            if (i->dates) {
-                for (const auto& d : jobs::backfillDates(db, *id))
-                    std::printf("  %s  %-8s %2d/%-2d  before: %s  after: %s\n", d.date.c_str(), d.state.c_str(),
-                                d.done + d.failed, d.total, d.preCheck.empty() ? "-" : d.preCheck.c_str(),
-                                d.postCheck.empty() ? "-" : d.postCheck.c_str());
-            }
+            printStatus(*b, i->dates ? jobs::backfillDates(db, *id) : std::vector<jobs::BackfillDateRow>{}, i->json);
             return 0;
         };
     });
@@ -298,7 +306,12 @@ void addBackfillSubcommands(CLI::App* bf, GlobalOptions& g, std::function<int()>
             return 0;
         };
     });
+}
 
+// backfill pause, cancel, resume, reorder
+void addControl(CLI::App* bf, GlobalOptions& g, std::function<int()>& action)
+{
+    auto i = std::make_shared<IdOpts>();
     const auto simple = [&](const char* name, const char* help, std::string (*op)(store::Database&, int64_t,
                                                                                   const std::string&)) {
         auto* cmd = bf->add_subcommand(name, help);
@@ -356,91 +369,9 @@ void addBackfillCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& a
 {
     auto* bf = app.add_subcommand("backfill", "Backfill many dates: plan, run with workers, pause, resume, cancel");
     bf->require_subcommand(1);
-    addBackfillSubcommands(bf, g, action);
-}
-
-void addRepairCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action)
-{
-    struct Opts
-    {
-        bool json = false;
-        bool noAlerts = false;
-    };
-    auto o = std::make_shared<Opts>();
-    auto* cmd = app.add_subcommand("repair", "Close what killed runs left open and run the due retries (every 5 min)");
-    cmd->add_flag("--json", o->json, "One JSON object");
-    cmd->add_flag("--no-alerts", o->noAlerts, "Do not evaluate the alert rules afterwards");
-    cmd->callback([&g, &action, o] {
-        action = [&g, o]() -> int {
-            pipeline::SessionOptions so;
-            so.dbPath = g.db;
-            so.workers = 1;
-            so.cancel = &g_cancel;
-            installInterruptHandler();
-            pipeline::Session session(so);
-            jobs::TextControl control;
-            control.cancel = &g_cancel;
-            control.progress = [&](const std::string& line) {
-                if (!o->json)
-                    std::cout << line << std::endl;
-            };
-            const auto res = jobs::repair(session, {}, control);
-            int stillFailing = 0;
-            nlohmann::json retried = nlohmann::json::array();
-            for (const auto& r : res.retried) {
-                stillFailing += r.heldBy.empty() && !r.recovered() ? 1 : 0;
-                retried.push_back({{"processor", r.before.processor},
-                                   {"game_date", r.before.gameDate},
-                                   {"retry", r.before.failures},
-                                   {"held_by", r.heldBy},
-                                   {"recovered", r.recovered()},
-                                   {"runs", r.results.size()}});
-            }
-            const auto states = [](const std::vector<health::RetryState>& v) {
-                nlohmann::json j = nlohmann::json::array();
-                for (const auto& s : v)
-                    j.push_back({{"processor", s.processor},
-                                 {"game_date", s.gameDate},
-                                 {"failures", s.failures},
-                                 {"due_at", s.dueAt ? toIsoUtc(*s.dueAt) : std::string()},
-                                 {"last_error", s.lastError}});
-                return j;
-            };
-            if (!o->noAlerts) {
-                try {
-                    jobs::runAlertCycle(session.db(), {g.db, session.context().clock.now()});
-                } catch (const std::exception& e) {
-                    std::cerr << "nbaops: the alert rules were not evaluated: " << e.what() << "\n";
-                }
-            }
-            if (o->json) {
-                nlohmann::json orphans = nlohmann::json::array();
-                for (const auto& r : res.orphans.runs)
-                    orphans.push_back({{"id", r.id}, {"processor", r.processor}, {"game_date", r.gameDate}});
-                std::cout << nlohmann::json{{"orphans_closed", orphans},
-                                            {"backfills_paused", res.orphans.backfills},
-                                            {"retried", retried},
-                                            {"waiting", states(res.waiting)},
-                                            {"exhausted", states(res.exhausted)}}
-                                 .dump(2)
-                          << "\n";
-            } else {
-                std::printf("Repair: %zu orphaned run(s) closed, %zu retried (%d still failing), %zu waiting for "
-                            "their retry, %zu left failed after %zu retries.\n",
-                            res.orphans.runs.size(), res.retried.size(), stillFailing, res.waiting.size(),
-                            res.exhausted.size(), health::kRetryDelays.size());
-                for (const auto& s : res.waiting)
-                    std::printf("  waiting: %s %s, retry %d at %s\n", s.processor.c_str(), s.gameDate.c_str(),
-                                s.failures, toIsoUtc(*s.dueAt).c_str());
-                for (const auto& s : res.exhausted)
-                    std::printf("  left failed: %s %s after %d attempts: %s\n", s.processor.c_str(),
-                                s.gameDate.c_str(), s.failures, s.lastError.c_str());
-            }
-            if (res.cancelled)
-                return 130;
-            return stillFailing > 0 || !res.exhausted.empty() ? 1 : 0;
-        };
-    });
+    addPlanAndStart(bf, g, action);
+    addFollow(bf, g, action);
+    addControl(bf, g, action);
 }
 
 } // namespace nbaops::cli

@@ -8,11 +8,8 @@
 #include "util/errors.h"
 #include "util/files.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <map>
 #include <set>
 #include <sstream>
@@ -162,15 +159,6 @@ std::vector<Date> requestedDates(store::Database& db, const PlanRequest& r, Date
     return dates;
 }
 
-std::string joinDates(const std::vector<Date>& dates, size_t max = 5)
-{
-    std::string s;
-    for (size_t i = 0; i < dates.size() && i < max; ++i)
-        s += (i ? ", " : "") + dates[i].iso();
-    if (dates.size() > max)
-        s += " and " + std::to_string(dates.size() - max) + " more";
-    return s;
-}
 
 } // namespace
 
@@ -186,12 +174,6 @@ size_t backfillProcessorIndex(const std::string& name)
     return it == g.index.end() ? size_t(-1) : it->second;
 }
 
-std::string Holder::text() const
-{
-    return "backfill " + std::to_string(id) + " (started by " + createdBy + " at " + createdAt + ", " + firstDate +
-           " to " + lastDate + ", " + state + ") holds " + std::to_string(overlap.size()) +
-           " of these dates: " + joinDates(overlap);
-}
 
 std::vector<Date> readDatesFile(const std::filesystem::path& path)
 {
@@ -254,101 +236,87 @@ std::vector<Holder> holdersOf(store::Database& db, const std::vector<Date>& date
     return out;
 }
 
-BackfillPlan planBackfill(store::Database& db, const PlanRequest& request)
+namespace {
+
+// The latest run of each processor for every date in [first, last], by date.
+std::unordered_map<std::string, std::vector<Latest>> latestStates(store::Database& db, Date first, Date last)
 {
-    const auto t0 = std::chrono::steady_clock::now();
-    if (request.workers < 1 || request.workers > 64)
-        throw UsageError("--workers must be from 1 to 64.");
-    const Date today = request.today.value_or(Date::todayEastern());
-    BackfillPlan plan;
-    plan.workers = request.workers;
-    plan.force = request.force;
-    const auto dates = requestedDates(db, request, today, plan.source);
+    const auto& g = graph();
+    std::unordered_map<std::string, std::vector<Latest>> latest;
+    auto st = db.prepare("SELECT l.game_date, r.processor, r.status, coalesce(r.failure_category, ''),"
+                         " coalesce(r.records_out, 0), r.skipped FROM processor_latest l"
+                         " JOIN processor_runs r ON r.id = l.run_pk WHERE l.game_date BETWEEN ? AND ?");
+    st.bindAll(first.iso(), last.iso());
+    while (st.step()) {
+        const auto it = g.index.find(std::string(st.getView(1)));
+        if (it == g.index.end())
+            continue;
+        auto& row = latest[st.getText(0)];
+        row.resize(g.processors.size());
+        row[it->second] = {true, st.getText(2), st.getText(3), st.getInt(4), st.getInt(5) != 0};
+    }
+    return latest;
+}
+
+// Why each processor runs on a date ("" for those that do not): its own need, or what it needs.
+std::vector<std::string> reasonsFor(const std::vector<Latest>& states, bool force)
+{
     const auto& g = graph();
     const auto& reg = registry::Registry::builtin();
-
-    std::unordered_map<std::string, std::vector<Latest>> latest;
-    if (!dates.empty() && !request.force) {
-        auto st = db.prepare("SELECT l.game_date, r.processor, r.status, coalesce(r.failure_category, ''),"
-                             " coalesce(r.records_out, 0), r.skipped FROM processor_latest l"
-                             " JOIN processor_runs r ON r.id = l.run_pk WHERE l.game_date BETWEEN ? AND ?");
-        st.bindAll(dates.back().iso(), dates.front().iso());
-        while (st.step()) {
-            const auto it = g.index.find(std::string(st.getView(1)));
-            if (it == g.index.end())
-                continue;
-            auto& row = latest[st.getText(0)];
-            row.resize(g.processors.size());
-            row[it->second] = {true, st.getText(2), st.getText(3), st.getInt(4), st.getInt(5) != 0};
-        }
-    }
-    const std::vector<Latest> none(g.processors.size());
-    for (const Date d : dates) {
-        std::vector<std::string> reason(g.processors.size());
-        const auto it = latest.find(d.iso());
-        const auto& states = it == latest.end() ? none : it->second;
-        for (size_t p = 0; p < g.processors.size(); ++p) {
-            if (request.force) {
-                reason[p] = "forced";
-                continue;
-            }
-            // Its own need first ("failed: error" says more than "needs nbac_schedule").
-            if (const auto own = needOf(states[p], reg.get(g.processors[p].name)); !own.empty())
-                reason[p] = own;
-            if (reason[p].empty())
-                continue;
-            for (size_t down : g.downstream[p]) {
-                if (reason[down].empty())
-                    reason[down] = "needs " + g.processors[p].name;
-            }
-        }
-        PlannedDate pd{d, bandOf(d, today), {}};
-        for (size_t p = 0; p < g.processors.size(); ++p) {
-            if (!reason[p].empty())
-                pd.processors.push_back({g.processors[p].name, g.processors[p].phase, reason[p]});
-        }
-        if (pd.processors.empty()) {
-            plan.complete.push_back(d);
+    std::vector<std::string> reason(g.processors.size());
+    for (size_t p = 0; p < g.processors.size(); ++p) {
+        if (force) {
+            reason[p] = "forced";
             continue;
         }
-        plan.items += pd.processors.size();
-        plan.dates.push_back(std::move(pd));
+        // Its own need first ("failed: error" says more than "needs nbac_schedule").
+        if (const auto own = needOf(states[p], reg.get(g.processors[p].name)); !own.empty())
+            reason[p] = own;
+        if (reason[p].empty())
+            continue;
+        for (size_t down : g.downstream[p]) {
+            if (reason[down].empty())
+                reason[down] = "needs " + g.processors[p].name;
+        }
     }
+    return reason;
+}
 
-    // The estimate: the schedule's own rules on a simulated clock, each processor at its history's
-    // P25 / P50 / P90.
+// The schedule's own rules on a simulated clock, each processor at its history's P25 / P50 / P90.
+PlanEstimate estimateOf(store::Database& db, const BackfillPlan& plan, int workers)
+{
+    const auto& g = graph();
     const auto history = historyDurations(db);
-    auto schedule = plan.schedule();
+    const auto schedule = plan.schedule();
     std::vector<double> p25, p50, p90;
     std::set<std::string> missing, used;
     for (const auto& item : schedule.items()) {
         const auto& name = g.processors[item.processor].name;
         used.insert(name);
         const auto h = history.find(name);
-        if (h == history.end()) {
+        const bool known = h != history.end();
+        if (!known)
             missing.insert(name);
-            p25.push_back(kNoHistorySeconds);
-            p50.push_back(kNoHistorySeconds);
-            p90.push_back(kNoHistorySeconds);
-        } else {
-            p25.push_back(h->second.p25);
-            p50.push_back(h->second.p50);
-            p90.push_back(h->second.p90);
-        }
+        p25.push_back(known ? h->second.p25 : kNoHistorySeconds);
+        p50.push_back(known ? h->second.p50 : kNoHistorySeconds);
+        p90.push_back(known ? h->second.p90 : kNoHistorySeconds);
     }
-    plan.estimate.workers = request.workers;
-    plan.estimate.seconds = schedule.simulate(p50, request.workers);
-    plan.estimate.low = schedule.simulate(p25, request.workers);
-    plan.estimate.high = schedule.simulate(p90, request.workers);
+    PlanEstimate e;
+    e.workers = workers;
+    e.seconds = schedule.simulate(p50, workers);
+    e.low = schedule.simulate(p25, workers);
+    e.high = schedule.simulate(p90, workers);
     for (const auto& p : g.processors) {
-        if (!used.count(p.name))
-            continue;
-        if (const auto h = history.find(p.name); h != history.end())
-            plan.estimate.durations.push_back(h->second);
+        if (const auto h = history.find(p.name); used.count(p.name) && h != history.end())
+            e.durations.push_back(h->second);
     }
-    plan.estimate.withoutHistory.assign(missing.begin(), missing.end());
+    e.withoutHistory.assign(missing.begin(), missing.end());
+    return e;
+}
 
-    // Conflicts before launch.
+// Conflicts before launch: dates other backfills hold, the nightly run's dates, a run in progress.
+void addConflicts(store::Database& db, BackfillPlan& plan, Date today)
+{
     std::vector<Date> planned;
     for (const auto& pd : plan.dates)
         planned.push_back(pd.date);
@@ -366,6 +334,41 @@ BackfillPlan planBackfill(store::Database& db, const PlanRequest& request)
     while (busy.step())
         plan.conflicts.push_back("run " + busy.getText(0) + " is running now (" + std::to_string(busy.getInt(1)) +
                                  " processor(s)): the backfill waits while it runs.");
+}
+
+} // namespace
+
+BackfillPlan planBackfill(store::Database& db, const PlanRequest& request)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    if (request.workers < 1 || request.workers > 64)
+        throw UsageError("--workers must be from 1 to 64.");
+    const Date today = request.today.value_or(Date::todayEastern());
+    BackfillPlan plan;
+    plan.workers = request.workers;
+    plan.force = request.force;
+    const auto dates = requestedDates(db, request, today, plan.source);
+    const auto& g = graph();
+    const auto latest = dates.empty() || request.force ? std::unordered_map<std::string, std::vector<Latest>>{}
+                                                       : latestStates(db, dates.back(), dates.front());
+    const std::vector<Latest> none(g.processors.size());
+    for (const Date d : dates) {
+        const auto it = latest.find(d.iso());
+        const auto reason = reasonsFor(it == latest.end() ? none : it->second, request.force);
+        PlannedDate pd{d, bandOf(d, today), {}};
+        for (size_t p = 0; p < g.processors.size(); ++p) {
+            if (!reason[p].empty())
+                pd.processors.push_back({g.processors[p].name, g.processors[p].phase, reason[p]});
+        }
+        if (pd.processors.empty()) {
+            plan.complete.push_back(d);
+            continue;
+        }
+        plan.items += pd.processors.size();
+        plan.dates.push_back(std::move(pd));
+    }
+    plan.estimate = estimateOf(db, plan, request.workers);
+    addConflicts(db, plan, today);
     plan.planMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return plan;
 }
@@ -384,104 +387,7 @@ BackfillSchedule BackfillPlan::schedule() const
     return BackfillSchedule(g.processors, dates);
 }
 
-nlohmann::json BackfillPlan::toJson() const
-{
-    nlohmann::json j;
-    j["source"] = source;
-    j["workers"] = workers;
-    j["force"] = force;
-    j["items"] = items;
-    j["plan_ms"] = planMs;
-    j["complete_dates"] = nlohmann::json::array();
-    for (const auto& d : complete)
-        j["complete_dates"].push_back(d.iso());
-    j["dates"] = nlohmann::json::array();
-    for (const auto& pd : dates) {
-        nlohmann::json procs = nlohmann::json::array();
-        for (const auto& p : pd.processors)
-            procs.push_back({{"processor", p.name}, {"phase", p.phase}, {"reason", p.reason}});
-        j["dates"].push_back({{"date", pd.date.iso()}, {"band", pd.band}, {"processors", procs}});
-    }
-    nlohmann::json durations = nlohmann::json::array();
-    for (const auto& d : estimate.durations)
-        durations.push_back({{"processor", d.processor}, {"runs", d.runs}, {"p25_s", d.p25}, {"p50_s", d.p50},
-                             {"p90_s", d.p90}});
-    j["estimate"] = {{"workers", estimate.workers},
-                     {"seconds", estimate.seconds},
-                     {"low_seconds", estimate.low},
-                     {"high_seconds", estimate.high},
-                     {"processors", durations},
-                     {"without_history", estimate.withoutHistory},
-                     {"without_history_assumed_s", kNoHistorySeconds}};
-    nlohmann::json holdersJson = nlohmann::json::array();
-    for (const auto& h : holders) {
-        nlohmann::json overlap = nlohmann::json::array();
-        for (const auto& d : h.overlap)
-            overlap.push_back(d.iso());
-        holdersJson.push_back({{"id", h.id}, {"created_by", h.createdBy}, {"created_at", h.createdAt},
-                               {"state", h.state}, {"first_date", h.firstDate}, {"last_date", h.lastDate},
-                               {"overlap", overlap}});
-    }
-    j["holders"] = holdersJson;
-    j["conflicts"] = conflicts;
-    return j;
-}
 
-std::string durationText(double seconds)
-{
-    char buf[64];
-    if (seconds < 10)
-        std::snprintf(buf, sizeof buf, "%.1f s", seconds);
-    else if (seconds < 90)
-        std::snprintf(buf, sizeof buf, "%.0f s", seconds);
-    else if (seconds < 5400)
-        std::snprintf(buf, sizeof buf, "%.0f min", seconds / 60);
-    else
-        std::snprintf(buf, sizeof buf, "%.1f h", seconds / 3600);
-    return buf;
-}
 
-std::string BackfillPlan::text(bool all) const
-{
-    std::ostringstream out;
-    out << "Backfill plan (" << source << "): " << dates.size() << " date(s), " << items
-        << " (date, processor) runs, " << workers << " worker(s)" << (force ? ", forced" : "") << "\n";
-    if (!complete.empty())
-        out << complete.size() << " date(s) asked for are complete and left alone: " << joinDates(complete) << "\n";
-    std::string band;
-    size_t shown = 0;
-    for (const auto& pd : dates) {
-        if (!all && shown == 20) {
-            out << "  ... " << dates.size() - shown << " more date(s) (--all shows every one)\n";
-            break;
-        }
-        ++shown;
-        if (pd.band != band) {
-            band = pd.band;
-            out << " " << band << ":\n";
-        }
-        std::map<std::string, int> reasons;
-        for (const auto& p : pd.processors)
-            ++reasons[p.reason.rfind("needs ", 0) == 0 ? "downstream" : p.reason];
-        std::string why;
-        for (const auto& [r, n] : reasons)
-            why += (why.empty() ? "" : ", ") + std::to_string(n) + " " + r;
-        out << "  " << pd.date.iso() << "  " << pd.processors.size() << " processor(s): " << why << "\n";
-    }
-    out << "Estimate with " << estimate.workers << " worker(s): " << durationText(estimate.seconds) << " (P50), from "
-        << durationText(estimate.low) << " (P25) to " << durationText(estimate.high) << " (P90)";
-    if (!estimate.withoutHistory.empty()) {
-        out << "; no run history for ";
-        for (size_t i = 0; i < estimate.withoutHistory.size(); ++i)
-            out << (i ? ", " : "") << estimate.withoutHistory[i];
-        out << " (counted as " << kNoHistorySeconds << " s each)";
-    }
-    out << ".\n";
-    if (conflicts.empty())
-        out << "Conflicts: none.\n";
-    for (const auto& c : conflicts)
-        out << "Conflict: " << c << "\n";
-    return out.str();
-}
 
 } // namespace nbaops::jobs

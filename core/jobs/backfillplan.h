@@ -96,6 +96,9 @@ const std::vector<BackfillSchedule::Processor>& backfillProcessors();
 // Its index in backfillProcessors(); npos when this build does not run it.
 size_t backfillProcessorIndex(const std::string& name);
 
+// "2024-01-01, 2024-01-02 and 5 more".
+std::string joinDates(const std::vector<Date>& dates, size_t max = 5);
+
 // "40 s", "12 min", "3.5 h".
 std::string durationText(double seconds);
 

@@ -1,6 +1,9 @@
 // The executor of a backfill, in steps: claim, reconcile after a crash, the dispatch loop over
 // the workers, each run's checkpoint, the checks before and after each date, the ending.
+// Over 400 lines on purpose: one class whose steps share the schedule, the workers and the mode.
 #include "backfill.h"
+
+#include "backfillchecks.h"
 
 #include "pipeline/history.h"
 #include "pipeline/orphans.h"
@@ -274,31 +277,14 @@ void Executor::poll()
     m_db.prepare("UPDATE backfills SET heartbeat_at = ? WHERE id = ?").bindAll(nowIso(), m_options.id).run();
 }
 
-// "The inputs exist": every dependency of a planned processor that is not planned itself served
-// the date (of a group of alternatives, one).
+// Before the date: its inputs exist (see missingInputs); else the date is skipped, and said.
 bool Executor::preCheck(size_t date)
 {
     const Date d = m_schedule->dates()[date];
     std::set<std::string> planned;
     for (size_t i : m_schedule->itemsOf(date))
         planned.insert(nameOf(i));
-    std::vector<std::string> missing;
-    const auto ok = [&](const std::string& dep) {
-        return planned.count(dep) || backfillProcessorIndex(dep) == size_t(-1) || pipeline::servedDate(m_db, dep, d);
-    };
-    for (const auto& name : planned) {
-        const auto& spec = m_reg.get(name);
-        for (const auto& dep : spec.dependsOn) {
-            if (!spec.isAlternative(dep) && !ok(dep))
-                missing.push_back(dep + " (needed by " + name + ")");
-        }
-        for (const auto& group : spec.anyOf) {
-            if (std::none_of(group.begin(), group.end(), ok))
-                missing.push_back("any of " + spec.dependencyText() + " (needed by " + name + ")");
-        }
-    }
-    std::sort(missing.begin(), missing.end());
-    missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+    const auto missing = missingInputs(m_db, m_reg, d, planned);
     std::string text = "ok";
     if (!missing.empty()) {
         text = "inputs missing for " + d.iso() + " and not in the plan: ";
@@ -420,67 +406,15 @@ void Executor::settle(const Finished& f)
         postCheck(date);
 }
 
-// After the date: each run's rows within the registry's expected range, and no duplicate keys
-// in the tables it wrote.
+// After the date: see checkDate.
 void Executor::postCheck(size_t date)
 {
     const Date d = m_schedule->dates()[date];
-    std::vector<std::string> problems;
-    bool failedRun = false;
-    {
-        auto run = m_db.prepare("SELECT i.processor, i.state, coalesce(r.records_out, 0), coalesce(r.skipped, 0),"
-                                " coalesce(r.failure_category, '') FROM backfill_items i LEFT JOIN processor_runs r"
-                                " ON r.id = i.run_pk WHERE i.backfill_id = ? AND i.game_date = ?");
-        run.bindAll(m_options.id, d.iso());
-        while (run.step()) {
-            const std::string name = run.getText(0);
-            const std::string state = run.getText(1);
-            if (state != "done") {
-                failedRun = true;
-                problems.push_back(name + " " + state);
-                continue;
-            }
-            const auto& spec = m_reg.get(name);
-            const int64_t rows = run.getInt(2);
-            if (run.getText(4) == "success" && run.getInt(3) == 0 && spec.maxRecords > 0 &&
-                (rows < spec.minRecords || rows > spec.maxRecords))
-                problems.push_back(name + " wrote " + std::to_string(rows) + " rows, expected " +
-                                   std::to_string(spec.minRecords) + " to " + std::to_string(spec.maxRecords));
-            if (spec.output.empty() || spec.output.find_first_not_of("abcdefghijklmnopqrstuvwxyz_0123456789") !=
-                                           std::string::npos)
-                continue; // not a table (a payload folder, a document)
-            std::vector<std::string> keys;
-            bool hasDate = false;
-            auto info = m_db.prepare("SELECT name, pk FROM pragma_table_info(?)");
-            info.bindAll(spec.output);
-            while (info.step()) {
-                hasDate = hasDate || info.getText(0) == "game_date";
-                if (info.getInt(1) > 0)
-                    keys.push_back(info.getText(0));
-            }
-            if (!hasDate || keys.empty())
-                continue;
-            std::string cols;
-            for (const auto& k : keys)
-                cols += (cols.empty() ? "" : ", ") + k;
-            // Identifiers from the built-in registry and the schema, checked above; the value is bound.
-            auto dup = m_db.prepare("SELECT count(*) FROM (SELECT 1 FROM " + spec.output + " WHERE game_date = ? GROUP BY " +
-                                    cols + " HAVING count(*) > 1)");
-            dup.bindAll(d.iso());
-            if (dup.step() && dup.getInt(0) > 0)
-                problems.push_back(spec.output + " has " + std::to_string(dup.getInt(0)) + " duplicated key(s)");
-        }
-    }
-    std::string text = "ok";
-    if (!problems.empty()) {
-        text.clear();
-        for (const auto& p : problems)
-            text += (text.empty() ? "" : "; ") + p;
-    }
+    const auto check = checkDate(m_db, m_reg, m_options.id, d);
     m_db.prepare("UPDATE backfill_dates SET post_check = ?, state = ? WHERE backfill_id = ? AND game_date = ?")
-        .bindAll(text, failedRun || !problems.empty() ? "failed" : "done", m_options.id, d.iso())
+        .bindAll(check.text(), check.failedRun || !check.problems.empty() ? "failed" : "done", m_options.id, d.iso())
         .run();
-    report(BackfillEvent::Kind::DateChecked, d, {}, d.iso() + ": " + text);
+    report(BackfillEvent::Kind::DateChecked, d, {}, d.iso() + ": " + check.text());
 }
 
 void Executor::end(std::chrono::steady_clock::time_point t0)
