@@ -335,8 +335,8 @@ void BackfillPage::showInfo(const std::optional<jobs::BackfillInfo>& info, const
 
 void BackfillPage::refresh()
 {
-    if (!isVisible() && !m_runner->isRunning() && m_shown.has_value() == false && !m_history->rows().empty())
-        return; // nothing to follow while hidden
+    if (!isVisible() && !m_runner->isRunning())
+        return; // nothing to follow while hidden (showing the page refreshes it)
     const std::string path = ss(m_dbPath);
     m_pollJobs.run<Snapshot>(
         [path] {
@@ -365,6 +365,7 @@ void BackfillPage::refresh()
                 if (m_log->toPlainText() != text) {
                     m_log->setPlainText(text);
                     m_log->moveCursor(QTextCursor::End);
+                    m_log->moveCursor(QTextCursor::StartOfLine); // the newest line, from its start
                 }
             }
             if (!m_planned && !m_runner->isRunning()) {
