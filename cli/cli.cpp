@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "commands.h"
+#include "dr/restore.h"
 #include "pipeline/orphans.h"
 #include "store/database.h"
 #include "util/errors.h"
@@ -61,6 +62,8 @@ int main(int argc, char** argv)
     addRepairCommand(app, g, action);
     addScheduleCommand(app, g, action);
     addDigestCommand(app, g, action);
+    addBackupCommand(app, g, action);
+    addCheckCommand(app, g, action);
 
     try {
         app.parse(argc, argv);
@@ -71,7 +74,11 @@ int main(int argc, char** argv)
     if (g.verbose)
         log::setLevel(log::Level::Info);
     try {
-        closeOrphansOf(g.db); // what a killed run left open, before any command reads the history
+        // A restore a killed process left half done is finished (or undone) first, then what
+        // a killed run left open is closed, before any command reads the state.
+        if (const auto done = dr::recoverInterruptedRestore(g.db); !done.empty())
+            std::cerr << "nbaops: " << done << ".\n";
+        closeOrphansOf(g.db);
         return action ? action() : 64;
     } catch (const UsageError& e) {
         std::cerr << "nbaops: " << e.what() << "\n";

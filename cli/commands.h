@@ -36,5 +36,7 @@ void addBackfillCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& a
 void addRepairCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addScheduleCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addDigestCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+void addBackupCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+void addCheckCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 
 } // namespace nbaops::cli

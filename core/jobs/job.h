@@ -1,8 +1,6 @@
 #pragma once
 
-#include <atomic>
-#include <functional>
-#include <string>
+#include "util/control.h"
 
 namespace nbaops::jobs {
 
@@ -21,21 +19,9 @@ namespace nbaops::jobs {
 //   others in one session (the demo imports and trains in its own); a job that needs only the
 //   database is given the path in its options.
 // The CLI and the console call the same job; neither keeps its own copy of a job's loop.
-template <typename Event>
-struct Control
-{
-    std::function<void(const Event&)> progress; // called on the job's thread; may be empty
-    const std::atomic<bool>* cancel = nullptr;  // the operator's Ctrl-C / Cancel; may be null
-
-    bool cancelled() const { return cancel && cancel->load(); }
-    void report(const Event& event) const
-    {
-        if (progress)
-            progress(event);
-    }
-};
+template <typename Event> using Control = nbaops::Control<Event>;
 
 // A job whose progress is a line of text for a person.
-using TextControl = Control<std::string>;
+using TextControl = nbaops::TextControl;
 
 } // namespace nbaops::jobs

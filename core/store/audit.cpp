@@ -12,11 +12,26 @@ std::string currentActor()
     return user.empty() ? "operator" : user;
 }
 
-void writeAudit(Database& db, const std::string& actor, const std::string& action, const std::string& detail)
+void writeAudit(Database& db, const std::string& actor, const std::string& action,
+                const std::string& detail)
 {
-    db.prepare("INSERT INTO audit_log(at, actor, action, detail) VALUES (?,?,?,?)")
-        .bindAll(toIsoUtc(std::chrono::system_clock::now()), actor, action, detail)
+    writeAudit(db, AuditEntry{actor, action, detail, "", ""});
+}
+
+int64_t writeAudit(Database& db, const AuditEntry& entry)
+{
+    db.prepare(
+          "INSERT INTO audit_log(at, actor, action, detail, args, result) VALUES (?,?,?,?,?,?)")
+        .bindAll(toIsoUtc(std::chrono::system_clock::now()),
+                 entry.actor.empty() ? currentActor() : entry.actor, entry.action, entry.detail,
+                 entry.args, entry.result)
         .run();
+    return db.lastInsertRowId();
+}
+
+void setAuditResult(Database& db, int64_t id, const std::string& result)
+{
+    db.prepare("UPDATE audit_log SET result = ? WHERE id = ?").bindAll(result, id).run();
 }
 
 } // namespace nbaops::store

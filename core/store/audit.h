@@ -1,16 +1,33 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace nbaops::store {
 
 class Database;
 
-// Who runs this process, for the audit log: $USER, else $LOGNAME, else the account, else "operator".
+// Who runs this process, for the audit log: $USER, else $LOGNAME, else the account, else
+// "operator".
 std::string currentActor();
 
 // One audit_log row: who, when (now, UTC), what. Operator actions that change data (a backfill,
 // a restore, a drill, a model promotion) write one; part of the caller's transaction if any.
-void writeAudit(Database& db, const std::string& actor, const std::string& action, const std::string& detail);
+void writeAudit(Database& db, const std::string& actor, const std::string& action,
+                const std::string& detail);
+
+// The full row: with the arguments the operator gave and how it ended ("ok", "failed: why").
+// An action that takes long writes its row first with result "started" and sets the result at
+// the end (setAuditResult), so a process killed midway still leaves its trace.
+struct AuditEntry
+{
+    std::string actor; // "" = currentActor()
+    std::string action;
+    std::string detail;
+    std::string args;
+    std::string result;
+};
+int64_t writeAudit(Database& db, const AuditEntry& entry);
+void setAuditResult(Database& db, int64_t id, const std::string& result);
 
 } // namespace nbaops::store

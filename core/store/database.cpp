@@ -134,6 +134,36 @@ Database Database::open(const std::filesystem::path& path, Mode mode, int upToVe
     return db;
 }
 
+Database Database::openCopy(const std::filesystem::path& path, bool immutable)
+{
+    if (!std::filesystem::is_regular_file(path))
+        throw OpsError("There is no database file at " + path.string() + ".");
+    std::string uri = "file:";
+    for (const char c : std::filesystem::absolute(path).string()) {
+        if (c == '%' || c == '?' || c == '#') {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", unsigned(static_cast<unsigned char>(c)));
+            uri += buf;
+        } else {
+            uri += c;
+        }
+    }
+    if (immutable)
+        uri += "?immutable=1";
+    sqlite3* raw = nullptr;
+    const int flags = (immutable ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+    const int rc = sqlite3_open_v2(uri.c_str(), &raw, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        const std::string why = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+        sqlite3_close(raw);
+        throw OpsError("Cannot open the database copy " + path.string() + ": " + why + ".");
+    }
+    Database db(raw, path);
+    sqlite3_busy_timeout(raw, 5000);
+    sqlite3_extended_result_codes(raw, 1);
+    return db;
+}
+
 struct Database::Cache
 {
     bool open = true;
@@ -342,6 +372,12 @@ Value Statement::getValue(int c) const
     }
 }
 int Statement::columnCount() const { return sqlite3_column_count(m_stmt); }
+
+std::string Statement::columnName(int col) const
+{
+    const char* n = sqlite3_column_name(m_stmt, col);
+    return n ? n : "";
+}
 
 bool Database::inBulk() const { return m_cache && m_cache->bulk; }
 

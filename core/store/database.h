@@ -25,6 +25,10 @@ public:
     // by a newer nbaops is refused and left untouched.
     // `upToVersion` (tests of upgrades) stops the migrations at that schema version.
     static Database open(const std::filesystem::path& path, Mode mode = Mode::ReadWrite, int upToVersion = 0);
+    // A copy as it is (a backup's database, a restore's scratch file): not migrated, nothing
+    // written. `immutable`: read-only, and SQLite takes no lock and creates no -wal or -shm file
+    // beside it (the file must not change while it is open).
+    static Database openCopy(const std::filesystem::path& path, bool immutable = true);
 
     Database(Database&& other) noexcept;
     Database& operator=(Database&& other) noexcept;
@@ -107,6 +111,7 @@ public:
     std::optional<std::string> getOptText(int col) const;
     Value getValue(int col) const;
     int columnCount() const;
+    std::string columnName(int col) const;
 
 private:
     Database* m_db;

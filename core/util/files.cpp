@@ -11,8 +11,8 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
-#include <sstream>
 #include <pwd.h>
+#include <sstream>
 #include <unistd.h>
 
 namespace nbaops {
@@ -26,11 +26,11 @@ void writeFileAtomically(const fs::path& path, std::string_view bytes, bool dura
     if (!path.parent_path().empty()) // a bare file name lives in the current folder
         fs::create_directories(path.parent_path(), ec);
     if (ec)
-        throw OpsError("Cannot create folder " + path.parent_path().string() + ": " +
-                       ec.message() + ". Check the permissions of the data folder.");
-    const fs::path tmp = path.parent_path() / ("." + path.filename().string() + ".tmp-" +
-                                               std::to_string(::getpid()) + "-" +
-                                               std::to_string(counter++));
+        throw OpsError("Cannot create folder " + path.parent_path().string() + ": " + ec.message() +
+                       ". Check the permissions of the data folder.");
+    const fs::path tmp =
+        path.parent_path() / ("." + path.filename().string() + ".tmp-" +
+                              std::to_string(::getpid()) + "-" + std::to_string(counter++));
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         throw OpsError("Cannot write " + tmp.string() + ": " + std::strerror(errno) +
@@ -63,13 +63,14 @@ void syncFilesystem(const fs::path& anyPathOnIt)
 {
     const int fd = ::open(anyPathOnIt.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        throw OpsError("Cannot open " + anyPathOnIt.string() + " to flush it: " + std::strerror(errno) + ".");
+        throw OpsError("Cannot open " + anyPathOnIt.string() +
+                       " to flush it: " + std::strerror(errno) + ".");
     const int rc = ::syncfs(fd);
     const int err = errno;
     ::close(fd);
     if (rc != 0)
-        throw OpsError("Flushing the files under " + anyPathOnIt.string() + " failed: " + std::strerror(err) +
-                       ". Check the disk, then run the date again.");
+        throw OpsError("Flushing the files under " + anyPathOnIt.string() + " failed: " +
+                       std::strerror(err) + ". Check the disk, then run the date again.");
 }
 
 std::string readFile(const fs::path& path)
@@ -82,12 +83,10 @@ std::string readFile(const fs::path& path)
     return std::move(ss).str();
 }
 
-std::string sha256Hex(std::string_view bytes)
+namespace {
+
+std::string hexOf(const unsigned char* md, unsigned len)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1)
-        throw OpsError("SHA-256 computation failed (OpenSSL).");
     static const char* hex = "0123456789abcdef";
     std::string out;
     out.reserve(size_t(len) * 2);
@@ -95,6 +94,65 @@ std::string sha256Hex(std::string_view bytes)
         out.push_back(hex[md[i] >> 4]);
         out.push_back(hex[md[i] & 15]);
     }
+    return out;
+}
+
+} // namespace
+
+std::string sha256Hex(std::string_view bytes)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr) != 1)
+        throw OpsError("SHA-256 computation failed (OpenSSL).");
+    return hexOf(md, len);
+}
+
+Sha256::Sha256() : m_ctx(EVP_MD_CTX_new())
+{
+    if (!m_ctx || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(m_ctx), EVP_sha256(), nullptr) != 1)
+        throw OpsError("SHA-256 computation failed (OpenSSL).");
+}
+
+Sha256::~Sha256()
+{
+    EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(m_ctx));
+}
+
+void Sha256::update(std::string_view bytes)
+{
+    if (EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(m_ctx), bytes.data(), bytes.size()) != 1)
+        throw OpsError("SHA-256 computation failed (OpenSSL).");
+}
+
+std::string Sha256::hex()
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(m_ctx), md, &len) != 1)
+        throw OpsError("SHA-256 computation failed (OpenSSL).");
+    return hexOf(md, len);
+}
+
+FileDigest sha256File(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw OpsError("Cannot read " + path.string() + ": " + std::strerror(errno) + ".");
+    Sha256 h;
+    FileDigest out;
+    std::string block(1 << 20, '\0');
+    while (in) {
+        in.read(block.data(), std::streamsize(block.size()));
+        const auto n = in.gcount();
+        if (n <= 0)
+            break;
+        h.update(std::string_view(block.data(), size_t(n)));
+        out.bytes += n;
+    }
+    if (in.bad())
+        throw OpsError("Reading " + path.string() + " failed: " + std::strerror(errno) + ".");
+    out.sha256 = h.hex();
     return out;
 }
 
@@ -107,7 +165,10 @@ fs::path defaultDataDir()
     return fs::current_path() / ".nbaops";
 }
 
-fs::path defaultDatabasePath() { return defaultDataDir() / "nbaops.db"; }
+fs::path defaultDatabasePath()
+{
+    return defaultDataDir() / "nbaops.db";
+}
 
 std::string currentUserName()
 {
