@@ -64,6 +64,7 @@ int main(int argc, char** argv)
     addDigestCommand(app, g, action);
     addBackupCommand(app, g, action);
     addCheckCommand(app, g, action);
+    addDrillCommands(app, g, action);
 
     try {
         app.parse(argc, argv);

@@ -319,6 +319,8 @@ int restore(const GlobalOptions& g, const BackupArgs& a)
     return r.cancelled ? 130 : (r.ok ? 0 : 2);
 }
 
+int pruneCmd(const GlobalOptions& g, const BackupArgs& a);
+
 int testRestore(const GlobalOptions& g, const BackupArgs& a)
 {
     const fs::path dest = destOf(g, a);
@@ -349,6 +351,21 @@ int testRestore(const GlobalOptions& g, const BackupArgs& a)
             std::cout << "  " << p.text() << "\n";
     }
     return r.proof.ok ? 0 : 2;
+}
+
+// What the schedule runs each night: a backup, its test-restore, the retention policy. Exit 0
+// when the new backup is proven restorable, 2 when it is not (the unit fails; the alert fires).
+int scheduled(const GlobalOptions& g, const BackupArgs& a)
+{
+    BackupArgs made = a;
+    made.kind = "scheduled";
+    made.json = false;
+    if (const int rc = create(g, made); rc != 0)
+        return rc;
+    made.id = "latest";
+    const int proven = testRestore(g, made);
+    pruneCmd(g, made);
+    return proven;
 }
 
 int pruneCmd(const GlobalOptions& g, const BackupArgs& a)
@@ -434,6 +451,15 @@ void addBackupCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& act
                    "Pre-restore backups for N days (default 7)");
     pr->add_flag("--dry-run", a->dryRun, "Only say what would go");
     pr->callback([&g, a, &action] { action = [&g, a] { return pruneCmd(g, *a); }; });
+
+    auto* sc = group->add_subcommand(
+        "scheduled", "What the schedule runs: create, test-restore the new backup, prune");
+    sc->add_option("--dest", a->dest, "Folder of the backups (default: <data folder>/backups)");
+    sc->add_option("--keep-daily", a->policy.daily,
+                   "The newest of each of the last N days (default 7)");
+    sc->add_option("--keep-weekly", a->policy.weekly,
+                   "The newest of each of the last N weeks (default 4)");
+    sc->callback([&g, a, &action] { action = [&g, a] { return scheduled(g, *a); }; });
 }
 
 } // namespace nbaops::cli

@@ -59,7 +59,8 @@ int check(const GlobalOptions& g, const CheckArgs& a)
     }
     if (all && !date)
         date = dr::latestRunDate(db);
-    if (date && (all || !a.date.empty())) {
+    // --date alone checks the date; beside --payloads it only narrows the payloads to it.
+    if (date && (all || (!a.payloads && !a.integrity))) {
         if (a.phase < 0 || a.phase > 6)
             throw UsageError("--phase takes 1 to 6.");
         report("date", dr::checkDate(db, registry::Registry::builtin(), *date, a.phase),

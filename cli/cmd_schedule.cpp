@@ -203,10 +203,11 @@ int removeUnits()
         tool("systemctl --user disable --now" + timersText());
     const auto dir = jobs::userUnitDir();
     int removed = 0;
-    for (const char* job : {"nbaops-nightly", "nbaops-repair", "nbaops-digest"}) {
+    for (const auto& timer : jobs::timerNames()) {
+        const std::string job = timer.substr(0, timer.size() - std::string(".timer").size());
         for (const char* ext : {".service", ".timer"}) {
             std::error_code ec;
-            removed += std::filesystem::remove(dir / (std::string(job) + ext), ec) ? 1 : 0;
+            removed += std::filesystem::remove(dir / (job + ext), ec) ? 1 : 0;
         }
     }
     if (systemdRunning())

@@ -38,5 +38,6 @@ void addScheduleCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& a
 void addDigestCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addBackupCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addCheckCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+void addDrillCommands(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 
 } // namespace nbaops::cli

@@ -22,4 +22,12 @@ struct Migration
 // Every migration, oldest first.
 std::span<const Migration> migrations();
 
+// One DR runbook (resources/runbooks/<name>.md), by file name.
+struct Runbook
+{
+    const char* name;
+    const char* markdown;
+};
+std::span<const Runbook> runbooks();
+
 } // namespace nbaops::resources

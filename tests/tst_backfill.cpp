@@ -572,7 +572,7 @@ private Q_SLOTS:
         if (!analyze.isEmpty()) {
             QProcess v;
             QStringList files;
-            for (const char* n : {"nightly", "repair", "digest"})
+            for (const char* n : {"nightly", "repair", "digest", "backup"})
                 for (const char* ext : {".service", ".timer"})
                     files << units + QStringLiteral("nbaops-") + QLatin1String(n) + QLatin1String(ext);
             v.start(analyze, QStringList{QStringLiteral("verify")} + files);
@@ -587,9 +587,10 @@ private Q_SLOTS:
         QVERIFY(cron.out.contains("CRON_TZ=America/New_York"));
         QVERIFY(cron.out.contains("*/5 * * * *"));
         QVERIFY(cron.out.contains("30 3 * * *"));
+        QVERIFY(cron.out.contains("30 5 * * *")); // the backup
         const auto gone = cli(home, {QStringLiteral("--db"), db, QStringLiteral("schedule"), QStringLiteral("remove")});
         QCOMPARE(gone.code, 0);
-        QVERIFY(gone.out.contains("6 unit file(s) removed"));
+        QVERIFY(gone.out.contains("8 unit file(s) removed"));
         QVERIFY(!QFile::exists(units + QStringLiteral("nbaops-nightly.timer")));
     }
 

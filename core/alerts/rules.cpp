@@ -35,7 +35,7 @@ const std::vector<std::string>& knownChecks()
     static const std::vector<std::string> checks = {
         "phase_stalled", "real_failures", "error_rate", "feature_null_rate", "model_mae_ratio", "storage_used",
         "breaker_open", "stuck_run", "zero_records", "data_stale", "sla_missed", "sla_compliance",
-        "retries_exhausted"};
+        "retries_exhausted", "backup_not_proven"};
     return checks;
 }
 

@@ -55,6 +55,8 @@ public:
             stuckRun();
         else if (c == "retries_exhausted")
             retriesExhausted();
+        else if (c == "backup_not_proven")
+            backupNotProven();
         else if (c == "zero_records")
             zeroRecords();
         else if (c == "data_stale")
@@ -68,15 +70,16 @@ public:
 private:
     void emit(const Labels& labels, double value)
     {
-        m_out->conditions.push_back({m_rule->name, labels, value, fillSummary(*m_rule, labels, value)});
+        m_out->conditions.push_back(
+            {m_rule->name, labels, value, fillSummary(*m_rule, labels, value)});
     }
     int param(const char* name, int fallback) const { return m_rule->params.value(name, fallback); }
     std::vector<std::string> phaseProcessors(int phase) const
     {
         std::vector<std::string> out;
         for (const auto& p : m_ctx.registry.processors()) {
-            if (p.phase == phase && std::find(m_ctx.implemented.begin(), m_ctx.implemented.end(), p.name) !=
-                                        m_ctx.implemented.end())
+            if (p.phase == phase && std::find(m_ctx.implemented.begin(), m_ctx.implemented.end(),
+                                              p.name) != m_ctx.implemented.end())
                 out.push_back(p.name);
         }
         return out;
@@ -94,27 +97,34 @@ private:
             return;
         int slaHour = 23, slaMinute = 59;
         for (const auto& p : m_ctx.registry.processors()) {
-            if (p.phase == phase && (p.slaHour < slaHour || (p.slaHour == slaHour && p.slaMinute < slaMinute))) {
+            if (p.phase == phase &&
+                (p.slaHour < slaHour || (p.slaHour == slaHour && p.slaMinute < slaMinute))) {
                 slaHour = p.slaHour;
                 slaMinute = p.slaMinute;
             }
         }
-        auto st = m_ctx.db.prepare(
-            "SELECT s.game_date FROM game_schedule s WHERE s.game_status = 3 AND s.game_date >= ? AND s.game_date < ?"
-            " AND NOT EXISTS (SELECT 1 FROM processor_latest l JOIN processor_runs r ON r.id = l.run_pk"
-            " WHERE l.game_date = s.game_date AND r.failure_category = 'success' AND l.processor IN (" +
-            sqlInList(names) + ")) GROUP BY s.game_date ORDER BY s.game_date LIMIT 1");
+        auto st = m_ctx.db.prepare("SELECT s.game_date FROM game_schedule s WHERE s.game_status = "
+                                   "3 AND s.game_date >= ? AND s.game_date < ?"
+                                   " AND NOT EXISTS (SELECT 1 FROM processor_latest l JOIN "
+                                   "processor_runs r ON r.id = l.run_pk"
+                                   " WHERE l.game_date = s.game_date AND r.failure_category = "
+                                   "'success' AND l.processor IN (" +
+                                   sqlInList(names) +
+                                   ")) GROUP BY s.game_date ORDER BY s.game_date LIMIT 1");
         st.bindAll(m_today.addDays(-7).iso(), m_today.iso());
         if (st.step()) {
             const Date d = Date::parse(st.getText(0)).value_or(m_today);
             const auto deadline = easternTime(d.addDays(1), slaHour, slaMinute);
-            const double hours = std::chrono::duration<double>(m_ctx.now - deadline).count() / 3600.0;
+            const double hours =
+                std::chrono::duration<double>(m_ctx.now - deadline).count() / 3600.0;
             if (hours > m_rule->threshold) {
-                emit({{"phase", std::to_string(phase)}, {"game_date", d.iso()}}, std::floor(hours * 10) / 10);
+                emit({{"phase", std::to_string(phase)}, {"game_date", d.iso()}},
+                     std::floor(hours * 10) / 10);
                 return;
             }
         }
-        auto last = m_ctx.db.prepare("SELECT max(finished_at), max(game_date) FROM processor_last_success WHERE processor IN (" +
+        auto last = m_ctx.db.prepare("SELECT max(finished_at), max(game_date) FROM "
+                                     "processor_last_success WHERE processor IN (" +
                                      sqlInList(names) + ")");
         last.step();
         if (last.isNull(0))
@@ -125,21 +135,26 @@ private:
             return; // off season
         const double hours = std::chrono::duration<double>(m_ctx.now - *at).count() / 3600.0;
         if (hours > std::max(36.0, m_rule->threshold))
-            emit({{"phase", std::to_string(phase)}, {"game_date", lastDate->addDays(1).iso()}}, std::floor(hours * 10) / 10);
+            emit({{"phase", std::to_string(phase)}, {"game_date", lastDate->addDays(1).iso()}},
+                 std::floor(hours * 10) / 10);
     }
 
     // The latest run of a processor for a recent date failed in one of the categories.
     void realFailures()
     {
-        std::vector<std::string> cats = m_rule->params.value("categories", std::vector<std::string>{"error"});
+        std::vector<std::string> cats =
+            m_rule->params.value("categories", std::vector<std::string>{"error"});
         const int days = param("days", 2);
         auto st = m_ctx.db.prepare(
             "SELECT r.processor, r.game_date, r.failure_category, r.attempt FROM processor_latest l"
-            " JOIN processor_runs r ON r.id = l.run_pk WHERE l.game_date >= ? AND r.failure_category IN (" +
+            " JOIN processor_runs r ON r.id = l.run_pk WHERE l.game_date >= ? AND "
+            "r.failure_category IN (" +
             sqlInList(cats) + ")");
         st.bindAll(m_today.addDays(-days).iso());
         while (st.step())
-            emit({{"processor", st.getText(0)}, {"game_date", st.getText(1)}, {"category", st.getText(2)}},
+            emit({{"processor", st.getText(0)},
+                  {"game_date", st.getText(1)},
+                  {"category", st.getText(2)}},
                  double(st.getInt(3)));
     }
 
@@ -148,11 +163,13 @@ private:
     {
         const int days = param("days", 1);
         std::vector<std::string> cats = m_rule->params.value(
-            "categories", std::vector<std::string>{"dependency_missing", "validation_failed", "timeout", "error"});
+            "categories", std::vector<std::string>{"dependency_missing", "validation_failed",
+                                                   "timeout", "error"});
         auto st = m_ctx.db.prepare(
             "SELECT phase, sum(runs), sum(CASE WHEN failure_category IN (" + sqlInList(cats) +
             ") THEN runs ELSE 0 END) FROM run_daily_summary WHERE game_date IN"
-            " (SELECT DISTINCT game_date FROM run_daily_summary ORDER BY game_date DESC LIMIT ?) GROUP BY phase");
+            " (SELECT DISTINCT game_date FROM run_daily_summary ORDER BY game_date DESC LIMIT ?) "
+            "GROUP BY phase");
         st.bindAll(int64_t(days));
         while (st.step()) {
             const double runs = double(st.getInt(1)), bad = double(st.getInt(2));
@@ -169,8 +186,9 @@ private:
         if (latest.isNull(0))
             return;
         const std::string date = latest.getText(0);
-        auto season = m_ctx.db.prepare("SELECT min(s.game_date) FROM game_schedule s WHERE s.season ="
-                                       " (SELECT season FROM game_schedule WHERE game_date = ? LIMIT 1)");
+        auto season =
+            m_ctx.db.prepare("SELECT min(s.game_date) FROM game_schedule s WHERE s.season ="
+                             " (SELECT season FROM game_schedule WHERE game_date = ? LIMIT 1)");
         season.bindAll(date);
         if (season.step() && !season.isNull(0)) {
             const auto start = Date::parse(season.getText(0));
@@ -178,9 +196,11 @@ private:
             if (start && d && start->daysUntil(*d) < param("skip_first_days_of_season", 14))
                 return;
         }
-        std::vector<std::string> features = m_rule->params.value("features", std::vector<std::string>{});
-        auto st = m_ctx.db.prepare("SELECT feature, rows, nulls FROM feature_quality WHERE game_date = ?" +
-                                   (features.empty() ? std::string() : " AND feature IN (" + sqlInList(features) + ")"));
+        std::vector<std::string> features =
+            m_rule->params.value("features", std::vector<std::string>{});
+        auto st = m_ctx.db.prepare(
+            "SELECT feature, rows, nulls FROM feature_quality WHERE game_date = ?" +
+            (features.empty() ? std::string() : " AND feature IN (" + sqlInList(features) + ")"));
         st.bindAll(date);
         while (st.step()) {
             const double rows = double(st.getInt(1)), nulls = double(st.getInt(2));
@@ -229,16 +249,37 @@ private:
     {
         for (const auto& r : health::retryStates(m_ctx.db, m_ctx.now)) {
             if (r.exhausted())
-                emit({{"processor", r.processor}, {"game_date", r.gameDate}, {"error", r.lastError.substr(0, 160)}},
+                emit({{"processor", r.processor},
+                      {"game_date", r.gameDate},
+                      {"error", r.lastError.substr(0, 160)}},
                      double(r.failures));
         }
+    }
+
+    // Backups are taken here, and the newest one proven restorable (a test-restore that
+    // passed) is older than the threshold in hours (the RPO target), or none is.
+    void backupNotProven()
+    {
+        const auto b = health::facts::backups(m_ctx.db);
+        if (b.count == 0)
+            return; // no backups at all: the readiness score and the health check say so
+        const auto proven = parseIsoUtc(b.provenAt);
+        const double hours =
+            proven ? std::chrono::duration<double>(m_ctx.now - *proven).count() / 3600.0
+                   : 24.0 * 365;
+        if (hours > m_rule->threshold)
+            emit({{"backup", b.provenId.empty() ? std::string("none") : b.provenId}},
+                 std::floor(hours));
     }
 
     // A success with no records where the registry expects some, on the latest date.
     void zeroRecords()
     {
         for (const auto& z : health::facts::zeroRecordRuns(m_ctx.db, m_ctx.registry))
-            emit({{"processor", z.processor}, {"game_date", z.gameDate}, {"expected", std::to_string(z.expected)}}, 0);
+            emit({{"processor", z.processor},
+                  {"game_date", z.gameDate},
+                  {"expected", std::to_string(z.expected)}},
+                 0);
     }
 
     // Analytics tables behind the schedule: final game dates after their latest date.
@@ -258,7 +299,10 @@ private:
         for (const auto& ph : rep.phases) {
             for (const auto& p : ph.processors) {
                 if (p.sla == "missed")
-                    emit({{"processor", p.name}, {"game_date", rep.date}, {"deadline", p.slaDeadline}}, 1);
+                    emit({{"processor", p.name},
+                          {"game_date", rep.date},
+                          {"deadline", p.slaDeadline}},
+                         1);
             }
         }
     }
@@ -280,7 +324,9 @@ private:
             if (!breached && s.state != "at_risk")
                 continue;
             const auto& c = breached ? s.last30 : s.last7;
-            emit({{"sla", s.def.name}, {"window", breached ? "30 days" : "7 days"}, {"objective", percentText(s.def.objective)}},
+            emit({{"sla", s.def.name},
+                  {"window", breached ? "30 days" : "7 days"},
+                  {"objective", percentText(s.def.objective)}},
                  c.rate.value_or(0));
         }
     }
@@ -327,12 +373,13 @@ std::string fillSummary(const Rule& rule, const Labels& labels, double value)
 
 bool backfillRunning(store::Database& db, std::string* detail)
 {
-    auto st = db.prepare("SELECT id, source, created_by FROM backfills WHERE state = 'running' ORDER BY id LIMIT 1");
+    auto st = db.prepare(
+        "SELECT id, source, created_by FROM backfills WHERE state = 'running' ORDER BY id LIMIT 1");
     if (!st.step())
         return false;
     if (detail)
-        *detail = "backfill " + std::to_string(st.getInt(0)) + " (" + st.getText(1) + ", started by " + st.getText(2) +
-                  ") is running";
+        *detail = "backfill " + std::to_string(st.getInt(0)) + " (" + st.getText(1) +
+                  ", started by " + st.getText(2) + ") is running";
     return true;
 }
 

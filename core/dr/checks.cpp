@@ -62,8 +62,26 @@ std::vector<std::string> checkDate(store::Database& db, const registry::Registry
                              "WHERE processor = ? AND game_date = ? AND status <> 'running' ORDER "
                              "BY id DESC LIMIT 1");
         st.bindAll(spec.name, date.iso());
-        if (!st.step())
-            continue; // never ran for the date: a gap, not damage
+        if (!st.step()) {
+            // Never ran for the date: a gap, unless its rows are there (the history is lost).
+            const bool table = spec.output.find_first_not_of(
+                                   "abcdefghijklmnopqrstuvwxyz_0123456789") == std::string::npos;
+            if (table && spec.phase >= 2 && spec.phase <= 4) {
+                auto has =
+                    db.prepare("SELECT 1 FROM pragma_table_info(?) WHERE name = 'game_date'");
+                has.bind(1, spec.output);
+                if (has.step()) {
+                    auto n =
+                        db.prepare("SELECT count(*) FROM " + spec.output + " WHERE game_date = ?");
+                    n.bind(1, date.iso());
+                    if (n.step() && n.getInt(0) > 0)
+                        out.push_back(spec.output + " has " + std::to_string(n.getInt(0)) +
+                                      " rows for " + date.iso() + " but no run of " + spec.name +
+                                      " is recorded: the run history is missing");
+                }
+            }
+            continue;
+        }
         const std::string status = st.getText(0);
         if (status == "failed") {
             out.push_back(spec.name + " failed for " + date.iso() + " (" + st.getText(1) + ")");

@@ -31,7 +31,8 @@ Check freshnessCheck(store::Database& db, TimePoint now)
     for (const auto& t : facts::staleTables(db, easternDateOf(now))) {
         if (t.lag > 0) {
             ++behind;
-            c.items.push_back(t.table + ": " + std::to_string(t.lag) + " game date(s) behind (latest " + t.latest + ")");
+            c.items.push_back(t.table + ": " + std::to_string(t.lag) +
+                              " game date(s) behind (latest " + t.latest + ")");
         }
     }
     c.state = behind ? "warning" : "ok";
@@ -49,8 +50,8 @@ Check completenessCheck(store::Database& db, Date from, Date date)
         scheduled += d.scheduled;
         collected += d.collected;
         if (d.collected < d.scheduled)
-            c.items.push_back(d.date + ": " + std::to_string(d.collected) + " of " + std::to_string(d.scheduled) +
-                              " final games have box scores");
+            c.items.push_back(d.date + ": " + std::to_string(d.collected) + " of " +
+                              std::to_string(d.scheduled) + " final games have box scores");
     }
     if (scheduled == 0) {
         c.summary = "no final games in the window";
@@ -58,7 +59,8 @@ Check completenessCheck(store::Database& db, Date from, Date date)
     }
     const double rate = double(collected) / double(scheduled);
     c.state = rate >= 0.995 ? "ok" : "failed"; // DOMAIN: phase 3 >= 99.5% daily completeness
-    c.summary = percentText(rate) + " of " + std::to_string(scheduled) + " final games have box scores (SLA 99.5%)";
+    c.summary = percentText(rate) + " of " + std::to_string(scheduled) +
+                " final games have box scores (SLA 99.5%)";
     return c;
 }
 
@@ -66,8 +68,9 @@ Check completenessCheck(store::Database& db, Date from, Date date)
 Check errorRateCheck(store::Database& db, Date from, Date date)
 {
     Check c{"error_rate", "ok", "", {}};
-    auto st = db.prepare("SELECT failure_category, sum(runs) FROM run_daily_summary WHERE game_date BETWEEN ? AND ?"
-                         " GROUP BY failure_category");
+    auto st = db.prepare(
+        "SELECT failure_category, sum(runs) FROM run_daily_summary WHERE game_date BETWEEN ? AND ?"
+        " GROUP BY failure_category");
     st.bindAll(from.iso(), date.iso());
     std::map<std::string, int64_t> n;
     int64_t counted = 0, failed = 0;
@@ -80,7 +83,8 @@ Check errorRateCheck(store::Database& db, Date from, Date date)
     }
     for (const auto& [cat, k] : n) {
         if (isRealFailureCategory(cat) && k > 0)
-            c.items.push_back(cat + ": " + std::to_string(k) + " run(s), " + percentText(double(k) / std::max<int64_t>(counted, 1)));
+            c.items.push_back(cat + ": " + std::to_string(k) + " run(s), " +
+                              percentText(double(k) / std::max<int64_t>(counted, 1)));
     }
     const double rate = counted ? double(failed) / double(counted) : 0;
     c.state = rate > 0.10 ? "warning" : "ok";
@@ -90,8 +94,8 @@ Check errorRateCheck(store::Database& db, Date from, Date date)
 }
 
 // A check that lists items: `bad` (failed or warning) when there are any, with its summaries.
-Check listCheck(const char* name, std::vector<std::string> items, const char* bad, const std::string& fine,
-                const std::string& what)
+Check listCheck(const char* name, std::vector<std::string> items, const char* bad,
+                const std::string& fine, const std::string& what)
 {
     Check c{name, "ok", "", std::move(items)};
     c.state = c.items.empty() ? "ok" : bad;
@@ -104,8 +108,10 @@ Check stuckRunsCheck(store::Database& db, TimePoint now)
 {
     std::vector<std::string> items;
     for (const auto& r : facts::stuckRuns(db, now, 30))
-        items.push_back(r.processor + " " + r.gameDate + ": no heartbeat for " + std::to_string(int(r.minutes)) + " min");
-    return listCheck("stuck_runs", std::move(items), "failed", "no run without a heartbeat", "run(s) stuck");
+        items.push_back(r.processor + " " + r.gameDate + ": no heartbeat for " +
+                        std::to_string(int(r.minutes)) + " min");
+    return listCheck("stuck_runs", std::move(items), "failed", "no run without a heartbeat",
+                     "run(s) stuck");
 }
 
 // Zero-record runs where the registry expects rows (silent failures).
@@ -113,25 +119,29 @@ Check zeroRecordsCheck(store::Database& db, const registry::Registry& registry)
 {
     std::vector<std::string> items;
     for (const auto& z : facts::zeroRecordRuns(db, registry))
-        items.push_back(z.processor + " " + z.gameDate + ": 0 records, at least " + std::to_string(z.expected) + " expected");
+        items.push_back(z.processor + " " + z.gameDate + ": 0 records, at least " +
+                        std::to_string(z.expected) + " expected");
     return listCheck("zero_records", std::move(items), "warning",
-                     "every success wrote the records its registry entry expects", "success(es) with no records");
+                     "every success wrote the records its registry entry expects",
+                     "success(es) with no records");
 }
 
 Check breakersCheck(store::Database& db)
 {
     std::vector<std::string> items;
     for (const auto& b : facts::openBreakers(db))
-        items.push_back(b.source + ": open since " + b.openedAt + " after " + std::to_string(b.failures) + " failures");
-    return listCheck("circuit_breakers", std::move(items), "warning", "every source's breaker is closed",
-                     "breaker(s) open");
+        items.push_back(b.source + ": open since " + b.openedAt + " after " +
+                        std::to_string(b.failures) + " failures");
+    return listCheck("circuit_breakers", std::move(items), "warning",
+                     "every source's breaker is closed", "breaker(s) open");
 }
 
 // The disk that holds the database: how full, and what the data folder (or the database
 // alone, unless asked to walk the folder) takes.
 Check storageCheck(store::Database& db, bool walkStorage)
 {
-    const auto dir = db.path().has_parent_path() ? db.path().parent_path() : std::filesystem::path(".");
+    const auto dir =
+        db.path().has_parent_path() ? db.path().parent_path() : std::filesystem::path(".");
     auto s = facts::storage(dir, walkStorage);
     Check c{"storage", "ok", "", {}};
     if (!s.error.empty()) {
@@ -149,8 +159,9 @@ Check storageCheck(store::Database& db, bool walkStorage)
         }
     }
     c.state = s.usedFraction > 0.95 ? "failed" : s.usedFraction > 0.80 ? "warning" : "ok";
-    c.summary = "the disk of " + dir.string() + " is " + percentText(s.usedFraction) + " full (" + gib(s.available) +
-                " free); " + (walkStorage ? "the data folder takes " : "the database takes ") + gib(s.dataBytes);
+    c.summary = "the disk of " + dir.string() + " is " + percentText(s.usedFraction) + " full (" +
+                gib(s.available) + " free); " +
+                (walkStorage ? "the data folder takes " : "the database takes ") + gib(s.dataBytes);
     return c;
 }
 
@@ -168,23 +179,65 @@ Check modelCheck(store::Database& db)
     } else {
         const double ratio = m->mae / m->baselineMae;
         char buf[200];
-        std::snprintf(buf, sizeof buf, "champion %s: live MAE %.3f vs baseline %.3f (%.2fx) over %lld player-games",
-                      m->version.c_str(), m->mae, m->baselineMae, ratio, static_cast<long long>(m->rows));
+        std::snprintf(buf, sizeof buf,
+                      "champion %s: live MAE %.3f vs baseline %.3f (%.2fx) over %lld player-games",
+                      m->version.c_str(), m->mae, m->baselineMae, ratio,
+                      static_cast<long long>(m->rows));
         c.summary = buf;
         c.state = ratio > 1.10 ? "warning" : "ok";
     }
     return c;
 }
 
+// The newest backup proven restorable by a test-restore, against the RPO target of a database
+// loss (24 h: one scheduled backup a day).
+Check backupCheck(store::Database& db, TimePoint now)
+{
+    Check c{"backups", "ok", "", {}};
+    const auto b = facts::backups(db);
+    const auto proven = parseIsoUtc(b.provenAt);
+    if (b.count == 0) {
+        c.state = "unknown";
+        c.summary = "no backup yet: nbaops backup create, then nbaops backup test-restore (or "
+                    "nbaops schedule install)";
+    } else if (!b.failedId.empty()) {
+        c.state = "failed";
+        c.summary = "the newest backup " + b.failedId +
+                    " did not restore cleanly in its test-restore: " + b.failedDetail;
+    } else if (!proven) {
+        c.state = "warning";
+        c.summary = std::to_string(b.count) +
+                    " backup(s), none proven restorable yet: nbaops backup test-restore";
+    } else {
+        const double hours = std::chrono::duration<double>(now - *proven).count() / 3600.0;
+        char buf[240];
+        std::snprintf(buf, sizeof buf,
+                      "newest backup proven restorable: %s, %.0f h old (restored in %.1f s)",
+                      b.provenId.c_str(), std::max(0.0, hours), b.provenSeconds);
+        c.summary = buf;
+        c.state = hours > 26 ? "warning" : "ok";
+        if (hours > 26)
+            c.summary +=
+                "; older than the 24 h RPO: nbaops backup create && nbaops backup test-restore";
+    }
+    return c;
+}
+
 } // namespace
 
-std::vector<Check> runChecks(store::Database& db, const registry::Registry& registry, Date date, int windowDays,
-                             TimePoint now, bool walkStorage)
+std::vector<Check> runChecks(store::Database& db, const registry::Registry& registry, Date date,
+                             int windowDays, TimePoint now, bool walkStorage)
 {
     const Date from = date.addDays(1 - std::max(windowDays, 1));
-    return {freshnessCheck(db, now),   completenessCheck(db, from, date), errorRateCheck(db, from, date),
-            stuckRunsCheck(db, now),   zeroRecordsCheck(db, registry),    breakersCheck(db),
-            storageCheck(db, walkStorage), modelCheck(db)};
+    return {freshnessCheck(db, now),
+            completenessCheck(db, from, date),
+            errorRateCheck(db, from, date),
+            stuckRunsCheck(db, now),
+            zeroRecordsCheck(db, registry),
+            breakersCheck(db),
+            storageCheck(db, walkStorage),
+            modelCheck(db),
+            backupCheck(db, now)};
 }
 
 std::vector<Gap> findGaps(store::Database& db, const registry::Registry& registry,
@@ -193,14 +246,16 @@ std::vector<Gap> findGaps(store::Database& db, const registry::Registry& registr
     std::vector<Gap> out;
     std::vector<std::string> dates;
     {
-        auto st = db.prepare("SELECT DISTINCT game_date FROM game_schedule WHERE game_status = 3 AND game_date BETWEEN ? AND ?"
+        auto st = db.prepare("SELECT DISTINCT game_date FROM game_schedule WHERE game_status = 3 "
+                             "AND game_date BETWEEN ? AND ?"
                              " ORDER BY game_date");
         st.bindAll(from.iso(), until.iso());
         while (st.step())
             dates.push_back(st.getText(0));
     }
-    auto latest = db.prepare("SELECT l.processor, r.failure_category FROM processor_latest l JOIN processor_runs r"
-                             " ON r.id = l.run_pk WHERE l.game_date = ?");
+    auto latest = db.prepare(
+        "SELECT l.processor, r.failure_category FROM processor_latest l JOIN processor_runs r"
+        " ON r.id = l.run_pk WHERE l.game_date = ?");
     for (const auto& date : dates) {
         std::map<std::string, std::string> status; // processor -> category of its latest run
         latest.reset();
@@ -225,7 +280,8 @@ std::vector<Gap> findGaps(store::Database& db, const registry::Registry& registr
         std::vector<std::string> roots;
         for (const auto& [name, why] : gaps) {
             const auto up = registry.upstream(name);
-            if (std::none_of(up.begin(), up.end(), [&](const std::string& u) { return gaps.count(u) > 0; }))
+            if (std::none_of(up.begin(), up.end(),
+                             [&](const std::string& u) { return gaps.count(u) > 0; }))
                 roots.push_back(name);
         }
         const auto blockedTogether = registry.blockedBy(roots);
@@ -243,7 +299,8 @@ std::vector<Gap> findGaps(store::Database& db, const registry::Registry& registr
                 const auto& spec = registry.get(b);
                 g.blocked.push_back(b);
                 if (spec.phase >= 3 && !spec.output.empty())
-                    g.stale.push_back(spec.output + " " + date + (spec.phase == 4 || spec.phase == 5 ? " and later" : ""));
+                    g.stale.push_back(spec.output + " " + date +
+                                      (spec.phase == 4 || spec.phase == 5 ? " and later" : ""));
             }
             out.push_back(std::move(g));
         }
@@ -255,14 +312,15 @@ std::vector<Workflow> workflows(store::Database& db, Date from, Date until, int 
 {
     std::vector<Workflow> out;
     auto st = db.prepare(
-        "SELECT run_id, min(started_at), max(coalesce(finished_at, started_at)), min(game_date), max(game_date), count(*),"
+        "SELECT run_id, min(started_at), max(coalesce(finished_at, started_at)), min(game_date), "
+        "max(game_date), count(*),"
         " sum(failure_category IN ('dependency_missing', 'validation_failed', 'timeout', 'error')),"
         " count(DISTINCT processor), count(DISTINCT game_date) FROM processor_runs"
         " WHERE game_date BETWEEN ? AND ? GROUP BY run_id ORDER BY min(started_at) DESC LIMIT ?");
     st.bindAll(from.iso(), until.iso(), int64_t(limit));
     while (st.step())
-        out.push_back({st.getText(0), st.getText(1), st.getText(2), st.getText(3), st.getText(4), int(st.getInt(5)),
-                       int(st.getInt(6)), int(st.getInt(7)), int(st.getInt(8))});
+        out.push_back({st.getText(0), st.getText(1), st.getText(2), st.getText(3), st.getText(4),
+                       int(st.getInt(5)), int(st.getInt(6)), int(st.getInt(7)), int(st.getInt(8))});
     return out;
 }
 

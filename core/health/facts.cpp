@@ -8,8 +8,9 @@ namespace nbaops::health::facts {
 std::vector<StuckRun> stuckRuns(store::Database& db, TimePoint now, double minutes)
 {
     std::vector<StuckRun> out;
-    auto st = db.prepare("SELECT processor, game_date, coalesce(heartbeat_at, started_at) FROM processor_runs"
-                         " WHERE status = 'running'");
+    auto st = db.prepare(
+        "SELECT processor, game_date, coalesce(heartbeat_at, started_at) FROM processor_runs"
+        " WHERE status = 'running'");
     while (st.step()) {
         const auto beat = parseIsoUtc(st.getText(2));
         if (!beat)
@@ -24,10 +25,11 @@ std::vector<StuckRun> stuckRuns(store::Database& db, TimePoint now, double minut
 std::vector<ZeroRun> zeroRecordRuns(store::Database& db, const registry::Registry& registry)
 {
     std::vector<ZeroRun> out;
-    auto st = db.prepare(
-        "SELECT r.processor, r.game_date FROM processor_latest l JOIN processor_runs r ON r.id = l.run_pk"
-        " WHERE l.game_date = (SELECT max(game_date) FROM processor_latest) AND r.failure_category = 'success'"
-        " AND coalesce(r.records_out, 0) = 0 AND r.skipped = 0");
+    auto st = db.prepare("SELECT r.processor, r.game_date FROM processor_latest l JOIN "
+                         "processor_runs r ON r.id = l.run_pk"
+                         " WHERE l.game_date = (SELECT max(game_date) FROM processor_latest) AND "
+                         "r.failure_category = 'success'"
+                         " AND coalesce(r.records_out, 0) = 0 AND r.skipped = 0");
     while (st.step()) {
         const auto* spec = registry.find(st.getText(0));
         if (spec && spec->minRecords > 0)
@@ -39,7 +41,8 @@ std::vector<ZeroRun> zeroRecordRuns(store::Database& db, const registry::Registr
 std::vector<Breaker> openBreakers(store::Database& db)
 {
     std::vector<Breaker> out;
-    auto st = db.prepare("SELECT source, failures, coalesce(opened_at, '') FROM circuit_breakers WHERE state = 'OPEN'");
+    auto st = db.prepare("SELECT source, failures, coalesce(opened_at, '') FROM circuit_breakers "
+                         "WHERE state = 'OPEN'");
     while (st.step())
         out.push_back({st.getText(0), st.getInt(1), st.getText(2)});
     return out;
@@ -62,8 +65,10 @@ Storage storage(const std::filesystem::path& dir, bool walk)
         return s;
     // What nbaops keeps there: the database files and its folders (bounded: a million entries).
     size_t seen = 0;
-    for (auto it = std::filesystem::recursive_directory_iterator(dir, std::filesystem::directory_options::skip_permission_denied, ec);
-         !ec && it != std::filesystem::recursive_directory_iterator() && seen < 1000000; it.increment(ec), ++seen) {
+    for (auto it = std::filesystem::recursive_directory_iterator(
+             dir, std::filesystem::directory_options::skip_permission_denied, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator() && seen < 1000000;
+         it.increment(ec), ++seen) {
         std::error_code e2;
         if (it->is_regular_file(e2))
             s.dataBytes += it->file_size(e2);
@@ -78,11 +83,13 @@ std::optional<ModelLive> modelLive(store::Database& db, int days)
         return std::nullopt;
     ModelLive m;
     m.version = ch.getText(0);
-    auto live = db.prepare(
-        "SELECT count(*), avg(c.abs_error), avg(b.abs_error) FROM prediction_grades c JOIN prediction_grades b"
-        " ON b.game_date = c.game_date AND b.player_id = c.player_id AND b.model_version = 'baseline-blend-v1'" // model::kBaselineVersion
-        " WHERE c.model_version = ? AND c.played = 1 AND c.game_date > date((SELECT max(game_date) FROM"
-        " prediction_grades), ?)");
+    auto live = db.prepare("SELECT count(*), avg(c.abs_error), avg(b.abs_error) FROM "
+                           "prediction_grades c JOIN prediction_grades b"
+                           " ON b.game_date = c.game_date AND b.player_id = c.player_id AND "
+                           "b.model_version = 'baseline-blend-v1'" // model::kBaselineVersion
+                           " WHERE c.model_version = ? AND c.played = 1 AND c.game_date > "
+                           "date((SELECT max(game_date) FROM"
+                           " prediction_grades), ?)");
     live.bindAll(m.version, "-" + std::to_string(days) + " days");
     live.step();
     m.rows = live.getInt(0);
@@ -96,9 +103,11 @@ std::optional<ModelLive> modelLive(store::Database& db, int days)
 std::vector<DateCompleteness> completeness(store::Database& db, Date from, Date until)
 {
     std::vector<DateCompleteness> out;
-    auto st = db.prepare("SELECT s.game_date, count(DISTINCT s.game_id), count(DISTINCT p.game_id) FROM game_schedule s"
-                         " LEFT JOIN player_game_summary p ON p.game_id = s.game_id WHERE s.game_status = 3"
-                         " AND s.game_date BETWEEN ? AND ? GROUP BY s.game_date ORDER BY s.game_date");
+    auto st = db.prepare(
+        "SELECT s.game_date, count(DISTINCT s.game_id), count(DISTINCT p.game_id) FROM "
+        "game_schedule s"
+        " LEFT JOIN player_game_summary p ON p.game_id = s.game_id WHERE s.game_status = 3"
+        " AND s.game_date BETWEEN ? AND ? GROUP BY s.game_date ORDER BY s.game_date");
     st.bindAll(from.iso(), until.iso());
     while (st.step())
         out.push_back({st.getText(0), st.getInt(1), st.getInt(2)});
@@ -109,14 +118,46 @@ std::vector<StaleTable> staleTables(store::Database& db, Date today)
 {
     std::vector<StaleTable> out;
     auto st = db.prepare(
-        "SELECT f.table_name, f.latest_game_date, (SELECT count(DISTINCT s.game_date) FROM game_schedule s"
-        " WHERE s.game_status = 3 AND s.game_date > f.latest_game_date AND s.game_date < ?) FROM table_freshness f"
+        "SELECT f.table_name, f.latest_game_date, (SELECT count(DISTINCT s.game_date) FROM "
+        "game_schedule s"
+        " WHERE s.game_status = 3 AND s.game_date > f.latest_game_date AND s.game_date < ?) FROM "
+        "table_freshness f"
         " WHERE f.latest_game_date IS NOT NULL AND f.table_name IN ('player_game_summary',"
-        " 'team_offense_game_summary', 'team_defense_game_summary', 'player_composite_factors', 'ml_feature_store')");
+        " 'team_offense_game_summary', 'team_defense_game_summary', 'player_composite_factors', "
+        "'ml_feature_store')");
     st.bindAll(today.iso());
     while (st.step())
         out.push_back({st.getText(0), st.getText(1), int(st.getInt(2))});
     return out;
+}
+
+Backups backups(store::Database& db)
+{
+    Backups b;
+    auto all = db.prepare("SELECT count(*), max(created_at) FROM backups WHERE pruned_at IS NULL");
+    if (all.step()) {
+        b.count = all.getInt(0);
+        b.newestAt = all.getOptText(1).value_or("");
+    }
+    auto proven = db.prepare("SELECT id, created_at, proven_seconds FROM backups WHERE pruned_at "
+                             "IS NULL AND proven_ok = 1 "
+                             "ORDER BY created_at DESC LIMIT 1");
+    if (proven.step()) {
+        b.provenId = proven.getText(0);
+        b.provenAt = proven.getText(1);
+        b.provenSeconds = proven.getOptDouble(2).value_or(0);
+    }
+    auto newest = db.prepare(
+        "SELECT id, proven_ok, COALESCE(proven_detail, '') FROM backups WHERE pruned_at IS NULL "
+        "AND kind IN ('manual', 'scheduled') ORDER BY created_at DESC LIMIT 1");
+    if (newest.step()) {
+        b.newestId = newest.getText(0);
+        if (!newest.isNull(1) && newest.getInt(1) == 0) {
+            b.failedId = b.newestId;
+            b.failedDetail = newest.getText(2);
+        }
+    }
+    return b;
 }
 
 } // namespace nbaops::health::facts

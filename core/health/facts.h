@@ -81,4 +81,16 @@ struct StaleTable
 };
 std::vector<StaleTable> staleTables(store::Database& db, Date today);
 
+// The backups the database knows of (nbaops backup; the `backups` table) and the newest one
+// proven restorable by a test-restore.
+struct Backups
+{
+    int64_t count = 0; // not pruned
+    std::string newestId, newestAt;
+    std::string provenId, provenAt; // the newest backup whose last test-restore passed
+    double provenSeconds = 0;
+    std::string failedId, failedDetail; // the newest backup, when its last test-restore failed
+};
+Backups backups(store::Database& db);
+
 } // namespace nbaops::health::facts

@@ -55,15 +55,24 @@ struct Job
 
 std::vector<Job> jobsOf(const ScheduleOptions& o)
 {
-    if (o.nightlyHour < 0 || o.nightlyHour > 23 || o.nightlyMinute < 0 || o.nightlyMinute > 59 || o.digestHour < 0 ||
-        o.digestHour > 23)
+    if (o.nightlyHour < 0 || o.nightlyHour > 23 || o.nightlyMinute < 0 || o.nightlyMinute > 59 ||
+        o.digestHour < 0 || o.digestHour > 23 || o.backupHour < 0 || o.backupHour > 23 ||
+        o.backupMinute < 0 || o.backupMinute > 59)
         throw UsageError("A schedule time is HH:MM, 00:00 to 23:59 (US Eastern).");
     return {
-        {"nbaops-nightly", "the nightly run of yesterday's games", {"run", "--date", "yesterday"},
+        {"nbaops-nightly",
+         "the nightly run of yesterday's games",
+         {"run", "--date", "yesterday"},
          "*-*-* " + hhmm(o.nightlyHour, o.nightlyMinute) + ":00 America/New_York"},
         {"nbaops-repair", "closing orphaned runs and the due retries", {"repair"}, "*:0/5"},
-        {"nbaops-digest", "the morning digest through the alert receivers", {"digest", "--send"},
+        {"nbaops-digest",
+         "the morning digest through the alert receivers",
+         {"digest", "--send"},
          "*-*-* " + hhmm(o.digestHour, 0) + ":00 America/New_York"},
+        {"nbaops-backup",
+         "the daily backup, its test-restore and the retention policy",
+         {"backup", "scheduled"},
+         "*-*-* " + hhmm(o.backupHour, o.backupMinute) + ":00 America/New_York"},
     };
 }
 
@@ -76,24 +85,35 @@ std::vector<UnitFile> systemdUnits(const ScheduleOptions& o)
         std::string exec = systemdWord(o.nbaops.string()) + " --db " + systemdWord(o.db.string());
         for (const auto& a : j.args)
             exec += " " + a;
-        out.push_back({std::string(j.name) + ".service",
-                       "# Written by 'nbaops schedule install'; 'nbaops schedule remove' deletes it.\n"
-                       "[Unit]\nDescription=nbaops: " + std::string(j.what) + "\n\n"
-                       "[Service]\nType=oneshot\nExecStart=" + exec + "\n"
-                       // 1: degraded or real failures, the run still did its work: not a unit failure
-                       "SuccessExitStatus=1\nNice=5\n"});
-        out.push_back({std::string(j.name) + ".timer",
-                       "# Written by 'nbaops schedule install'; 'nbaops schedule remove' deletes it.\n"
-                       "[Unit]\nDescription=nbaops: " + std::string(j.what) + " (timer)\n\n"
-                       "[Timer]\nOnCalendar=" + j.calendar + "\nPersistent=true\nAccuracySec=30s\n\n"
-                       "[Install]\nWantedBy=timers.target\n"});
+        out.push_back(
+            {std::string(j.name) + ".service",
+             "# Written by 'nbaops schedule install'; 'nbaops schedule remove' deletes it.\n"
+             "[Unit]\nDescription=nbaops: " +
+                 std::string(j.what) +
+                 "\n\n"
+                 "[Service]\nType=oneshot\nExecStart=" +
+                 exec +
+                 "\n"
+                 // 1: degraded or real failures, the run still did its work: not a unit failure
+                 "SuccessExitStatus=1\nNice=5\n"});
+        out.push_back(
+            {std::string(j.name) + ".timer",
+             "# Written by 'nbaops schedule install'; 'nbaops schedule remove' deletes it.\n"
+             "[Unit]\nDescription=nbaops: " +
+                 std::string(j.what) +
+                 " (timer)\n\n"
+                 "[Timer]\nOnCalendar=" +
+                 j.calendar +
+                 "\nPersistent=true\nAccuracySec=30s\n\n"
+                 "[Install]\nWantedBy=timers.target\n"});
     }
     return out;
 }
 
 std::string crontabLines(const ScheduleOptions& o)
 {
-    std::string out = "# nbaops (from 'nbaops schedule install' on a machine without systemd)\nCRON_TZ=America/New_York\n";
+    std::string out = "# nbaops (from 'nbaops schedule install' on a machine without "
+                      "systemd)\nCRON_TZ=America/New_York\n";
     for (const auto& j : jobsOf(o)) {
         std::string when = "*/5 * * * *";
         if (j.calendar != "*:0/5") { // "*-*-* HH:MM:00 America/New_York" -> "MM HH * * *"
@@ -119,7 +139,8 @@ std::filesystem::path userUnitDir()
 
 std::vector<std::string> timerNames()
 {
-    return {"nbaops-nightly.timer", "nbaops-repair.timer", "nbaops-digest.timer"};
+    return {"nbaops-nightly.timer", "nbaops-repair.timer", "nbaops-digest.timer",
+            "nbaops-backup.timer"};
 }
 
 } // namespace nbaops::jobs

@@ -5,16 +5,19 @@
 #include <vector>
 
 // The machine's own scheduler runs local mode: systemd user timers (or cron lines where systemd
-// is absent) for the nightly run, `nbaops repair` every 5 minutes and the morning digest.
+// is absent) for the nightly run, `nbaops repair` every 5 minutes, the daily backup (made,
+// proven by a test-restore, pruned) and the morning digest.
 namespace nbaops::jobs {
 
 struct ScheduleOptions
 {
-    std::filesystem::path nbaops;   // the program the units start (absolute)
-    std::filesystem::path db;       // the database they use (absolute)
-    int nightlyHour = 4;            // US Eastern
+    std::filesystem::path nbaops; // the program the units start (absolute)
+    std::filesystem::path db;     // the database they use (absolute)
+    int nightlyHour = 4;          // US Eastern
     int nightlyMinute = 0;
-    int digestHour = 7;             // US Eastern
+    int digestHour = 7; // US Eastern
+    int backupHour = 5; // US Eastern: after the nightly run, before the digest
+    int backupMinute = 30;
 };
 
 struct UnitFile
@@ -23,7 +26,7 @@ struct UnitFile
     std::string text;
 };
 
-// The three jobs and their timers (the timers' OnCalendar in America/New_York, Persistent so a
+// The four jobs and their timers (the timers' OnCalendar in America/New_York, Persistent so a
 // night the machine slept through runs when it wakes).
 std::vector<UnitFile> systemdUnits(const ScheduleOptions& options);
 // The same as crontab lines (CRON_TZ=America/New_York).

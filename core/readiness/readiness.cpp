@@ -3,6 +3,7 @@
 #include "readiness.h"
 
 #include "alerts/rules.h"
+#include "dr/runbook.h"
 #include "health/checks.h"
 #include "health/facts.h"
 #include "health/sla.h"
@@ -35,7 +36,8 @@ Item measuredItem(std::string name, double max, bool ok, std::string evidence)
 }
 
 // Full points at `full` and above, none at `zero` and below, linear between.
-Item scaledItem(std::string name, double max, double value, double zero, double full, std::string evidence)
+Item scaledItem(std::string name, double max, double value, double zero, double full,
+                std::string evidence)
 {
     const double share = std::clamp((value - zero) / (full - zero), 0.0, 1.0);
     return Item{std::move(name), max * share, max, true, std::move(evidence)};
@@ -49,11 +51,12 @@ Item unmeasured(std::string name, double max, std::string why)
 Item slaItem(const health::SlaStatus* s, double max, const std::string& loadError)
 {
     if (!s)
-        return unmeasured("SLA compliance", max, loadError.empty() ? "the SLA is not defined in slas.json" : loadError);
+        return unmeasured("SLA compliance", max,
+                          loadError.empty() ? "the SLA is not defined in slas.json" : loadError);
     if (!s->last30.rate)
         return unmeasured(s->def.name + " (30 days)", max, "no game date decided yet");
-    return scaledItem(s->def.name + " (30 days)", max, *s->last30.rate, s->def.objective - 0.25, s->def.objective,
-                      s->summary);
+    return scaledItem(s->def.name + " (30 days)", max, *s->last30.rate, s->def.objective - 0.25,
+                      s->def.objective, s->summary);
 }
 
 const health::SlaStatus* findSla(const health::SlaReport& r, health::SlaKind kind)
@@ -80,11 +83,14 @@ Category dataPipeline(Context& c)
     cat.items.push_back(slaItem(findSla(c.slas, health::SlaKind::Completeness), 3, c.slaError));
     {
         // Success rate of the last 30 days with runs (expected no-data runs not counted).
-        auto st = c.in.db.prepare("SELECT sum(CASE WHEN category = 'success' THEN runs ELSE 0 END),"
-                                  " sum(CASE WHEN category <> 'no_data_available' THEN runs ELSE 0 END)"
-                                  " FROM run_day_stats WHERE day > date((SELECT max(day) FROM run_day_stats), '-30 days')");
+        auto st =
+            c.in.db.prepare("SELECT sum(CASE WHEN category = 'success' THEN runs ELSE 0 END),"
+                            " sum(CASE WHEN category <> 'no_data_available' THEN runs ELSE 0 END)"
+                            " FROM run_day_stats WHERE day > date((SELECT max(day) FROM "
+                            "run_day_stats), '-30 days')");
         st.step();
-        const int64_t ok = st.isNull(0) ? 0 : st.getInt(0), counted = st.isNull(1) ? 0 : st.getInt(1);
+        const int64_t ok = st.isNull(0) ? 0 : st.getInt(0),
+                      counted = st.isNull(1) ? 0 : st.getInt(1);
         if (counted == 0)
             cat.items.push_back(unmeasured("Run success rate (30 days)", 3, "no runs yet"));
         else {
@@ -99,10 +105,13 @@ Category dataPipeline(Context& c)
         if (st.step() && !st.isNull(0)) {
             const Date until = *Date::parse(st.getText(0));
             const std::set<std::string> impl(c.in.implemented.begin(), c.in.implemented.end());
-            const auto gaps = health::findGaps(c.in.db, c.in.registry, impl, until.addDays(-6), until);
-            std::string ev = gaps.empty() ? "no processor is missing a date with final games in the last 7 days"
-                                          : std::to_string(gaps.size()) + " gap(s), first: " + gaps.front().processor +
-                                                " " + gaps.front().date;
+            const auto gaps =
+                health::findGaps(c.in.db, c.in.registry, impl, until.addDays(-6), until);
+            std::string ev =
+                gaps.empty()
+                    ? "no processor is missing a date with final games in the last 7 days"
+                    : std::to_string(gaps.size()) + " gap(s), first: " + gaps.front().processor +
+                          " " + gaps.front().date;
             cat.items.push_back(measuredItem("No gaps (7 days)", 2, gaps.empty(), ev));
         } else {
             cat.items.push_back(unmeasured("No gaps (7 days)", 2, "no final games yet"));
@@ -115,9 +124,10 @@ Category dataPipeline(Context& c)
             if (t.lag > 0 && behind++ == 0)
                 first = t.table + " " + std::to_string(t.lag) + " date(s) behind";
         }
-        cat.items.push_back(measuredItem("Analytics tables fresh", 2, behind == 0,
-                                         behind ? std::to_string(behind) + " table(s) behind the schedule; " + first
-                                                : "every analytics table is up to the latest final games"));
+        cat.items.push_back(
+            measuredItem("Analytics tables fresh", 2, behind == 0,
+                         behind ? std::to_string(behind) + " table(s) behind the schedule; " + first
+                                : "every analytics table is up to the latest final games"));
     }
     return cat;
 }
@@ -125,17 +135,21 @@ Category dataPipeline(Context& c)
 Category mlModel(Context& c)
 {
     Category cat{"ML Model", 20, 0, {}};
-    auto st = c.in.db.prepare("SELECT v.version, v.test_mae, v.report FROM model_aliases a"
-                              " JOIN model_versions v ON v.version = a.version WHERE a.alias = 'champion'");
+    auto st = c.in.db.prepare(
+        "SELECT v.version, v.test_mae, v.report FROM model_aliases a"
+        " JOIN model_versions v ON v.version = a.version WHERE a.alias = 'champion'");
     if (!st.step()) {
-        cat.items.push_back(measuredItem("A champion model serves predictions", 2, false,
-                                         "no champion: predictions use the baseline (nbaops train, then promote)"));
-        cat.items.push_back(unmeasured("Champion beats its baseline (test window)", 3, "no champion model"));
+        cat.items.push_back(
+            measuredItem("A champion model serves predictions", 2, false,
+                         "no champion: predictions use the baseline (nbaops train, then promote)"));
+        cat.items.push_back(
+            unmeasured("Champion beats its baseline (test window)", 3, "no champion model"));
         cat.items.push_back(unmeasured("Test MAE under the 4.0 goal", 2, "no champion model"));
     } else {
         const std::string version = st.getText(0);
         const double mae = st.getDouble(1);
-        cat.items.push_back(measuredItem("A champion model serves predictions", 2, true, version + " is the champion"));
+        cat.items.push_back(measuredItem("A champion model serves predictions", 2, true,
+                                         version + " is the champion"));
         double baseline = 0;
         try {
             const auto report = nlohmann::json::parse(st.getText(2));
@@ -146,19 +160,25 @@ Category mlModel(Context& c)
             baseline = 0;
         }
         if (baseline > 0)
-            cat.items.push_back(measuredItem("Champion beats its baseline (test window)", 3, mae < baseline,
-                                             "test MAE " + fixed(mae, 3) + " vs " + fixed(baseline, 3) + " for the best baseline"));
+            cat.items.push_back(measuredItem("Champion beats its baseline (test window)", 3,
+                                             mae < baseline,
+                                             "test MAE " + fixed(mae, 3) + " vs " +
+                                                 fixed(baseline, 3) + " for the best baseline"));
         else
-            cat.items.push_back(unmeasured("Champion beats its baseline (test window)", 3, "the model's report has no baseline"));
-        cat.items.push_back(scaledItem("Test MAE under the 4.0 goal", 2, -mae, -4.27, -4.0,
-                                       "test MAE " + fixed(mae, 3) + " (the real system's baseline is 4.27, the goal < 4.0)"));
+            cat.items.push_back(unmeasured("Champion beats its baseline (test window)", 3,
+                                           "the model's report has no baseline"));
+        cat.items.push_back(scaledItem(
+            "Test MAE under the 4.0 goal", 2, -mae, -4.27, -4.0,
+            "test MAE " + fixed(mae, 3) + " (the real system's baseline is 4.27, the goal < 4.0)"));
     }
     if (const auto live = health::facts::modelLive(c.in.db, 14); live && live->rows > 0)
-        cat.items.push_back(measuredItem("Live MAE within 1.10 x baseline (14 days)", 2, live->mae <= 1.10 * live->baselineMae,
-                                         live->version + ": " + fixed(live->mae, 3) + " vs " + fixed(live->baselineMae, 3) +
-                                             " on " + std::to_string(live->rows) + " graded player-games"));
+        cat.items.push_back(measuredItem(
+            "Live MAE within 1.10 x baseline (14 days)", 2, live->mae <= 1.10 * live->baselineMae,
+            live->version + ": " + fixed(live->mae, 3) + " vs " + fixed(live->baselineMae, 3) +
+                " on " + std::to_string(live->rows) + " graded player-games"));
     else
-        cat.items.push_back(unmeasured("Live MAE within 1.10 x baseline (14 days)", 2, "no graded predictions yet"));
+        cat.items.push_back(unmeasured("Live MAE within 1.10 x baseline (14 days)", 2,
+                                       "no graded predictions yet"));
     {
         // The critical features are the NULL-rate alert rule's (every feature when it names none).
         std::vector<std::string> critical;
@@ -169,9 +189,10 @@ Category mlModel(Context& c)
             }
         }
         const std::string in = critical.empty() ? std::string() : sqlInList(critical);
-        auto q = c.in.db.prepare("SELECT feature, rows, nulls FROM feature_quality"
-                                 " WHERE game_date = (SELECT max(game_date) FROM feature_quality) AND rows >= 50" +
-                                 (in.empty() ? std::string() : " AND feature IN (" + in + ")"));
+        auto q = c.in.db.prepare(
+            "SELECT feature, rows, nulls FROM feature_quality"
+            " WHERE game_date = (SELECT max(game_date) FROM feature_quality) AND rows >= 50" +
+            (in.empty() ? std::string() : " AND feature IN (" + in + ")"));
         double worst = 0;
         std::string worstName;
         int features = 0;
@@ -184,11 +205,13 @@ Category mlModel(Context& c)
             }
         }
         if (features == 0)
-            cat.items.push_back(unmeasured("Critical features' NULL rate under 5%", 1, "no feature date with 50 rows yet"));
+            cat.items.push_back(unmeasured("Critical features' NULL rate under 5%", 1,
+                                           "no feature date with 50 rows yet"));
         else
-            cat.items.push_back(measuredItem("Critical features' NULL rate under 5%", 1, worst <= 0.05,
-                                             worstName.empty() ? "no NULL in " + std::to_string(features) + " features"
-                                                               : "highest: " + worstName + " " + percentText(worst)));
+            cat.items.push_back(measuredItem(
+                "Critical features' NULL rate under 5%", 1, worst <= 0.05,
+                worstName.empty() ? "no NULL in " + std::to_string(features) + " features"
+                                  : "highest: " + worstName + " " + percentText(worst)));
     }
     cat.items.push_back(slaItem(findSla(c.slas, health::SlaKind::PredictionRate), 1, c.slaError));
     return cat;
@@ -198,7 +221,8 @@ Category operations(Context& c)
 {
     Category cat{"Operations", 20, 0, {}};
     cat.items.push_back(measuredItem("Alert rules load", 2, c.rules.has_value(),
-                                     c.rules ? std::to_string(c.rules->rules.size()) + " rules from " + c.rules->origin
+                                     c.rules ? std::to_string(c.rules->rules.size()) +
+                                                   " rules from " + c.rules->origin
                                              : c.rulesError));
     if (c.rules) {
         std::vector<std::string> outside;
@@ -206,68 +230,107 @@ Category operations(Context& c)
             if (r.type != "desktop" && r.configured())
                 outside.push_back(name);
         }
-        std::string ev = outside.empty() ? "only the console receives alerts: set NBAOPS_PAGER_WEBHOOK_URL, "
-                                           "NBAOPS_CHAT_WEBHOOK_URL or NBAOPS_SMTP_URL"
-                                         : "configured: ";
+        std::string ev = outside.empty()
+                             ? "only the console receives alerts: set NBAOPS_PAGER_WEBHOOK_URL, "
+                               "NBAOPS_CHAT_WEBHOOK_URL or NBAOPS_SMTP_URL"
+                             : "configured: ";
         for (size_t i = 0; i < outside.size(); ++i)
             ev += (i ? ", " : "") + outside[i];
-        cat.items.push_back(measuredItem("Alerts reach someone outside the console", 3, !outside.empty(), ev));
+        cat.items.push_back(
+            measuredItem("Alerts reach someone outside the console", 3, !outside.empty(), ev));
     } else {
-        cat.items.push_back(unmeasured("Alerts reach someone outside the console", 3, "the alert rules do not load"));
+        cat.items.push_back(unmeasured("Alerts reach someone outside the console", 3,
+                                       "the alert rules do not load"));
     }
     {
-        auto st = c.in.db.prepare("SELECT count(*) FROM alerts WHERE state = 'firing' AND severity IN ('P0', 'P1')"
-                                  " AND acked_by IS NULL");
+        auto st = c.in.db.prepare(
+            "SELECT count(*) FROM alerts WHERE state = 'firing' AND severity IN ('P0', 'P1')"
+            " AND acked_by IS NULL");
         st.step();
         const int64_t n = st.getInt(0);
-        cat.items.push_back(measuredItem("No unacknowledged P0/P1 alert firing", 3, n == 0,
-                                         n ? std::to_string(n) + " P0/P1 alert(s) firing without an acknowledgement"
-                                           : "none firing without an acknowledgement"));
+        cat.items.push_back(
+            measuredItem("No unacknowledged P0/P1 alert firing", 3, n == 0,
+                         n ? std::to_string(n) + " P0/P1 alert(s) firing without an acknowledgement"
+                           : "none firing without an acknowledgement"));
     }
     {
         const auto stuck = health::facts::stuckRuns(c.in.db, c.in.now, 30);
-        cat.items.push_back(measuredItem("No stuck run (heartbeat within 30 min)", 2, stuck.empty(),
-                                         stuck.empty() ? "every running run has a recent heartbeat"
-                                                       : stuck.front().processor + " " + stuck.front().gameDate +
-                                                             ": no heartbeat for " + std::to_string(int(stuck.front().minutes)) + " min"));
+        cat.items.push_back(
+            measuredItem("No stuck run (heartbeat within 30 min)", 2, stuck.empty(),
+                         stuck.empty() ? "every running run has a recent heartbeat"
+                                       : stuck.front().processor + " " + stuck.front().gameDate +
+                                             ": no heartbeat for " +
+                                             std::to_string(int(stuck.front().minutes)) + " min"));
     }
     cat.items.push_back(slaItem(findSla(c.slas, health::SlaKind::PublishBy), 3, c.slaError));
     {
         auto st = c.in.db.prepare("SELECT count(*) FROM processor_timeouts");
         st.step();
         const int64_t n = st.getInt(0);
-        cat.items.push_back(measuredItem("Timeouts derived from P95 durations", 2, n > 0,
-                                         n ? std::to_string(n) + " processor timeout(s) applied from their P95"
-                                           : "none applied: nbaops trends --apply-timeouts"));
+        cat.items.push_back(
+            measuredItem("Timeouts derived from P95 durations", 2, n > 0,
+                         n ? std::to_string(n) + " processor timeout(s) applied from their P95"
+                           : "none applied: nbaops trends --apply-timeouts"));
     }
-    cat.items.push_back(unmeasured("Disaster-recovery drill in the last 90 days", 5,
-                                   "no drill record: this build does not run DR drills yet"));
+    {
+        // Passed drills of the last 90 days, by scenario: full points when every scenario was
+        // practised.
+        auto st = c.in.db.prepare("SELECT count(DISTINCT scenario), count(*), max(started_at) FROM "
+                                  "drills WHERE state = 'passed' "
+                                  "AND started_at >= ?");
+        st.bind(1, toIsoUtc(c.in.now - std::chrono::hours(24 * 90)));
+        st.step();
+        const int64_t scenarios = st.getInt(0);
+        const int64_t total = int64_t(dr::drillScenarios().size());
+        cat.items.push_back(scaledItem(
+            "Disaster-recovery drill in the last 90 days", 5, double(scenarios), 0, double(total),
+            scenarios == 0
+                ? "no passed drill in 90 days: nbaops drill run database_loss"
+                : std::to_string(scenarios) + " of " + std::to_string(total) +
+                      " scenarios drilled and recovered (" + std::to_string(st.getInt(1)) +
+                      " drills, the last " + st.getText(2).substr(0, 10) + ")"));
+    }
     return cat;
 }
 
 Category infrastructure(Context& c)
 {
     Category cat{"Infrastructure", 15, 0, {}};
-    const auto st = health::facts::storage(std::filesystem::absolute(c.in.dbPath).parent_path(), false);
+    const auto st =
+        health::facts::storage(std::filesystem::absolute(c.in.dbPath).parent_path(), false);
     if (!st.error.empty())
         cat.items.push_back(unmeasured("Storage under 80%", 3, st.error));
     else
         cat.items.push_back(measuredItem("Storage under 80%", 3, st.usedFraction < 0.80,
-                                         percentText(st.usedFraction) + " of the disk holding " + st.dir.string() + " is used"));
+                                         percentText(st.usedFraction) + " of the disk holding " +
+                                             st.dir.string() + " is used"));
     const auto breakers = health::facts::openBreakers(c.in.db);
     cat.items.push_back(measuredItem("Circuit breakers closed", 3, breakers.empty(),
                                      breakers.empty() ? "every source's breaker is closed"
-                                                      : breakers.front().source + " open since " + breakers.front().openedAt));
+                                                      : breakers.front().source + " open since " +
+                                                            breakers.front().openedAt));
     {
         auto j = c.in.db.prepare("PRAGMA journal_mode");
         j.step();
         const std::string mode = j.getText(0);
         cat.items.push_back(measuredItem("Database in WAL mode", 2, mode == "wal",
-                                         "journal mode " + mode + (mode == "wal" ? "" : ": readers block the writer")));
+                                         "journal mode " + mode +
+                                             (mode == "wal" ? "" : ": readers block the writer")));
     }
-    cat.items.push_back(unmeasured("Backups restored in the last 30 days", 4, "no backup record: this build does not take backups yet"));
-    cat.items.push_back(unmeasured("Cloud deployment healthy (Cloud Run, BigQuery)", 3,
-                                   "this database is the local pipeline; no cloud deployment is configured"));
+    {
+        const auto b = health::facts::backups(c.in.db);
+        const auto proven = parseIsoUtc(b.provenAt);
+        const bool recent = proven && c.in.now - *proven < std::chrono::hours(24 * 30);
+        cat.items.push_back(measuredItem(
+            "Backups restored in the last 30 days", 4, recent,
+            b.count == 0 ? "no backup: nbaops backup create, then nbaops backup test-restore"
+            : !proven    ? std::to_string(b.count) + " backup(s), none proven by a test-restore"
+                         : "backup " + b.provenId + " proven restorable by a test-restore (" +
+                            b.provenAt.substr(0, 10) + ")"));
+    }
+    cat.items.push_back(
+        unmeasured("Cloud deployment healthy (Cloud Run, BigQuery)", 3,
+                   "this database is the local pipeline; no cloud deployment is configured"));
     return cat;
 }
 
@@ -281,29 +344,53 @@ Category documentation(Context& c)
             if (r.runbook.empty() && without++ == 0)
                 first = r.name;
         }
-        cat.items.push_back(measuredItem("Every alert rule has a runbook", 3, without == 0,
-                                         without ? std::to_string(without) + " rule(s) without one, first: " + first
-                                                 : std::to_string(c.rules->rules.size()) + " rules, each with a runbook"));
+        cat.items.push_back(measuredItem(
+            "Every alert rule has a runbook", 3, without == 0,
+            without ? std::to_string(without) + " rule(s) without one, first: " + first
+                    : std::to_string(c.rules->rules.size()) + " rules, each with a runbook"));
     } else {
-        cat.items.push_back(unmeasured("Every alert rule has a runbook", 3, "the alert rules do not load"));
+        cat.items.push_back(
+            unmeasured("Every alert rule has a runbook", 3, "the alert rules do not load"));
     }
     {
         int without = 0;
         for (const auto& p : c.in.registry.processors())
             without += p.description.empty();
-        cat.items.push_back(measuredItem("Every processor is described in the registry", 2, without == 0,
-                                         std::to_string(c.in.registry.processors().size() - size_t(without)) + " of " +
-                                             std::to_string(c.in.registry.processors().size()) + " described"));
+        cat.items.push_back(measuredItem(
+            "Every processor is described in the registry", 2, without == 0,
+            std::to_string(c.in.registry.processors().size() - size_t(without)) + " of " +
+                std::to_string(c.in.registry.processors().size()) + " described"));
     }
     {
         int without = 0;
         for (const auto& s : c.slas.slas)
             without += s.def.description.empty();
-        cat.items.push_back(measuredItem("Every SLA is written down", 1, !c.slas.slas.empty() && without == 0,
-                                         std::to_string(c.slas.slas.size()) + " SLA(s), " + std::to_string(without) +
-                                             " without a description"));
+        cat.items.push_back(measuredItem("Every SLA is written down", 1,
+                                         !c.slas.slas.empty() && without == 0,
+                                         std::to_string(c.slas.slas.size()) + " SLA(s), " +
+                                             std::to_string(without) + " without a description"));
     }
-    cat.items.push_back(unmeasured("DR runbooks for each failure scenario", 4, "this build has no DR runbooks yet"));
+    {
+        int with = 0;
+        std::string missing;
+        for (const auto& sc : dr::drillScenarios()) {
+            try {
+                const auto& rb = dr::runbook(sc);
+                bool automated = false;
+                for (const auto& s : rb.steps)
+                    automated = automated || !s.check.empty();
+                with += automated && rb.rtoSeconds > 0 ? 1 : 0;
+            } catch (const std::exception&) {
+                missing += (missing.empty() ? "" : ", ") + sc;
+            }
+        }
+        cat.items.push_back(scaledItem(
+            "DR runbooks for each failure scenario", 4, double(with), 0,
+            double(dr::drillScenarios().size()),
+            std::to_string(with) + " of " + std::to_string(dr::drillScenarios().size()) +
+                " scenarios have a runbook with targets and checks" +
+                (missing.empty() ? "" : " (missing: " + missing + ")") + "; nbaops runbook list"));
+    }
     return cat;
 }
 
@@ -314,12 +401,15 @@ Category security(Context& c)
         std::error_code ec;
         const auto perms = std::filesystem::status(c.in.dbPath, ec).permissions();
         if (ec)
-            cat.items.push_back(unmeasured("Database not readable by other users", 3, ec.message()));
+            cat.items.push_back(
+                unmeasured("Database not readable by other users", 3, ec.message()));
         else {
-            const bool closed = (perms & std::filesystem::perms::others_read) == std::filesystem::perms::none;
-            cat.items.push_back(measuredItem("Database not readable by other users", 3, closed,
-                                             closed ? "other users cannot read " + c.in.dbPath.filename().string()
-                                                    : "others can read it: chmod o-r " + c.in.dbPath.string()));
+            const bool closed =
+                (perms & std::filesystem::perms::others_read) == std::filesystem::perms::none;
+            cat.items.push_back(
+                measuredItem("Database not readable by other users", 3, closed,
+                             closed ? "other users cannot read " + c.in.dbPath.filename().string()
+                                    : "others can read it: chmod o-r " + c.in.dbPath.string()));
         }
     }
     {
@@ -330,7 +420,8 @@ Category security(Context& c)
             if (std::filesystem::exists(user)) {
                 try {
                     const auto j = nlohmann::json::parse(readFile(user));
-                    const auto receivers = j.value("receivers", nlohmann::json::object()); // items() must not outlive it
+                    const auto receivers = j.value(
+                        "receivers", nlohmann::json::object()); // items() must not outlive it
                     for (const auto& [name, r] : receivers.items()) {
                         const std::string url = r.value("url", "");
                         if (!url.empty() && url.rfind("env:", 0) != 0 && literal.empty())
@@ -340,22 +431,28 @@ Category security(Context& c)
                     literal.clear();
                 }
             }
-            cat.items.push_back(measuredItem("Receiver secrets come from the environment", 3, literal.empty(),
-                                             literal.empty() ? "every receiver address is an env: reference"
-                                                             : "receiver '" + literal + "' has its address written in " +
-                                                                   user.string() + "; use env:NAME"));
+            cat.items.push_back(measuredItem(
+                "Receiver secrets come from the environment", 3, literal.empty(),
+                literal.empty() ? "every receiver address is an env: reference"
+                                : "receiver '" + literal + "' has its address written in " +
+                                      user.string() + "; use env:NAME"));
         } else {
-            cat.items.push_back(unmeasured("Receiver secrets come from the environment", 3, "the alert rules do not load"));
+            cat.items.push_back(unmeasured("Receiver secrets come from the environment", 3,
+                                           "the alert rules do not load"));
         }
     }
     {
-        auto st = c.in.db.prepare("SELECT count(*) FROM raw_payloads WHERE endpoint LIKE '%apikey=%' OR endpoint LIKE '%api_key=%'");
+        auto st = c.in.db.prepare("SELECT count(*) FROM raw_payloads WHERE endpoint LIKE "
+                                  "'%apikey=%' OR endpoint LIKE '%api_key=%'");
         st.step();
         const int64_t n = st.getInt(0);
-        cat.items.push_back(measuredItem("No API key stored with the raw payloads", 2, n == 0,
-                                         n ? std::to_string(n) + " stored endpoint(s) carry an API key" : "no stored endpoint carries a key"));
+        cat.items.push_back(
+            measuredItem("No API key stored with the raw payloads", 2, n == 0,
+                         n ? std::to_string(n) + " stored endpoint(s) carry an API key"
+                           : "no stored endpoint carries a key"));
     }
-    cat.items.push_back(unmeasured("Keys held in a secret store", 2, "keys come only from the environment in this build"));
+    cat.items.push_back(unmeasured("Keys held in a secret store", 2,
+                                   "keys come only from the environment in this build"));
     return cat;
 }
 
@@ -372,12 +469,15 @@ Scorecard score(const Inputs& in)
     }
     try {
         c.slas = in.slas ? *in.slas
-                         : health::slaReport(in.db, in.registry, health::loadSlas(in.dbPath, in.registry), std::nullopt, in.now);
+                         : health::slaReport(in.db, in.registry,
+                                             health::loadSlas(in.dbPath, in.registry), std::nullopt,
+                                             in.now);
     } catch (const std::exception& e) {
         c.slaError = e.what(); // the SLA items say why they are not measured
     }
     Scorecard s;
-    s.categories = {dataPipeline(c), mlModel(c), operations(c), infrastructure(c), documentation(c), security(c)};
+    s.categories = {dataPipeline(c),   mlModel(c),       operations(c),
+                    infrastructure(c), documentation(c), security(c)};
     for (auto& cat : s.categories) {
         double got = 0, max = 0;
         for (const auto& i : cat.items) {
@@ -388,7 +488,8 @@ Scorecard score(const Inputs& in)
         cat.score = max > 0 ? 100.0 * got / max : 0;
         s.total += cat.score * cat.weight / 100.0;
     }
-    s.elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    s.elapsedMs =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return s;
 }
 
@@ -398,28 +499,38 @@ nlohmann::json toJson(const Scorecard& s)
     for (const auto& c : s.categories) {
         nlohmann::json items = nlohmann::json::array();
         for (const auto& i : c.items)
-            items.push_back({{"name", i.name}, {"points", i.points}, {"max", i.max},
-                             {"basis", i.measured ? "measured" : "not measured"}, {"evidence", i.evidence}});
-        cats.push_back({{"name", c.name}, {"weight", c.weight}, {"score", c.score}, {"items", items}});
+            items.push_back({{"name", i.name},
+                             {"points", i.points},
+                             {"max", i.max},
+                             {"basis", i.measured ? "measured" : "not measured"},
+                             {"evidence", i.evidence}});
+        cats.push_back(
+            {{"name", c.name}, {"weight", c.weight}, {"score", c.score}, {"items", items}});
     }
-    return {{"total", s.total}, {"threshold", s.threshold}, {"decision", s.go() ? "go" : "no-go"},
-            {"measured_items", s.measured}, {"unmeasured_items", s.unmeasured}, {"categories", cats},
+    return {{"total", s.total},
+            {"threshold", s.threshold},
+            {"decision", s.go() ? "go" : "no-go"},
+            {"measured_items", s.measured},
+            {"unmeasured_items", s.unmeasured},
+            {"categories", cats},
             {"elapsed_ms", s.elapsedMs}};
 }
 
 std::string toText(const Scorecard& s)
 {
     std::ostringstream out;
-    out << "Production readiness: " << fixed(s.total, 1) << " / 100 -> " << (s.go() ? "GO" : "NO-GO") << " (go at "
-        << s.threshold << ")\n";
+    out << "Production readiness: " << fixed(s.total, 1) << " / 100 -> "
+        << (s.go() ? "GO" : "NO-GO") << " (go at " << s.threshold << ")\n";
     for (const auto& c : s.categories) {
         out << "\n  " << c.name << " (" << c.weight << "%): " << fixed(c.score, 0) << "/100\n";
         for (const auto& i : c.items) {
-            out << "    " << (i.measured ? (i.points >= i.max ? "[ok]  " : "[--]  ") : "[n/m] ") << i.name << "  "
-                << fixed(i.points, 1) << "/" << fixed(i.max, 0) << "  " << i.evidence << "\n";
+            out << "    " << (i.measured ? (i.points >= i.max ? "[ok]  " : "[--]  ") : "[n/m] ")
+                << i.name << "  " << fixed(i.points, 1) << "/" << fixed(i.max, 0) << "  "
+                << i.evidence << "\n";
         }
     }
-    out << "\n" << s.measured << " items measured; " << s.unmeasured
+    out << "\n"
+        << s.measured << " items measured; " << s.unmeasured
         << " have no fact in this build yet ([n/m]) and score 0.\n";
     return out.str();
 }

@@ -1,9 +1,13 @@
 #include "process.h"
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
+#include <fcntl.h>
 #include <fstream>
+#include <poll.h>
 #include <sstream>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace nbaops {
@@ -78,6 +82,75 @@ Liveness liveness(int64_t pid, int64_t start, const std::string& host)
     if (start != 0 && now.start != 0 && now.start != start)
         return Liveness::Gone; // the pid now names another process
     return Liveness::Alive;
+}
+
+CommandRun runCommand(const std::string& program, const std::vector<std::string>& args,
+                      int timeoutSeconds, const std::atomic<bool>* cancel)
+{
+    CommandRun r;
+    const auto t0 = std::chrono::steady_clock::now();
+    std::vector<std::string> all{program};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : all)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
+        r.output = "cannot start " + program + ": no pipe";
+        return r;
+    }
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        ::close(fds[0]);
+        ::close(fds[1]);
+        r.output = "cannot start " + program + ": fork failed";
+        return r;
+    }
+    if (pid == 0) { // the child: only async-signal-safe calls until exec
+        ::dup2(fds[1], 1);
+        ::dup2(fds[1], 2);
+        const int devnull = ::open("/dev/null", O_RDONLY);
+        if (devnull >= 0)
+            ::dup2(devnull, 0);
+        ::execv(program.c_str(), argv.data());
+        ::_exit(127);
+    }
+    ::close(fds[1]);
+    const auto deadline = t0 + std::chrono::seconds(timeoutSeconds);
+    char buf[4096];
+    bool killed = false;
+    while (true) {
+        pollfd p{fds[0], POLLIN, 0};
+        const int ready = ::poll(&p, 1, 100);
+        if (ready > 0) {
+            const ssize_t n = ::read(fds[0], buf, sizeof buf);
+            if (n <= 0)
+                break; // the child closed its end: it is ending
+            r.output.append(buf, size_t(n));
+            if (r.output.size() > 128 * 1024)
+                r.output.erase(0, r.output.size() - 64 * 1024);
+        } else if (ready < 0 && errno != EINTR) {
+            break;
+        }
+        const bool late = std::chrono::steady_clock::now() > deadline;
+        const bool stop = cancel && cancel->load();
+        if ((late || stop) && !killed) {
+            ::kill(pid, SIGKILL);
+            killed = true;
+            r.timedOut = late;
+            r.cancelled = stop;
+        }
+    }
+    ::close(fds[0]);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (r.output.size() > 64 * 1024)
+        r.output.erase(0, r.output.size() - 64 * 1024);
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return r;
 }
 
 } // namespace nbaops

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace nbaops {
 
@@ -10,7 +12,7 @@ namespace nbaops {
 struct ProcessIdentity
 {
     int64_t pid = 0;
-    int64_t start = 0;  // start time in clock ticks since boot (/proc/PID/stat field 22); 0: unknown
+    int64_t start = 0; // start time in clock ticks since boot (/proc/PID/stat field 22); 0: unknown
     std::string host;
 };
 
@@ -22,5 +24,18 @@ const ProcessIdentity& currentProcess();
 // without a pid, cannot be checked here: Unknown.
 enum class Liveness { Alive, Gone, Unknown };
 Liveness liveness(int64_t pid, int64_t start, const std::string& host);
+
+// Runs a program (no shell) to its end with stdout and stderr captured together: its exit code
+// (-1 when it was killed: the timeout, the cancel flag, a signal), the output's last 64 KB.
+struct CommandRun
+{
+    int exitCode = -1;
+    std::string output;
+    double seconds = 0;
+    bool timedOut = false;
+    bool cancelled = false;
+};
+CommandRun runCommand(const std::string& program, const std::vector<std::string>& args,
+                      int timeoutSeconds, const std::atomic<bool>* cancel = nullptr);
 
 } // namespace nbaops
