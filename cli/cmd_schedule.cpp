@@ -4,8 +4,9 @@
 #include "jobs/alertcycle.h"
 #include "jobs/digest.h"
 #include "jobs/repair.h"
-#include "pipeline/session.h"
 #include "jobs/schedule.h"
+#include "pipeline/session.h"
+#include "store/audit.h"
 #include "store/database.h"
 #include "util/errors.h"
 #include "util/files.h"
@@ -36,7 +37,10 @@ std::pair<int, std::string> tool(const std::string& command)
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
-bool systemdRunning() { return std::filesystem::exists("/run/systemd/system"); }
+bool systemdRunning()
+{
+    return std::filesystem::exists("/run/systemd/system");
+}
 
 std::string timersText()
 {
@@ -52,7 +56,8 @@ jobs::ScheduleOptions optionsFor(const GlobalOptions& g, const std::string& at, 
     std::error_code ec;
     o.nbaops = std::filesystem::read_symlink("/proc/self/exe", ec);
     if (ec)
-        throw OpsError("The path of this program is unknown (/proc/self/exe); install the units by hand.");
+        throw OpsError(
+            "The path of this program is unknown (/proc/self/exe); install the units by hand.");
     o.db = std::filesystem::absolute(g.db);
     if (at.size() != 5 || at[2] != ':' || !std::isdigit(static_cast<unsigned char>(at[0])))
         throw UsageError("--at takes HH:MM (US Eastern), for example 04:00.");
@@ -89,7 +94,8 @@ int printRepair(const jobs::RepairResult& res, bool json)
     if (json) {
         nlohmann::json orphans = nlohmann::json::array();
         for (const auto& r : res.orphans.runs)
-            orphans.push_back({{"id", r.id}, {"processor", r.processor}, {"game_date", r.gameDate}});
+            orphans.push_back(
+                {{"id", r.id}, {"processor", r.processor}, {"game_date", r.gameDate}});
         std::cout << nlohmann::json{{"orphans_closed", orphans},
                                     {"backfills_paused", res.orphans.backfills},
                                     {"retried", retried},
@@ -99,16 +105,17 @@ int printRepair(const jobs::RepairResult& res, bool json)
                   << "\n";
         return stillFailing;
     }
-    std::printf("Repair: %zu orphaned run(s) closed, %zu retried (%d still failing), %zu waiting for their retry, "
+    std::printf("Repair: %zu orphaned run(s) closed, %zu retried (%d still failing), %zu waiting "
+                "for their retry, "
                 "%zu left failed after %zu retries.\n",
-                res.orphans.runs.size(), res.retried.size(), stillFailing, res.waiting.size(), res.exhausted.size(),
-                health::kRetryDelays.size());
+                res.orphans.runs.size(), res.retried.size(), stillFailing, res.waiting.size(),
+                res.exhausted.size(), health::kRetryDelays.size());
     for (const auto& s : res.waiting)
-        std::printf("  waiting: %s %s, retry %d at %s\n", s.processor.c_str(), s.gameDate.c_str(), s.failures,
-                    toIsoUtc(*s.dueAt).c_str());
+        std::printf("  waiting: %s %s, retry %d at %s\n", s.processor.c_str(), s.gameDate.c_str(),
+                    s.failures, toIsoUtc(*s.dueAt).c_str());
     for (const auto& s : res.exhausted)
-        std::printf("  left failed: %s %s after %d attempts: %s\n", s.processor.c_str(), s.gameDate.c_str(),
-                    s.failures, s.lastError.c_str());
+        std::printf("  left failed: %s %s after %d attempts: %s\n", s.processor.c_str(),
+                    s.gameDate.c_str(), s.failures, s.lastError.c_str());
     return stillFailing;
 }
 
@@ -122,7 +129,8 @@ void addRepairCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& act
         bool noAlerts = false;
     };
     auto o = std::make_shared<Opts>();
-    auto* cmd = app.add_subcommand("repair", "Close what killed runs left open and run the due retries (every 5 min)");
+    auto* cmd = app.add_subcommand(
+        "repair", "Close what killed runs left open and run the due retries (every 5 min)");
     cmd->add_flag("--json", o->json, "One JSON object");
     cmd->add_flag("--no-alerts", o->noAlerts, "Do not evaluate the alert rules afterwards");
     cmd->callback([&g, &action, o] {
@@ -165,6 +173,20 @@ struct ScheduleOpts
     bool crontab = false;
 };
 
+// Installing or removing the schedule is a settings change: audited in the database (when it
+// is there).
+void auditSchedule(const GlobalOptions& g, const std::string& action, const std::string& detail)
+{
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(g.db, ec))
+        return;
+    try {
+        auto db = store::Database::open(g.db);
+        store::writeAudit(db, {"", action, detail, "", "ok"});
+    } catch (const std::exception&) {
+    }
+}
+
 int install(const GlobalOptions& g, const ScheduleOpts& o)
 {
     const auto opts = optionsFor(g, o.at, o.digestHour);
@@ -180,24 +202,35 @@ int install(const GlobalOptions& g, const ScheduleOpts& o)
         std::cout << "wrote " << (dir / u.name).string() << "\n";
     }
     if (o.noEnable) {
-        std::cout << "Enable them with: systemctl --user daemon-reload && systemctl --user enable --now" << timersText()
-                  << "\n";
+        std::cout
+            << "Enable them with: systemctl --user daemon-reload && systemctl --user enable --now"
+            << timersText() << "\n";
         return 0;
     }
     const auto reload = tool("systemctl --user daemon-reload");
-    const auto enable = reload.first == 0 ? tool("systemctl --user enable --now" + timersText()) : reload;
+    const auto enable =
+        reload.first == 0 ? tool("systemctl --user enable --now" + timersText()) : reload;
     if (enable.first != 0) {
-        std::cerr << "nbaops: the units are written but systemd did not enable them: " << enable.second
-                  << "Enable them in your session with: systemctl --user daemon-reload && systemctl --user enable --now"
-                  << timersText() << "\n(and 'loginctl enable-linger' to keep them running after you log out).\n";
+        std::cerr << "nbaops: the units are written but systemd did not enable them: "
+                  << enable.second
+                  << "Enable them in your session with: systemctl --user daemon-reload && "
+                     "systemctl --user enable --now"
+                  << timersText()
+                  << "\n(and 'loginctl enable-linger' to keep them running after you log out).\n";
         return 3;
     }
-    std::cout << "Enabled:" << timersText() << "\nThe nightly run at " << o.at << " ET, repair every 5 minutes, the "
-              << "digest at " << o.digestHour << ":00 ET. 'nbaops schedule status' shows them.\n";
+    auditSchedule(g, "schedule.install",
+                  "the nightly run at " + o.at +
+                      " ET, repair every 5 min, the backup at 05:30 ET, the digest at " +
+                      std::to_string(o.digestHour) + ":00 ET");
+    std::cout << "Enabled:" << timersText() << "\nThe nightly run at " << o.at
+              << " ET, repair every 5 minutes, the "
+              << "backup (made, test-restored, pruned) at 05:30 ET, the digest at " << o.digestHour
+              << ":00 ET. 'nbaops schedule status' shows them.\n";
     return 0;
 }
 
-int removeUnits()
+int removeUnits(const GlobalOptions& g)
 {
     if (systemdRunning())
         tool("systemctl --user disable --now" + timersText());
@@ -212,6 +245,8 @@ int removeUnits()
     }
     if (systemdRunning())
         tool("systemctl --user daemon-reload");
+    auditSchedule(g, "schedule.remove",
+                  std::to_string(removed) + " unit file(s) removed from " + dir.string());
     std::cout << removed << " unit file(s) removed from " << dir.string()
               << ". Cron lines, if you added them, stay in 'crontab -e'.\n";
     return 0;
@@ -228,22 +263,28 @@ int status(const GlobalOptions& g)
         if (present && systemdRunning()) {
             const auto en = tool("systemctl --user is-enabled " + t);
             const auto ac = tool("systemctl --user is-active " + t);
-            state += ", " + en.second.substr(0, en.second.find('\n')) + ", " + ac.second.substr(0, ac.second.find('\n'));
+            state += ", " + en.second.substr(0, en.second.find('\n')) + ", " +
+                     ac.second.substr(0, ac.second.find('\n'));
         }
         std::printf("  %-22s %s\n", t.c_str(), state.c_str());
     }
     if (std::filesystem::exists(g.db)) {
         auto db = store::Database::open(g.db, store::Database::Mode::ReadOnly);
-        auto run = db.prepare("SELECT max(started_at) FROM processor_runs WHERE backfill_id IS NULL");
+        auto run =
+            db.prepare("SELECT max(started_at) FROM processor_runs WHERE backfill_id IS NULL");
         run.step();
         auto digest = db.prepare("SELECT max(at) FROM audit_log WHERE action = 'digest.send'");
         digest.step();
-        std::printf("Last run: %s. Last digest sent: %s.\n", run.isNull(0) ? "never" : run.getText(0).c_str(),
-                    digest.isNull(0) ? "never" : digest.getText(0).c_str());
+        auto proven = db.prepare("SELECT max(proven_at) FROM backups WHERE proven_ok = 1");
+        proven.step();
+        std::printf("Last run: %s. Last digest sent: %s. Last backup proven restorable: %s.\n",
+                    run.isNull(0) ? "never" : run.getText(0).c_str(),
+                    digest.isNull(0) ? "never" : digest.getText(0).c_str(),
+                    proven.isNull(0) ? "never" : proven.getText(0).c_str());
     }
     if (installed == 0)
         std::cout << "Nothing is scheduled: 'nbaops schedule install' sets it up.\n";
-    return installed == 3 ? 0 : 1;
+    return installed == int(jobs::timerNames().size()) ? 0 : 1;
 }
 
 } // namespace
@@ -251,20 +292,25 @@ int status(const GlobalOptions& g)
 void addScheduleCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action)
 {
     auto o = std::make_shared<ScheduleOpts>();
-    auto* sch = app.add_subcommand("schedule", "Run local mode from this machine's scheduler (systemd user timers, "
-                                               "or cron lines)");
+    auto* sch = app.add_subcommand(
+        "schedule", "Run local mode from this machine's scheduler (systemd user timers, "
+                    "or cron lines)");
     sch->require_subcommand(1);
-    auto* inst = sch->add_subcommand("install", "Write and enable the nightly run, repair every 5 min and the "
-                                                "07:00 ET digest");
+    auto* inst = sch->add_subcommand(
+        "install", "Write and enable the nightly run, repair every 5 min, the 05:30 ET "
+                   "backup and the 07:00 ET digest");
     inst->add_option("--at", o->at, "Time of the nightly run, HH:MM US Eastern (default 04:00)");
-    inst->add_option("--digest-hour", o->digestHour, "Hour of the morning digest, US Eastern (default 7)");
-    inst->add_flag("--no-enable", o->noEnable, "Write the units without enabling them (also where systemd is not running)");
-    inst->add_flag("--crontab", o->crontab, "Print crontab lines instead (for a machine without systemd)");
+    inst->add_option("--digest-hour", o->digestHour,
+                     "Hour of the morning digest, US Eastern (default 7)");
+    inst->add_flag("--no-enable", o->noEnable,
+                   "Write the units without enabling them (also where systemd is not running)");
+    inst->add_flag("--crontab", o->crontab,
+                   "Print crontab lines instead (for a machine without systemd)");
     inst->callback([&g, &action, o] { action = [&g, o] { return install(g, *o); }; });
-    sch->add_subcommand("remove", "Disable the timers and delete the units")->callback([&action] {
-        action = [] { return removeUnits(); };
-    });
-    sch->add_subcommand("status", "Which timers are installed and enabled, and when each job last ran")
+    sch->add_subcommand("remove", "Disable the timers and delete the units")
+        ->callback([&g, &action] { action = [&g] { return removeUnits(g); }; });
+    sch->add_subcommand("status",
+                        "Which timers are installed and enabled, and when each job last ran")
         ->callback([&g, &action] { action = [&g] { return status(g); }; });
 }
 
@@ -276,7 +322,8 @@ void addDigestCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& act
         bool json = false;
     };
     auto o = std::make_shared<Opts>();
-    auto* cmd = app.add_subcommand("digest", "The morning digest: the quick health check, alerts, retries, backfill");
+    auto* cmd = app.add_subcommand(
+        "digest", "The morning digest: the quick health check, alerts, retries, backfill");
     cmd->add_flag("--send", o->send, "Send it to every configured alert receiver");
     cmd->add_flag("--json", o->json, "One JSON object");
     cmd->callback([&g, &action, o] {
@@ -287,8 +334,11 @@ void addDigestCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& act
             d.send = o->send;
             const auto res = jobs::morningDigest(db, d);
             if (o->json) {
-                std::cout << nlohmann::json{{"subject", res.subject}, {"body", res.body}, {"exit_code", res.exitCode},
-                                            {"sent_to", res.sentTo}, {"errors", res.errors}}
+                std::cout << nlohmann::json{{"subject", res.subject},
+                                            {"body", res.body},
+                                            {"exit_code", res.exitCode},
+                                            {"sent_to", res.sentTo},
+                                            {"errors", res.errors}}
                                  .dump(2)
                           << "\n";
             } else {

@@ -145,7 +145,7 @@ private Q_SLOTS:
         MainWindow w(m_db);
         auto* sidebar = w.findChild<QListWidget*>(QStringLiteral("sidebar"));
         QVERIFY(sidebar);
-        QCOMPARE(sidebar->count(), 7); // health, alerts, trends, pipeline, backfill, models, registry
+        QCOMPARE(sidebar->count(), 8); // health, alerts, trends, pipeline, backfill, models, recovery, registry
         const auto* label = w.findChild<QLabel*>(QStringLiteral("dbLabel"));
         QVERIFY(label->text().contains(m_db));
         QVERIFY(label->text().contains(QStringLiteral("local")));

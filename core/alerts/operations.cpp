@@ -3,26 +3,30 @@
 #include "engine.h"
 
 #include "rows.h"
-#include "util/log.h"
+#include "store/audit.h"
 #include "store/database.h"
 #include "util/errors.h"
+#include "util/log.h"
 
 #include <algorithm>
 
 namespace nbaops::alerts {
 
-std::vector<AlertView> listAlerts(store::Database& db, const Config& cfg, TimePoint now, bool withResolved)
+std::vector<AlertView> listAlerts(store::Database& db, const Config& cfg, TimePoint now,
+                                  bool withResolved)
 {
     std::vector<AlertView> out;
     const auto active = activeSilences(db, toIsoUtc(now));
-    auto st = db.prepare(std::string("SELECT id, fingerprint, rule, severity, state, summary, group_key, labels,"
-                                     " coalesce(value, 0), active_since, coalesce(fired_at, ''), coalesce(resolved_at, ''),"
-                                     " evaluated_at, coalesce(notified_at, ''), notifications, coalesce(inhibited_by, ''),"
-                                     " coalesce(acked_by, ''), coalesce(acked_at, ''), coalesce(ack_comment, '')"
-                                     " FROM alerts") +
-                         (withResolved ? "" : " WHERE state <> 'resolved'") +
-                         " ORDER BY CASE state WHEN 'firing' THEN 0 WHEN 'pending' THEN 1 ELSE 2 END, severity,"
-                         " coalesce(fired_at, active_since) DESC");
+    auto st = db.prepare(
+        std::string(
+            "SELECT id, fingerprint, rule, severity, state, summary, group_key, labels,"
+            " coalesce(value, 0), active_since, coalesce(fired_at, ''), coalesce(resolved_at, ''),"
+            " evaluated_at, coalesce(notified_at, ''), notifications, coalesce(inhibited_by, ''),"
+            " coalesce(acked_by, ''), coalesce(acked_at, ''), coalesce(ack_comment, '')"
+            " FROM alerts") +
+        (withResolved ? "" : " WHERE state <> 'resolved'") +
+        " ORDER BY CASE state WHEN 'firing' THEN 0 WHEN 'pending' THEN 1 ELSE 2 END, severity,"
+        " coalesce(fired_at, active_since) DESC");
     while (st.step()) {
         AlertView a;
         a.id = st.getInt(0);
@@ -60,32 +64,47 @@ std::vector<AlertView> listAlerts(store::Database& db, const Config& cfg, TimePo
 std::vector<EventView> alertHistory(store::Database& db, std::optional<TimePoint> since, int limit)
 {
     std::vector<EventView> out;
-    auto st = db.prepare("SELECT e.alert_id, e.at, a.rule, coalesce(e.from_state, ''), e.to_state, e.summary, a.severity,"
-                         " a.labels FROM alert_events e JOIN alerts a ON a.id = e.alert_id WHERE e.at >= ?"
-                         " ORDER BY e.at DESC, e.id DESC LIMIT ?");
+    auto st = db.prepare(
+        "SELECT e.alert_id, e.at, a.rule, coalesce(e.from_state, ''), e.to_state, e.summary, "
+        "a.severity,"
+        " a.labels FROM alert_events e JOIN alerts a ON a.id = e.alert_id WHERE e.at >= ?"
+        " ORDER BY e.at DESC, e.id DESC LIMIT ?");
     st.bindAll(since ? toIsoUtc(*since) : std::string(), int64_t(limit));
     while (st.step())
-        out.push_back({st.getInt(0), st.getText(1), st.getText(2), st.getText(3), st.getText(4), st.getText(5),
-                       st.getText(6), labelsFrom(st.getText(7))});
+        out.push_back({st.getInt(0), st.getText(1), st.getText(2), st.getText(3), st.getText(4),
+                       st.getText(5), st.getText(6), labelsFrom(st.getText(7))});
     return out;
 }
 
 std::vector<NotificationView> notifications(store::Database& db, int limit)
 {
     std::vector<NotificationView> out;
-    auto st = db.prepare("SELECT id, receiver, kind, severity, subject, status, coalesce(reason, ''),"
-                         " coalesce(last_error, ''), created_at, coalesce(sent_at, ''), next_attempt_at, attempts, alert_ids"
-                         " FROM alert_notifications ORDER BY id DESC LIMIT ?");
+    auto st =
+        db.prepare("SELECT id, receiver, kind, severity, subject, status, coalesce(reason, ''),"
+                   " coalesce(last_error, ''), created_at, coalesce(sent_at, ''), next_attempt_at, "
+                   "attempts, alert_ids"
+                   " FROM alert_notifications ORDER BY id DESC LIMIT ?");
     st.bindAll(int64_t(limit));
     while (st.step()) {
-        NotificationView n{st.getInt(0), st.getText(1), st.getText(2), st.getText(3), st.getText(4), st.getText(5),
-                           st.getText(6), st.getText(7), st.getText(8), st.getText(9), st.getText(10),
-                           int(st.getInt(11)), {}};
+        NotificationView n{st.getInt(0),
+                           st.getText(1),
+                           st.getText(2),
+                           st.getText(3),
+                           st.getText(4),
+                           st.getText(5),
+                           st.getText(6),
+                           st.getText(7),
+                           st.getText(8),
+                           st.getText(9),
+                           st.getText(10),
+                           int(st.getInt(11)),
+                           {}};
         try {
             n.alertIds = nlohmann::json::parse(st.getText(12)).get<std::vector<int64_t>>();
         } catch (const std::exception& e) {
             // The notification is still listed; only the links to its alerts are missing.
-            log::warning("alerts", "notification " + std::to_string(n.id) + " lists its alerts in a form that cannot be read (" +
+            log::warning("alerts", "notification " + std::to_string(n.id) +
+                                       " lists its alerts in a form that cannot be read (" +
                                        e.what() + ")");
         }
         out.push_back(std::move(n));
@@ -97,7 +116,8 @@ std::vector<SilenceView> silences(store::Database& db, TimePoint now)
 {
     std::vector<SilenceView> out;
     const std::string at = toIsoUtc(now);
-    auto st = db.prepare("SELECT id, matchers, creator, comment, starts_at, ends_at, created_at, coalesce(expired_at, ''),"
+    auto st = db.prepare("SELECT id, matchers, creator, comment, starts_at, ends_at, created_at, "
+                         "coalesce(expired_at, ''),"
                          " suppressed FROM alert_silences ORDER BY id DESC");
     while (st.step()) {
         SilenceView s;
@@ -118,26 +138,34 @@ std::vector<SilenceView> silences(store::Database& db, TimePoint now)
     return out;
 }
 
-void acknowledge(store::Database& db, int64_t alertId, const std::string& who, const std::string& comment, TimePoint now)
+void acknowledge(store::Database& db, int64_t alertId, const std::string& who,
+                 const std::string& comment, TimePoint now)
 {
     store::Transaction tx(db);
     auto st = db.prepare("SELECT state, summary FROM alerts WHERE id = ?");
     st.bindAll(alertId);
     if (!st.step())
-        throw UsageError("There is no alert " + std::to_string(alertId) + "; nbaops alerts list shows their ids.");
+        throw UsageError("There is no alert " + std::to_string(alertId) +
+                         "; nbaops alerts list shows their ids.");
     if (who.empty())
         throw UsageError("Say who acknowledges (--by NAME): the history keeps it.");
     const std::string state = st.getText(0), summary = st.getText(1);
     st.reset();
     if (state == "resolved")
-        throw UsageError("Alert " + std::to_string(alertId) + " is already resolved; there is nothing to acknowledge.");
+        throw UsageError("Alert " + std::to_string(alertId) +
+                         " is already resolved; there is nothing to acknowledge.");
     const std::string at = toIsoUtc(now);
     db.prepare("UPDATE alerts SET acked_by = ?, acked_at = ?, ack_comment = ? WHERE id = ?")
         .bindAll(who, at, comment, alertId)
         .run();
-    db.prepare("INSERT INTO alert_events(alert_id, at, from_state, to_state, summary) VALUES (?,?,?,'acked',?)")
-        .bindAll(alertId, at, state, summary + " (acknowledged by " + who + (comment.empty() ? "" : ": " + comment) + ")")
+    db.prepare("INSERT INTO alert_events(alert_id, at, from_state, to_state, summary) VALUES "
+               "(?,?,?,'acked',?)")
+        .bindAll(alertId, at, state,
+                 summary + " (acknowledged by " + who + (comment.empty() ? "" : ": " + comment) +
+                     ")")
         .run();
+    store::writeAudit(db, {who, "alerts.ack", "alert " + std::to_string(alertId) + ": " + summary,
+                           comment, "ok"});
     tx.commit();
 }
 
@@ -145,7 +173,8 @@ int64_t addSilence(store::Database& db, const nlohmann::json& matchers, const st
                    const std::string& comment, std::chrono::seconds duration, TimePoint now)
 {
     if (!matchers.is_object() || matchers.empty())
-        throw UsageError("A silence needs at least one matcher, e.g. rule=run_failed or processor=bdl_*.");
+        throw UsageError(
+            "A silence needs at least one matcher, e.g. rule=run_failed or processor=bdl_*.");
     if (creator.empty())
         throw UsageError("Say who creates the silence (--by NAME).");
     if (comment.empty())
@@ -153,17 +182,28 @@ int64_t addSilence(store::Database& db, const nlohmann::json& matchers, const st
     if (duration.count() <= 0 || duration > std::chrono::hours(24 * 30))
         throw UsageError("A silence lasts between 1 second and 30 days (--for 2h).");
     const std::string at = toIsoUtc(now);
-    db.prepare("INSERT INTO alert_silences(matchers, creator, comment, starts_at, ends_at, created_at) VALUES (?,?,?,?,?,?)")
+    db.prepare("INSERT INTO alert_silences(matchers, creator, comment, starts_at, ends_at, "
+               "created_at) VALUES (?,?,?,?,?,?)")
         .bindAll(matchers.dump(), creator, comment, at, toIsoUtc(now + duration), at)
         .run();
-    return db.lastInsertRowId();
+    const int64_t id = db.lastInsertRowId();
+    store::writeAudit(db, {creator, "alerts.silence",
+                           "silence " + std::to_string(id) + " until " + toIsoUtc(now + duration) +
+                               ": " + comment,
+                           matchers.dump(), "ok"});
+    return id;
 }
 
 void expireSilence(store::Database& db, int64_t id, TimePoint now)
 {
-    db.prepare("UPDATE alert_silences SET expired_at = ? WHERE id = ? AND expired_at IS NULL").bindAll(toIsoUtc(now), id).run();
+    db.prepare("UPDATE alert_silences SET expired_at = ? WHERE id = ? AND expired_at IS NULL")
+        .bindAll(toIsoUtc(now), id)
+        .run();
     if (db.changes() != 1)
-        throw UsageError("There is no active silence " + std::to_string(id) + "; nbaops alerts silences lists them.");
+        throw UsageError("There is no active silence " + std::to_string(id) +
+                         "; nbaops alerts silences lists them.");
+    store::writeAudit(
+        db, {"", "alerts.unsilence", "silence " + std::to_string(id) + " ended", "", "ok"});
 }
 
 std::vector<Message> takeDesktopNotifications(store::Database& db, const Config& cfg, TimePoint now)
@@ -176,18 +216,20 @@ std::vector<Message> takeDesktopNotifications(store::Database& db, const Config&
     }
     const std::string at = toIsoUtc(now);
     store::Transaction tx(db);
-    auto st = db.prepare("SELECT id, receiver, kind, severity, subject, body FROM alert_notifications"
-                         " WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id");
+    auto st =
+        db.prepare("SELECT id, receiver, kind, severity, subject, body FROM alert_notifications"
+                   " WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id");
     st.bindAll(at);
     while (st.step()) {
         if (std::find(desktop.begin(), desktop.end(), st.getText(1)) == desktop.end())
             continue;
-        out.push_back({st.getInt(0), st.getText(1), st.getText(2), st.getText(3), st.getText(4), st.getText(5),
-                       "nbaops-notification-" + std::to_string(st.getInt(0))});
+        out.push_back({st.getInt(0), st.getText(1), st.getText(2), st.getText(3), st.getText(4),
+                       st.getText(5), "nbaops-notification-" + std::to_string(st.getInt(0))});
     }
     st.reset();
     for (const auto& m : out)
-        db.prepare("UPDATE alert_notifications SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?")
+        db.prepare("UPDATE alert_notifications SET status = 'sent', sent_at = ?, attempts = "
+                   "attempts + 1 WHERE id = ?")
             .bindAll(at, m.id)
             .run();
     tx.commit();
@@ -200,11 +242,14 @@ nlohmann::json parseMatchers(const std::vector<std::string>& terms)
     for (const auto& t : terms) {
         const auto eq = t.find('=');
         if (eq == std::string::npos || eq == 0 || eq + 1 == t.size())
-            throw UsageError("'" + t + "' is not a matcher; write NAME=VALUE, e.g. rule=run_failed or processor=bdl_*.");
+            throw UsageError(
+                "'" + t +
+                "' is not a matcher; write NAME=VALUE, e.g. rule=run_failed or processor=bdl_*.");
         m[t.substr(0, eq)] = t.substr(eq + 1);
     }
     if (m.empty())
-        throw UsageError("A silence needs at least one matcher, e.g. rule=run_failed or processor=bdl_*.");
+        throw UsageError(
+            "A silence needs at least one matcher, e.g. rule=run_failed or processor=bdl_*.");
     return m;
 }
 

@@ -317,13 +317,18 @@ private:
             fs::remove_all(r.folder / "sandbox", ec);
         }
         try {
+            // The row written when it started gets its result.
             auto live = store::Database::open(m_s.liveDb);
-            store::writeAudit(
-                live,
-                {m_o.actor, "drill.run",
-                 "drill " + std::to_string(r.id) + " of " + r.scenario + " (" + r.mode + ")", "",
-                 r.state + ": RTO " + durationText(r.rtoSeconds) + ", RPO " +
-                     std::to_string(r.rpoRows) + " rows"});
+            const std::string result = r.state + ": RTO " + durationText(r.rtoSeconds) + ", RPO " +
+                                       std::to_string(r.rpoRows) + " rows";
+            const std::string detail = "drill " + std::to_string(r.id) + " of " + r.scenario;
+            live.prepare(
+                    "UPDATE audit_log SET result = ? WHERE action = 'drill.run' AND detail = ? AND "
+                    "result = 'started'")
+                .bindAll(result, detail)
+                .run();
+            if (live.changes() == 0) // a live drill whose restore brought back an older audit log
+                store::writeAudit(live, {m_o.actor, "drill.run", detail, "--" + r.mode, result});
         } catch (const std::exception&) {
         }
         report(DrillEvent::Kind::Finished, r.state);

@@ -1,6 +1,7 @@
 #include "runrange.h"
 
 #include "pipeline/session.h"
+#include "store/audit.h"
 #include "util/errors.h"
 
 #include <chrono>
@@ -13,7 +14,8 @@ void checkRange(Date from, Date to, const std::string& fromName, const std::stri
         throw UsageError(toName + " " + to.iso() + " is before " + fromName + " " + from.iso() +
                          "; give the range in order.");
     if (from.daysUntil(to) > kMaxRangeDays)
-        throw UsageError("The range " + from.iso() + " to " + to.iso() + " is longer than ten years; split it.");
+        throw UsageError("The range " + from.iso() + " to " + to.iso() +
+                         " is longer than ten years; split it.");
 }
 
 RunRangeResult runRange(pipeline::Session& session, const RunRangeOptions& options,
@@ -31,6 +33,12 @@ RunRangeResult runRange(pipeline::Session& session, const RunRangeOptions& optio
     session.setDeferPublishing(options.from < options.to); // each page once per run, not per night
 
     RunRangeResult out;
+    // One audit row per run an operator (or the schedule) starts: its dates, and how it ended.
+    const std::string args = options.from.iso() +
+                             (options.to == options.from ? "" : ".." + options.to.iso()) +
+                             (options.only.empty() ? "" : " --only " + options.only);
+    const int64_t auditId =
+        store::writeAudit(session.db(), {"", "pipeline.run", "run of " + args, args, "started"});
     for (Date d = options.from; d <= options.to; d = d.addDays(1)) {
         if (control.cancelled()) {
             out.cancelled = true;
@@ -56,6 +64,11 @@ RunRangeResult runRange(pipeline::Session& session, const RunRangeOptions& optio
     runner.onResult = nullptr;
     out.published = session.flushPublished();
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    store::setAuditResult(session.db(), auditId,
+                          out.cancelled
+                              ? "cancelled at " + out.cancelledAt.iso()
+                              : std::to_string(out.dates) + " date(s), " +
+                                    std::to_string(out.realFailures) + " real failure(s)");
     return out;
 }
 

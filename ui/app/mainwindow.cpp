@@ -3,6 +3,7 @@
 #include "alerts/alertspage.h"
 #include "backfill/backfillpage.h"
 #include "common/page.h"
+#include "dr/drpage.h"
 #include "health/healthpage.h"
 #include "pipeline/pipelinepage.h"
 #include "workbench/modelspage.h"
@@ -56,6 +57,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
         backfillPage->planGaps(from, to);
     });
     addPage(new ModelsPage(dbPath, this));
+    addPage(new DrPage(dbPath, this));
     addPage(new RegistryPage(this));
 
     connect(m_sidebar, &QListWidget::currentRowChanged, this, [this](int row) {
