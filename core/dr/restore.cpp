@@ -149,276 +149,237 @@ std::string RestoreResult::summary() const
     return s;
 }
 
-RestoreResult restoreBackup(const RestoreOptions& o, const DrControl& control)
+namespace {
+
+// A restore in its steps: the backup must verify; nothing may hold the live state; what will
+// be replaced is backed up and the attempt audited; then the tables' transaction or the staged
+// commit; then the result against the manifest, recorded as the audit row's result.
+class Restore
 {
-    const auto t0 = Clock::now();
-    RestoreResult r;
-    const fs::path database = fs::absolute(o.database);
-    const fs::path dataDir = database.parent_path();
-    const fs::path dest = fs::absolute(o.dest.empty() ? defaultBackupDir(database) : o.dest);
-    if (!o.tables.empty() && !o.folders.empty())
-        throw UsageError("Choose --tables or --files, not both (a whole restore takes neither).");
-    const auto folders = o.tables.empty()
-                             ? (o.folders.empty() ? dataFolders() : checkFolders(o.folders))
-                             : std::vector<std::string>{};
-    const bool wholeDb = o.tables.empty() && o.folders.empty();
-    if (const auto pending = detail::readJournal(dataDir))
-        throw OpsError("An interrupted restore of backup " + pending->backupId + " is pending in " +
-                       dataDir.string() +
-                       "; any nbaops command finishes it first (run 'nbaops status').");
-
-    // 1. The backup must verify.
-    auto backup = findBackup(dest, o.id);
-    r.backupId = backup.id;
-    control.report({"verifying backup " + backup.id, 0});
-    const auto tv = Clock::now();
-    const auto report = verifyBackup(backup, control);
-    r.verifySeconds = since(tv);
-    if (report.cancelled) {
-        r.cancelled = true;
-        return r;
+public:
+    Restore(const RestoreOptions& o, const DrControl& c)
+        : m_o(o), m_c(c), m_database(fs::absolute(o.database)),
+          m_dest(fs::absolute(o.dest.empty() ? defaultBackupDir(m_database) : o.dest))
+    {
+        if (!o.tables.empty() && !o.folders.empty())
+            throw UsageError(
+                "Choose --tables or --files, not both (a whole restore takes neither).");
+        m_folders = o.tables.empty() ? (o.folders.empty() ? dataFolders() : checkFolders(o.folders))
+                                     : std::vector<std::string>{};
+        m_wholeDb = o.tables.empty() && o.folders.empty();
+        if (const auto pending = detail::readJournal(m_database.parent_path()))
+            throw OpsError("An interrupted restore of backup " + pending->backupId +
+                           " is pending in " + m_database.parent_path().string() +
+                           "; any nbaops command finishes it first (run 'nbaops status').");
     }
-    if (!report.ok)
-        throw OpsError("Backup " + backup.id + " does not verify, so it is not restored (" +
-                       report.summary() +
-                       "). Nothing was changed. Restore another backup ('nbaops backup list').");
-    const Manifest& m = *backup.manifest;
-    if (m.schemaVersion > store::latestSchemaVersion())
-        throw OpsError("Backup " + backup.id + " is of schema " + std::to_string(m.schemaVersion) +
-                       ", newer than this nbaops (" + std::to_string(store::latestSchemaVersion()) +
-                       "); restore it with a newer nbaops.");
-    if (!o.tables.empty() || !folders.empty()) {
-        for (const auto& t : o.tables) {
-            if (!m.table(t))
-                throw UsageError("Backup " + backup.id + " has no table '" + t + "'.");
+
+    RestoreResult run()
+    {
+        const auto t0 = Clock::now();
+        if (!verify())
+            return m_r;
+        checkLive();
+        protect();
+        try {
+            apply();
+        } catch (const std::exception& e) {
+            audit("failed: " + std::string(e.what()));
+            throw;
         }
-        if (!m.whole() && o.tables.empty())
-            throw UsageError("Backup " + backup.id + " holds only the tables " +
-                             joinNames(m.chosenTables) + "; restore them with --tables.");
+        if (m_r.cancelled) {
+            audit("failed: cancelled before anything was replaced");
+            return m_r;
+        }
+        check();
+        m_r.seconds = since(t0);
+        if (!m_o.scratch)
+            audit(m_r.ok ? "ok"
+                         : "restored with " + std::to_string(m_r.problems.size()) +
+                               " problem(s): " + m_r.problems.front().text());
+        m_c.report({m_r.summary(), 1});
+        return m_r;
     }
 
-    // 2. Nothing may hold the live database; a damaged one is moved aside, never deleted.
-    std::string why;
-    const LiveState state = inspect(database, why);
-    if (state == LiveState::Healthy) {
-        auto live = store::Database::open(database);
-        if (const auto h = holder(live); !h.empty())
-            throw OpsError("The database is in use: " + h +
-                           ". Wait for it to finish (or pause the backfill) and restore again.");
-    }
-    if (!o.tables.empty() && state != LiveState::Healthy)
-        throw OpsError(
-            "The live database is " +
-            std::string(state == LiveState::Missing ? "missing" : "damaged (" + why + ")") +
-            "; restoring chosen tables needs it. Restore the whole state instead (without "
-            "--tables).");
-
-    // 3. A backup of what will be replaced.
-    std::vector<std::string> tables = o.tables;
-    if (!tables.empty()) {
-        auto live = store::Database::open(database);
-        tables = detail::withTriggerTables(live, o.tables);
-        for (size_t i = o.tables.size(); i < tables.size(); ++i)
-            r.addedTables.push_back(tables[i]);
-        for (const auto& t : tables) {
+private:
+    // 1. The backup must verify, be of a schema this build knows, and hold what is asked for.
+    bool verify()
+    {
+        m_backup = findBackup(m_dest, m_o.id);
+        m_r.backupId = m_backup.id;
+        m_c.report({"verifying backup " + m_backup.id, 0});
+        const auto tv = Clock::now();
+        const auto report = verifyBackup(m_backup, m_c);
+        m_r.verifySeconds = since(tv);
+        if (report.cancelled) {
+            m_r.cancelled = true;
+            return false;
+        }
+        if (!report.ok)
+            throw OpsError(
+                "Backup " + m_backup.id + " does not verify, so it is not restored (" +
+                report.summary() +
+                "). Nothing was changed. Restore another backup ('nbaops backup list').");
+        const Manifest& m = *m_backup.manifest;
+        if (m.schemaVersion > store::latestSchemaVersion())
+            throw OpsError("Backup " + m_backup.id + " is of schema " +
+                           std::to_string(m.schemaVersion) + ", newer than this nbaops (" +
+                           std::to_string(store::latestSchemaVersion()) +
+                           "); restore it with a newer nbaops.");
+        for (const auto& t : m_o.tables) {
             if (!m.table(t))
-                throw UsageError("Restoring " + joinNames(o.tables) + " also restores " + t +
-                                 " (its triggers keep it), which backup " + backup.id +
+                throw UsageError("Backup " + m_backup.id + " has no table '" + t + "'.");
+        }
+        if (!m.whole() && m_o.tables.empty())
+            throw UsageError("Backup " + m_backup.id + " holds only the tables " +
+                             joinNames(m.chosenTables) + "; restore them with --tables.");
+        return true;
+    }
+
+    // 2. Nothing may hold the live database; a damaged one is moved aside later, never deleted.
+    void checkLive()
+    {
+        std::string why;
+        m_state = inspect(m_database, why);
+        if (m_state == LiveState::Healthy) {
+            auto live = store::Database::open(m_database);
+            if (const auto h = holder(live); !h.empty())
+                throw OpsError(
+                    "The database is in use: " + h +
+                    ". Wait for it to finish (or pause the backfill) and restore again.");
+        }
+        if (!m_o.tables.empty() && m_state != LiveState::Healthy)
+            throw OpsError(
+                "The live database is " +
+                std::string(m_state == LiveState::Missing ? "missing" : "damaged (" + why + ")") +
+                "; restoring chosen tables needs it. Restore the whole state instead (without "
+                "--tables).");
+        m_tables = m_o.tables;
+        if (m_tables.empty())
+            return;
+        auto live = store::Database::open(m_database);
+        m_tables = detail::withTriggerTables(live, m_o.tables);
+        for (size_t i = m_o.tables.size(); i < m_tables.size(); ++i)
+            m_r.addedTables.push_back(m_tables[i]);
+        for (const auto& t : m_tables) {
+            if (!m_backup.manifest->table(t))
+                throw UsageError("Restoring " + joinNames(m_o.tables) + " also restores " + t +
+                                 " (its triggers keep it), which backup " + m_backup.id +
                                  " lacks. Restore the whole state.");
         }
     }
-    fs::path safetyFolder;
-    if (o.safetyBackup && state == LiveState::Healthy) {
-        control.report({"backing up what the restore replaces", 0.2});
-        BackupOptions so;
-        so.database = database;
-        so.dest = dest;
-        so.tables = tables;
-        so.kind = "pre-restore";
-        so.actor = o.actor;
-        const auto safety = createBackup(so, {});
-        r.safetyBackupId = safety.manifest.id;
-        safetyFolder = safety.folder;
-    }
-    std::optional<store::Database> auditDb;
-    int64_t auditId = 0;
-    if (state == LiveState::Healthy) {
-        auditDb.emplace(store::Database::open(database));
-        auditId = store::writeAudit(
-            *auditDb,
-            {o.actor, "backup.restore",
-             "restore of backup " + backup.id + " into " + database.string(),
-             o.tables.empty() ? (o.folders.empty() ? "" : "--files " + joinNames(o.folders))
-                              : "--tables " + joinNames(o.tables),
+
+    // 3. A backup of what will be replaced, and the audit row of the attempt.
+    void protect()
+    {
+        if (m_state != LiveState::Healthy)
+            return;
+        if (m_o.safetyBackup) {
+            m_c.report({"backing up what the restore replaces", 0.2});
+            BackupOptions so;
+            so.database = m_database;
+            so.dest = m_dest;
+            so.tables = m_tables;
+            so.kind = "pre-restore";
+            so.actor = m_o.actor;
+            const auto safety = createBackup(so, {});
+            m_r.safetyBackupId = safety.manifest.id;
+            m_safetyFolder = safety.folder;
+        }
+        if (m_o.scratch)
+            return;
+        auto db = store::Database::open(m_database);
+        m_auditId = store::writeAudit(
+            db,
+            {m_o.actor, "backup.restore",
+             "restore of backup " + m_backup.id + " into " + m_database.string(),
+             m_o.tables.empty() ? (m_o.folders.empty() ? "" : "--files " + joinNames(m_o.folders))
+                                : "--tables " + joinNames(m_o.tables),
              "started"});
-        auditDb.reset();
     }
 
-    // A failure from here on is recorded as the audit row's result before it is reported.
-    auto failed = [&](const std::string& reason) {
-        if (auditId > 0) {
-            try {
-                auto db = store::Database::open(database);
-                store::setAuditResult(db, auditId, "failed: " + reason);
-            } catch (const std::exception&) {
-            }
-        }
-    };
-    try {
-        // 4. Tables: one transaction. Whole or files: stage, then commit through the journal.
+    // 4. Tables: one transaction. The whole state or folders: stage, then commit.
+    void apply()
+    {
         const auto ts = Clock::now();
-        if (!tables.empty()) {
-            r.scope = std::to_string(tables.size()) + " table(s)";
-            auto live = store::Database::open(database);
-            detail::restoreTables(live, backup.folder / m.database.path, tables);
-            r.tables = tables;
-            r.commitSeconds = since(ts);
-        } else {
-            stageAndCommit(database, backup, folders,
-                           wholeDb ? (state == LiveState::Healthy ? "copy" : "rename") : "",
-                           safetyFolder, r, control);
+        if (!m_tables.empty()) {
+            m_r.scope = std::to_string(m_tables.size()) + " table(s)";
+            auto live = store::Database::open(m_database);
+            detail::restoreTables(live, m_backup.folder / m_backup.manifest->database.path,
+                                  m_tables);
+            m_r.tables = m_tables;
+            m_r.commitSeconds = since(ts);
+            return;
         }
-    } catch (const std::exception& e) {
-        failed(e.what());
-        throw;
-    }
-    if (r.cancelled) {
-        failed("cancelled before anything was replaced");
-        return r;
+        stageAndCommit(m_database, m_backup, m_folders,
+                       m_wholeDb ? (m_state == LiveState::Healthy ? "copy" : "rename") : "",
+                       m_safetyFolder, m_r, m_c);
     }
 
-    // 5. The result, against the manifest.
-    control.report({"checking the result against the manifest", 0.9});
-    const auto tk = Clock::now();
-    if (!o.scratch) { // a test-restore checks everything itself
-        detail::CheckScope scope;
-        scope.folders = folders;
-        scope.integrity = true;
-        scope.newestRun =
-            wholeDb || std::find(tables.begin(), tables.end(), "processor_runs") != tables.end();
-        for (const auto& t : r.tables) {
-            if (std::find(r.keptTables.begin(), r.keptTables.end(), t) == r.keptTables.end())
-                scope.tables.push_back(t);
-        }
-        if (!scope.tables.empty() || wholeDb) {
-            auto probe = store::Database::openCopy(database, false);
+    // 5. The result, against the manifest (a test-restore checks everything itself).
+    void check()
+    {
+        m_c.report({"checking the result against the manifest", 0.9});
+        const auto tk = Clock::now();
+        if (!m_o.scratch) {
+            const Manifest& m = *m_backup.manifest;
+            detail::CheckScope scope;
+            scope.folders = m_folders;
+            scope.integrity = true;
+            scope.newestRun = m_wholeDb || std::find(m_tables.begin(), m_tables.end(),
+                                                     "processor_runs") != m_tables.end();
+            for (const auto& t : m_r.tables) {
+                if (std::find(m_r.keptTables.begin(), m_r.keptTables.end(), t) ==
+                    m_r.keptTables.end())
+                    scope.tables.push_back(t);
+            }
+            auto probe = store::Database::openCopy(m_database, false);
             if (probe.schemaVersion() != m.schemaVersion)
                 scope.tables.clear(); // migrated since: the rows were checked by the copy's verify
+            m_r.problems = detail::checkAgainst(m_database, m, scope);
         }
-        r.problems = detail::checkAgainst(database, m, scope);
+        m_r.checkSeconds = since(tk);
+        m_r.ok = m_r.problems.empty();
     }
-    r.checkSeconds = since(tk);
-    r.ok = r.problems.empty();
-    r.seconds = since(t0);
-    if (o.scratch) {
-        control.report({r.summary(), 1});
-        return r;
-    }
-    auto live = store::Database::open(database);
-    const std::string result = r.ok ? "ok"
-                                    : "restored with " + std::to_string(r.problems.size()) +
-                                          " problem(s): " + r.problems.front().text();
-    if (auditId > 0)
-        store::setAuditResult(live, auditId, result);
-    else
-        store::writeAudit(live, {o.actor, "backup.restore",
-                                 "restore of backup " + backup.id + " into " + database.string() +
-                                     " (the live database was " +
-                                     (state == LiveState::Missing ? "missing)" : "damaged)"),
-                                 "", result});
-    control.report({r.summary(), 1});
-    return r;
-}
 
-std::string recoverInterruptedRestore(const fs::path& database)
-{
-    const fs::path dataDir = fs::absolute(database).parent_path();
-    const auto j = detail::readJournal(dataDir);
-    if (!j) {
-        std::error_code ec;
-        if (fs::exists(detail::restoreDir(dataDir), ec))
-            fs::remove_all(detail::restoreDir(dataDir),
-                           ec); // staging without a journal: nothing was begun
-        return "";
-    }
-    if (j->state != "committing") {
-        std::error_code ec;
-        fs::remove_all(detail::restoreDir(dataDir), ec);
-        return "a restore of backup " + j->backupId +
-               " was interrupted before it replaced anything; the live state is as it was";
-    }
-    detail::commit(fs::absolute(database), *j);
-    return "a restore of backup " + j->backupId +
-           " was interrupted while it replaced the live state; it is now finished";
-}
-
-TestRestoreResult testRestore(const BackupEntry& backup, const fs::path& scratchParent,
-                              const DrControl& control)
-{
-    TestRestoreResult out;
-    out.backupId = backup.id;
-    if (!backup.manifest)
-        throw OpsError("Backup " + backup.id + " has no readable manifest: " + backup.problem +
-                       ".");
-    fs::create_directories(scratchParent);
-    const fs::path scratch = scratchParent / (".test-restore-" + backup.id);
-    std::error_code ec;
-    fs::remove_all(scratch, ec);
-    fs::create_directories(scratch);
-    struct Cleanup
+    void audit(const std::string& result)
     {
-        fs::path p;
-        ~Cleanup()
-        {
-            std::error_code e;
-            fs::remove_all(p, e);
+        if (m_o.scratch)
+            return;
+        try {
+            auto db = store::Database::open(m_database);
+            if (m_auditId > 0)
+                store::setAuditResult(db, m_auditId, result);
+            else // the live database was missing or damaged: the row is written now
+                store::writeAudit(db,
+                                  {m_o.actor, "backup.restore",
+                                   "restore of backup " + m_backup.id + " into " +
+                                       m_database.string() + " (the live database was " +
+                                       (m_state == LiveState::Missing ? "missing)" : "damaged)"),
+                                   "", result});
+        } catch (const std::exception&) {
+            // The restore's outcome is reported to the caller either way.
         }
-    } cleanup{scratch};
-    const auto t0 = Clock::now();
-    RestoreOptions o;
-    o.database = scratch / fs::path(backup.manifest->database.path).filename();
-    o.dest = backup.folder.parent_path();
-    o.id = backup.id;
-    o.safetyBackup = false;
-    o.scratch = true;
-    if (!backup.manifest->whole())
-        throw UsageError("Backup " + backup.id +
-                         " holds chosen tables only; test-restore proves whole backups.");
-    try {
-        out.restore = restoreBackup(o, control);
-    } catch (const std::exception& e) {
-        out.proof = {toIsoUtc(std::chrono::system_clock::now()), false, since(t0),
-                     std::string("the restore failed: ") + e.what()};
-        return out;
     }
-    if (out.restore.cancelled) {
-        out.cancelled = true;
-        return out;
-    }
-    // Everything, not only what a restore checks: every table, the integrity check, the newest run.
-    detail::CheckScope all;
-    all.integrity = true;
-    all.newestRun = true;
-    all.folders = dataFolders();
-    for (const auto& t : backup.manifest->tables) {
-        all.tables.push_back(t.name);
-    }
-    auto problems = detail::checkAgainst(o.database, *backup.manifest, all);
-    out.bytes = backup.manifest->totalBytes();
-    out.proof.at = toIsoUtc(std::chrono::system_clock::now());
-    out.proof.seconds = since(t0);
-    out.proof.ok = problems.empty();
-    char secs[32];
-    std::snprintf(secs, sizeof secs, "%.1f", out.proof.seconds);
-    out.proof.detail =
-        problems.empty()
-            ? "restored into a scratch folder in " + std::string(secs) + " s: integrity ok, " +
-                  std::to_string(all.tables.size()) + " tables, the newest run and " +
-                  std::to_string(backup.manifest->files.size()) + " files match the manifest"
-            : std::to_string(problems.size()) +
-                  " problem(s) after restoring: " + problems.front().text();
-    out.restore.problems = std::move(problems);
-    return out;
+
+    const RestoreOptions& m_o;
+    const DrControl& m_c;
+    fs::path m_database;
+    fs::path m_dest;
+    std::vector<std::string> m_folders;
+    bool m_wholeDb = true;
+    BackupEntry m_backup;
+    LiveState m_state = LiveState::Missing;
+    std::vector<std::string> m_tables;
+    fs::path m_safetyFolder;
+    int64_t m_auditId = 0;
+    RestoreResult m_r;
+};
+
+} // namespace
+
+RestoreResult restoreBackup(const RestoreOptions& options, const DrControl& control)
+{
+    return Restore(options, control).run();
 }
 
 } // namespace nbaops::dr

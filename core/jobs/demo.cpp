@@ -2,6 +2,9 @@
 
 #include "alertcycle.h"
 #include "backfill.h"
+#include "dr/backup.h"
+#include "dr/records.h"
+#include "dr/restore.h"
 #include "import.h"
 #include "repair.h"
 #include "train.h"
@@ -231,6 +234,28 @@ Date defaultDemoLastDate(Date today)
     return sim::League::lastDay(yesterday.year() - 1);
 }
 
+namespace {
+
+// As the schedule does after a night: a backup, proven by restoring it into a scratch folder,
+// so the Recovery page opens on a backup that restores.
+void backUp(pipeline::Session& session, DemoSummary& sum, const TextControl& control)
+{
+    session.flushPublished();
+    dr::BackupOptions o;
+    o.database = session.db().path();
+    o.kind = "scheduled";
+    o.actor = "demo";
+    const auto made = dr::createBackup(o, {});
+    const auto entry = dr::findBackup(made.folder.parent_path(), made.manifest.id);
+    const auto proof = dr::testRestore(entry, made.folder.parent_path(), {});
+    dr::recordProof(&session.db(), entry, proof.proof);
+    sum.injected.push_back("then backup " + made.manifest.id + " was made and " +
+                           (proof.proof.ok ? "proven restorable: " : "did NOT restore: ") + proof.proof.detail);
+    control.report("backup " + made.manifest.id + (proof.proof.ok ? " proven restorable" : " did not restore"));
+}
+
+} // namespace
+
 DemoSummary buildDemo(const DemoOptions& options, const TextControl& control)
 {
     if (options.days < 1 || options.days > kMaxDemoDays)
@@ -299,8 +324,10 @@ DemoSummary buildDemo(const DemoOptions& options, const TextControl& control)
             afterNight(session, clock, options, sum, control);
         }
     }
-    if (!sum.cancelled)
+    if (!sum.cancelled) {
         backfillGaps(session, sum, options, clock, control);
+        backUp(session, sum, control);
+    }
     return sum;
 }
 

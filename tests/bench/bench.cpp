@@ -32,6 +32,10 @@ int main(int argc, char** argv)
                                                     "two weeks under the live rate limits, the plan of ten seasons");
     backfill->add_option("--days", backfillDays, "Only the first N days of the season (default: all of it)");
     backfill->add_option("--latency-ms", latency, "Delay the simulator adds to every response (default 100)");
+    int drDays = 0;
+    auto* dr = app.add_subcommand("dr", "Backup, verify, test-restore and restore of three imported seasons plus a "
+                                        "simulated season of raw payloads");
+    dr->add_option("--days", drDays, "Only the first N days of the simulated season (default: all of it)");
     auto* all = app.add_subcommand("all", "Every benchmark");
     app.require_subcommand(1);
     CLI11_PARSE(app, argc, argv);
@@ -46,6 +50,8 @@ int main(int argc, char** argv)
             nbaops::bench::runPipeline(r, 2024, days);
         if (*backfill || *all)
             nbaops::bench::runBackfillBench(r, 2024, backfillDays, latency, std::max(3, std::min(reps, 7)));
+        if (*dr || *all)
+            nbaops::bench::runDrBench(r, drDays);
         if (*model || *all)
             nbaops::bench::runModel(r, std::max(1, std::min(reps, 5)));
     } catch (const std::exception& e) {

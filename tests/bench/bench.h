@@ -76,6 +76,8 @@ void runModel(Reporter& r, int reps);
 // A season backfilled with 1, 2 and 4 workers, every response `latencyMs` late; two weeks under
 // the live rate limits; the plan of ten seasons.
 void runBackfillBench(Reporter& r, int seasonStartYear, int days, int latencyMs, int reps);
+// Backup, verify, test-restore and restore of three imported seasons plus a simulated season.
+void runDrBench(Reporter& r, int seasonDays);
 // Ten seasons of simulated game dates in `base`/dates.txt, and `base`/plan.db with a run history
 // for every other one; returns the dates file.
 std::filesystem::path writeTenSeasons(const std::filesystem::path& base, size_t& dateCount); // real data from ../shared/data; skipped with a message when absent
