@@ -64,5 +64,10 @@ public:
 };
 
 QString sizeText(qint64 bytes);
+// Engine text for a rich-text label.
+inline QString htmlText(const std::string& s)
+{
+    return QString::fromStdString(s).toHtmlEscaped();
+}
 
 } // namespace nbaops::ui

@@ -75,6 +75,7 @@ private:
     QWidget* buildRunbooksTab();
     QWidget* buildAuditTab();
     void connectJobs();
+    void connectDrill();
     void showSummary();
     void showBackupDetail();
     void showDrillEvent(const dr::DrillEvent& e);
