@@ -270,7 +270,7 @@ fs::path writeReport(const DrillState& s, const Runbook& rb)
     }
     md += "\n## Debrief\n\nWithin 24 h: what took longest, each deviation and its cause, what to "
           "change in the runbook.\n";
-    const fs::path p = r.folder / "report.md";
+    fs::path p = r.folder / "report.md";
     writeFileAtomically(p, md);
     return p;
 }

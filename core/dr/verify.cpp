@@ -104,7 +104,7 @@ std::string VerifyReport::summary() const
         return "verify of " + id + " cancelled";
     const std::string counts = std::to_string(tablesChecked) + " tables, " +
                                std::to_string(filesChecked) + " files, " +
-                               std::to_string(bytesChecked / (1024 * 1024)) + " MiB checked";
+                               std::to_string(bytesChecked / (int64_t(1024) * 1024)) + " MiB checked";
     if (ok)
         return "backup " + id + " verifies: " + counts;
     return "backup " + id + " does NOT verify: " + std::to_string(problems.size()) +

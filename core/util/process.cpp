@@ -87,11 +87,13 @@ Liveness liveness(int64_t pid, int64_t start, const std::string& host)
 CommandRun runCommand(const std::string& program, const std::vector<std::string>& args,
                       int timeoutSeconds, const std::atomic<bool>* cancel)
 {
+    constexpr size_t kKeep = size_t(64) * 1024; // the tail of the output that is kept
     CommandRun r;
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<std::string> all{program};
     all.insert(all.end(), args.begin(), args.end());
     std::vector<char*> argv;
+    argv.reserve(all.size() + 1);
     for (auto& a : all)
         argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -128,8 +130,8 @@ CommandRun runCommand(const std::string& program, const std::vector<std::string>
             if (n <= 0)
                 break; // the child closed its end: it is ending
             r.output.append(buf, size_t(n));
-            if (r.output.size() > 128 * 1024)
-                r.output.erase(0, r.output.size() - 64 * 1024);
+            if (r.output.size() > kKeep * 2)
+                r.output.erase(0, r.output.size() - kKeep);
         } else if (ready < 0 && errno != EINTR) {
             break;
         }
@@ -147,8 +149,8 @@ CommandRun runCommand(const std::string& program, const std::vector<std::string>
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (r.output.size() > 64 * 1024)
-        r.output.erase(0, r.output.size() - 64 * 1024);
+    if (r.output.size() > kKeep)
+        r.output.erase(0, r.output.size() - kKeep);
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return r;
 }

@@ -57,7 +57,8 @@ void runDrBench(Reporter& r, int seasonDays)
         if (!fs::exists(box)) {
             sim::League league;
             box = base / "history.csv";
-            writeFileAtomically(box, sim::boxscoreHistoryCsv(league, sim::League::openingDay(2020), sim::League::lastDay(2022)));
+            writeFileAtomically(box, sim::boxscoreHistoryCsv(league, sim::League::openingDay(2020),
+                                                             sim::League::lastDay(2022)));
             source = "simulated box scores 2020-23 (no ../shared/data)";
         }
         const auto t0 = std::chrono::steady_clock::now();
@@ -70,7 +71,8 @@ void runDrBench(Reporter& r, int seasonDays)
             to = from.addDays(seasonDays - 1);
         const auto t1 = std::chrono::steady_clock::now();
         const auto run = jobs::runRange(session, {from, to, {}}, {});
-        std::cerr << "  ran " << run.dates << " simulated dates in " << msSince(t1) / 1000 << " s\n";
+        std::cerr << "  ran " << run.dates << " simulated dates in " << msSince(t1) / 1000
+                  << " s\n";
     }
     const auto dest = base / "backups";
     dr::BackupOptions bo;
@@ -85,20 +87,26 @@ void runDrBench(Reporter& r, int seasonDays)
     int64_t rows = 0;
     for (const auto& tb : m.tables)
         rows += tb.rows;
-    const std::string size = std::to_string(bytes / (1024 * 1024)) + " MiB: database " + std::to_string(m.database.bytes / (1024 * 1024)) +
-                             " MiB, " + std::to_string(m.files.size()) + " files, " + std::to_string(rows) + " rows; " + source;
-    r.report({"dr", "backup_bytes", double(bytes) / (1024.0 * 1024.0), "MiB", "single", int64_t(m.files.size()), size});
+    const std::string size = std::to_string(bytes / (int64_t(1024) * 1024)) + " MiB: database " +
+                             std::to_string(m.database.bytes / (int64_t(1024) * 1024)) + " MiB, " +
+                             std::to_string(m.files.size()) + " files, " + std::to_string(rows) +
+                             " rows; " + source;
+    r.report({"dr", "backup_bytes", double(bytes) / (1024.0 * 1024.0), "MiB", "single",
+              int64_t(m.files.size()), size});
     r.report({"dr", "backup", backupMs / 1000, "s", "single", rows,
-              "online copy " + std::to_string(int(first.databaseSeconds * 1000)) + " ms, checksums and JSON lines " +
-                  std::to_string(int(first.checksumSeconds * 1000)) + " ms, files " + std::to_string(int(first.filesSeconds * 1000)) + " ms"});
-    r.report({"dr", "backup_rate", mbPerS(bytes, backupMs), "MB/s", "single", bytes, "MiB of the backup per second"});
+              "online copy " + std::to_string(int(first.databaseSeconds * 1000)) +
+                  " ms, checksums and JSON lines " +
+                  std::to_string(int(first.checksumSeconds * 1000)) + " ms, files " +
+                  std::to_string(int(first.filesSeconds * 1000)) + " ms"});
+    r.report({"dr", "backup_rate", mbPerS(bytes, backupMs), "MB/s", "single", bytes,
+              "MiB of the backup per second"});
 
     t = std::chrono::steady_clock::now();
     const auto second = dr::createBackup(bo, {});
     const double secondMs = msSince(t);
     r.report({"dr", "backup_again", secondMs / 1000, "s", "single", second.filesLinked,
-              std::to_string(second.filesLinked) + " unchanged files hard-linked; " + std::to_string(second.bytesWritten / (1024 * 1024)) +
-                  " MiB written"});
+              std::to_string(second.filesLinked) + " unchanged files hard-linked; " +
+                  std::to_string(second.bytesWritten / (int64_t(1024) * 1024)) + " MiB written"});
 
     const auto entry = dr::findBackup(dest, m.id);
     t = std::chrono::steady_clock::now();
@@ -106,8 +114,9 @@ void runDrBench(Reporter& r, int seasonDays)
     const double verifyMs = msSince(t);
     if (!v.ok)
         throw std::runtime_error("the backup does not verify: " + v.summary());
-    r.report({"dr", "verify", verifyMs / 1000, "s", "single", rows, std::to_string(v.tablesChecked) + " tables, " +
-                                                                      std::to_string(v.filesChecked) + " files"});
+    r.report({"dr", "verify", verifyMs / 1000, "s", "single", rows,
+              std::to_string(v.tablesChecked) + " tables, " + std::to_string(v.filesChecked) +
+                  " files"});
     r.report({"dr", "verify_rate", mbPerS(bytes, verifyMs), "MB/s", "single", bytes, ""});
 
     t = std::chrono::steady_clock::now();
@@ -115,7 +124,8 @@ void runDrBench(Reporter& r, int seasonDays)
     const double proofMs = msSince(t);
     if (!proof.proof.ok)
         throw std::runtime_error("the test-restore failed: " + proof.proof.detail);
-    r.report({"dr", "test_restore", proofMs / 1000, "s", "single", rows, "verify, restore into a scratch folder, compare everything"});
+    r.report({"dr", "test_restore", proofMs / 1000, "s", "single", rows,
+              "verify, restore into a scratch folder, compare everything"});
 
     // A whole restore over the live state after a loss of phase-3 rows: verify, the safety
     // backup, staging, the commit and the check of the result.
@@ -133,8 +143,11 @@ void runDrBench(Reporter& r, int seasonDays)
     if (!res.ok)
         throw std::runtime_error("the restore does not match the backup: " + res.summary());
     char parts[200];
-    std::snprintf(parts, sizeof parts, "verify %.1f s, safety backup + stage %.1f s, commit %.1f s, check %.1f s", res.verifySeconds,
-                  res.seconds - res.verifySeconds - res.commitSeconds - res.checkSeconds, res.commitSeconds, res.checkSeconds);
+    std::snprintf(parts, sizeof parts,
+                  "verify %.1f s, safety backup + stage %.1f s, commit %.1f s, check %.1f s",
+                  res.verifySeconds,
+                  res.seconds - res.verifySeconds - res.commitSeconds - res.checkSeconds,
+                  res.commitSeconds, res.checkSeconds);
     r.report({"dr", "restore", restoreMs / 1000, "s", "single", rows, parts});
     r.report({"dr", "restore_rate", mbPerS(bytes, restoreMs), "MB/s", "single", bytes, ""});
     fs::remove_all(base);

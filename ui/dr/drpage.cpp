@@ -274,7 +274,7 @@ void DrPage::loadAudit()
                                qs(st.getText(6))});
             return out;
         },
-        [this](std::vector<AuditRow> rows) { m_audit->resetData(rows); },
+        [this](const std::vector<AuditRow>& rows) { m_audit->resetData(rows); },
         [this](const QString& msg) { Q_EMIT failed(msg); });
 }
 

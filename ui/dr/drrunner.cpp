@@ -29,7 +29,7 @@ BackupJobs::~BackupJobs()
 }
 
 bool BackupJobs::run(const QString& what,
-                     std::function<std::pair<bool, std::string>(const dr::DrControl&)> work)
+                     const std::function<std::pair<bool, std::string>(const dr::DrControl&)>& work)
 {
     const auto post = poster(this);
     return launch([=, this] {
@@ -39,7 +39,9 @@ bool BackupJobs::run(const QString& what,
             post([t = qs(p.text), f = p.fraction](BackupJobs& j) { Q_EMIT j.progress(t, f); });
         };
         try {
-            const auto [ok, summary] = work(c);
+            const auto outcome = work(c);
+            const bool ok = outcome.first;
+            const std::string summary = outcome.second;
             post([=](BackupJobs& j) {
                 j.finish();
                 qCInfo(lcDr) << what << (ok ? "ok:" : "NOT ok:") << qs(summary);
@@ -191,7 +193,7 @@ bool DrillRunner::launchDrill(dr::DrillOptions o)
         Control<dr::DrillEvent> c;
         c.cancel = &m_cancel;
         c.progress = [post](const dr::DrillEvent& e) {
-            post([e](DrillRunner& r) { Q_EMIT r.event(e); });
+            post([e](DrillRunner& r) { Q_EMIT r.drillEvent(e); });
         };
         try {
             const auto result = dr::runDrill(o, c);

@@ -36,7 +36,7 @@ Q_SIGNALS:
 
 private:
     bool run(const QString& what,
-             std::function<std::pair<bool, std::string>(const dr::DrControl&)> work);
+             const std::function<std::pair<bool, std::string>(const dr::DrControl&)>& work);
 };
 
 // The console's facade over a drill: the engine walks the runbook on the job's thread; a step a
@@ -58,7 +58,7 @@ public:
     bool waiting() const;
 
 Q_SIGNALS:
-    void event(const nbaops::dr::DrillEvent& e);
+    void drillEvent(const nbaops::dr::DrillEvent& e);
     void waitingFor(int step, const QString& title, const QString& action);
     void finished(const nbaops::dr::DrillResult& result);
     void failed(const QString& message);

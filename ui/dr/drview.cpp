@@ -252,7 +252,7 @@ void DrPage::fillCharts(const std::vector<dr::DrillSummary>& drills)
         auto* y = new QLogValueAxis;
         y->setTitleText(spec.unit);
         y->setBase(10);
-        y->setLabelFormat(spec.rto ? QStringLiteral("%g") : QStringLiteral("%g"));
+        y->setLabelFormat(QStringLiteral("%g"));
         chart->addAxis(x, Qt::AlignBottom);
         chart->addAxis(y, Qt::AlignLeft);
         std::map<std::string, QLineSeries*> series;

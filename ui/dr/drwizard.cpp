@@ -34,7 +34,7 @@ void DrPage::connectDrill()
                     !m_stepOutputs[size_t(i.row())].empty())
                     m_stepDetail->setPlainText(qs(m_stepOutputs[size_t(i.row())]));
             });
-    connect(m_drill, &DrillRunner::event, this, &DrPage::showDrillEvent);
+    connect(m_drill, &DrillRunner::drillEvent, this, &DrPage::showDrillEvent);
     connect(m_drill, &DrillRunner::waitingFor, this,
             [this](int step, const QString& title, const QString& action) {
                 m_stepDetail->setHtml(tr("<h3>%1. %2</h3><p>%3</p><p><i>A step a person does: "
