@@ -3,6 +3,7 @@
 #include <QProcess>
 
 #include "jobs/demo.h"
+#include "jobs/runrange.h"
 #include "store/database.h"
 #include "util/files.h"
 
@@ -48,6 +49,16 @@ void SessionFixture::start(pipeline::SessionOptions so)
     so.dbPath = dbPath();
     so.clock = &clock;
     session = std::make_unique<pipeline::Session>(so);
+}
+
+void buildNights(const std::filesystem::path& dir, Date from, Date to)
+{
+    SessionFixture f;
+    f.start();
+    jobs::runRange(*f.session, {from, to, {}}, {});
+    f.session.reset();
+    std::filesystem::copy(f.dir.path().toStdString(), dir,
+                          std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing);
 }
 
 QProcessEnvironment programEnvironment(const QString& home)

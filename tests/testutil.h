@@ -67,6 +67,10 @@ inline Date gameDay() { return Date::ymd(2024, 1, 10); }
 // A summer date: no games.
 inline Date summerDay() { return Date::ymd(2024, 7, 15); }
 
+// A data folder with the simulated league's nights [from, to] run end to end into `dir`/t.db
+// (its raw store and published documents beside it), as the DR tests start from.
+void buildNights(const std::filesystem::path& dir, Date from, Date to);
+
 // The demo database the console tests look at: 8 simulated nights up to 2024-01-20 with the
 // demo's injected faults (the live NBA.com URL unset so the simulated league serves).
 void buildDemoDatabase(const std::filesystem::path& dbPath);

@@ -120,12 +120,7 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_base.isValid());
-        test::SessionFixture f;
-        f.start();
-        jobs::runRange(*f.session, {Date::ymd(2024, 1, 9), Date::ymd(2024, 1, 10), {}}, {});
-        f.session.reset();
-        fs::copy(f.dir.path().toStdString(), m_base.path().toStdString(),
-                 fs::copy_options::recursive);
+        test::buildNights(m_base.path().toStdString(), Date::ymd(2024, 1, 9), Date::ymd(2024, 1, 10));
         QVERIFY(fs::exists(baseDb()));
         QVERIFY(fs::exists(fs::path(m_base.path().toStdString()) / "raw"));
     }

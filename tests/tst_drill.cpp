@@ -45,12 +45,7 @@ class TestDrill : public QObject
 private slots:
     void initTestCase()
     {
-        test::SessionFixture f;
-        f.start();
-        jobs::runRange(*f.session, {Date::ymd(2024, 1, 9), Date::ymd(2024, 1, 10), {}}, {});
-        f.session.reset();
-        fs::copy(f.dir.path().toStdString(), m_base.path().toStdString(),
-                 fs::copy_options::recursive);
+        test::buildNights(m_base.path().toStdString(), Date::ymd(2024, 1, 9), Date::ymd(2024, 1, 10));
         dr::BackupOptions o;
         o.database = fs::path(m_base.path().toStdString()) / "t.db";
         dr::createBackup(o, {});

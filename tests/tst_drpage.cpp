@@ -43,12 +43,7 @@ class TestDrPage : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        test::SessionFixture f;
-        f.start();
-        jobs::runRange(*f.session, {Date::ymd(2024, 1, 9), Date::ymd(2024, 1, 10), {}}, {});
-        f.session.reset();
-        fs::copy(f.dir.path().toStdString(), m_dir.path().toStdString(),
-                 fs::copy_options::recursive);
+        test::buildNights(m_dir.path().toStdString(), Date::ymd(2024, 1, 9), Date::ymd(2024, 1, 10));
         dr::BackupOptions o;
         o.database = db().toStdString();
         dr::createBackup(o, {});

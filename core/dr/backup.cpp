@@ -52,31 +52,18 @@ std::string newId(const fs::path& dest)
 // Copies src to dst block by block, hashing what it writes.
 FileDigest copyWithDigest(const fs::path& src, const fs::path& dst)
 {
-    std::ifstream in(src, std::ios::binary);
-    if (!in)
-        throw OpsError("Cannot read " + src.string() + " for the backup.");
     fs::create_directories(dst.parent_path());
     std::ofstream out(dst, std::ios::binary | std::ios::trunc);
     if (!out)
         throw OpsError("Cannot write " + dst.string() +
                        ": check the free space and the permissions of the backup folder.");
-    Sha256 h;
-    FileDigest d;
-    std::string block(1 << 20, '\0');
-    while (in) {
-        in.read(block.data(), std::streamsize(block.size()));
-        const auto n = in.gcount();
-        if (n <= 0)
-            break;
-        out.write(block.data(), n);
-        h.update(std::string_view(block.data(), size_t(n)));
-        d.bytes += n;
-    }
+    const auto d = sha256File(src, [&out](std::string_view piece) {
+        out.write(piece.data(), std::streamsize(piece.size()));
+    });
     out.flush();
-    if (in.bad() || !out)
+    if (!out)
         throw OpsError("Copying " + src.string() + " to " + dst.string() +
                        " failed: the backup disk may be full.");
-    d.sha256 = h.hex();
     return d;
 }
 

@@ -32,6 +32,22 @@ double secondsBetween(const std::string& from, const std::string& to)
     return std::chrono::duration<double>(*b - *a).count();
 }
 
+struct FoundDrill
+{
+    std::string scenario, state, folder;
+};
+
+FoundDrill findDrill(const fs::path& database, int64_t id)
+{
+    auto live = store::Database::open(database);
+    auto st = live.prepare("SELECT scenario, state, folder FROM drills WHERE id = ?");
+    st.bind(1, id);
+    if (!st.step())
+        throw UsageError("There is no drill " + std::to_string(id) +
+                         "; 'nbaops drill history' lists them.");
+    return {st.getText(0), st.getText(1), st.getText(2)};
+}
+
 // A runbook command as the drill runs it: split into words first (a path with spaces stays one
 // word), the placeholders filled in, the database added after `nbaops`.
 std::vector<std::string> commandWords(const std::string& text, const DrillState& s)
@@ -174,19 +190,11 @@ private:
 
     void resume()
     {
-        std::optional<std::string> folder;
-        {
-            auto live = store::Database::open(m_o.database);
-            auto st = live.prepare("SELECT folder, state FROM drills WHERE id = ?");
-            st.bind(1, m_o.resume);
-            if (!st.step())
-                throw UsageError("There is no drill " + std::to_string(m_o.resume) +
-                                 "; 'nbaops drill history' lists them.");
-            if (st.getText(1) != "running" && st.getText(1) != "interrupted")
-                throw UsageError("Drill " + std::to_string(m_o.resume) + " is " + st.getText(1) +
-                                 "; only an interrupted one resumes.");
-            folder = st.getText(0);
-        }
+        const auto found = findDrill(m_o.database, m_o.resume);
+        if (found.state != "running" && found.state != "interrupted")
+            throw UsageError("Drill " + std::to_string(m_o.resume) + " is " + found.state +
+                             "; only an interrupted one resumes.");
+        const std::optional<std::string> folder = found.folder;
         m_s = detail::loadState(*folder);
         m_s.result.state = "running";
         m_s.result.notes.push_back("resumed at step " + std::to_string(m_s.nextStep + 1) + " at " +
@@ -345,32 +353,18 @@ private:
 DrillResult runDrill(const DrillOptions& options, const Control<DrillEvent>& control)
 {
     DrillOptions o = options;
-    if (o.resume > 0) {
-        auto live = store::Database::open(o.database);
-        auto st = live.prepare("SELECT scenario FROM drills WHERE id = ?");
-        st.bind(1, o.resume);
-        if (!st.step())
-            throw UsageError("There is no drill " + std::to_string(o.resume) +
-                             "; 'nbaops drill history' lists them.");
-        o.scenario = st.getText(0);
-    }
+    if (o.resume > 0)
+        o.scenario = findDrill(o.database, o.resume).scenario;
     Drill d(o, control);
     return d.run();
 }
 
 DrillResult endDrill(const fs::path& database, int64_t id)
 {
-    fs::path folder;
-    {
-        auto live = store::Database::open(database);
-        auto st = live.prepare("SELECT folder, state FROM drills WHERE id = ?");
-        st.bind(1, id);
-        if (!st.step())
-            throw UsageError("There is no drill " + std::to_string(id) + ".");
-        if (st.getText(1) != "running" && st.getText(1) != "interrupted")
-            throw UsageError("Drill " + std::to_string(id) + " is already " + st.getText(1) + ".");
-        folder = st.getText(0);
-    }
+    const auto found = findDrill(database, id);
+    if (found.state != "running" && found.state != "interrupted")
+        throw UsageError("Drill " + std::to_string(id) + " is already " + found.state + ".");
+    const fs::path folder = found.folder;
     auto s = detail::loadState(folder);
     s.liveDb = fs::absolute(database);
     s.result.state = "ended";

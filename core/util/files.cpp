@@ -134,7 +134,7 @@ std::string Sha256::hex()
     return hexOf(md, len);
 }
 
-FileDigest sha256File(const fs::path& path)
+FileDigest sha256File(const fs::path& path, const std::function<void(std::string_view)>& sink)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in)
@@ -147,7 +147,10 @@ FileDigest sha256File(const fs::path& path)
         const auto n = in.gcount();
         if (n <= 0)
             break;
-        h.update(std::string_view(block.data(), size_t(n)));
+        const std::string_view piece(block.data(), size_t(n));
+        h.update(piece);
+        if (sink)
+            sink(piece);
         out.bytes += n;
     }
     if (in.bad())

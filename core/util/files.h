@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -37,7 +38,9 @@ struct FileDigest
     int64_t bytes = 0;
     std::string sha256;
 };
-FileDigest sha256File(const std::filesystem::path& path);
+// `sink`, when given, receives each block as it is read (a copy hashed as it is written).
+FileDigest sha256File(const std::filesystem::path& path,
+                      const std::function<void(std::string_view)>& sink = {});
 
 // $XDG_DATA_HOME/nbaops, else ~/.local/share/nbaops.
 std::filesystem::path defaultDataDir();
