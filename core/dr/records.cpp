@@ -103,12 +103,25 @@ void recordProof(store::Database* db, const BackupEntry& b, const Proof& p)
 {
     writeSidecar(b.folder / "proof.json",
                  {{"at", p.at}, {"ok", p.ok}, {"seconds", p.seconds}, {"detail", p.detail}});
+    // A restore verifies its backup first: a test-restore that passed is a verify that passed.
+    if (p.ok)
+        writeSidecar(b.folder / "verify.json",
+                     {{"at", p.at},
+                      {"ok", true},
+                      {"seconds", p.seconds},
+                      {"summary", "backup " + b.id + " verifies (by its test-restore)"},
+                      {"problems", json::array()}});
     if (db && b.manifest) {
         upsert(*db, *b.manifest, b.folder);
         db->prepare("UPDATE backups SET proven_at = ?, proven_ok = ?, proven_seconds = ?, "
                     "proven_detail = ? WHERE id = ?")
             .bindAll(p.at, int64_t(p.ok), p.seconds, p.detail, b.id)
             .run();
+        if (p.ok)
+            db->prepare("UPDATE backups SET verified_at = ?, verify_ok = 1, verify_detail = ? "
+                        "WHERE id = ?")
+                .bindAll(p.at, "backup " + b.id + " verifies (by its test-restore)", b.id)
+                .run();
     }
 }
 
