@@ -57,7 +57,7 @@ FileDigest copyWithDigest(const fs::path& src, const fs::path& dst)
     if (!out)
         throw OpsError("Cannot write " + dst.string() +
                        ": check the free space and the permissions of the backup folder.");
-    const auto d = sha256File(src, [&out](std::string_view piece) {
+    auto d = sha256File(src, [&out](std::string_view piece) {
         out.write(piece.data(), std::streamsize(piece.size()));
     });
     out.flush();
