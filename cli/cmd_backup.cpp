@@ -9,6 +9,7 @@
 #include "store/database.h"
 #include "util/date.h"
 #include "util/errors.h"
+#include "util/log.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -94,8 +95,11 @@ std::optional<store::Database> liveDb(const GlobalOptions& g)
         return std::nullopt;
     try {
         return store::Database::open(g.db);
-    } catch (const std::exception&) {
-        return std::nullopt; // damaged: the backups are read from their folders alone
+    } catch (const std::exception& e) {
+        // Damaged: the backups are read from their folders alone.
+        log::warning("backup",
+                     std::string("the database's backup records are not updated: ") + e.what());
+        return std::nullopt;
     }
 }
 

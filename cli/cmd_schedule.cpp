@@ -10,6 +10,7 @@
 #include "store/database.h"
 #include "util/errors.h"
 #include "util/files.h"
+#include "util/log.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -183,7 +184,8 @@ void auditSchedule(const GlobalOptions& g, const std::string& action, const std:
     try {
         auto db = store::Database::open(g.db);
         store::writeAudit(db, {"", action, detail, "", "ok"});
-    } catch (const std::exception&) {
+    } catch (const std::exception& e) {
+        log::warning("schedule", action + " is not in the audit log: " + e.what());
     }
 }
 

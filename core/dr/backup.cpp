@@ -28,11 +28,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double secondsSince(Clock::time_point t0)
-{
-    return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
 std::string newId(const fs::path& dest)
 {
     const auto now = std::chrono::system_clock::now();

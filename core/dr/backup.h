@@ -76,7 +76,10 @@ struct BackupEntry
     std::string provenDetail;
 };
 std::vector<BackupEntry> listBackups(const std::filesystem::path& dir);
-// The entry with this id, or the newest when id is empty or "latest". Throws UsageError.
+// The newest backup of the whole state an operator or the schedule made (not a restore's
+// safety copy, nor a tables-only one), else the newest complete one; none when the folder has none.
+std::optional<BackupEntry> latestBackup(const std::filesystem::path& dir);
+// The entry with this id, or latestBackup() when id is empty or "latest". Throws UsageError.
 BackupEntry findBackup(const std::filesystem::path& dir, const std::string& id);
 
 } // namespace nbaops::dr

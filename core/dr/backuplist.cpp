@@ -42,28 +42,34 @@ std::vector<BackupEntry> listBackups(const fs::path& dir)
     return out;
 }
 
-BackupEntry findBackup(const fs::path& dir, const std::string& id)
+std::optional<BackupEntry> latestBackup(const fs::path& dir)
 {
-    auto all = listBackups(dir);
-    const bool latest = id.empty() || id == "latest";
-    // "latest" is the newest backup of the whole state an operator or the schedule made (not a
-    // restore's safety copy, nor a tables-only one), else the newest of any kind.
-    for (int pass = latest ? 0 : 1; pass < 2; ++pass) {
-        for (auto& e : all) {
+    const auto all = listBackups(dir);
+    for (const bool strict : {true, false}) {
+        for (const auto& e : all) {
             if (e.incomplete)
                 continue;
-            if (!latest && e.id == id)
-                return e;
-            if (latest &&
-                (pass == 1 || (e.manifest && e.manifest->whole() &&
-                               (e.manifest->kind == "manual" || e.manifest->kind == "scheduled"))))
+            if (!strict || (e.manifest && e.manifest->whole() &&
+                            (e.manifest->kind == "manual" || e.manifest->kind == "scheduled")))
                 return e;
         }
     }
-    if (id.empty() || id == "latest")
+    return std::nullopt;
+}
+
+BackupEntry findBackup(const fs::path& dir, const std::string& id)
+{
+    if (id.empty() || id == "latest") {
+        if (auto e = latestBackup(dir))
+            return *e;
         throw UsageError("There is no backup in " + dir.string() +
                          ". Make one with 'nbaops backup create'" +
                          " (or pass --dest DIR where they are kept).");
+    }
+    for (auto& e : listBackups(dir)) {
+        if (!e.incomplete && e.id == id)
+            return e;
+    }
     throw UsageError("There is no backup '" + id + "' in " + dir.string() +
                      "; 'nbaops backup list' shows them.");
 }

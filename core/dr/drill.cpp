@@ -6,6 +6,7 @@
 #include "store/database.h"
 #include "util/date.h"
 #include "util/errors.h"
+#include "util/log.h"
 #include "util/process.h"
 
 #include <algorithm>
@@ -17,11 +18,6 @@ namespace fs = std::filesystem;
 using detail::DrillState;
 
 namespace {
-
-std::string nowIso()
-{
-    return toIsoUtc(std::chrono::system_clock::now());
-}
 
 double secondsBetween(const std::string& from, const std::string& to)
 {
@@ -49,7 +45,7 @@ FoundDrill findDrill(const fs::path& database, int64_t id)
 }
 
 // A runbook command as the drill runs it: split into words first (a path with spaces stays one
-// word), the placeholders filled in, the database added after `nbaops`.
+// word), the runbook's <date>, <backup> and <backups> filled in, the database added after `nbaops`.
 std::vector<std::string> commandWords(const std::string& text, const DrillState& s)
 {
     std::istringstream in(text);
@@ -150,7 +146,7 @@ private:
         r.scenario = m_o.scenario;
         r.mode = m_o.live ? "live" : "sandbox";
         r.state = "running";
-        r.startedAt = nowIso();
+        r.startedAt = nowIsoUtc();
         r.rtoTarget = m_rb.rtoSeconds;
         r.rpoTarget = m_rb.rpoSeconds;
         for (const auto& st : m_rb.steps)
@@ -182,7 +178,7 @@ private:
                (m_o.live ? "live state" : "sandbox " + m_s.targetDb.parent_path().string()) +
                    ", test date " + r.testDate + ", backup " + r.backupId);
         persist();
-        r.injectedAt = nowIso();
+        r.injectedAt = nowIsoUtc();
         r.injection = detail::inject(m_s, m_o);
         report(DrillEvent::Kind::Injected, r.injection);
         persist();
@@ -198,7 +194,7 @@ private:
         m_s = detail::loadState(*folder);
         m_s.result.state = "running";
         m_s.result.notes.push_back("resumed at step " + std::to_string(m_s.nextStep + 1) + " at " +
-                                   nowIso());
+                                   nowIsoUtc());
     }
 
     void walk()
@@ -212,7 +208,7 @@ private:
             const auto& spec = m_rb.steps[i];
             auto& st = r.steps[i];
             st.state = "running";
-            st.startedAt = nowIso();
+            st.startedAt = nowIsoUtc();
             report(DrillEvent::Kind::StepStarted, spec.title, i);
             const auto t0 = std::chrono::steady_clock::now();
             bool ok = true;
@@ -280,7 +276,7 @@ private:
                    m_s.problemsBefore.end();
         });
         r.verification = after;
-        const std::string now = nowIso();
+        const std::string now = nowIsoUtc();
         if (after.empty()) {
             r.recoveredAt = now;
             r.rtoSeconds = secondsBetween(r.injectedAt, now);
@@ -337,7 +333,10 @@ private:
                 .run();
             if (live.changes() == 0) // a live drill whose restore brought back an older audit log
                 store::writeAudit(live, {m_o.actor, "drill.run", detail, "--" + r.mode, result});
-        } catch (const std::exception&) {
+        } catch (const std::exception& e) {
+            // The report and the drills row have the outcome; say what the audit log lacks.
+            log::warning("drill", "drill " + std::to_string(r.id) +
+                                      "'s result is not in the audit log: " + e.what());
         }
         report(DrillEvent::Kind::Finished, r.state);
     }
@@ -368,7 +367,7 @@ DrillResult endDrill(const fs::path& database, int64_t id)
     auto s = detail::loadState(folder);
     s.liveDb = fs::absolute(database);
     s.result.state = "ended";
-    s.result.notes.push_back("ended by " + store::currentActor() + " at " + nowIso() +
+    s.result.notes.push_back("ended by " + store::currentActor() + " at " + nowIsoUtc() +
                              " after step " + std::to_string(s.nextStep));
     s.result.report = detail::writeReport(s, runbook(s.result.scenario));
     detail::saveState(s);

@@ -28,7 +28,7 @@ struct DrillStep
     std::string state = "pending"; // pending | running | done | failed | deviation | skipped
     std::string startedAt;
     double seconds = 0;
-    std::string command;   // as run (placeholders filled, --db added)
+    std::string command;   // as run (<date>, <backup>, <backups> filled in; --db added)
     std::string output;    // its last lines
     std::string checkText; // the check as run and what it said
     std::string note;      // a deviation's note, the operator's remark

@@ -99,11 +99,7 @@ std::vector<std::string> makeSandbox(DrillState& s, const fs::path& liveBackups)
     for (const auto& top : dataFolders())
         copyTree(dataDirOf(s.liveDb) / top, data / top);
     fs::create_directories(s.backupsDir);
-    std::optional<BackupEntry> chosen;
-    try {
-        chosen = findBackup(liveBackups, "latest");
-    } catch (const UsageError&) {
-    }
+    const auto chosen = latestBackup(liveBackups);
     if (chosen && chosen->manifest && chosen->problem.empty()) {
         linkTree(chosen->folder, s.backupsDir / chosen->id);
         s.result.backupId = chosen->id;

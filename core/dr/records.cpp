@@ -3,6 +3,7 @@
 #include "store/database.h"
 #include "util/date.h"
 #include "util/files.h"
+#include "util/log.h"
 #include "verify.h"
 
 #include <nlohmann/json.hpp>
@@ -16,17 +17,13 @@ using nlohmann::json;
 
 namespace {
 
-std::string nowIso()
-{
-    return toIsoUtc(std::chrono::system_clock::now());
-}
-
 void writeSidecar(const fs::path& path, const json& j)
 {
     try {
         writeFileAtomically(path, j.dump(1) + "\n");
-    } catch (const std::exception&) {
+    } catch (const std::exception& e) {
         // A backup on a read-only disk still verifies; only its record stays in the database.
+        log::warning("backup", path.string() + " not written: " + e.what());
     }
 }
 
@@ -80,7 +77,7 @@ void recordVerify(store::Database* db, const BackupEntry& b, const VerifyReport&
 {
     if (r.cancelled)
         return;
-    const std::string at = nowIso();
+    const std::string at = nowIsoUtc();
     json problems = json::array();
     for (const auto& p : r.problems)
         problems.push_back(
@@ -128,7 +125,7 @@ void recordProof(store::Database* db, const BackupEntry& b, const Proof& p)
 void recordPruned(store::Database& db, const std::string& id)
 {
     db.prepare("UPDATE backups SET pruned_at = ? WHERE id = ? AND pruned_at IS NULL")
-        .bindAll(nowIso(), id)
+        .bindAll(nowIsoUtc(), id)
         .run();
 }
 

@@ -7,6 +7,7 @@
 #include "util/date.h"
 #include "util/errors.h"
 #include "util/files.h"
+#include "util/log.h"
 
 #include <chrono>
 #include <cstdio>
@@ -18,11 +19,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-double since(Clock::time_point t)
-{
-    return std::chrono::duration<double>(Clock::now() - t).count();
-}
 
 // The tables whose live rows survive a whole restore: the history of what operators did and
 // of the backups and drills themselves.
@@ -121,13 +117,13 @@ void stageAndCommit(const fs::path& database, const BackupEntry& backup,
         for (const auto& t : m.tables)
             r.tables.push_back(t.name);
     }
-    r.stageSeconds = since(ts);
+    r.stageSeconds = secondsSince(ts);
     const auto tc = Clock::now();
     control.report({"replacing the live state", 0.7});
     j.state = "committing"; // from here on, a crash is finished by the next command, not undone
     detail::writeJournal(dataDir, j);
     r.movedAside = detail::commit(database, j);
-    r.commitSeconds = since(tc);
+    r.commitSeconds = secondsSince(tc);
 }
 
 } // namespace
@@ -191,7 +187,7 @@ public:
             return m_r;
         }
         check();
-        m_r.seconds = since(t0);
+        m_r.seconds = secondsSince(t0);
         if (!m_o.scratch)
             audit(m_r.ok ? "ok"
                          : "restored with " + std::to_string(m_r.problems.size()) +
@@ -209,7 +205,7 @@ private:
         m_c.report({"verifying backup " + m_backup.id, 0});
         const auto tv = Clock::now();
         const auto report = verifyBackup(m_backup, m_c);
-        m_r.verifySeconds = since(tv);
+        m_r.verifySeconds = secondsSince(tv);
         if (report.cancelled) {
             m_r.cancelled = true;
             return false;
@@ -307,7 +303,7 @@ private:
             detail::restoreTables(live, m_backup.folder / m_backup.manifest->database.path,
                                   m_tables);
             m_r.tables = m_tables;
-            m_r.commitSeconds = since(ts);
+            m_r.commitSeconds = secondsSince(ts);
             return;
         }
         stageAndCommit(m_database, m_backup, m_folders,
@@ -337,7 +333,7 @@ private:
                 scope.tables.clear(); // migrated since: the rows were checked by the copy's verify
             m_r.problems = detail::checkAgainst(m_database, m, scope);
         }
-        m_r.checkSeconds = since(tk);
+        m_r.checkSeconds = secondsSince(tk);
         m_r.ok = m_r.problems.empty();
     }
 
@@ -356,8 +352,10 @@ private:
                                        m_database.string() + " (the live database was " +
                                        (m_state == LiveState::Missing ? "missing)" : "damaged)"),
                                    "", result});
-        } catch (const std::exception&) {
+        } catch (const std::exception& e) {
             // The restore's outcome is reported to the caller either way.
+            log::warning("restore",
+                         "the restore of " + m_backup.id + " is not in the audit log: " + e.what());
         }
     }
 

@@ -14,15 +14,6 @@ namespace nbaops::dr {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-namespace {
-
-double since(Clock::time_point t)
-{
-    return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-} // namespace
-
 std::string recoverInterruptedRestore(const fs::path& database)
 {
     const fs::path dataDir = fs::absolute(database).parent_path();
@@ -80,7 +71,7 @@ TestRestoreResult testRestore(const BackupEntry& backup, const fs::path& scratch
     try {
         out.restore = restoreBackup(o, control);
     } catch (const std::exception& e) {
-        out.proof = {toIsoUtc(std::chrono::system_clock::now()), false, since(t0),
+        out.proof = {toIsoUtc(std::chrono::system_clock::now()), false, secondsSince(t0),
                      std::string("the restore failed: ") + e.what()};
         return out;
     }
@@ -99,7 +90,7 @@ TestRestoreResult testRestore(const BackupEntry& backup, const fs::path& scratch
     auto problems = detail::checkAgainst(o.database, *backup.manifest, all);
     out.bytes = backup.manifest->totalBytes();
     out.proof.at = toIsoUtc(std::chrono::system_clock::now());
-    out.proof.seconds = since(t0);
+    out.proof.seconds = secondsSince(t0);
     out.proof.ok = problems.empty();
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.1f", out.proof.seconds);

@@ -19,8 +19,6 @@ namespace nbaops::jobs {
 
 namespace {
 
-std::string nowIso() { return toIsoUtc(std::chrono::system_clock::now()); }
-
 constexpr const char* kInfoColumns =
     "id, created_at, created_by, source, first_date, last_date, state, coalesce(request, ''), coalesce(reason, ''),"
     " coalesce(started_at, ''), coalesce(finished_at, ''), dates, items, workers, force, error_window,"
@@ -224,7 +222,7 @@ int64_t createBackfill(store::Database& db, const BackfillPlan& plan, const Back
     db.prepare("INSERT INTO backfills(created_at, created_by, source, first_date, last_date, dates, items, workers,"
                " force, error_window, error_threshold, state, reason, estimate_s, estimate_low_s, estimate_high_s)"
                " VALUES (?,?,?,?,?,?,?,?,?,?,?,'paused','not started yet',?,?,?)")
-        .bindAll(nowIso(), actor, plan.source, first->iso(), last->iso(), int64_t(dates.size()), int64_t(plan.items),
+        .bindAll(nowIsoUtc(), actor, plan.source, first->iso(), last->iso(), int64_t(dates.size()), int64_t(plan.items),
                  int64_t(plan.workers), int64_t(plan.force), int64_t(settings.errorWindow), settings.errorThreshold,
                  plan.estimate.seconds, plan.estimate.low, plan.estimate.high)
         .run();
@@ -319,7 +317,7 @@ std::string cancelBackfill(store::Database& db, int64_t id, const std::string& a
     } else {
         db.prepare("UPDATE backfills SET state = 'cancelled', request = NULL, finished_at = ?, reason = ?"
                    " WHERE id = ?")
-            .bindAll(nowIso(), "cancelled by " + actor + " with " + std::to_string(b.pending) + " run(s) not done", id)
+            .bindAll(nowIsoUtc(), "cancelled by " + actor + " with " + std::to_string(b.pending) + " run(s) not done", id)
             .run();
         said = "Backfill " + std::to_string(id) + " is cancelled; its " + std::to_string(b.pending) +
                " unfinished run(s) will not start, and its dates are free.";

@@ -9,10 +9,6 @@
 
 namespace nbaops::jobs {
 
-namespace {
-std::string nowIso() { return toIsoUtc(std::chrono::system_clock::now()); }
-} // namespace
-
 // Takes the backfill for this process: it must be paused (a crashed executor's one was paused
 // by closeOrphans). Returns whether it had started before.
 bool claim(store::Database& db, int64_t id, const std::string& actor)
@@ -34,7 +30,7 @@ bool claim(store::Database& db, int64_t id, const std::string& actor)
     const auto& self = currentProcess();
     db.prepare("UPDATE backfills SET state = 'running', request = NULL, reason = NULL, pid = ?, process_start = ?,"
                " host = ?, heartbeat_at = ?, started_at = coalesce(started_at, ?) WHERE id = ?")
-        .bindAll(self.pid, self.start, self.host, nowIso(), nowIso(), id)
+        .bindAll(self.pid, self.start, self.host, nowIsoUtc(), nowIsoUtc(), id)
         .run();
     store::writeAudit(db, actor, started ? "backfill.resume" : "backfill.start",
                       "backfill " + std::to_string(id) + " executed by pid " + std::to_string(self.pid) + " on " +

@@ -28,8 +28,6 @@ namespace nbaops::jobs {
 
 namespace {
 
-std::string nowIso() { return toIsoUtc(std::chrono::system_clock::now()); }
-
 bool served(const std::string& category)
 {
     return category == "success" || category == "no_data_available";
@@ -223,7 +221,7 @@ void Executor::poll()
     // The heartbeat is a write: every few seconds, not every poll (the workers write too).
     if (const auto now = std::chrono::steady_clock::now(); now - m_lastBeat >= kBeat) {
         m_lastBeat = now;
-        m_db.prepare("UPDATE backfills SET heartbeat_at = ? WHERE id = ?").bindAll(nowIso(), m_options.id).run();
+        m_db.prepare("UPDATE backfills SET heartbeat_at = ? WHERE id = ?").bindAll(nowIsoUtc(), m_options.id).run();
     }
 }
 
@@ -392,7 +390,7 @@ void Executor::end(std::chrono::steady_clock::time_point t0)
     store::Transaction tx(m_db);
     m_db.prepare("UPDATE backfills SET state = ?, reason = ?, request = NULL, pid = NULL, process_start = NULL,"
                  " host = NULL, finished_at = ?, run_seconds = run_seconds + ? WHERE id = ?")
-        .bindAll(state, m_reason, state == "paused" ? std::nullopt : std::optional<std::string>(nowIso()),
+        .bindAll(state, m_reason, state == "paused" ? std::nullopt : std::optional<std::string>(nowIsoUtc()),
                  m_result.seconds, m_options.id)
         .run();
     store::writeAudit(m_db, actor, "backfill." + state,

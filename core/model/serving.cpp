@@ -11,12 +11,6 @@
 
 namespace nbaops::model {
 
-namespace {
-
-std::string nowIso() { return toIsoUtc(std::chrono::system_clock::now()); }
-
-} // namespace
-
 int abBucket(std::string_view gameId)
 {
     uint64_t h = 1469598103934665603ull;
@@ -102,7 +96,7 @@ Rollout startRollout(ModelVersions& registry, store::Database& db, const std::st
     r.threshold = threshold;
     r.stageRows = std::max<int64_t>(1, stageRows);
     r.status = "active";
-    r.startedAt = r.updatedAt = nowIso();
+    r.startedAt = r.updatedAt = nowIsoUtc();
     store::Transaction tx(db);
     db.prepare("INSERT INTO model_rollout(challenger, champion, mode, share, stage, threshold, status, started_at,"
                " updated_at, note, stage_rows, grades_from) VALUES (?,?,?,?,0,?,'active',?,?,?,?,"
@@ -127,7 +121,7 @@ void stopRollout(store::Database& db, const std::string& actor, const std::strin
         throw OpsError("no rollout is active");
     store::Transaction tx(db);
     db.prepare("UPDATE model_rollout SET status = 'stopped', updated_at = ?, note = ? WHERE id = ?")
-        .bindAll(nowIso(), why, r->id)
+        .bindAll(nowIsoUtc(), why, r->id)
         .run();
     store::writeAudit(db, actor, "model.rollout.stop", r->challenger + ": " + why);
     tx.commit();
@@ -157,7 +151,7 @@ std::string evaluateRollout(store::Database& db, const std::string& actor)
     if (nc < r->stageRows || (nh < r->stageRows && r->share < 1.0))
         return {};
     char buf[300];
-    const std::string now = nowIso();
+    const std::string now = nowIsoUtc();
     if (nh >= r->stageRows && maeC > r->threshold * maeH) {
         std::snprintf(buf, sizeof buf, "rolled back %s: live MAE %.3f over %lld player-games vs the champion's %.3f over %lld (threshold %.2fx)",
                       r->challenger.c_str(), maeC, static_cast<long long>(nc), maeH, static_cast<long long>(nh), r->threshold);

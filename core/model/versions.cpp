@@ -17,8 +17,6 @@ const char* kColumns = "version, created_at, created_by, objective, params, feat
 
 Date dateOf(const std::string& iso) { return Date::parse(iso).value_or(Date()); }
 
-std::string nowIso() { return toIsoUtc(std::chrono::system_clock::now()); }
-
 } // namespace
 
 nlohmann::json ModelVersion::summary() const
@@ -54,7 +52,7 @@ void setAlias(store::Database& db, const std::string& alias, const std::string& 
     db.prepare("INSERT INTO model_aliases(alias, version, set_at, set_by) VALUES (?, ?, ?, ?)"
                " ON CONFLICT(alias) DO UPDATE SET version = excluded.version, set_at = excluded.set_at,"
                " set_by = excluded.set_by")
-        .bindAll(alias, version, nowIso(), actor)
+        .bindAll(alias, version, nowIsoUtc(), actor)
         .run();
 }
 
@@ -78,7 +76,7 @@ std::string ModelVersions::add(ModelVersion v, const std::string& bytes)
     v.artifact = rel.string();
     v.sha256 = sha256Hex(bytes);
     if (v.createdAt.empty())
-        v.createdAt = nowIso();
+        v.createdAt = nowIsoUtc();
     {
         store::Transaction tx(m_db);
         auto ins = m_db.prepare(std::string("INSERT INTO model_versions(") + kColumns +

@@ -66,6 +66,16 @@ std::string Date::nbaStatsFormat() const
     return buf;
 }
 
+std::string nowIsoUtc()
+{
+    return toIsoUtc(std::chrono::system_clock::now());
+}
+
+double secondsSince(std::chrono::steady_clock::time_point t0)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
 std::string toIsoUtc(TimePoint t)
 {
     const auto ms = floor<milliseconds>(t);

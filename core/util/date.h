@@ -48,6 +48,10 @@ inline constexpr int kMaxRangeDays = 3660;
 // Wall-clock timestamps are stored as UTC ISO-8601 text with milliseconds ("...Z"), which sorts.
 using TimePoint = std::chrono::system_clock::time_point;
 std::string toIsoUtc(TimePoint t);
+// The wall clock now, as toIsoUtc writes it (a row's created_at, an audit row).
+std::string nowIsoUtc();
+// Seconds elapsed since a steady-clock instant (a job's timings).
+double secondsSince(std::chrono::steady_clock::time_point t0);
 std::optional<TimePoint> parseIsoUtc(std::string_view text);
 // Offset of US Eastern time from UTC at instant t (-4 h in daylight time, -5 h otherwise).
 std::chrono::minutes easternOffset(TimePoint t);
