@@ -3,10 +3,12 @@
 #include "commands.h"
 #include "dr/restore.h"
 #include "pipeline/orphans.h"
+#include "store/audit.h"
 #include "store/database.h"
 #include "util/errors.h"
 #include "util/files.h"
 #include "util/log.h"
+#include "util/redact.h"
 
 #include <CLI/CLI.hpp>
 
@@ -34,6 +36,19 @@ void closeOrphansOf(const std::string& path)
 }
 
 } // namespace
+
+void auditIfDatabase(const GlobalOptions& g, const std::string& action, const std::string& detail)
+{
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(g.db, ec))
+        return;
+    try {
+        auto db = store::Database::open(g.db);
+        store::writeAudit(db, {"", action, detail, "", "ok"});
+    } catch (const std::exception& e) {
+        log::warning("cli", action + " is not in the audit log: " + e.what());
+    }
+}
 
 int main(int argc, char** argv)
 {
@@ -65,6 +80,7 @@ int main(int argc, char** argv)
     addBackupCommand(app, g, action);
     addCheckCommand(app, g, action);
     addDrillCommands(app, g, action);
+    addSecretsCommand(app, g, action);
 
     try {
         app.parse(argc, argv);
@@ -82,13 +98,13 @@ int main(int argc, char** argv)
         closeOrphansOf(g.db);
         return action ? action() : 64;
     } catch (const UsageError& e) {
-        std::cerr << "nbaops: " << e.what() << "\n";
+        std::cerr << "nbaops: " << redact::text(e.what()) << "\n";
         return 64;
     } catch (const OpsError& e) {
-        std::cerr << "nbaops: " << e.what() << "\n";
+        std::cerr << "nbaops: " << redact::text(e.what()) << "\n";
         return 3;
     } catch (const std::exception& e) {
-        std::cerr << "nbaops: unexpected error: " << e.what()
+        std::cerr << "nbaops: unexpected error: " << redact::text(e.what())
                   << "\nRun again with --verbose and report it with the output.\n";
         return 3;
     }

@@ -174,21 +174,6 @@ struct ScheduleOpts
     bool crontab = false;
 };
 
-// Installing or removing the schedule is a settings change: audited in the database (when it
-// is there).
-void auditSchedule(const GlobalOptions& g, const std::string& action, const std::string& detail)
-{
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(g.db, ec))
-        return;
-    try {
-        auto db = store::Database::open(g.db);
-        store::writeAudit(db, {"", action, detail, "", "ok"});
-    } catch (const std::exception& e) {
-        log::warning("schedule", action + " is not in the audit log: " + e.what());
-    }
-}
-
 int install(const GlobalOptions& g, const ScheduleOpts& o)
 {
     const auto opts = optionsFor(g, o.at, o.digestHour);
@@ -221,7 +206,7 @@ int install(const GlobalOptions& g, const ScheduleOpts& o)
                   << "\n(and 'loginctl enable-linger' to keep them running after you log out).\n";
         return 3;
     }
-    auditSchedule(g, "schedule.install",
+    auditIfDatabase(g, "schedule.install",
                   "the nightly run at " + o.at +
                       " ET, repair every 5 min, the backup at 05:30 ET, the digest at " +
                       std::to_string(o.digestHour) + ":00 ET");
@@ -247,7 +232,7 @@ int removeUnits(const GlobalOptions& g)
     }
     if (systemdRunning())
         tool("systemctl --user daemon-reload");
-    auditSchedule(g, "schedule.remove",
+    auditIfDatabase(g, "schedule.remove",
                   std::to_string(removed) + " unit file(s) removed from " + dir.string());
     std::cout << removed << " unit file(s) removed from " << dir.string()
               << ". Cron lines, if you added them, stay in 'crontab -e'.\n";

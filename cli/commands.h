@@ -39,5 +39,10 @@ void addDigestCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& act
 void addBackupCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addCheckCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addDrillCommands(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+void addSecretsCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+
+// A settings change (the schedule, a secret) recorded in the audit log when the database is
+// there; a failure to write it is logged, never fatal.
+void auditIfDatabase(const GlobalOptions& g, const std::string& action, const std::string& detail);
 
 } // namespace nbaops::cli

@@ -7,16 +7,17 @@ set(NBAOPS_LAYERS
   "store:util"
   "registry:util"
   "sources:util"
+  "secrets:util"
   "net:util store"
   "sim:util sources"
   "dr:util store registry"
   "features:util store"
   "model:util store sources features"
-  "pipeline:util store registry sources net sim features model"
+  "pipeline:util store registry sources secrets net sim features model"
   "health:util store registry"
-  "alerts:util store registry net health"
-  "readiness:util store registry health alerts dr"
-  "jobs:util store registry sources sim features model pipeline health alerts dr"
+  "alerts:util store registry secrets net health"
+  "readiness:util store registry secrets health alerts dr"
+  "jobs:util store registry sources secrets sim features model pipeline health alerts dr"
 )
 # Read once for the build and the check: NBAOPS_SUBSYSTEMS, bottom up, and NBAOPS_USES_<name>.
 set(NBAOPS_SUBSYSTEMS "")

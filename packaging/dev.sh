@@ -17,6 +17,7 @@ PACKAGES=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
   libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev libbrotli-dev
   nlohmann-json3-dev libcpp-httplib-dev libcli11-dev
+  libsecret-1-dev gnome-keyring dbus-daemon
   libxgboost-dev xgboost
   xvfb xauth fonts-dejavu-core
   clang-tidy

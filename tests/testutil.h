@@ -93,6 +93,19 @@ struct ProgramRun
 QProcessEnvironment programEnvironment(const QString& home);
 ProgramRun runProgram(const QString& program, const QStringList& args, const QString& home, int timeoutMs = 180000);
 
+// A Google service-account JSON key with a fresh 2048-bit RSA key (OpenSSL), as the Cloud
+// console downloads one. `publicPem` verifies what the private half signed.
+struct ServiceAccountKey
+{
+    std::string json;
+    std::string publicPem;
+    std::string privateKeyId;
+    std::string email;
+};
+ServiceAccountKey makeServiceAccountKey(const std::string& tokenUri, const std::string& email = "nbaops-ci@nba-props.iam.gserviceaccount.com");
+// Writes `key.json` at `path`, readable only by its owner; returns the path.
+std::filesystem::path writeServiceAccountKey(const std::filesystem::path& path, const ServiceAccountKey& key);
+
 } // namespace nbaops::test
 
 // Enums as text, so QCOMPARE failures read "expected timeout, got error".

@@ -201,7 +201,7 @@ private Q_SLOTS:
         std::filesystem::create_directories(dir);
         std::filesystem::copy_file(m_db, dir / "x.db", std::filesystem::copy_options::overwrite_existing);
         QString rules = QString::fromUtf8(resources::alertRulesJson().data(), qsizetype(resources::alertRulesJson().size()));
-        rules.replace(QStringLiteral("env:NBAOPS_CHAT_WEBHOOK_URL"), QStringLiteral("https://hooks.example.org/T000/B000/secret"));
+        rules.replace(QStringLiteral("secret:chat_webhook_url"), QStringLiteral("https://hooks.example.org/T000/B000/secret"));
         {
             QFile f(QString::fromStdString((dir / "alert_rules.json").string()));
             QVERIFY(f.open(QIODevice::WriteOnly));
@@ -211,7 +211,7 @@ private Q_SLOTS:
         const auto s = readiness::score({db, registry::Registry::builtin(), pipeline::Runner::implementedProcessors(),
                                          dir / "x.db", m_now});
         const auto& sec = s.categories[5].items;
-        const auto it = std::find_if(sec.begin(), sec.end(), [](const auto& i) { return i.name == "Receiver secrets come from the environment"; });
+        const auto it = std::find_if(sec.begin(), sec.end(), [](const auto& i) { return i.name == "Receiver secrets come from the keychain or the environment"; });
         QVERIFY(it != sec.end());
         QCOMPARE(it->points, 0.0);
         QVERIFY2(QString::fromStdString(it->evidence).contains(u"receiver 'chat'"), it->evidence.c_str());

@@ -5,6 +5,7 @@
 
 #include "store/database.h"
 #include "util/errors.h"
+#include "util/redact.h"
 
 #include <algorithm>
 
@@ -133,6 +134,7 @@ Delivery Engine::deliver(Sender& sender, TimePoint now, int limit)
         } catch (const std::exception& e) {
             error = e.what();
         }
+        error = redact::text(error);
         ++attempts;
         if (error.empty()) {
             m_db.prepare("UPDATE alert_notifications SET status = 'sent', sent_at = ?, attempts = ?, last_error = NULL"

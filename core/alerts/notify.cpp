@@ -113,6 +113,10 @@ std::string CurlSender::smtp(const Receiver& receiver, const Message& message)
     curl_easy_setopt(c, CURLOPT_URL, receiver.url.c_str());
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
     curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.c_str());
+    if (!receiver.user.empty()) {
+        curl_easy_setopt(c, CURLOPT_USERNAME, receiver.user.c_str());
+        curl_easy_setopt(c, CURLOPT_PASSWORD, receiver.password.c_str());
+    }
     curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
     curl_easy_setopt(c, CURLOPT_READFUNCTION, readUpload);
     curl_easy_setopt(c, CURLOPT_READDATA, &up);

@@ -1,6 +1,7 @@
 #include "rules.h"
 
 #include "embedded_resources.h"
+#include "secrets/secrets.h"
 #include "util/errors.h"
 #include "util/files.h"
 
@@ -35,7 +36,7 @@ const std::vector<std::string>& knownChecks()
     static const std::vector<std::string> checks = {
         "phase_stalled", "real_failures", "error_rate", "feature_null_rate", "model_mae_ratio", "storage_used",
         "breaker_open", "stuck_run", "zero_records", "data_stale", "sla_missed", "sla_compliance",
-        "retries_exhausted", "backup_not_proven"};
+        "retries_exhausted", "backup_not_proven", "secret_rotation_due"};
     return checks;
 }
 
@@ -138,8 +139,9 @@ void ConfigReader::readTiming(const nlohmann::json& j)
     }
 }
 
-// A receiver; "env:NAME" values come from the environment, and an unset one leaves the
-// receiver unconfigured, saying which variable to set.
+// A receiver; "env:NAME" values come from the environment, "secret:NAME" ones from the secrets
+// (their environment variable, else the keychain), and an unset one leaves the receiver
+// unconfigured, saying what to set.
 Receiver ConfigReader::readReceiver(const std::string& name, const nlohmann::json& r) const
 {
     Receiver rc;
@@ -148,6 +150,20 @@ Receiver ConfigReader::readReceiver(const std::string& name, const nlohmann::jso
     if (rc.type != "webhook" && rc.type != "smtp" && rc.type != "desktop")
         throw fail("receiver " + name, "type must be webhook, smtp or desktop, not '" + rc.type + "'");
     const auto resolve = [&](const std::string& v) {
+        if (v.rfind("secret:", 0) == 0) {
+            const std::string secret = v.substr(7);
+            const secrets::Spec* found = nullptr;
+            for (const auto& sp : secrets::catalog())
+                if (sp.name == secret)
+                    found = &sp;
+            if (!found)
+                throw fail("receiver " + rc.name, "there is no secret named '" + secret + "' (nbaops secrets list names them)");
+            const secrets::Spec& spec = *found;
+            std::string value = m_env ? envValue(spec.envVar, m_env) : secrets::get(secret).value;
+            if (value.empty() && rc.unconfigured.empty())
+                rc.unconfigured = "nbaops secrets set " + secret + " (or set " + spec.envVar + ") to enable it";
+            return value;
+        }
         if (v.rfind("env:", 0) != 0)
             return v;
         std::string value = envValue(v.substr(4), m_env);
@@ -161,6 +177,12 @@ Receiver ConfigReader::readReceiver(const std::string& name, const nlohmann::jso
             rc.unconfigured = "no url";
     }
     rc.from = r.value("from", "nbaops@localhost");
+    rc.user = r.value("user", "");
+    if (!rc.user.empty()) {
+        rc.password = resolve(r.value("password", ""));
+        if (rc.password.empty())
+            rc.url.clear();
+    }
     for (const auto& t : r.value("to", nlohmann::json::array())) {
         const std::string to = resolve(t.get<std::string>());
         if (!to.empty())

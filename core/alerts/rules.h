@@ -39,10 +39,12 @@ struct Receiver
 {
     std::string name;
     std::string type;             // webhook | smtp | desktop
-    std::string url;              // "" when not configured (an env:NAME that is unset)
+    std::string url;              // "" when not configured (an env:NAME or secret:NAME that is unset)
     std::string unconfigured;     // why it is not configured
     std::string from;
     std::vector<std::string> to;
+    std::string user;             // smtp: the account (its password from "password", a secret:NAME)
+    std::string password;
     bool configured() const { return type == "desktop" || !url.empty(); }
 };
 

@@ -6,6 +6,7 @@
 #include "health/retries.h"
 #include "health/sla.h"
 #include "registry/registry.h"
+#include "secrets/secrets.h"
 #include "store/database.h"
 
 #include <algorithm>
@@ -57,6 +58,8 @@ public:
             retriesExhausted();
         else if (c == "backup_not_proven")
             backupNotProven();
+        else if (c == "secret_rotation_due")
+            secretRotationDue();
         else if (c == "zero_records")
             zeroRecords();
         else if (c == "data_stale")
@@ -270,6 +273,19 @@ private:
         if (hours > m_rule->threshold)
             emit({{"backup", b.provenId.empty() ? std::string("none") : b.provenId}},
                  std::floor(hours));
+    }
+
+    // A secret older than its rotation age (90 days for API keys), or set but unusable.
+    void secretRotationDue()
+    {
+        const auto all = m_ctx.secrets ? *m_ctx.secrets : secrets::status(m_ctx.now);
+        for (const auto& s : all) {
+            if (s.rotation == secrets::Rotation::Due)
+                emit({{"secret", s.spec.name},
+                      {"source", secrets::sourceName(s.source)},
+                      {"rotation_days", std::to_string(s.spec.rotationDays)}},
+                     double(s.ageDays.value_or(0)));
+        }
     }
 
     // A success with no records where the registry expects some, on the latest date.

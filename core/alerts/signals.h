@@ -14,6 +14,9 @@ class Database;
 namespace nbaops::registry {
 class Registry;
 }
+namespace nbaops::secrets {
+struct Status;
+}
 
 namespace nbaops::alerts {
 
@@ -43,6 +46,8 @@ struct SignalContext
     std::vector<std::string> implemented; // processors this build runs
     std::filesystem::path dataDir;        // for the storage check
     TimePoint now;
+    // The secrets' state for secret_rotation_due when the caller has it; else secrets::status.
+    const std::vector<secrets::Status>* secrets = nullptr;
 };
 
 // Measures every rule's check against the database and the disk.

@@ -2,6 +2,7 @@
 
 #include "util/errors.h"
 #include "util/log.h"
+#include "util/redact.h"
 #include "util/rng.h"
 
 #include <curl/curl.h>
@@ -65,22 +66,6 @@ int onProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
 {
     const auto* cancel = static_cast<const std::atomic<bool>*>(user);
     return cancel && cancel->load() ? 1 : 0;
-}
-
-// URLs for logs: query values that carry keys are masked.
-std::string redact(const std::string& url)
-{
-    std::string out = url;
-    for (const char* key : {"apiKey=", "api_key=", "key="}) {
-        size_t at = 0;
-        while ((at = out.find(key, at)) != std::string::npos) {
-            const size_t start = at + std::strlen(key);
-            const size_t end = out.find('&', start);
-            out.replace(start, (end == std::string::npos ? out.size() : end) - start, "***");
-            at = start;
-        }
-    }
-    return out;
 }
 
 bool retryable(const HttpResponse& r)
@@ -226,7 +211,7 @@ HttpResponse HttpClient::perform(const std::string& url,
                     wait = std::min(m_options.backoffCap, std::chrono::milliseconds(secs * 1000));
             }
         }
-        log::debug("http", redact(url) + ": " + out.describe() + ", retrying in " +
+        log::debug("http", redact::text(url) + ": " + out.describe() + ", retrying in " +
                                std::to_string(wait.count()) + " ms");
         out.delays.push_back(wait);
         if (!sleepFor(wait)) {

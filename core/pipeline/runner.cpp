@@ -15,6 +15,7 @@
 #include "util/errors.h"
 #include "util/log.h"
 #include "util/process.h"
+#include "util/redact.h"
 #include "util/rng.h"
 
 #include <algorithm>
@@ -372,7 +373,7 @@ void Runner::record(Context& ctx, ProcessorResult& res, const Work& work, int64_
                        " duration_ms = ?, status = ?, failure_category = ?, records_in = ?,"
                        " records_out = ?, error = ?, source = ?, skipped = ? WHERE id = ?")
             .bindAll(res.finishedAt, res.finishedAt, res.durationMs, statusFor(o.category), toString(o.category),
-                     o.recordsIn, o.recordsOut, o.error.empty() ? std::optional<std::string>() : std::optional(o.error),
+                     o.recordsIn, o.recordsOut, o.error.empty() ? std::optional<std::string>() : std::optional(redact::text(o.error)),
                      o.source.empty() ? std::optional<std::string>() : std::optional(o.source), int64_t(res.skipped),
                      pk)
             .run();

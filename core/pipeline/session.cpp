@@ -5,6 +5,7 @@
 #include "net/circuitbreaker.h"
 #include "net/ratelimiter.h"
 #include "registry/registry.h"
+#include "secrets/secrets.h"
 #include "sim/league.h"
 #include "sim/server.h"
 #include "store/database.h"
@@ -20,7 +21,8 @@
 namespace nbaops::pipeline {
 
 // The sources' addresses: the live APIs when NBAOPS_NBA_STATS_URL (or the options) names one,
-// else the simulated league started here on loopback. Keys come from the environment.
+// else the simulated league started here on loopback. Keys are asked of the secrets (their
+// environment variable, else the keychain) only for the live APIs.
 SourceUrls Session::sourceUrls(const Clock& clock)
 {
     SourceUrls urls;
@@ -33,9 +35,14 @@ SourceUrls Session::sourceUrls(const Clock& clock)
         const char* v = std::getenv(name);
         return std::string(v && *v ? v : fallback);
     };
-    urls.oddsApiKey = env("NBAOPS_ODDS_API_KEY", "");
-    urls.bdlApiKey = env("NBAOPS_BDL_API_KEY", "");
     if (!live.empty()) {
+        for (const auto& [name, key] : {std::pair{"odds_api_key", &urls.oddsApiKey}, std::pair{"bdl_api_key", &urls.bdlApiKey}}) {
+            const auto r = secrets::get(name);
+            *key = r.value;
+            if (r.value.empty())
+                log::warning("session", std::string(name) + " is not set (nbaops secrets set " + name + ")" +
+                                            (r.problem.empty() ? std::string() : ": " + r.problem));
+        }
         urls.nbaStats = live;
         urls.simulated = false;
         urls.oddsApi = env("NBAOPS_ODDS_API_URL", "https://api.the-odds-api.com/v4");
@@ -51,11 +58,10 @@ SourceUrls Session::sourceUrls(const Clock& clock)
         urls.oddsApi = m_server->oddsBaseUrl();
         urls.espn = m_server->espnBaseUrl();
         urls.bdl = m_server->bdlBaseUrl();
-        // The simulator demands keys like the real APIs, so the code path is the live one.
-        if (urls.oddsApiKey.empty())
-            urls.oddsApiKey = "simulated-key";
-        if (urls.bdlApiKey.empty())
-            urls.bdlApiKey = "simulated-key";
+        // The simulator demands keys like the real APIs, so the code path is the live one; a key
+        // in the environment is sent as it would be live (never the keychain's: no D-Bus here).
+        urls.oddsApiKey = env("NBAOPS_ODDS_API_KEY", "simulated-key");
+        urls.bdlApiKey = env("NBAOPS_BDL_API_KEY", "simulated-key");
         urls.simulated = true;
     }
     return urls;

@@ -3,6 +3,7 @@
 #include "readiness.h"
 
 #include <string>
+#include <vector>
 
 namespace nbaops::store {
 class Database;
@@ -23,5 +24,8 @@ Item drillItem(store::Database& db, TimePoint now);
 Item backupItem(store::Database& db, TimePoint now);
 // A runbook with targets and automated checks for each drill scenario.
 Item runbookItem();
+// Every secret that is set comes from the keychain or the environment and is within its
+// rotation age (secretsitem.cpp).
+Item secretsItem(const std::vector<secrets::Status>& secrets);
 
 } // namespace nbaops::readiness::detail

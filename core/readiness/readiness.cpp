@@ -10,6 +10,7 @@
 #include "health/facts.h"
 #include "health/sla.h"
 #include "registry/registry.h"
+#include "secrets/secrets.h"
 #include "store/database.h"
 #include "util/files.h"
 #include "util/text.h"
@@ -358,7 +359,7 @@ Category security(Context& c)
         }
     }
     {
-        // Receiver secrets belong in the environment, not in the rules file.
+        // Receiver secrets belong in the keychain or the environment, not in the rules file.
         if (c.rules) {
             const auto user = alerts::userRulesPath(c.in.dbPath);
             std::string literal;
@@ -369,7 +370,8 @@ Category security(Context& c)
                         "receivers", nlohmann::json::object()); // items() must not outlive it
                     for (const auto& [name, r] : receivers.items()) {
                         const std::string url = r.value("url", "");
-                        if (!url.empty() && url.rfind("env:", 0) != 0 && literal.empty())
+                        if (!url.empty() && url.rfind("env:", 0) != 0 && url.rfind("secret:", 0) != 0 &&
+                            literal.empty())
                             literal = name;
                     }
                 } catch (const std::exception&) {
@@ -377,12 +379,12 @@ Category security(Context& c)
                 }
             }
             cat.items.push_back(measuredItem(
-                "Receiver secrets come from the environment", 3, literal.empty(),
-                literal.empty() ? "every receiver address is an env: reference"
+                "Receiver secrets come from the keychain or the environment", 3, literal.empty(),
+                literal.empty() ? "every receiver address is a secret: or env: reference"
                                 : "receiver '" + literal + "' has its address written in " +
-                                      user.string() + "; use env:NAME"));
+                                      user.string() + "; use secret:NAME (nbaops secrets set)"));
         } else {
-            cat.items.push_back(unmeasured("Receiver secrets come from the environment", 3,
+            cat.items.push_back(unmeasured("Receiver secrets come from the keychain or the environment", 3,
                                            "the alert rules do not load"));
         }
     }
@@ -396,8 +398,7 @@ Category security(Context& c)
                          n ? std::to_string(n) + " stored endpoint(s) carry an API key"
                            : "no stored endpoint carries a key"));
     }
-    cat.items.push_back(unmeasured("Keys held in a secret store", 2,
-                                   "keys come only from the environment in this build"));
+    cat.items.push_back(detail::secretsItem(c.in.secrets ? *c.in.secrets : secrets::status(c.in.now)));
     return cat;
 }
 

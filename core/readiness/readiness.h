@@ -17,6 +17,9 @@ class Registry;
 namespace nbaops::health {
 struct SlaReport;
 }
+namespace nbaops::secrets {
+struct Status;
+}
 
 // The production-readiness scorecard (DOMAIN: Data Pipeline 25%, ML Model 20%, Operations
 // 20%, Infrastructure 15%, Documentation 10%, Security 10%; 70/100 is the go threshold).
@@ -59,6 +62,8 @@ struct Inputs
     TimePoint now;
     // The SLA report when the caller has one already (the Health page); else it is measured.
     const health::SlaReport* slas = nullptr;
+    // The secrets' state when the caller has it (tests); else secrets::status is asked.
+    const std::vector<secrets::Status>* secrets = nullptr;
 };
 
 Scorecard score(const Inputs& in);

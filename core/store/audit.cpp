@@ -3,6 +3,7 @@
 #include "database.h"
 #include "util/date.h"
 #include "util/files.h"
+#include "util/redact.h"
 
 namespace nbaops::store {
 
@@ -23,15 +24,15 @@ int64_t writeAudit(Database& db, const AuditEntry& entry)
     db.prepare(
           "INSERT INTO audit_log(at, actor, action, detail, args, result) VALUES (?,?,?,?,?,?)")
         .bindAll(toIsoUtc(std::chrono::system_clock::now()),
-                 entry.actor.empty() ? currentActor() : entry.actor, entry.action, entry.detail,
-                 entry.args, entry.result)
+                 entry.actor.empty() ? currentActor() : entry.actor, entry.action, redact::text(entry.detail),
+                 redact::text(entry.args), redact::text(entry.result))
         .run();
     return db.lastInsertRowId();
 }
 
 void setAuditResult(Database& db, int64_t id, const std::string& result)
 {
-    db.prepare("UPDATE audit_log SET result = ? WHERE id = ?").bindAll(result, id).run();
+    db.prepare("UPDATE audit_log SET result = ? WHERE id = ?").bindAll(redact::text(result), id).run();
 }
 
 } // namespace nbaops::store

@@ -1,6 +1,7 @@
 #include "log.h"
 
 #include "date.h"
+#include "redact.h"
 
 #include <atomic>
 #include <cstdio>
@@ -63,6 +64,8 @@ void write(Level l, std::string_view module, std::string_view message)
 {
     if (int(l) < threshold().load())
         return;
+    const std::string clean = redact::text(message);
+    message = clean;
     std::lock_guard lock(sinkMutex());
     if (auto& s = sinkFn()) {
         s(l, module, message);

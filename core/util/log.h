@@ -9,7 +9,8 @@ namespace nbaops::log {
 enum class Level { Debug = 0, Info = 1, Warning = 2, Error = 3, Off = 4 };
 
 // The core's one logger. Messages carry the module ("store", "scraper"...). The threshold
-// comes from NBAOPS_LOG (debug|info|warning|error|off), default warning. Secrets never go here.
+// comes from NBAOPS_LOG (debug|info|warning|error|off), default warning. Every message passes
+// redact::text first, so a secret the store handed out, or a URL's credentials, never gets out.
 void write(Level level, std::string_view module, std::string_view message);
 void setLevel(Level level);
 Level level();
