@@ -9,6 +9,7 @@ set(NBAOPS_LAYERS
   "sources:util"
   "secrets:util"
   "net:util store"
+  "cloud:util store secrets net"
   "sim:util sources"
   "dr:util store registry"
   "features:util store"
@@ -17,7 +18,7 @@ set(NBAOPS_LAYERS
   "health:util store registry"
   "alerts:util store registry secrets net health"
   "readiness:util store registry secrets health alerts dr"
-  "jobs:util store registry sources secrets sim features model pipeline health alerts dr"
+  "jobs:util store registry sources secrets cloud sim features model pipeline health alerts dr"
 )
 # Read once for the build and the check: NBAOPS_SUBSYSTEMS, bottom up, and NBAOPS_USES_<name>.
 set(NBAOPS_SUBSYSTEMS "")

@@ -2,6 +2,7 @@
 
 #include "net/httpclient.h"
 #include "secrets/secrets.h"
+#include "util/base64.h"
 #include "util/errors.h"
 #include "util/files.h"
 #include "util/process.h"
@@ -39,7 +40,10 @@ int64_t epochSeconds(TimePoint t)
     return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
-bool fresh(const Token& t, TimePoint now) { return !t.value.empty() && now + kEarly < t.expiresAt; }
+bool fresh(const Token& t, TimePoint now)
+{
+    return !t.value.empty() && now + kEarly < t.expiresAt;
+}
 
 // An identity token's own expiry (its "exp" claim), else an hour.
 TimePoint jwtExpiry(const std::string& jwt, TimePoint now)
@@ -47,7 +51,8 @@ TimePoint jwtExpiry(const std::string& jwt, TimePoint now)
     const auto a = jwt.find('.');
     const auto b = a == std::string::npos ? a : jwt.find('.', a + 1);
     if (b != std::string::npos) {
-        const auto claims = nlohmann::json::parse(base64UrlDecode(jwt.substr(a + 1, b - a - 1)), nullptr, false);
+        const auto claims =
+            nlohmann::json::parse(base64UrlDecode(jwt.substr(a + 1, b - a - 1)), nullptr, false);
         if (claims.is_object() && claims.contains("exp") && claims["exp"].is_number_integer())
             return TimePoint(std::chrono::seconds(claims["exp"].get<int64_t>()));
     }
@@ -58,7 +63,8 @@ TimePoint jwtExpiry(const std::string& jwt, TimePoint now)
 
 ServiceAccount readServiceAccount(const std::filesystem::path& path)
 {
-    const std::string shape = secrets::checkValue(secrets::spec("gcp_service_account_key"), path.string());
+    const std::string shape =
+        secrets::checkValue(secrets::spec("gcp_service_account_key"), path.string());
     if (!shape.empty())
         throw OpsError("cloud mode cannot use its service-account key: " + shape + ".");
     const auto j = nlohmann::json::parse(readFile(path));
@@ -71,57 +77,6 @@ ServiceAccount readServiceAccount(const std::filesystem::path& path)
     return a;
 }
 
-std::string base64Url(std::string_view bytes)
-{
-    static constexpr char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
-        const uint32_t n = uint32_t(uint8_t(bytes[i])) << 16 | uint32_t(uint8_t(bytes[i + 1])) << 8 | uint8_t(bytes[i + 2]);
-        for (int s : {18, 12, 6, 0})
-            out.push_back(table[(n >> s) & 63]);
-    }
-    if (i < bytes.size()) {
-        uint32_t n = uint32_t(uint8_t(bytes[i])) << 16;
-        if (i + 1 < bytes.size())
-            n |= uint32_t(uint8_t(bytes[i + 1])) << 8;
-        out.push_back(table[(n >> 18) & 63]);
-        out.push_back(table[(n >> 12) & 63]);
-        if (i + 1 < bytes.size())
-            out.push_back(table[(n >> 6) & 63]);
-    }
-    return out;
-}
-
-std::string base64UrlDecode(std::string_view text)
-{
-    std::array<int, 256> value{};
-    value.fill(-1);
-    const std::string_view table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    for (size_t k = 0; k < table.size(); ++k)
-        value[uint8_t(table[k])] = int(k);
-    value[uint8_t('+')] = 62;
-    value[uint8_t('/')] = 63;
-    std::string out;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (char c : text) {
-        if (c == '=')
-            break;
-        const int v = value[uint8_t(c)];
-        if (v < 0)
-            return "";
-        acc = acc << 6 | uint32_t(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(char((acc >> bits) & 0xff));
-        }
-    }
-    return out;
-}
-
 std::string signJwt(const ServiceAccount& account, const nlohmann::json& claims)
 {
     nlohmann::json header = {{"alg", "RS256"}, {"typ", "JWT"}};
@@ -129,17 +84,18 @@ std::string signJwt(const ServiceAccount& account, const nlohmann::json& claims)
         header["kid"] = account.privateKeyId;
     const std::string input = base64Url(header.dump()) + "." + base64Url(claims.dump());
 
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(account.privateKeyPem.data(), int(account.privateKeyPem.size())),
-                                                  BIO_free);
-    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr),
-                                                            EVP_PKEY_free);
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+        BIO_new_mem_buf(account.privateKeyPem.data(), int(account.privateKeyPem.size())), BIO_free);
+    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+        PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr), EVP_PKEY_free);
     if (!key)
         throw OpsError("the service-account key of " + account.email +
                        " holds no private key OpenSSL can read: download a new JSON key");
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
     size_t size = 0;
     if (EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1 ||
-        EVP_DigestSign(ctx.get(), nullptr, &size, reinterpret_cast<const unsigned char*>(input.data()), input.size()) != 1)
+        EVP_DigestSign(ctx.get(), nullptr, &size,
+                       reinterpret_cast<const unsigned char*>(input.data()), input.size()) != 1)
         throw OpsError("OpenSSL could not sign with the service-account key of " + account.email);
     std::string signature(size, '\0');
     if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &size,
@@ -170,21 +126,27 @@ Token ServiceAccountTokens::exchange(const nlohmann::json& extraClaims, const ch
                              {"iat", epochSeconds(now)},
                              {"exp", epochSeconds(now + std::chrono::hours(1))}};
     claims.update(extraClaims);
-    const std::string body = "grant_type=" + formEncode("urn:ietf:params:oauth:grant-type:jwt-bearer") +
-                             "&assertion=" + formEncode(signJwt(account, claims));
-    const auto r = m_http->post(account.tokenUri, body, {{"Content-Type", "application/x-www-form-urlencoded"}});
+    const std::string body =
+        "grant_type=" + formEncode("urn:ietf:params:oauth:grant-type:jwt-bearer") +
+        "&assertion=" + formEncode(signJwt(account, claims));
+    const auto r = m_http->post(account.tokenUri, body,
+                                {{"Content-Type", "application/x-www-form-urlencoded"}});
     ++m_exchanges;
     const auto j = nlohmann::json::parse(r.body, nullptr, false);
     if (!r.ok()) {
         std::string why = r.describe();
         if (j.is_object() && j.contains("error"))
-            why = j.value("error", "") + (j.contains("error_description") ? " (" + j.value("error_description", "") + ")" : "");
-        throw OpsError("Google's token endpoint refused the service account " + account.email + ": " + why +
-                       ". If the key was deleted or rotated, download a new one and run nbaops secrets set "
-                       "gcp_service_account_key --file PATH.");
+            why = j.value("error", "") + (j.contains("error_description")
+                                              ? " (" + j.value("error_description", "") + ")"
+                                              : "");
+        throw OpsError(
+            "Google's token endpoint refused the service account " + account.email + ": " + why +
+            ". If the key was deleted or rotated, download a new one and run nbaops secrets set "
+            "gcp_service_account_key --file PATH.");
     }
     if (!j.is_object() || !j.contains(field) || !j[field].is_string())
-        throw OpsError(std::string("Google's token endpoint answered without an ") + field + " for " + account.email);
+        throw OpsError(std::string("Google's token endpoint answered without an ") + field +
+                       " for " + account.email);
     Token t;
     t.value = j[field].get<std::string>();
     redact::remember(std::string("gcp_") + field, t.value);
@@ -228,7 +190,10 @@ int ServiceAccountTokens::exchanges() const
     return m_exchanges;
 }
 
-GcloudTokens::GcloudTokens(const Clock& clock, std::string program) : m_clock(clock), m_program(std::move(program)) {}
+GcloudTokens::GcloudTokens(const Clock& clock, std::string program)
+    : m_clock(clock), m_program(std::move(program))
+{
+}
 
 std::string GcloudTokens::run(const std::vector<std::string>& args)
 {
@@ -248,11 +213,12 @@ std::string GcloudTokens::run(const std::vector<std::string>& args)
         start = end + 1;
     }
     if (r.exitCode != 0 || last.empty() || last.find(' ') != std::string::npos)
-        throw OpsError("cloud mode has no credentials: no service-account key is set (nbaops secrets set "
-                       "gcp_service_account_key --file PATH) and `" +
-                       m_program + " auth print-access-token` did not give a token" +
-                       (r.exitCode == -1 && !r.timedOut ? " (is the Google Cloud SDK installed?)" : "") +
-                       (last.empty() ? std::string() : ": " + redact::text(last)));
+        throw OpsError(
+            "cloud mode has no credentials: no service-account key is set (nbaops secrets set "
+            "gcp_service_account_key --file PATH) and `" +
+            m_program + " auth print-access-token` did not give a token" +
+            (r.exitCode == -1 && !r.timedOut ? " (is the Google Cloud SDK installed?)" : "") +
+            (last.empty() ? std::string() : ": " + redact::text(last)));
     redact::remember("gcloud_token", last);
     return last;
 }
@@ -276,7 +242,10 @@ std::string GcloudTokens::identityToken(const std::string& audience, bool refres
     return t.value;
 }
 
-std::string GcloudTokens::describe() const { return "gcloud (" + m_program + " auth print-access-token)"; }
+std::string GcloudTokens::describe() const
+{
+    return "gcloud (" + m_program + " auth print-access-token)";
+}
 
 std::unique_ptr<TokenSource> defaultTokenSource(const Clock& clock)
 {

@@ -28,8 +28,6 @@ struct ServiceAccount
 // Throws OpsError naming the file and what is wrong with it (never its content).
 ServiceAccount readServiceAccount(const std::filesystem::path& path);
 
-std::string base64Url(std::string_view bytes);
-std::string base64UrlDecode(std::string_view text); // "" when malformed
 // header.claims.signature, RS256 (RSASSA-PKCS1-v1_5 over SHA-256, OpenSSL), with the key's id
 // in the header.
 std::string signJwt(const ServiceAccount& account, const nlohmann::json& claims);

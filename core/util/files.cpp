@@ -173,6 +173,15 @@ fs::path defaultDatabasePath()
     return defaultDataDir() / "nbaops.db";
 }
 
+fs::path defaultConfigDir()
+{
+    if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x)
+        return fs::path(x) / "nbaops";
+    if (const char* h = std::getenv("HOME"); h && *h)
+        return fs::path(h) / ".config" / "nbaops";
+    return fs::current_path() / ".nbaops";
+}
+
 std::string currentUserName()
 {
     for (const char* var : {"USER", "LOGNAME"}) {

@@ -45,6 +45,8 @@ FileDigest sha256File(const std::filesystem::path& path,
 // $XDG_DATA_HOME/nbaops, else ~/.local/share/nbaops.
 std::filesystem::path defaultDataDir();
 std::filesystem::path defaultDatabasePath();
+// $XDG_CONFIG_HOME/nbaops, else ~/.config/nbaops: the settings (never a secret).
+std::filesystem::path defaultConfigDir();
 
 // Who runs this process, for audit trails: $USER, else $LOGNAME, else the account's name;
 // "" when none is known.

@@ -1,0 +1,376 @@
+// Cloud mode's clients against the simulated Google Cloud on loopback (core/sim/cloud), in
+// Google's documented shapes: the service-account JWT (its signature checked with the key's
+// public half), the token exchange and its cache, BigQuery's jobs.query and getQueryResults
+// (pages, a job not complete at first, an expired token, 403 with its reason, 5xx and rate
+// limits), the decoding of rows by their schema, dry runs and the cost cap, insertAll, the
+// settings file, and the gcloud fallback.
+#include "cloud/auth.h"
+#include "cloud/bigquery.h"
+#include "cloud/settings.h"
+#include "sim/cloud.h"
+#include "testutil.h"
+#include "util/base64.h"
+#include "util/errors.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include <fstream>
+
+using namespace nbaops;
+
+namespace {
+
+const std::vector<std::pair<std::string, int>> kProcessors = {{"nbac_schedule_scraper", 1},
+                                                              {"nbac_schedule", 2},
+                                                              {"player_game_summary", 3},
+                                                              {"ml_feature_store", 4},
+                                                              {"player_prop_predictions", 5}};
+
+bool verifies(const std::string& publicPem, const std::string& jwt)
+{
+    const auto dot = jwt.rfind('.');
+    const std::string input = jwt.substr(0, dot), sig = base64UrlDecode(jwt.substr(dot + 1));
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+        BIO_new_mem_buf(publicPem.data(), int(publicPem.size())), BIO_free);
+    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+        PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr), EVP_PKEY_free);
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    return key && EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) == 1 &&
+           EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig.data()),
+                            sig.size(), reinterpret_cast<const unsigned char*>(input.data()),
+                            input.size()) == 1;
+}
+
+template <typename F> std::string errorOf(F&& f)
+{
+    try {
+        f();
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return {};
+}
+
+} // namespace
+
+class TestCloud : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<sim::SimCloud> m_cloud;
+    test::ServiceAccountKey m_key;
+    std::filesystem::path m_keyPath;
+    SystemClock m_clock;
+
+    cloud::CloudSettings settings() const
+    {
+        cloud::CloudSettings s;
+        s.project = "nba-props-sim";
+        s.bigqueryUrl = m_cloud->bigqueryUrl();
+        s.runAdminUrl = m_cloud->runAdminUrl();
+        return s;
+    }
+    static cloud::BigQueryOptions fast()
+    {
+        cloud::BigQueryOptions o;
+        o.backoffBase = std::chrono::milliseconds(5);
+        o.jobWait = std::chrono::milliseconds(200);
+        o.maxJobWait = std::chrono::seconds(20);
+        return o;
+    }
+    static cloud::Query historyQuery(const cloud::BigQuery& bq)
+    {
+        return {"SELECT * FROM " + bq.table("nba_reference", "processor_run_history") +
+                    " WHERE data_date BETWEEN @from_date AND @to_date ORDER BY started_at, run_id",
+                {cloud::Param::date("from_date", Date::ymd(2026, 11, 1)),
+                 cloud::Param::date("to_date", Date::ymd(2026, 11, 3))},
+                1000};
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_cloud = std::make_unique<sim::SimCloud>("nba-props-sim", kProcessors);
+        m_cloud->start();
+        m_key = test::makeServiceAccountKey(m_cloud->tokenUrl());
+        m_keyPath = test::writeServiceAccountKey(
+            std::filesystem::path(m_dir.path().toStdString()) / "sa.json", m_key);
+        m_cloud->trustKey(m_key.email, m_key.publicPem);
+        m_cloud->generateHistory(Date::ymd(2026, 11, 1), Date::ymd(2026, 11, 3), 500);
+    }
+
+    // The JWT is RS256 over header.claims with the key's id, verifiable with the public half;
+    // its claims are those of Google's service-account flow.
+    void theJwtIsSignedWithTheKey()
+    {
+        const auto account = cloud::readServiceAccount(m_keyPath);
+        QCOMPARE(account.email, m_key.email);
+        const std::string jwt = cloud::signJwt(
+            account,
+            {{"iss", account.email}, {"aud", account.tokenUri}, {"iat", 100}, {"exp", 3700}});
+        QVERIFY(verifies(m_key.publicPem, jwt));
+        const auto other = test::makeServiceAccountKey(m_cloud->tokenUrl());
+        QVERIFY(!verifies(other.publicPem, jwt));
+        const auto header = nlohmann::json::parse(base64UrlDecode(jwt.substr(0, jwt.find('.'))));
+        QCOMPARE(header.value("alg", ""), std::string("RS256"));
+        QCOMPARE(header.value("kid", ""), m_key.privateKeyId);
+        // A changed byte of the claims breaks the signature.
+        std::string tampered = jwt;
+        tampered[jwt.find('.') + 5] = tampered[jwt.find('.') + 5] == 'A' ? 'B' : 'A';
+        QVERIFY(!verifies(m_key.publicPem, tampered));
+    }
+
+    // The exchange gives an access token, cached until 5 minutes before it expires; identity
+    // tokens are per audience; a key the endpoint does not trust is refused with its reason.
+    void tokensAreExchangedAndCached()
+    {
+        cloud::ServiceAccountTokens tokens(m_keyPath, m_clock);
+        const std::string a = tokens.accessToken();
+        QVERIFY(a.rfind("ya29.", 0) == 0);
+        QCOMPARE(tokens.accessToken(), a);
+        QCOMPARE(tokens.exchanges(), 1);
+        const std::string id =
+            tokens.identityToken(m_cloud->serviceUrl("nba-phase3-analytics-processors"));
+        const auto claims = nlohmann::json::parse(
+            base64UrlDecode(id.substr(id.find('.') + 1, id.rfind('.') - id.find('.') - 1)));
+        QCOMPARE(claims.value("aud", ""), m_cloud->serviceUrl("nba-phase3-analytics-processors"));
+        QCOMPARE(tokens.exchanges(), 2);
+        QVERIFY(tokens.accessToken(true) != a);
+        QCOMPARE(tokens.exchanges(), 3);
+
+        // Tokens that expire within 5 minutes are fetched again.
+        m_cloud->setTokenLifetime(120);
+        cloud::ServiceAccountTokens shortLived(m_keyPath, m_clock);
+        shortLived.accessToken();
+        shortLived.accessToken();
+        QCOMPARE(shortLived.exchanges(), 2);
+        m_cloud->setTokenLifetime(3600);
+
+        const auto stranger = test::writeServiceAccountKey(
+            std::filesystem::path(m_dir.path().toStdString()) / "stranger.json",
+            test::makeServiceAccountKey(m_cloud->tokenUrl(), "ghost@x.iam.gserviceaccount.com"));
+        cloud::ServiceAccountTokens refused(stranger, m_clock);
+        const std::string why = errorOf([&] { refused.accessToken(); });
+        QVERIFY2(why.find("invalid_grant (Invalid JWT Signature.)") != std::string::npos &&
+                     why.find("nbaops secrets set gcp_service_account_key") != std::string::npos,
+                 why.c_str());
+    }
+
+    // Every page of a query arrives, decoded by the schema's types.
+    void queriesPageAndDecodeBySchema()
+    {
+        m_cloud->setPageRows(300);
+        cloud::ServiceAccountTokens tokens(m_keyPath, m_clock);
+        cloud::BigQuery bq(settings(), tokens, fast());
+        const int before = m_cloud->requests("getQueryResults");
+        const auto r = bq.query(historyQuery(bq));
+        QCOMPARE(r.totalRows, int64_t(1500));
+        QCOMPARE(int64_t(r.rows.size()), int64_t(1500));
+        QCOMPARE(r.pages, 5);
+        QCOMPARE(m_cloud->requests("getQueryResults") - before, 4);
+        QVERIFY(r.bytesProcessed > 0);
+        std::set<std::string> ids;
+        for (const auto& row : r.rows)
+            ids.insert(row["run_id"].get<std::string>());
+        QCOMPARE(ids.size(), size_t(1500));
+        const auto& first = r.rows.front();
+        QVERIFY(first["phase"].is_number_integer());
+        QVERIFY(first["records_processed"].is_number_integer());
+        QVERIFY(first["duration_seconds"].is_number_float());
+        QVERIFY(first["data_date"].is_string());
+        const std::string started = first["started_at"].get<std::string>();
+        QVERIFY2(started.size() == 24 && started.back() == 'Z', started.c_str());
+        QVERIFY(first["warnings"].is_array());
+        QVERIFY(first["context"].is_object() && first["context"].contains("revision"));
+        // Matches the simulated history row for row.
+        const auto hist = m_cloud->history();
+        const auto it = std::find_if(hist.begin(), hist.end(),
+                                     [&](const auto& h) { return h.runId == first["run_id"]; });
+        QVERIFY(it != hist.end());
+        QCOMPARE(started, toIsoUtc(TimePoint(std::chrono::milliseconds(it->startedMs))));
+        bool sawNull = false, sawWarnings = false;
+        for (const auto& row : r.rows) {
+            sawNull |= row["errors"].is_null();
+            sawWarnings |= !row["warnings"].empty();
+        }
+        QVERIFY(sawNull && sawWarnings);
+        // The query carried its values as parameters only.
+        for (const auto& q : m_cloud->queriesSeen())
+            QVERIFY2(q.find('\'') == std::string::npos, q.c_str());
+        m_cloud->setPageRows(100000);
+    }
+
+    // A job not complete at first is polled with getQueryResults until it is (bounded).
+    void anIncompleteJobIsPolled()
+    {
+        m_cloud->setIncompletePolls(3);
+        cloud::ServiceAccountTokens tokens(m_keyPath, m_clock);
+        cloud::BigQuery bq(settings(), tokens, fast());
+        const auto r = bq.query(historyQuery(bq));
+        QCOMPARE(r.polls, 4); // three answers "not complete", the fourth with the rows
+        QCOMPARE(int64_t(r.rows.size()), int64_t(1500));
+        m_cloud->setIncompletePolls(1000);
+        auto o = fast();
+        o.maxJobWait = std::chrono::seconds(1);
+        cloud::BigQuery impatient(settings(), tokens, o);
+        const std::string why = errorOf([&] { impatient.query(historyQuery(impatient)); });
+        QVERIFY2(why.find("did not complete within 1 s") != std::string::npos, why.c_str());
+        m_cloud->setIncompletePolls(0);
+    }
+
+    // An expired token is refreshed once and the request repeated; 5xx and rateLimitExceeded
+    // are retried with backoff; 403 accessDenied is not, and its reason is shown with advice.
+    void faultsAreRetriedOrExplained()
+    {
+        cloud::ServiceAccountTokens tokens(m_keyPath, m_clock);
+        cloud::BigQuery bq(settings(), tokens, fast());
+        bq.query(historyQuery(bq));
+        const int issued = m_cloud->tokensIssued();
+        m_cloud->expireTokens();
+        auto r = bq.query(historyQuery(bq));
+        QCOMPARE(r.retries, 1);
+        QCOMPARE(m_cloud->tokensIssued(), issued + 1);
+
+        const std::string queries = "/bigquery/v2/projects/nba-props-sim/queries";
+        m_cloud->addFault(
+            {queries, 503, "backendError", "The service is currently unavailable.", 1});
+        m_cloud->addFault({queries, 403, "rateLimitExceeded",
+                           "Exceeded rate limits: too many api requests per user per method", 1});
+        r = bq.query(historyQuery(bq));
+        QCOMPARE(r.retries, 2);
+        QCOMPARE(int64_t(r.rows.size()), int64_t(1500));
+
+        m_cloud->addFault({queries, 403, "accessDenied",
+                           "Access Denied: Table "
+                           "nba-props-sim:nba_reference.processor_run_history: User does not have "
+                           "permission to query table",
+                           1});
+        try {
+            bq.query(historyQuery(bq));
+            QFAIL("accessDenied was not reported");
+        } catch (const cloud::BigQueryError& e) {
+            QCOMPARE(e.status(), 403);
+            QCOMPARE(e.reason(), std::string("accessDenied"));
+            const std::string m = e.what();
+            QVERIFY2(m.find("User does not have permission") != std::string::npos &&
+                         m.find("roles/bigquery.jobUser") != std::string::npos,
+                     m.c_str());
+            QVERIFY2(m.find("attempts") == std::string::npos, m.c_str()); // not retried
+        }
+        // Retries stop: a backend that stays down is reported after maxRetries.
+        m_cloud->addFault({queries, 500, "backendError", "", 5}); // the first attempt and 4 retries
+        const std::string why = errorOf([&] { bq.query(historyQuery(bq)); });
+        QVERIFY2(why.find("HTTP 500 backendError") != std::string::npos &&
+                     why.find("after 5 attempts") != std::string::npos,
+                 why.c_str());
+    }
+
+    // The dry run prices a query; above the cap an operator's query is refused before it runs.
+    void theCostCapRefusesBeforeRunning()
+    {
+        cloud::ServiceAccountTokens tokens(m_keyPath, m_clock);
+        auto s = settings();
+        cloud::BigQuery bq(s, tokens, fast());
+        const auto d = bq.dryRun(historyQuery(bq));
+        QCOMPARE(d.bytes, int64_t(1500 * 180));
+        QVERIFY(d.usd > 0);
+        s.maxBytesPerQuery = 100000;
+        cloud::BigQuery capped(s, tokens, fast());
+        const int before = m_cloud->requests("query");
+        try {
+            capped.query(historyQuery(capped), {}, true);
+            QFAIL("the cap did not refuse");
+        } catch (const cloud::BigQueryError& e) {
+            const std::string m = e.what();
+            QVERIFY2(m.find("would scan 263.7 KiB") != std::string::npos &&
+                         m.find("above the cap of 97.7 KiB") != std::string::npos,
+                     m.c_str());
+        }
+        QCOMPARE(m_cloud->requests("query") - before, 1); // the dry run only
+        // Without the check, BigQuery's own maximumBytesBilled stops it.
+        const std::string why = errorOf([&] { capped.query(historyQuery(capped)); });
+        QVERIFY2(why.find("bytesBilledLimitExceeded") != std::string::npos, why.c_str());
+    }
+
+    // insertAll carries an insertId per row: the same rows sent twice are kept once.
+    void insertAllIsIdempotent()
+    {
+        cloud::ServiceAccountTokens tokens(m_keyPath, m_clock);
+        cloud::BigQuery bq(settings(), tokens, fast());
+        const cloud::Rows rows = {
+            {{"at", "2026-12-01T10:00:00.000Z"}, {"actor", "ops"}, {"action", "alerts.ack"}},
+            {{"at", "2026-12-01T10:01:00.000Z"}, {"actor", "ops"}, {"action", "run.date"}}};
+        const std::vector<std::string> ids = {"audit-1", "audit-2"};
+        QCOMPARE(bq.insertAll("nba_reference", "console_audit", rows, ids).inserted, int64_t(2));
+        QCOMPARE(bq.insertAll("nba_reference", "console_audit", rows, ids).inserted, int64_t(2));
+        QCOMPARE(m_cloud->inserted("nba_reference.console_audit").size(), size_t(2));
+    }
+
+    // The settings file: defaults when absent, each wrong value named, no secret in it.
+    void settingsAreCheckedAndSaved()
+    {
+        const auto path =
+            std::filesystem::path(m_dir.path().toStdString()) / "cfg" / "settings.json";
+        QCOMPARE(cloud::loadSettings(path).backend, std::string("local"));
+        cloud::Settings s;
+        s.backend = "cloud";
+        s.cloud.project = "nba-props-prod";
+        s.cloud.datasets.analytics = "nba_analytics_v2";
+        s.cloud.services["nba-phase3-analytics-processors"] =
+            "https://nba-phase3-analytics-processors-x7k2.a.run.app";
+        cloud::saveSettings(s, path);
+        const auto back = cloud::loadSettings(path);
+        QCOMPARE(back.cloud.datasets.analytics, std::string("nba_analytics_v2"));
+        QCOMPARE(back.cloud.services.size(), size_t(1));
+        const auto bad = [](const std::string& json) {
+            return errorOf([&] { cloud::parseSettings(json, "settings.json"); });
+        };
+        QVERIFY(bad("{\"backend\": \"remote\"}").find("backend must be local or cloud") !=
+                std::string::npos);
+        QVERIFY(bad("{\"cloud\": {\"project\": \"Bad_Project\"}}")
+                    .find("not a Google Cloud project id") != std::string::npos);
+        QVERIFY(bad("{\"cloud\": {\"datasets\": {\"reference\": \"nba-ref\"}}}")
+                    .find("cloud.datasets.reference") != std::string::npos);
+        QVERIFY(bad("{\"cloud\": {\"services\": {\"x\": \"http://evil.example.org\"}}}")
+                    .find("https://") != std::string::npos);
+        QVERIFY(bad("[1,2]").find("not a JSON object") != std::string::npos);
+        QVERIFY(bad("{\"cloud\": {\"max_bytes_per_query\": \"lots\"}}").find("wrong type") !=
+                std::string::npos);
+    }
+
+    // Without a key, the operator's gcloud login gives the tokens; a failing gcloud is named.
+    void gcloudIsTheFallback()
+    {
+        const auto dir = std::filesystem::path(m_dir.path().toStdString());
+        const auto script = dir / "gcloud";
+        std::ofstream(script)
+            << "#!/bin/sh\necho 'Updates are available for some Google Cloud CLI components.' >&2\n"
+               "case \"$2\" in print-access-token) echo ya29.from-gcloud ;; "
+               "print-identity-token) echo eyJhbGciOiJSUzI1NiJ9.eyJleHAiOjQxMDI0NDQ4MDB9.c2ln ;; "
+               "esac\n";
+        std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+        cloud::GcloudTokens g(m_clock, script.string());
+        QCOMPARE(g.accessToken(), std::string("ya29.from-gcloud"));
+        QVERIFY(g.identityToken("https://x.run.app").rfind("eyJ", 0) == 0);
+        const auto broken = dir / "gcloud-broken";
+        std::ofstream(broken) << "#!/bin/sh\necho 'ERROR: (gcloud.auth.print-access-token) You do "
+                                 "not currently have an active account selected.' >&2\nexit 1\n";
+        std::filesystem::permissions(broken, std::filesystem::perms::owner_all);
+        cloud::GcloudTokens none(m_clock, broken.string());
+        const std::string why = errorOf([&] { none.accessToken(); });
+        QVERIFY2(why.find("no service-account key is set") != std::string::npos &&
+                     why.find("You do not currently have an active account") != std::string::npos,
+                 why.c_str());
+    }
+
+    void cleanupTestCase() { m_cloud->stop(); }
+};
+
+QTEST_GUILESS_MAIN(TestCloud)
+#include "tst_cloud.moc"
