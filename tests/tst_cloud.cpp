@@ -7,7 +7,9 @@
 #include "cloud/auth.h"
 #include "cloud/bigquery.h"
 #include "cloud/settings.h"
+#include "jobs/cloudsync.h"
 #include "sim/cloud.h"
+#include "store/database.h"
 #include "testutil.h"
 #include "util/base64.h"
 #include "util/errors.h"
@@ -367,6 +369,131 @@ private Q_SLOTS:
         QVERIFY2(why.find("no service-account key is set") != std::string::npos &&
                      why.find("You do not currently have an active account") != std::string::npos,
                  why.c_str());
+    }
+
+    // The sync fills an empty cache, a second one changes nothing, a late run inside the
+    // lookback is caught, a running run is completed, a failure is recorded.
+    void theSyncIsIncrementalAndIdempotent()
+    {
+        cloud::ServiceAccountTokens tokens(m_keyPath, m_clock);
+        cloud::BigQuery bq(settings(), tokens, fast());
+        const auto path = std::filesystem::path(m_dir.path().toStdString()) / "cache1.db";
+        auto db = store::Database::open(path);
+        jobs::CloudSyncOptions o;
+        o.now = easternTime(Date::ymd(2026, 11, 6), 9, 0);
+        o.pageRows = 400;
+        auto r = jobs::syncCloud(db, bq, o, {});
+        QCOMPARE(r.fetched, int64_t(1500));
+        QCOMPARE(r.inserted, int64_t(1500));
+        QCOMPARE(r.pages, 4);
+        QVERIFY(r.bytes > 0);
+        QCOMPARE(test::count(db, "SELECT count(*) FROM processor_runs"), int64_t(1500));
+        QCOMPARE(test::count(db, "SELECT sum(runs) FROM run_daily_summary"), int64_t(1500));
+        const auto state = jobs::cloudSyncState(db, o.now);
+        QCOMPARE(state.rowsTotal, int64_t(1500));
+        QCOMPARE(state.project, std::string("nba-props-sim"));
+        QVERIFY(state.ageSeconds && *state.ageSeconds == 0.0);
+        // The last sync's query filtered on the partitioning column, with parameters.
+        const auto sql = m_cloud->queriesSeen().back();
+        QVERIFY2(sql.find("started_at >= @after_ts") != std::string::npos, sql.c_str());
+
+        r = jobs::syncCloud(db, bq, o, {});
+        QCOMPARE(r.inserted, int64_t(0));
+        QCOMPARE(r.updated, int64_t(0));
+        QVERIFY(r.fetched < 100); // the lookback's two hours only
+        QCOMPARE(test::count(db, "SELECT count(*) FROM processor_runs"), int64_t(1500));
+        QCOMPARE(test::count(db, "SELECT sum(runs) FROM run_daily_summary"), int64_t(1500));
+
+        // A run written late, started 30 minutes before the mark, and a run still going.
+        const auto hist = m_cloud->history();
+        const int64_t mark =
+            std::max_element(hist.begin(), hist.end(), [](const auto& a, const auto& b) {
+                return a.startedMs < b.startedMs;
+            })->startedMs;
+        sim::CloudRun late = hist.front();
+        late.runId = "late-1";
+        late.startedMs = mark - 30 * 60 * 1000;
+        m_cloud->appendRun(late);
+        sim::CloudRun running = hist.front();
+        running.runId = "running-1";
+        running.startedMs = mark + 1000;
+        running.status = "running";
+        running.failureCategory.clear();
+        running.processedMs = 0;
+        m_cloud->appendRun(running);
+        r = jobs::syncCloud(db, bq, o, {});
+        QCOMPARE(r.inserted, int64_t(2));
+        QCOMPARE(test::count(db, "SELECT count(*) FROM processor_runs WHERE run_id = 'running-1' "
+                                 "AND failure_category IS NULL"),
+                 int64_t(1));
+        running.status = "success";
+        running.failureCategory = "success";
+        running.processedMs = mark + 9000;
+        m_cloud->appendRun(running); // the history now says it finished
+        r = jobs::syncCloud(db, bq, o, {});
+        QCOMPARE(r.updated, int64_t(1));
+        QCOMPARE(test::count(db, "SELECT count(*) FROM processor_runs WHERE run_id = 'running-1' "
+                                 "AND status = 'success'"),
+                 int64_t(1));
+        QCOMPARE(test::count(db, "SELECT count(*) FROM processor_runs"), int64_t(1502));
+        QCOMPARE(test::count(db, "SELECT sum(runs) FROM run_daily_summary"), int64_t(1502));
+
+        // A failure is kept in the cache's sync state; the last success stays.
+        m_cloud->addFault({"/bigquery/v2/projects/nba-props-sim/queries", 403, "accessDenied",
+                           "Access Denied", 1});
+        auto later = o;
+        later.now = o.now + std::chrono::hours(1);
+        QVERIFY(!errorOf([&] { jobs::syncCloud(db, bq, later, {}); }).empty());
+        const auto failed = jobs::cloudSyncState(db, later.now);
+        QVERIFY2(failed.lastError.find("accessDenied") != std::string::npos,
+                 failed.lastError.c_str());
+        QCOMPARE(failed.lastSuccessAt, toIsoUtc(o.now));
+        QCOMPARE(int(*failed.ageSeconds), 3600);
+    }
+
+    // A sync stopped after three pages and started again has every run once: no duplicate, no gap.
+    void anInterruptedSyncResumesWithoutDuplicatesOrGaps()
+    {
+        cloud::ServiceAccountTokens tokens(m_keyPath, m_clock);
+        cloud::BigQuery bq(settings(), tokens, fast());
+        const auto path = std::filesystem::path(m_dir.path().toStdString()) / "cache2.db";
+        auto db = store::Database::open(path);
+        jobs::CloudSyncOptions o;
+        o.now = easternTime(Date::ymd(2026, 11, 6), 9, 0);
+        o.pageRows = 150;
+        std::atomic<bool> stop{false};
+        jobs::Control<jobs::CloudSyncEvent> control;
+        control.cancel = &stop;
+        control.progress = [&](const jobs::CloudSyncEvent& e) {
+            if (e.pages == 3)
+                stop = true;
+        };
+        auto r = jobs::syncCloud(db, bq, o, control);
+        QVERIFY(r.cancelled);
+        QCOMPARE(r.fetched, int64_t(450));
+        QCOMPARE(test::count(db, "SELECT count(*) FROM processor_runs"), int64_t(450));
+        QVERIFY(jobs::cloudSyncState(db, o.now).lastSuccessAt.empty());
+        r = jobs::syncCloud(db, bq, o, {});
+        QVERIFY(!r.cancelled);
+        const auto hist = m_cloud->history();
+        std::set<std::string> keys;
+        for (const auto& h : hist)
+            keys.insert(h.runId + "/" + h.processor + "/" + h.dataDate.iso());
+        QCOMPARE(test::count(db, "SELECT count(*) FROM processor_runs"), int64_t(keys.size()));
+        QCOMPARE(test::count(db, "SELECT count(DISTINCT cloud_key) FROM processor_runs"),
+                 int64_t(keys.size()));
+        auto st = db.prepare("SELECT cloud_key FROM processor_runs");
+        size_t found = 0;
+        while (st.step())
+            found += keys.count(st.getText(0));
+        QCOMPARE(found, keys.size());
+        // A cache belongs to one project.
+        auto other = settings();
+        other.project = "another-project";
+        cloud::BigQuery elsewhere(other, tokens, fast());
+        QVERIFY(errorOf([&] {
+                    jobs::syncCloud(db, elsewhere, o, {});
+                }).find("belongs to the project nba-props-sim") != std::string::npos);
     }
 
     void cleanupTestCase() { m_cloud->stop(); }

@@ -329,10 +329,15 @@ struct SimCloud::Impl
         int64_t scanned = 0;
         {
             std::lock_guard lock(mutex);
+            // processor_run_history is partitioned by DATE(started_at): a started_at filter
+            // scans the partitions from its day on, a data_date filter the whole table.
+            const int64_t partitionFrom = afterMs < 0 ? INT64_MIN : afterMs - afterMs % 86400000;
             for (const auto& r : history) {
-                if (r.dataDate < from_ || to < r.dataDate)
-                    continue; // partition pruning: only the dates asked are scanned
+                if (r.startedMs < partitionFrom)
+                    continue;
                 ++scanned;
+                if (r.dataDate < from_ || to < r.dataDate)
+                    continue;
                 if (afterMs >= 0 &&
                     (r.startedMs < afterMs || (r.startedMs == afterMs && r.runId <= afterId)))
                     continue;
