@@ -1,7 +1,9 @@
 #include "cli.h"
 
 #include "commands.h"
+#include "cloud/settings.h"
 #include "dr/restore.h"
+#include "jobs/cloudsync.h"
 #include "pipeline/orphans.h"
 #include "store/audit.h"
 #include "store/database.h"
@@ -14,6 +16,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <set>
 #include <unistd.h>
 
 namespace nbaops::cli {
@@ -32,6 +35,37 @@ void closeOrphansOf(const std::string& path)
         pipeline::closeOrphans(db, std::chrono::system_clock::now());
     } catch (const std::exception& e) {
         log::warning("cli", std::string("orphaned runs not checked: ") + e.what());
+    }
+}
+
+// With the cloud backend, every reading command reads the project's cache (`--db` still
+// wins); a command that would change data locally is refused with what to do instead.
+void applyBackend(CLI::App& app, GlobalOptions& g)
+{
+    const auto settings = cloud::loadSettings();
+    if (g.backend.empty())
+        g.backend = settings.backend;
+    if (g.backend != "local" && g.backend != "cloud")
+        throw UsageError("--backend takes local or cloud, not '" + g.backend + "'");
+    if (g.backend != "cloud")
+        return;
+    static const std::set<std::string> local = {"run", "demo", "import", "train", "model", "backfill", "repair",
+                                                "drill", "sim", "schedule"};
+    for (const auto* sub : app.get_subcommands())
+        if (local.count(sub->get_name()))
+            throw UsageError("'" + sub->get_name() +
+                             "' runs the local pipeline; with the cloud backend, run a processor on its service "
+                             "(nbaops cloud trigger --date D --processor P) or use --backend local");
+    if (app.get_option("--db")->count() == 0) {
+        if (settings.cloud.project.empty())
+            throw UsageError("the cloud backend has no project yet: nbaops cloud configure --project PROJECT_ID");
+        g.db = jobs::cloudCachePath(settings.cloud.project).string();
+        std::error_code ec;
+        const bool cacheFree = !app.get_subcommands().empty() && (app.get_subcommands().front()->get_name() == "cloud" ||
+                                                                  app.get_subcommands().front()->get_name() == "secrets");
+        if (!cacheFree && !std::filesystem::exists(g.db, ec))
+            throw OpsError("the cloud project " + settings.cloud.project + " has no local cache yet (" + g.db +
+                           "): run nbaops cloud sync once with the network");
     }
 }
 
@@ -59,6 +93,8 @@ int main(int argc, char** argv)
     g.db = defaultDatabasePath().string();
     app.add_option("--db", g.db, "SQLite database (default: $XDG_DATA_HOME/nbaops/nbaops.db)");
     app.add_flag("-v,--verbose", g.verbose, "Log progress to stderr");
+    app.add_option("--backend", g.backend,
+                   "local (this machine's database) or cloud (the cloud project's cache); default: the settings'");
     app.set_version_flag("--version", "nbaops 0.1.0");
 
     std::function<int()> action;
@@ -81,6 +117,7 @@ int main(int argc, char** argv)
     addCheckCommand(app, g, action);
     addDrillCommands(app, g, action);
     addSecretsCommand(app, g, action);
+    addCloudCommand(app, g, action);
 
     try {
         app.parse(argc, argv);
@@ -93,9 +130,11 @@ int main(int argc, char** argv)
     try {
         // A restore a killed process left half done is finished (or undone) first, then what
         // a killed run left open is closed, before any command reads the state.
+        applyBackend(app, g);
         if (const auto done = dr::recoverInterruptedRestore(g.db); !done.empty())
             std::cerr << "nbaops: " << done << ".\n";
-        closeOrphansOf(g.db);
+        if (g.backend == "local")
+            closeOrphansOf(g.db); // the cloud's runs are closed by the cloud
         return action ? action() : 64;
     } catch (const UsageError& e) {
         std::cerr << "nbaops: " << redact::text(e.what()) << "\n";

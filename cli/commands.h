@@ -14,6 +14,7 @@ struct GlobalOptions
 {
     std::string db;
     bool verbose = false;
+    std::string backend; // local | cloud: --backend, else the settings' backend
 };
 
 // Set by SIGINT/SIGTERM once installInterruptHandler() ran: long commands stop cleanly.
@@ -40,6 +41,7 @@ void addBackupCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& act
 void addCheckCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addDrillCommands(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addSecretsCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+void addCloudCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 
 // A settings change (the schedule, a secret) recorded in the audit log when the database is
 // there; a failure to write it is logged, never fatal.

@@ -14,6 +14,7 @@
 #include "util/base64.h"
 #include "util/errors.h"
 
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -494,6 +495,76 @@ private Q_SLOTS:
         QVERIFY(errorOf([&] {
                     jobs::syncCloud(db, elsewhere, o, {});
                 }).find("belongs to the project nba-props-sim") != std::string::npos);
+    }
+
+    // The command line in cloud mode: configure, sync, read the cache with the same commands as
+    // a local database, the services' state, a trigger; local-only commands are refused.
+    void theCommandLineWorksTheCloud()
+    {
+        const QString home = m_dir.path() + QStringLiteral("/clihome");
+        const auto cli = [&](const QStringList& args) {
+            QProcess p;
+            auto env = test::programEnvironment(home);
+            env.insert(QStringLiteral("GOOGLE_APPLICATION_CREDENTIALS"), QString::fromStdString(m_keyPath.string()));
+            env.insert(QStringLiteral("NBAOPS_BIGQUERY_URL"), QString::fromStdString(m_cloud->bigqueryUrl()));
+            env.insert(QStringLiteral("NBAOPS_RUN_ADMIN_URL"), QString::fromStdString(m_cloud->runAdminUrl()));
+            p.setProcessEnvironment(env);
+            p.start(QStringLiteral(NBAOPS_CLI_PATH), args);
+            p.waitForFinished(60000);
+            return test::ProgramRun{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+                                    p.readAllStandardError()};
+        };
+        QStringList configure = {QStringLiteral("cloud"), QStringLiteral("configure"), QStringLiteral("--project"),
+                                 QStringLiteral("nba-props-sim"), QStringLiteral("--backend"), QStringLiteral("cloud")};
+        for (const char* svc : {"nba-phase2-raw-processors", "nba-phase3-analytics-processors",
+                                "nba-phase4-precompute-processors", "prediction-coordinator"})
+            configure << QStringLiteral("--service")
+                      << QString::fromStdString(std::string(svc) + "=" + m_cloud->serviceUrl(svc));
+        auto r = cli(configure);
+        QVERIFY2(r.code == 0, r.err.constData());
+        r = cli({QStringLiteral("status"), QStringLiteral("--json")});
+        QCOMPARE(r.code, 3); // nothing synced yet: the cache is not there
+        QVERIFY2(r.err.contains("has no local cache yet") && r.err.contains("nbaops cloud sync"), r.err.constData());
+        r = cli({QStringLiteral("cloud"), QStringLiteral("sync"), QStringLiteral("--days"), QStringLiteral("45")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY2(r.out.contains("The sync will scan") && r.out.contains("Synced: 1503 runs read (1502 new, 1 finished since)"), r.out.constData());
+        r = cli({QStringLiteral("cloud"), QStringLiteral("status")});
+        QVERIFY2(r.out.contains("Runs         1502") && r.out.contains("service account nbaops-ci@"), r.out.constData());
+        // The same reading commands as a local database, on the cache.
+        r = cli({QStringLiteral("trends"), QStringLiteral("--days"), QStringLiteral("7"), QStringLiteral("--until"),
+                 QStringLiteral("2026-11-03"), QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY(nlohmann::json::parse(r.out.toStdString()).is_object());
+        r = cli({QStringLiteral("run"), QStringLiteral("--date"), QStringLiteral("2026-11-03")});
+        QCOMPARE(r.code, 64);
+        QVERIFY2(r.err.contains("nbaops cloud trigger"), r.err.constData());
+        r = cli({QStringLiteral("cloud"), QStringLiteral("services")});
+        QVERIFY2(r.code == 0, (r.out + r.err).constData());
+        QVERIFY2(r.out.contains("nba-phase3-analytics-processors") && r.out.contains("-00042-sim"), r.out.constData());
+        r = cli({QStringLiteral("cloud"), QStringLiteral("trigger"), QStringLiteral("--date"), QStringLiteral("2026-11-03"),
+                 QStringLiteral("--processor"), QStringLiteral("player_game_summary")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY2(r.out.contains("processed player_game_summary for 2026-11-03: 245 rows"), r.out.constData());
+        QCOMPARE(m_cloud->inserted("nba_reference.ops_console_audit").size(), size_t(1));
+        r = cli({QStringLiteral("audit"), QStringLiteral("--action"), QStringLiteral("cloud")});
+        QVERIFY2(r.out.contains("cloud.trigger  player_game_summary 2026-11-03"), r.out.constData());
+        // An unreachable cloud: the sync says so, the cache stays.
+        {
+            QProcess p;
+            auto env = test::programEnvironment(home);
+            env.insert(QStringLiteral("GOOGLE_APPLICATION_CREDENTIALS"), QString::fromStdString(m_keyPath.string()));
+            p.setProcessEnvironment(env);
+            p.start(QStringLiteral(NBAOPS_CLI_PATH), {QStringLiteral("cloud"), QStringLiteral("configure")});
+            p.waitForFinished(30000);
+        }
+        m_cloud->addFault({"/bigquery/v2/projects/nba-props-sim/queries", 503, "backendError", "unavailable", 20});
+        r = cli({QStringLiteral("cloud"), QStringLiteral("sync"), QStringLiteral("--json")});
+        QCOMPARE(r.code, 3);
+        QVERIFY2(r.err.contains("The cache stays usable"), r.err.constData());
+        r = cli({QStringLiteral("cloud"), QStringLiteral("status"), QStringLiteral("--json")});
+        const auto st = nlohmann::json::parse(r.out.toStdString());
+        QCOMPARE(st.value("runs", 0), 1502);
+        QVERIFY(st.value("last_error", std::string()).find("backendError") != std::string::npos);
     }
 
     void cleanupTestCase() { m_cloud->stop(); }

@@ -78,6 +78,21 @@ CloudSyncState cloudSyncState(store::Database& cache, TimePoint now)
     return s;
 }
 
+cloud::Query cloudSyncQuery(store::Database& db, const cloud::BigQuery& bq, const CloudSyncOptions& options)
+{
+    // Behind the mark by the lookback: a run written late (started before the mark, committed
+    // after the last sync) is read again; the key makes the re-read harmless.
+    TimePoint after = options.now - std::chrono::hours(24) * options.firstDays;
+    if (const auto m = parseIsoUtc(cloudSyncState(db, options.now).highWater))
+        after = *m - options.lookback;
+    return {"SELECT run_id, processor_name, phase, data_date, status, failure_category, started_at, processed_at, "
+            "duration_seconds, records_processed, errors FROM " +
+                bq.table(bq.settings().datasets.reference, "processor_run_history") +
+                " WHERE started_at >= @after_ts ORDER BY started_at, run_id",
+            {cloud::Param::timestamp("after_ts", toIsoUtc(after))},
+            options.pageRows};
+}
+
 CloudSyncResult syncCloud(store::Database& db, cloud::BigQuery& bq, const CloudSyncOptions& options,
                           const Control<CloudSyncEvent>& control)
 {
@@ -90,26 +105,8 @@ CloudSyncResult syncCloud(store::Database& db, cloud::BigQuery& bq, const CloudS
                              project + ": each project has its own (" +
                              cloudCachePath(project).string() + ")");
     }
-    std::string markAt, markId;
-    {
-        auto st = db.prepare("SELECT high_water_at, high_water_id FROM cloud_sync WHERE id = 1");
-        if (st.step()) {
-            markAt = st.getText(0);
-            markId = st.getText(1);
-        }
-    }
-    // Behind the mark by the lookback: a run written late (started before the mark, committed
-    // after the last sync) is read again; the key makes the re-read harmless.
-    TimePoint after = options.now - std::chrono::hours(24) * options.firstDays;
-    if (const auto m = parseIsoUtc(markAt))
-        after = *m - options.lookback;
-    const cloud::Query q{"SELECT run_id, processor_name, phase, data_date, status, "
-                         "failure_category, started_at, processed_at, "
-                         "duration_seconds, records_processed, errors FROM " +
-                             bq.table(bq.settings().datasets.reference, "processor_run_history") +
-                             " WHERE started_at >= @after_ts ORDER BY started_at, run_id",
-                         {cloud::Param::timestamp("after_ts", toIsoUtc(after))},
-                         options.pageRows};
+    std::string markAt = cloudSyncState(db, options.now).highWater, markId;
+    const cloud::Query q = cloudSyncQuery(db, bq, options);
 
     CloudSyncResult out;
     out.highWater = markAt;
@@ -174,7 +171,7 @@ CloudSyncResult syncCloud(store::Database& db, cloud::BigQuery& bq, const CloudS
             control.report({out.fetched, out.pages, markAt});
             return !control.cancelled();
         };
-        const auto res = bq.query(q, page);
+        const auto res = bq.query(q, page, options.capChecked);
         out.bytes = res.bytesProcessed;
     } catch (const std::exception& e) {
         bq.setCancelFlag(nullptr);

@@ -13,6 +13,7 @@ class Database;
 }
 namespace nbaops::cloud {
 class BigQuery;
+struct Query;
 }
 
 namespace nbaops::jobs {
@@ -27,6 +28,7 @@ struct CloudSyncOptions
     int firstDays = 30;                 // how far back an empty cache starts
     std::chrono::minutes lookback{120}; // re-read behind the mark: runs written late
     int64_t pageRows = 10000;
+    bool capChecked = false; // the operator started it: dry-run first, refused above the cap
 };
 
 struct CloudSyncEvent
@@ -60,6 +62,9 @@ struct CloudSyncState
     std::optional<double> ageSeconds; // since the last success
 };
 CloudSyncState cloudSyncState(store::Database& cache, TimePoint now);
+
+// The query a sync of this cache runs now (for its dry run).
+cloud::Query cloudSyncQuery(store::Database& cache, const cloud::BigQuery& bigquery, const CloudSyncOptions& options);
 
 // Brings the cache's run history up to BigQuery's: the runs started after the high-water mark
 // (less the lookback), page by page in (started_at, run_id) order. Each page is written with
