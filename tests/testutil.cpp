@@ -4,12 +4,9 @@
 
 #include "jobs/demo.h"
 #include "jobs/runrange.h"
+#include "sim/cloud.h"
 #include "store/database.h"
 #include "util/files.h"
-
-#include <nlohmann/json.hpp>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -121,42 +118,10 @@ void buildDemoDatabase(const std::filesystem::path& dbPath)
     jobs::buildDemo(o, {});
 }
 
-namespace {
-
-std::string bioText(BIO* bio)
-{
-    char* data = nullptr;
-    const long n = BIO_get_mem_data(bio, &data);
-    return std::string(data, size_t(n));
-}
-
-} // namespace
-
 ServiceAccountKey makeServiceAccountKey(const std::string& tokenUri, const std::string& email)
 {
-    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> pkey(EVP_RSA_gen(2048), EVP_PKEY_free);
-    if (!pkey)
-        throw std::runtime_error("OpenSSL could not make an RSA key");
-    std::unique_ptr<BIO, decltype(&BIO_free)> priv(BIO_new(BIO_s_mem()), BIO_free);
-    std::unique_ptr<BIO, decltype(&BIO_free)> pub(BIO_new(BIO_s_mem()), BIO_free);
-    PEM_write_bio_PrivateKey(priv.get(), pkey.get(), nullptr, nullptr, 0, nullptr, nullptr);
-    PEM_write_bio_PUBKEY(pub.get(), pkey.get());
-    ServiceAccountKey key;
-    key.publicPem = bioText(pub.get());
-    key.privateKeyId = "3f2a9c0e1b7d4a5c8e6f0a1b2c3d4e5f6a7b8c9d";
-    key.email = email;
-    const nlohmann::json j = {{"type", "service_account"},
-                              {"project_id", "nba-props"},
-                              {"private_key_id", key.privateKeyId},
-                              {"private_key", bioText(priv.get())},
-                              {"client_email", email},
-                              {"client_id", "104839201938475610293"},
-                              {"auth_uri", "https://accounts.google.com/o/oauth2/auth"},
-                              {"token_uri", tokenUri},
-                              {"auth_provider_x509_cert_url", "https://www.googleapis.com/oauth2/v1/certs"},
-                              {"universe_domain", "googleapis.com"}};
-    key.json = j.dump(2);
-    return key;
+    const auto k = sim::makeServiceAccountKey(tokenUri, email);
+    return {k.json, k.publicPem, k.privateKeyId, k.email};
 }
 
 std::filesystem::path writeServiceAccountKey(const std::filesystem::path& path, const ServiceAccountKey& key)

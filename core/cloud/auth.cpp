@@ -4,6 +4,7 @@
 #include "secrets/secrets.h"
 #include "util/base64.h"
 #include "util/errors.h"
+#include "util/text.h"
 #include "util/files.h"
 #include "util/process.h"
 #include "util/redact.h"
@@ -18,22 +19,6 @@ namespace {
 
 constexpr auto kEarly = std::chrono::minutes(5); // fetch again this long before expiry
 constexpr const char* kScope = "https://www.googleapis.com/auth/cloud-platform";
-
-std::string formEncode(std::string_view v)
-{
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : v) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out.push_back(char(c));
-        } else {
-            out.push_back('%');
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 15]);
-        }
-    }
-    return out;
-}
 
 int64_t epochSeconds(TimePoint t)
 {
@@ -109,6 +94,7 @@ ServiceAccountTokens::ServiceAccountTokens(std::filesystem::path keyFile, const 
     : m_keyFile(std::move(keyFile)), m_clock(clock)
 {
     net::HttpOptions o;
+    o.acceptEncoding = "gzip"; // what Google's APIs serve
     o.maxAttempts = 3;
     o.totalTimeout = std::chrono::milliseconds(15000);
     o.backoffBase = std::chrono::milliseconds(200);
@@ -127,8 +113,8 @@ Token ServiceAccountTokens::exchange(const nlohmann::json& extraClaims, const ch
                              {"exp", epochSeconds(now + std::chrono::hours(1))}};
     claims.update(extraClaims);
     const std::string body =
-        "grant_type=" + formEncode("urn:ietf:params:oauth:grant-type:jwt-bearer") +
-        "&assertion=" + formEncode(signJwt(account, claims));
+        "grant_type=" + percentEncode("urn:ietf:params:oauth:grant-type:jwt-bearer") +
+        "&assertion=" + percentEncode(signJwt(account, claims));
     const auto r = m_http->post(account.tokenUri, body,
                                 {{"Content-Type", "application/x-www-form-urlencoded"}});
     ++m_exchanges;

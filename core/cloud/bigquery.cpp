@@ -3,6 +3,7 @@
 #include "auth.h"
 #include "net/httpclient.h"
 #include "util/errors.h"
+#include "util/text.h"
 #include "util/log.h"
 #include "util/redact.h"
 #include "util/rng.h"
@@ -25,22 +26,6 @@ int64_t int64Of(const json& j, const char* key)
     if (v.is_string())
         return std::stoll(v.get<std::string>());
     return v.is_number() ? v.get<int64_t>() : 0;
-}
-
-std::string urlEncode(const std::string& v)
-{
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : v) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out.push_back(char(c));
-        } else {
-            out.push_back('%');
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 15]);
-        }
-    }
-    return out;
 }
 
 // TIMESTAMP values arrive as seconds since the epoch in text ("1.7328384E9", "1732838400.123456").
@@ -204,6 +189,7 @@ BigQuery::BigQuery(CloudSettings settings, TokenSource& tokens, BigQueryOptions 
         throw UsageError(
             "cloud mode needs the Google Cloud project: set it in Settings (cloud.project)");
     net::HttpOptions o;
+    o.acceptEncoding = "gzip"; // what Google's APIs serve
     o.maxAttempts = 1; // retried here, where a 403 rateLimitExceeded and a 401 are understood
     o.totalTimeout = m_options.requestTimeout + m_options.jobWait;
     o.maxBytes = size_t(256) << 20;
@@ -357,7 +343,7 @@ QueryResult BigQuery::query(const Query& q, const std::function<bool(const Rows&
                                 0, "jobTimeout");
         ++out.polls;
         page = call("GET",
-                    base + "/" + urlEncode(out.jobId) + "?location=" + urlEncode(location) +
+                    base + "/" + percentEncode(out.jobId) + "?location=" + percentEncode(location) +
                         "&timeoutMs=" + std::to_string(m_options.jobWait.count()) +
                         "&maxResults=" + std::to_string(q.pageRows),
                     nullptr, out.retries);
@@ -383,8 +369,8 @@ QueryResult BigQuery::query(const Query& q, const std::function<bool(const Rows&
             throw OpsError("cancelled by the operator");
         page =
             call("GET",
-                 base + "/" + urlEncode(out.jobId) + "?location=" + urlEncode(location) +
-                     "&pageToken=" + urlEncode(token) + "&maxResults=" + std::to_string(q.pageRows),
+                 base + "/" + percentEncode(out.jobId) + "?location=" + percentEncode(location) +
+                     "&pageToken=" + percentEncode(token) + "&maxResults=" + std::to_string(q.pageRows),
                  nullptr, out.retries);
     }
     return out;

@@ -27,6 +27,7 @@ CloudRun::CloudRun(CloudSettings settings, TokenSource& tokens)
     : m_settings(std::move(settings)), m_tokens(tokens)
 {
     net::HttpOptions o;
+    o.acceptEncoding = "gzip"; // what Google's APIs serve
     o.maxAttempts = 3;
     o.backoffBase = std::chrono::milliseconds(500);
     o.totalTimeout =

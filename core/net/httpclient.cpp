@@ -156,7 +156,8 @@ HttpResponse HttpClient::perform(const std::string& url,
         curl_easy_setopt(c, CURLOPT_URL, url.c_str());
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
         curl_easy_setopt(c, CURLOPT_USERAGENT, m_options.userAgent.c_str());
-        curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); // gzip/deflate/br as available
+        // "" offers every encoding libcurl has (gzip, deflate, br).
+        curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, m_options.acceptEncoding.c_str());
         curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, long(m_options.connectTimeout.count()));
         curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, long(m_options.totalTimeout.count()));
         curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);

@@ -19,6 +19,7 @@ struct HttpOptions
     std::chrono::milliseconds backoffCap{60000};
     size_t maxBytes = 64u << 20;                     // larger bodies are refused
     std::string userAgent = "nbaops/0.1 (+https://github.com/nbaops)";
+    std::string acceptEncoding; // "" for every encoding libcurl decodes; "gzip" as Google's APIs document
 };
 
 struct HttpResponse

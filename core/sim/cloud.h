@@ -30,6 +30,18 @@ struct CloudRun
     std::string service, revision;     // RECORD context {service, revision}
 };
 
+// A Google service-account JSON key with a fresh 2048-bit RSA key (OpenSSL), as the Cloud
+// console downloads one, for the simulated cloud to trust (tests, the demo, the benchmark).
+struct ServiceAccountKey
+{
+    std::string json;
+    std::string publicPem;
+    std::string privateKeyId;
+    std::string email;
+};
+ServiceAccountKey makeServiceAccountKey(const std::string& tokenUri,
+                                        const std::string& email = "nbaops-ci@nba-props.iam.gserviceaccount.com");
+
 // The failures the simulated cloud can be told to answer with, each for the next `count`
 // matching requests (path prefix "" matches all).
 struct CloudFault

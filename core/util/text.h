@@ -1,7 +1,9 @@
 #pragma once
 
+#include <cctype>
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nbaops {
@@ -25,6 +27,23 @@ inline std::string sqlInList(const std::vector<std::string>& values)
         out += (out.empty() ? "'" : ",'") + q + "'";
     }
     return out.empty() ? "''" : out;
+}
+
+// Percent-encoding for a URL's query or a form body (RFC 3986: unreserved characters stay).
+inline std::string percentEncode(std::string_view v)
+{
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : v) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out.push_back(char(c));
+        } else {
+            out.push_back('%');
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 15]);
+        }
+    }
+    return out;
 }
 
 } // namespace nbaops

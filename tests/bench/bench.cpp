@@ -36,6 +36,10 @@ int main(int argc, char** argv)
     auto* dr = app.add_subcommand("dr", "Backup, verify, test-restore and restore of three imported seasons plus a "
                                         "simulated season of raw payloads");
     dr->add_option("--days", drDays, "Only the first N days of the simulated season (default: all of it)");
+    long long cloudRuns = 270000;
+    auto* cloudSync = app.add_subcommand("cloud", "Cloud mode: 30 days of cloud run history synced from the simulated "
+                                                  "cloud on loopback into an empty cache, then again with nothing new");
+    cloudSync->add_option("--cloud-runs", cloudRuns, "Runs in the 30 days (default 270,000)");
     auto* all = app.add_subcommand("all", "Every benchmark");
     app.require_subcommand(1);
     CLI11_PARSE(app, argc, argv);
@@ -52,6 +56,8 @@ int main(int argc, char** argv)
             nbaops::bench::runBackfillBench(r, 2024, backfillDays, latency, std::max(3, std::min(reps, 7)));
         if (*dr || *all)
             nbaops::bench::runDrBench(r, drDays);
+        if (*cloudSync || *all)
+            nbaops::bench::runCloudBench(r, cloudRuns);
         if (*model || *all)
             nbaops::bench::runModel(r, std::max(1, std::min(reps, 5)));
     } catch (const std::exception& e) {

@@ -78,6 +78,8 @@ void runModel(Reporter& r, int reps);
 void runBackfillBench(Reporter& r, int seasonStartYear, int days, int latencyMs, int reps);
 // Backup, verify, test-restore and restore of three imported seasons plus a simulated season.
 void runDrBench(Reporter& r, int seasonDays);
+// The sync of `runs` cloud runs over 30 days from the simulated cloud into an empty cache.
+void runCloudBench(Reporter& r, long long runs);
 // Ten seasons of simulated game dates in `base`/dates.txt, and `base`/plan.db with a run history
 // for every other one; returns the dates file.
 std::filesystem::path writeTenSeasons(const std::filesystem::path& base, size_t& dateCount); // real data from ../shared/data; skipped with a message when absent

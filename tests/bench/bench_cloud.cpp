@@ -1,0 +1,88 @@
+// Cloud mode's figures: the sync of 30 days of cloud run history (270,000 runs by default, the
+// registry's processors, 9,000 a day) from the simulated Google Cloud on loopback into an empty
+// cache, page by page, then the incremental sync that finds nothing new; seconds and rows/s,
+// beside reading the same rows from BigQuery alone (no cache writes) in the same process.
+#include "bench.h"
+
+#include "cloud/auth.h"
+#include "cloud/bigquery.h"
+#include "jobs/cloudsync.h"
+#include "sim/cloud.h"
+#include "store/database.h"
+#include "util/files.h"
+
+#include <unistd.h>
+
+namespace nbaops::bench {
+
+void runCloudBench(Reporter& r, long long runs)
+{
+    namespace fs = std::filesystem;
+    const auto base =
+        fs::temp_directory_path() / ("nbaops-bench-cloud-" + std::to_string(::getpid()));
+    fs::remove_all(base);
+    fs::create_directories(base);
+    std::vector<std::pair<std::string, int>> processors;
+    for (const auto& p : registry::Registry::builtin().processors())
+        processors.emplace_back(p.name, p.phase);
+    sim::SimCloud sim("nba-props-bench", processors);
+    sim.start();
+    const auto key = sim::makeServiceAccountKey(sim.tokenUrl());
+    sim.trustKey(key.email, key.publicPem);
+    const auto keyPath = base / "sa.json";
+    writeFileAtomically(keyPath, key.json);
+    fs::permissions(keyPath, fs::perms::owner_read | fs::perms::owner_write);
+    const int days = 30;
+    const int perDay = int(std::max<long long>(1, runs / days));
+    const Date last = Date::ymd(2025, 1, 31);
+    sim.generateHistory(last.addDays(-(days - 1)), last, perDay);
+    const long long total = (long long)perDay * days;
+
+    SystemClock clock;
+    cloud::ServiceAccountTokens tokens(keyPath, clock);
+    cloud::CloudSettings settings;
+    settings.project = "nba-props-bench";
+    settings.bigqueryUrl = sim.bigqueryUrl();
+    settings.maxBytesPerQuery = int64_t(1) << 40;
+    cloud::BigQuery bq(settings, tokens);
+    tokens.accessToken();
+
+    jobs::CloudSyncOptions o;
+    o.now = easternTime(last.addDays(2), 9, 0);
+    o.firstDays = days + 3;
+
+    // Baseline: the same query read and decoded, nothing written.
+    {
+        auto scratch = store::Database::open(base / "scratch.db");
+        const auto q = jobs::cloudSyncQuery(scratch, bq, o);
+        long long rows = 0;
+        const auto t0 = std::chrono::steady_clock::now();
+        bq.query(q, [&](const cloud::Rows& page) {
+            rows += (long long)page.size();
+            return true;
+        });
+        const double s =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        r.report({"cloud", "read_only_s", s, "s", "once", rows,
+                  "BigQuery pages read and decoded, no cache"});
+    }
+    auto db = store::Database::open(base / "cache.db");
+    const auto first = jobs::syncCloud(db, bq, o, {});
+    r.report({"cloud", "first_sync_s", first.seconds, "s", "once", first.fetched,
+              std::to_string(first.pages) + " pages, " + cloud::bytesText(first.bytes) +
+                  " scanned into an empty cache"});
+    r.report({"cloud", "first_sync_rows_per_s",
+              double(first.fetched) / std::max(first.seconds, 1e-9), "rows/s", "once", total, ""});
+    const auto again = jobs::syncCloud(db, bq, o, {});
+    r.report({"cloud", "incremental_sync_ms", again.seconds * 1000.0, "ms", "once", again.fetched,
+              "nothing new: the lookback's rows re-read, " + std::to_string(again.inserted) +
+                  " inserted"});
+    std::error_code ec;
+    r.report({"cloud", "cache_size_mb",
+              double(fs::file_size(base / "cache.db", ec)) / (1024.0 * 1024.0), "MiB", "once",
+              total, "the cache after the sync"});
+    sim.stop();
+    fs::remove_all(base, ec);
+}
+
+} // namespace nbaops::bench
