@@ -50,7 +50,7 @@ void applyBackend(CLI::App& app, GlobalOptions& g)
     if (g.backend != "cloud")
         return;
     static const std::set<std::string> local = {"run", "demo", "import", "train", "model", "backfill", "repair",
-                                                "drill", "sim", "schedule"};
+                                                "drill", "schedule"};
     for (const auto* sub : app.get_subcommands())
         if (local.count(sub->get_name()))
             throw UsageError("'" + sub->get_name() +

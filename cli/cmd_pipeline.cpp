@@ -1,4 +1,4 @@
-// nbaops run, nbaops demo, nbaops sim serve
+// nbaops run, nbaops demo, nbaops sim serve|cloud
 #include "commands.h"
 
 #include "jobs/alertcycle.h"
@@ -6,10 +6,12 @@
 #include "jobs/runrange.h"
 #include "pipeline/session.h"
 #include "registry/registry.h"
+#include "sim/cloud.h"
 #include "sim/league.h"
 #include "sim/server.h"
 #include "store/database.h"
 #include "util/errors.h"
+#include "util/files.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -274,6 +276,53 @@ void addSimCommand(CLI::App& app, GlobalOptions&, std::function<int()>& action)
                    (o->seconds <= 0 || std::chrono::steady_clock::now() - start < std::chrono::seconds(o->seconds)))
                 std::this_thread::sleep_for(std::chrono::milliseconds(100));
             server.stop();
+            return 0;
+        };
+    });
+    // The simulated Google Cloud, for trying cloud mode without one (the settings and the key
+    // it prints point nbaops at it).
+    struct CloudOpts
+    {
+        int port = 0, days = 30, perDay = 300, seconds = 0;
+        std::string project = "nba-props-sim", keyOut;
+    };
+    auto c = std::make_shared<CloudOpts>();
+    auto* cloudCmd = sim->add_subcommand("cloud", "Serve a simulated Google Cloud (BigQuery, Cloud Run) on 127.0.0.1 until Ctrl-C");
+    cloudCmd->add_option("--port", c->port, "Port (default: any free port)");
+    cloudCmd->add_option("--project", c->project, "Project id (default nba-props-sim)");
+    cloudCmd->add_option("--days", c->days, "Days of run history up to yesterday (default 30)");
+    cloudCmd->add_option("--runs-per-day", c->perDay, "Runs a day (default 300)");
+    cloudCmd->add_option("--key-out", c->keyOut, "Write a service-account key the simulated cloud trusts here")->required();
+    cloudCmd->add_option("--seconds", c->seconds, "Stop after this many seconds (default: never)");
+    cloudCmd->callback([&action, c] {
+        action = [c]() -> int {
+            std::vector<std::pair<std::string, int>> processors;
+            for (const auto& p : registry::Registry::builtin().processors())
+                processors.emplace_back(p.name, p.phase);
+            sim::SimCloud cloud(c->project, processors);
+            installInterruptHandler();
+            cloud.start(c->port);
+            const auto key = sim::makeServiceAccountKey(cloud.tokenUrl(), "nbaops-demo@" + c->project + ".iam.gserviceaccount.com");
+            cloud.trustKey(key.email, key.publicPem);
+            writeFileAtomically(c->keyOut, key.json);
+            std::filesystem::permissions(c->keyOut, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+            const Date y = Date::todayEastern().addDays(-1);
+            cloud.generateHistory(y.addDays(-(c->days - 1)), y, c->perDay);
+            std::cout << "Simulated cloud (project " << c->project << ") on " << cloud.baseUrl() << "\n"
+                      << "Point nbaops at it:\n"
+                      << "  export NBAOPS_BIGQUERY_URL=" << cloud.bigqueryUrl() << " NBAOPS_RUN_ADMIN_URL=" << cloud.runAdminUrl()
+                      << "\n  nbaops cloud configure --project " << c->project;
+            for (const char* svc : {"nba-phase2-raw-processors", "nba-phase3-analytics-processors",
+                                    "nba-phase4-precompute-processors", "prediction-coordinator"})
+                std::cout << " --service " << svc << "=" << cloud.serviceUrl(svc);
+            std::cout << "\n  nbaops secrets set gcp_service_account_key --file " << c->keyOut
+                      << "   (or GOOGLE_APPLICATION_CREDENTIALS=" << c->keyOut << ")\n  nbaops cloud sync\nCtrl-C stops it."
+                      << std::endl;
+            const auto start = std::chrono::steady_clock::now();
+            while (!g_cancel.load() &&
+                   (c->seconds <= 0 || std::chrono::steady_clock::now() - start < std::chrono::seconds(c->seconds)))
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            cloud.stop();
             return 0;
         };
     });

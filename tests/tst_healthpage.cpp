@@ -149,6 +149,12 @@ private Q_SLOTS:
         const auto* label = w.findChild<QLabel*>(QStringLiteral("dbLabel"));
         QVERIFY(label->text().contains(m_db));
         QVERIFY(label->text().contains(QStringLiteral("local")));
+        {
+            // The cloud backend names the project and the cache's age (never synced here).
+            MainWindow c(m_db, nullptr, QStringLiteral("nba-props-sim"));
+            const QString t = c.backendText();
+            QVERIFY2(t.startsWith(QStringLiteral("Backend: cloud · nba-props-sim · never synced")), qPrintable(t));
+        }
         QSignalSpy loaded(w.page(QStringLiteral("registry")), &Page::loaded);
         QVERIFY(w.showPage(QStringLiteral("registry")));
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 5000);

@@ -773,8 +773,9 @@ void SimCloud::generateHistory(Date from, Date to, int runsPerDay)
             r.processor = name;
             r.phase = phase;
             r.dataDate = day;
+            // The nightly window, midnight to 06:00 ET, as the scheduler runs it.
             r.startedMs =
-                dayStart + int64_t(i) * (86400000 / runsPerDay) + int64_t(d->rng.below(1000));
+                dayStart + int64_t(i) * (6 * 3600000 / runsPerDay) + int64_t(d->rng.below(1000));
             r.durationSeconds = 2.0 + d->rng.uniform() * (phase >= 4 ? 60.0 : 20.0);
             r.processedMs = r.startedMs + int64_t(r.durationSeconds * 1000);
             const bool failed = d->rng.chance(0.03);

@@ -2,7 +2,9 @@
 
 #include "common/logging.h"
 #include "common/page.h"
+#include "cloud/settings.h"
 #include "common/qtconv.h"
+#include "jobs/cloudsync.h"
 #include "mainwindow.h"
 #include "registry/registry.h"
 #include "store/database.h"
@@ -16,6 +18,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <filesystem>
 
 namespace nbaops::ui {
 
@@ -37,7 +40,10 @@ int runConsole(int argc, char** argv)
     const QCommandLineOption shotOpt(QStringLiteral("screenshot"),
                                      QStringLiteral("Render the page once its data has loaded, save it as PNG and exit"),
                                      QStringLiteral("FILE.png"));
-    parser.addOptions({dbOpt, pageOpt, shotOpt});
+    const QCommandLineOption backendOpt(QStringLiteral("backend"),
+                                        QStringLiteral("local (the database) or cloud (the cloud project's cache); default: the settings'"),
+                                        QStringLiteral("NAME"));
+    parser.addOptions({dbOpt, pageOpt, shotOpt, backendOpt});
     parser.process(app);
 
     try {
@@ -47,7 +53,34 @@ int runConsole(int argc, char** argv)
         return 3;
     }
 
-    const QString db = QFileInfo(parser.value(dbOpt)).absoluteFilePath();
+    QString cloudProject;
+    QString dbPath = parser.value(dbOpt);
+    try {
+        const auto settings = cloud::loadSettings();
+        const std::string backend = parser.isSet(backendOpt) ? ss(parser.value(backendOpt)) : settings.backend;
+        if (backend != "local" && backend != "cloud") {
+            std::fprintf(stderr, "nbaops-console: --backend takes local or cloud\n");
+            return 64;
+        }
+        if (backend == "cloud") {
+            if (settings.cloud.project.empty()) {
+                std::fprintf(stderr, "nbaops-console: the cloud backend has no project yet: nbaops cloud configure --project ID\n");
+                return 64;
+            }
+            cloudProject = qs(settings.cloud.project);
+            if (!parser.isSet(dbOpt)) {
+                // The cache opens at once and works offline; an empty one says it was never synced.
+                const auto cache = jobs::cloudCachePath(settings.cloud.project);
+                std::filesystem::create_directories(cache.parent_path());
+                store::Database::open(cache);
+                dbPath = qs(cache.string());
+            }
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "nbaops-console: %s\n", e.what());
+        return 64;
+    }
+    const QString db = QFileInfo(dbPath).absoluteFilePath();
     if (QFileInfo::exists(db)) {
         // Bring an older database up to this build's schema once, before the pages read it;
         // a newer or damaged one is reported by the pages themselves.
@@ -57,7 +90,7 @@ int runConsole(int argc, char** argv)
             qCWarning(lcApp) << e.what();
         }
     }
-    MainWindow window(db);
+    MainWindow window(db, nullptr, cloudProject);
     const QString pageId = parser.value(pageOpt);
     if (!window.page(pageId)) {
         std::fprintf(stderr, "nbaops-console: there is no page '%s'; pages: %s\n", qPrintable(pageId),

@@ -3,12 +3,15 @@
 #include "alerts/alertspage.h"
 #include "backfill/backfillpage.h"
 #include "common/page.h"
+#include "common/qtconv.h"
 #include "dr/drpage.h"
 #include "health/healthpage.h"
+#include "jobs/cloudsync.h"
 #include "pipeline/pipelinepage.h"
-#include "workbench/modelspage.h"
 #include "registry/registrypage.h"
+#include "store/database.h"
 #include "trends/trendspage.h"
+#include "workbench/modelspage.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -17,12 +20,13 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QSystemTrayIcon>
+#include <QTimer>
 
 namespace nbaops::ui {
 
-MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
-    : QMainWindow(parent), m_sidebar(new QListWidget(this)), m_stack(new QStackedWidget(this)),
-      m_dbLabel(new QLabel(this))
+MainWindow::MainWindow(const QString& dbPath, QWidget* parent, const QString& cloudProject)
+    : QMainWindow(parent), m_dbPath(dbPath), m_cloudProject(cloudProject), m_sidebar(new QListWidget(this)),
+      m_stack(new QStackedWidget(this)), m_dbLabel(new QLabel(this))
 {
     setWindowTitle(tr("nbaops console"));
     auto* central = new QWidget(this);
@@ -66,13 +70,48 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
         m_stack->setCurrentIndex(row);
         m_pages[size_t(row)]->refresh();
     });
-    m_dbLabel->setText(tr("Database: %1   ·   Backend: local (embedded SQLite)").arg(dbPath));
     m_dbLabel->setObjectName(QStringLiteral("dbLabel"));
     statusBar()->addPermanentWidget(m_dbLabel);
+    showBackend();
+    if (!m_cloudProject.isEmpty()) {
+        auto* timer = new QTimer(this); // the cache's age moves on
+        connect(timer, &QTimer::timeout, this, &MainWindow::showBackend);
+        timer->start(60000);
+    }
     resize(1440, 900);
 }
 
 MainWindow::~MainWindow() = default;
+
+QString MainWindow::backendText() const { return m_dbLabel->text(); }
+
+// "Backend: local (embedded SQLite) · Database: PATH", or the cloud project with its cache's
+// age: the pages read the cache and do not know the difference, the operator must.
+void MainWindow::showBackend()
+{
+    if (m_cloudProject.isEmpty()) {
+        m_dbLabel->setText(tr("Backend: local (embedded SQLite)   ·   Database: %1").arg(m_dbPath));
+        return;
+    }
+    QString age = tr("never synced: nbaops cloud sync");
+    try {
+        auto db = store::Database::open(ss(m_dbPath), store::Database::Mode::ReadOnly);
+        const auto st = jobs::cloudSyncState(db, std::chrono::system_clock::now());
+        if (st.ageSeconds) {
+            const double s = *st.ageSeconds;
+            const QString ago = s < 90      ? tr("%1 s").arg(int(s))
+                                : s < 5400  ? tr("%1 min").arg(int(s / 60))
+                                : s < 172800 ? tr("%1 h").arg(int(s / 3600))
+                                             : tr("%1 days").arg(int(s / 86400));
+            age = tr("synced %1 ago (%2 runs)").arg(ago).arg(st.rowsTotal);
+        }
+        if (!st.lastError.empty())
+            age += tr("   ·   last sync failed: %1").arg(qs(st.lastError).left(80));
+    } catch (const std::exception& e) {
+        age = tr("cache unreadable: %1").arg(qs(e.what()));
+    }
+    m_dbLabel->setText(tr("Backend: cloud · %1 · %2   ·   Cache: %3").arg(m_cloudProject, age, m_dbPath));
+}
 
 void MainWindow::watchAlerts()
 {

@@ -18,7 +18,9 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(const QString& dbPath, QWidget* parent = nullptr);
+    // `cloudProject` empty: the local backend on `dbPath`; else the cloud backend, `dbPath`
+    // being that project's cache (the status bar says how old it is).
+    explicit MainWindow(const QString& dbPath, QWidget* parent = nullptr, const QString& cloudProject = {});
     ~MainWindow() override;
 
     Page* page(const QString& id) const;
@@ -31,8 +33,13 @@ public:
     // Shows one of the console's alert notifications; true when the system tray showed it.
     bool notify(const QString& title, const QString& body);
 
+    QString backendText() const;
+
 private:
     void addPage(Page* page);
+    void showBackend();
+    QString m_dbPath;
+    QString m_cloudProject;
     QListWidget* m_sidebar;
     QStackedWidget* m_stack;
     QLabel* m_dbLabel;
