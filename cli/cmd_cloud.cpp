@@ -46,17 +46,6 @@ cloud::CloudSettings requireCloud()
     return s;
 }
 
-std::string ageText(double seconds)
-{
-    if (seconds < 90)
-        return std::to_string(int(seconds)) + " s";
-    if (seconds < 5400)
-        return std::to_string(int(seconds / 60)) + " min";
-    if (seconds < 172800)
-        return std::to_string(int(seconds / 3600)) + " h";
-    return std::to_string(int(seconds / 86400)) + " days";
-}
-
 std::pair<std::string, std::string> keyValue(const std::string& kv, const char* flag)
 {
     const auto eq = kv.find('=');

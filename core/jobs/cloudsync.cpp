@@ -98,14 +98,11 @@ CloudSyncResult syncCloud(store::Database& db, cloud::BigQuery& bq, const CloudS
 {
     const auto t0 = std::chrono::steady_clock::now();
     const std::string project = bq.settings().project;
-    {
-        const auto state = cloudSyncState(db, options.now);
-        if (!state.project.empty() && state.project != project)
-            throw UsageError("this cache belongs to the project " + state.project + ", not " +
-                             project + ": each project has its own (" +
-                             cloudCachePath(project).string() + ")");
-    }
-    std::string markAt = cloudSyncState(db, options.now).highWater, markId;
+    const auto state = cloudSyncState(db, options.now);
+    if (!state.project.empty() && state.project != project)
+        throw UsageError("this cache belongs to the project " + state.project + ", not " + project +
+                         ": each project has its own (" + cloudCachePath(project).string() + ")");
+    std::string markAt = state.highWater, markId;
     const cloud::Query q = cloudSyncQuery(db, bq, options);
 
     CloudSyncResult out;

@@ -71,6 +71,17 @@ std::string nowIsoUtc()
     return toIsoUtc(std::chrono::system_clock::now());
 }
 
+std::string ageText(double seconds)
+{
+    if (seconds < 90)
+        return std::to_string(int(seconds)) + " s";
+    if (seconds < 5400)
+        return std::to_string(int(seconds / 60)) + " min";
+    if (seconds < 172800)
+        return std::to_string(int(seconds / 3600)) + " h";
+    return std::to_string(int(seconds / 86400)) + " days";
+}
+
 double secondsSince(std::chrono::steady_clock::time_point t0)
 {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -52,6 +52,8 @@ std::string toIsoUtc(TimePoint t);
 std::string nowIsoUtc();
 // Seconds elapsed since a steady-clock instant (a job's timings).
 double secondsSince(std::chrono::steady_clock::time_point t0);
+// An age for people: "42 s", "12 min", "3 h", "4 days".
+std::string ageText(double seconds);
 std::optional<TimePoint> parseIsoUtc(std::string_view text);
 // Offset of US Eastern time from UTC at instant t (-4 h in daylight time, -5 h otherwise).
 std::chrono::minutes easternOffset(TimePoint t);

@@ -11,6 +11,7 @@
 #include "registry/registrypage.h"
 #include "store/database.h"
 #include "trends/trendspage.h"
+#include "util/date.h"
 #include "workbench/modelspage.h"
 
 #include <QHBoxLayout>
@@ -98,12 +99,7 @@ void MainWindow::showBackend()
         auto db = store::Database::open(ss(m_dbPath), store::Database::Mode::ReadOnly);
         const auto st = jobs::cloudSyncState(db, std::chrono::system_clock::now());
         if (st.ageSeconds) {
-            const double s = *st.ageSeconds;
-            const QString ago = s < 90      ? tr("%1 s").arg(int(s))
-                                : s < 5400  ? tr("%1 min").arg(int(s / 60))
-                                : s < 172800 ? tr("%1 h").arg(int(s / 3600))
-                                             : tr("%1 days").arg(int(s / 86400));
-            age = tr("synced %1 ago (%2 runs)").arg(ago).arg(st.rowsTotal);
+            age = tr("synced %1 ago (%2 runs)").arg(qs(ageText(*st.ageSeconds))).arg(st.rowsTotal);
         }
         if (!st.lastError.empty())
             age += tr("   ·   last sync failed: %1").arg(qs(st.lastError).left(80));
