@@ -7,6 +7,7 @@
 #include "cloud/bigquery.h"
 #include "cloud/cloudrun.h"
 #include "cloud/settings.h"
+#include "jobs/backend.h"
 #include "jobs/cloudsync.h"
 #include "registry/registry.h"
 #include "store/audit.h"
@@ -248,47 +249,35 @@ int trigger(const GlobalOptions& g, const CloudArgs& a)
 {
     const auto settings = requireCloud();
     const Date date = Date::parseOrThrow(a.date, "--date");
-    const auto* spec = registry::Registry::builtin().find(a.processor);
-    if (!spec)
+    if (!registry::Registry::builtin().find(a.processor))
         throw UsageError("there is no processor named '" + a.processor +
                          "' (nbaops registry list names them)");
-    SystemClock clock;
-    const auto tokens = cloud::defaultTokenSource(clock);
-    cloud::CloudRun run(settings, *tokens);
-    std::string what;
-    if (spec->phase == 5) {
-        what = run.startPredictions(date);
-    } else {
-        const std::string service = cloud::CloudRun::serviceForPhase(spec->phase);
-        if (service.empty())
-            throw UsageError(a.processor + " is a phase-" + std::to_string(spec->phase) +
-                             " processor; no Cloud Run service runs that phase on request");
-        const auto r = run.processDate(service, date, a.processor);
-        what = std::to_string(r.rowsProcessed) + " rows in " + std::to_string(r.durationSeconds) +
-               " s";
-        std::cout << "The service " << service << " processed " << a.processor << " for "
-                  << date.iso() << ": " << what
-                  << ".\nnbaops cloud sync brings the run into the cache.\n";
-    }
-    // The console's own write: into the cloud's audit table (one insertId, so a retry adds
-    // nothing) and the cache's audit log.
-    const std::string id =
-        "trigger-" + a.processor + "-" + date.iso() + "-" + toIsoUtc(clock.now());
-    try {
-        cloud::BigQuery bq(settings, *tokens);
-        bq.insertAll(settings.datasets.reference, "ops_console_audit",
-                     {{{"at", toIsoUtc(clock.now())},
-                       {"actor", store::currentActor()},
-                       {"action", "cloud.trigger"},
-                       {"detail", a.processor + " " + date.iso()},
-                       {"result", what}}},
-                     {id});
-    } catch (const std::exception& e) {
-        log::warning("cloud",
-                     std::string("the trigger is not in the cloud's audit table: ") + e.what());
-    }
-    auditIfDatabase(g, "cloud.trigger", a.processor + " " + date.iso());
-    return 0;
+    // The console's Pipeline page runs the same job: jobs::Backend::runDates.
+    const auto backend = jobs::cloudBackend(
+        settings, g.db.empty() ? jobs::cloudCachePath(settings.project) : std::filesystem::path(g.db));
+    jobs::Control<jobs::RunRangeEvent> control;
+    control.cancel = &g_cancel;
+    int failed = 0;
+    control.progress = [&failed](const jobs::RunRangeEvent& e) {
+        if (e.kind != jobs::RunRangeEvent::Kind::ProcessorFinished)
+            return;
+        const auto& r = *e.result;
+        if (pipeline::isRealFailure(r.outcome.category)) {
+            ++failed;
+            std::cout << r.processor << " " << r.date.iso() << " failed on its service: " << r.outcome.error
+                      << "\n";
+        } else if (r.phase == 5) {
+            std::cout << "prediction-coordinator started the predictions of " << r.date.iso() << ": "
+                      << r.outcome.error << "\n";
+        } else {
+            std::cout << "The service " << cloud::CloudRun::serviceForPhase(r.phase) << " processed "
+                      << r.processor << " for " << r.date.iso() << ": " << r.outcome.recordsOut << " rows in "
+                      << r.durationMs / 1000.0 << " s.\n";
+        }
+    };
+    backend->runDates({date, date, a.processor}, 0, control);
+    std::cout << "nbaops cloud sync brings the run into the cache.\n";
+    return failed > 0 ? 1 : 0;
 }
 
 } // namespace

@@ -1,8 +1,10 @@
 // nbaops status, nbaops registry
 #include "commands.h"
 
+#include "cloud/settings.h"
 #include "health/format.h"
 #include "health/health.h"
+#include "jobs/backend.h"
 #include "pipeline/runner.h"
 #include "registry/registry.h"
 #include "store/database.h"
@@ -45,6 +47,8 @@ void addStatusCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& act
             if (o->window < 0 || o->window > 366)
                 throw UsageError("--window must be from 1 to 366 days.");
             q.windowDays = o->window;
+            if (g.backend == "cloud") // "Next:" names the cloud's commands
+                q.commands = jobs::cloudBackend(cloud::loadSettings().cloud, g.db)->commands();
             auto db = store::Database::open(g.db, store::Database::Mode::ReadOnly);
             const auto report = health::check(db, registry::Registry::builtin(),
                                               pipeline::Runner::implementedProcessors(), q);

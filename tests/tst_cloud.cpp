@@ -7,6 +7,7 @@
 #include "cloud/auth.h"
 #include "cloud/bigquery.h"
 #include "cloud/settings.h"
+#include "jobs/backend.h"
 #include "jobs/cloudsync.h"
 #include "sim/cloud.h"
 #include "store/database.h"
@@ -499,6 +500,69 @@ private Q_SLOTS:
 
     // The command line in cloud mode: configure, sync, read the cache with the same commands as
     // a local database, the services' state, a trigger; local-only commands are refused.
+    // The backend the console's Pipeline page and `cloud trigger` share: a date's processors
+    // on their services with the same events a local run gives, audited in the cloud and the
+    // cache; a processor no service runs on request is refused before anything is called.
+    void theCloudBackendRunsDatesOnTheServices()
+    {
+        // A cloud of its own: the triggered runs join its history.
+        sim::SimCloud sc("nba-props-sim", kProcessors);
+        sc.start();
+        const auto key = test::makeServiceAccountKey(sc.tokenUrl());
+        const auto keyPath = test::writeServiceAccountKey(std::filesystem::path(m_dir.path().toStdString()) / "sa2.json", key);
+        sc.trustKey(key.email, key.publicPem);
+        cloud::CloudSettings s;
+        s.project = "nba-props-sim";
+        s.bigqueryUrl = sc.bigqueryUrl();
+        s.runAdminUrl = sc.runAdminUrl();
+        for (const char* svc : {"nba-phase2-raw-processors", "nba-phase3-analytics-processors",
+                                "nba-phase4-precompute-processors", "prediction-coordinator"})
+            s.services[svc] = sc.serviceUrl(svc);
+        const auto cache = std::filesystem::path(m_dir.path().toStdString()) / "backend-cache.db";
+        store::Database::open(cache);
+        ::setenv("GOOGLE_APPLICATION_CREDENTIALS", keyPath.c_str(), 1);
+        const auto backend = jobs::cloudBackend(s, cache);
+        QCOMPARE(backend->kind(), jobs::BackendKind::Cloud);
+        QVERIFY(!backend->ownsDatabase());
+        QCOMPARE(backend->commands().rerunOf("2026-11-03", "player_game_summary"),
+                 std::string("nbaops --backend cloud cloud trigger --processor player_game_summary --date 2026-11-03"));
+        QVERIFY2(backend->freshness().find("never synced") == 0, backend->freshness().c_str());
+
+        const size_t auditedBefore = sc.inserted("nba_reference.ops_console_audit").size();
+        std::vector<std::string> events;
+        jobs::Control<jobs::RunRangeEvent> control;
+        control.progress = [&events](const jobs::RunRangeEvent& e) {
+            using K = jobs::RunRangeEvent::Kind;
+            events.push_back(e.kind == K::DateStarted        ? "date " + e.date.iso()
+                             : e.kind == K::ProcessorStarted ? "start " + e.processor
+                                                             : "done " + e.processor + " " + std::to_string(e.result->outcome.recordsOut));
+        };
+        const auto res = backend->runDates({Date::ymd(2026, 11, 2), Date::ymd(2026, 11, 3), "player_game_summary"}, 0, control);
+        QCOMPARE(res.dates, 2);
+        QCOMPARE(res.realFailures, 0);
+        QCOMPARE(events.size(), size_t(6));
+        QCOMPARE(events[0], std::string("date 2026-11-02"));
+        QCOMPARE(events[1], std::string("start player_game_summary"));
+        QVERIFY2(events[2].rfind("done player_game_summary ", 0) == 0 && events[2] != "done player_game_summary 0",
+                 events[2].c_str());
+        QCOMPARE(sc.inserted("nba_reference.ops_console_audit").size(), auditedBefore + 2);
+        {
+            auto db = store::Database::open(cache, store::Database::Mode::ReadOnly);
+            auto st = db.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'cloud.trigger'");
+            QVERIFY(st.step());
+            QCOMPARE(st.getInt(0), int64_t(2));
+        }
+        // Phase 1 runs on Cloud Scheduler's timetable only.
+        QVERIFY(errorOf([&] { backend->runDates({Date::ymd(2026, 11, 3), Date::ymd(2026, 11, 3), "nbac_schedule_scraper"}, 0, control); })
+                    .find("Cloud Scheduler") != std::string::npos);
+        // A service that refuses is a failed processor, with the service's reason.
+        events.clear();
+        sc.addFault({"/svc/nba-phase3-analytics-processors/process-date", 500, "internal", "the service crashed", 3});
+        const auto bad = backend->runDates({Date::ymd(2026, 11, 3), Date::ymd(2026, 11, 3), "player_game_summary"}, 0, control);
+        QCOMPARE(bad.realFailures, 1);
+        ::unsetenv("GOOGLE_APPLICATION_CREDENTIALS");
+    }
+
     void theCommandLineWorksTheCloud()
     {
         const QString home = m_dir.path() + QStringLiteral("/clihome");

@@ -6,6 +6,8 @@
 #include "health/healthpage.h"
 #include "common/texttable.h"
 #include "health/phasetile.h"
+#include "cloud/settings.h"
+#include "jobs/backend.h"
 #include "jobs/demo.h"
 #include "registry/registrymodel.h"
 #include "registry/registrypage.h"
@@ -145,15 +147,38 @@ private Q_SLOTS:
         MainWindow w(m_db);
         auto* sidebar = w.findChild<QListWidget*>(QStringLiteral("sidebar"));
         QVERIFY(sidebar);
-        QCOMPARE(sidebar->count(), 8); // health, alerts, trends, pipeline, backfill, models, recovery, registry
+        QCOMPARE(sidebar->count(), 9); // health, alerts, trends, pipeline, backfill, models, recovery, registry, settings
         const auto* label = w.findChild<QLabel*>(QStringLiteral("dbLabel"));
         QVERIFY(label->text().contains(m_db));
         QVERIFY(label->text().contains(QStringLiteral("local")));
         {
-            // The cloud backend names the project and the cache's age (never synced here).
-            MainWindow c(m_db, nullptr, QStringLiteral("nba-props-sim"));
+            // The same pages over a cloud project's cache (the demo's runs stand in for a synced
+            // history: the cache has the local schema). The status bar names the project and the
+            // cache's age; the pages read the same figures and act through the cloud: "Next:"
+            // names `cloud trigger`, and what would write into the cache is off, saying why.
+            cloud::CloudSettings cs;
+            cs.project = "nba-props-sim";
+            MainWindow c(BackendPtr(jobs::cloudBackend(cs, m_db.toStdString())));
             const QString t = c.backendText();
             QVERIFY2(t.startsWith(QStringLiteral("Backend: cloud · nba-props-sim · never synced")), qPrintable(t));
+            auto* h = c.page(QStringLiteral("health"));
+            QSignalSpy shown(h, &Page::loaded);
+            QVERIFY(c.showPage(QStringLiteral("health")));
+            QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 1, 30000);
+            const QString next = h->findChild<QLabel*>(QStringLiteral("nextSteps"))->text();
+            QVERIFY2(next.contains(QStringLiteral("nbaops --backend cloud cloud trigger --processor ")) &&
+                         !next.contains(QStringLiteral("'nbaops run")),
+                     qPrintable(next));
+            auto* backfillStart = c.page(QStringLiteral("backfill"))->findChild<QPushButton*>(QStringLiteral("startButton"));
+            QVERIFY(!backfillStart->isEnabled());
+            QVERIFY(backfillStart->toolTip().contains(QStringLiteral("Pipeline page")));
+            auto* trends = c.page(QStringLiteral("trends"));
+            QSignalSpy trendsShown(trends, &Page::loaded);
+            QVERIFY(c.showPage(QStringLiteral("trends")));
+            QTRY_VERIFY_WITH_TIMEOUT(trendsShown.count() >= 1, 30000);
+            auto* apply = trends->findChild<QPushButton*>(QStringLiteral("applyTimeouts"));
+            QVERIFY(!apply->isEnabled());
+            QVERIFY2(apply->toolTip().contains(QStringLiteral("cache")), qPrintable(apply->toolTip()));
         }
         QSignalSpy loaded(w.page(QStringLiteral("registry")), &Page::loaded);
         QVERIFY(w.showPage(QStringLiteral("registry")));

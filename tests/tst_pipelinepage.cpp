@@ -85,7 +85,7 @@ private Q_SLOTS:
         PipelineRunner runner;
         QSignalSpy done(&runner, &PipelineRunner::finished);
         QSignalSpy finishedOne(&runner, &PipelineRunner::processorFinished);
-        runner.start(m_db, QDate(2024, 1, 11), QDate(2024, 3, 31), 2);
+        runner.start(ui::backendOr({}, m_db), QDate(2024, 1, 11), QDate(2024, 3, 31), 2);
         QTRY_VERIFY_WITH_TIMEOUT(finishedOne.count() >= 3, 60000);
         runner.stop();
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);

@@ -171,18 +171,27 @@ std::string_view toString(Mode m)
 }
 
 // What to do next, in order of urgency.
-std::vector<std::string> nextSteps(const Report& rep)
+std::string Commands::rerunOf(const std::string& date, const std::string& processor) const
+{
+    std::string out = rerun;
+    for (const auto& [key, value] : {std::pair<std::string, std::string>{"{date}", date}, {"{processor}", processor}}) {
+        for (auto at = out.find(key); at != std::string::npos; at = out.find(key, at + value.size()))
+            out.replace(at, key.size(), value);
+    }
+    return out;
+}
+
+std::vector<std::string> nextSteps(const Report& rep, const Commands& commands)
 {
     std::vector<std::string> out;
     int unresolved = 0;
     for (const auto& f : rep.failures)
         unresolved += f.resolved ? 0 : 1;
     if (rep.empty)
-        out.push_back("The run history is empty: run 'nbaops run --date YYYY-MM-DD' or "
-                      "build the demo with 'nbaops demo'.");
+        out.push_back("The run history is empty: " + commands.firstRun + ".");
     if (unresolved > 0)
         out.push_back("Fix the first unresolved failure above, then rerun its date: "
-                      "'nbaops run --date " + rep.failures.front().gameDate + "'.");
+                      "'" + commands.rerunOf(rep.failures.front().gameDate, rep.failures.front().processor) + "'.");
     if (rep.openEarlier > 0)
         out.push_back(std::to_string(rep.openEarlier) + " earlier processor-date(s) of the last "
                       "seven days are still failed: 'nbaops status --mode errors' lists them.");
@@ -196,7 +205,7 @@ std::vector<std::string> nextSteps(const Report& rep)
         out.push_back(std::to_string(rep.gaps.size()) + " gap(s): " + g.processor + " has no successful run for " +
                       g.date + " (" + g.status + ")" +
                       (g.stale.empty() ? "" : ", leaving " + std::to_string(g.stale.size()) + " table(s) stale") +
-                      "; 'nbaops run --date " + g.date + "' fills it.");
+                      "; '" + commands.rerunOf(g.date, g.processor) + "' fills it.");
     }
     for (const auto& p : rep.phases) {
         if (p.scheduled && p.slaMissed > 0) {

@@ -353,7 +353,7 @@ Report check(store::Database& db, const registry::Registry& reg,
             }
         }
     }
-    rep.nextSteps = nextSteps(rep);
+    rep.nextSteps = nextSteps(rep, q.commands);
     rep.elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return rep;
 }

@@ -131,12 +131,23 @@ struct DayHealth
     std::array<State, 6> phases{};
 };
 
+// The commands the "Next:" lines name, from where the pipeline runs (jobs::Backend).
+struct Commands
+{
+    // Reruns a processor's date: {date} and {processor} are replaced.
+    std::string rerun = "nbaops run --date {date}";
+    // What fills an empty run history.
+    std::string firstRun = "run 'nbaops run --date YYYY-MM-DD' or build the demo with 'nbaops demo'";
+    std::string rerunOf(const std::string& date, const std::string& processor) const;
+};
+
 struct Query
 {
     Mode mode = Mode::Quick;
     std::optional<Date> date; // default: the latest game date with runs
     int windowDays = 0;       // default: 1 for quick/pipeline, 7 for full/errors/workflows
     int phase = 0;            // Mode::Phase: which one (1-6)
+    Commands commands;
 };
 
 struct Report

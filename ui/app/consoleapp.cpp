@@ -4,6 +4,7 @@
 #include "common/page.h"
 #include "cloud/settings.h"
 #include "common/qtconv.h"
+#include "jobs/backend.h"
 #include "jobs/cloudsync.h"
 #include "mainwindow.h"
 #include "registry/registry.h"
@@ -19,6 +20,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 namespace nbaops::ui {
 
@@ -53,7 +55,7 @@ int runConsole(int argc, char** argv)
         return 3;
     }
 
-    QString cloudProject;
+    std::optional<cloud::CloudSettings> cloudSettings;
     QString dbPath = parser.value(dbOpt);
     try {
         const auto settings = cloud::loadSettings();
@@ -67,7 +69,7 @@ int runConsole(int argc, char** argv)
                 std::fprintf(stderr, "nbaops-console: the cloud backend has no project yet: nbaops cloud configure --project ID\n");
                 return 64;
             }
-            cloudProject = qs(settings.cloud.project);
+            cloudSettings = settings.cloud;
             if (!parser.isSet(dbOpt)) {
                 // The cache opens at once and works offline; an empty one says it was never synced.
                 const auto cache = jobs::cloudCachePath(settings.cloud.project);
@@ -90,7 +92,8 @@ int runConsole(int argc, char** argv)
             qCWarning(lcApp) << e.what();
         }
     }
-    MainWindow window(db, nullptr, cloudProject);
+    MainWindow window(cloudSettings ? BackendPtr(jobs::cloudBackend(*cloudSettings, ss(db)))
+                                    : BackendPtr(jobs::localBackend(ss(db))));
     const QString pageId = parser.value(pageOpt);
     if (!window.page(pageId)) {
         std::fprintf(stderr, "nbaops-console: there is no page '%s'; pages: %s\n", qPrintable(pageId),

@@ -6,12 +6,10 @@
 #include "common/qtconv.h"
 #include "dr/drpage.h"
 #include "health/healthpage.h"
-#include "jobs/cloudsync.h"
 #include "pipeline/pipelinepage.h"
 #include "registry/registrypage.h"
-#include "store/database.h"
+#include "settings/settingspage.h"
 #include "trends/trendspage.h"
-#include "util/date.h"
 #include "workbench/modelspage.h"
 
 #include <QHBoxLayout>
@@ -25,8 +23,11 @@
 
 namespace nbaops::ui {
 
-MainWindow::MainWindow(const QString& dbPath, QWidget* parent, const QString& cloudProject)
-    : QMainWindow(parent), m_dbPath(dbPath), m_cloudProject(cloudProject), m_sidebar(new QListWidget(this)),
+MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : MainWindow(backendOr({}, dbPath), parent) {}
+
+MainWindow::MainWindow(BackendPtr backend, QWidget* parent)
+    : QMainWindow(parent), m_backend(std::move(backend)), m_dbPath(qs(m_backend->database().string())),
+      m_sidebar(new QListWidget(this)),
       m_stack(new QStackedWidget(this)), m_dbLabel(new QLabel(this))
 {
     setWindowTitle(tr("nbaops console"));
@@ -48,14 +49,15 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent, const QString& cl
     layout->addWidget(m_stack, 1);
     setCentralWidget(central);
 
-    auto* healthPage = new HealthPage(dbPath, this);
+    const QString& dbPath = m_dbPath;
+    auto* healthPage = new HealthPage(dbPath, this, m_backend);
     addPage(healthPage);
     auto* alertsPage = new AlertsPage(dbPath, this);
     addPage(alertsPage);
     connect(alertsPage, &AlertsPage::desktopNotification, this, &MainWindow::notify);
-    addPage(new TrendsPage(dbPath, this));
-    addPage(new PipelinePage(dbPath, this));
-    auto* backfillPage = new BackfillPage(dbPath, this);
+    addPage(new TrendsPage(dbPath, this, nullptr, m_backend));
+    addPage(new PipelinePage(dbPath, this, m_backend));
+    auto* backfillPage = new BackfillPage(dbPath, this, m_backend);
     addPage(backfillPage);
     connect(healthPage, &HealthPage::fillGapsRequested, this, [this, backfillPage](const QDate& from, const QDate& to) {
         showPage(QStringLiteral("backfill"));
@@ -64,6 +66,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent, const QString& cl
     addPage(new ModelsPage(dbPath, this));
     addPage(new DrPage(dbPath, this));
     addPage(new RegistryPage(this));
+    addPage(new SettingsPage(m_backend, this));
 
     connect(m_sidebar, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row < 0 || row >= int(m_pages.size()))
@@ -74,7 +77,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent, const QString& cl
     m_dbLabel->setObjectName(QStringLiteral("dbLabel"));
     statusBar()->addPermanentWidget(m_dbLabel);
     showBackend();
-    if (!m_cloudProject.isEmpty()) {
+    if (m_backend->kind() == jobs::BackendKind::Cloud) {
         auto* timer = new QTimer(this); // the cache's age moves on
         connect(timer, &QTimer::timeout, this, &MainWindow::showBackend);
         timer->start(60000);
@@ -90,23 +93,10 @@ QString MainWindow::backendText() const { return m_dbLabel->text(); }
 // age: the pages read the cache and do not know the difference, the operator must.
 void MainWindow::showBackend()
 {
-    if (m_cloudProject.isEmpty()) {
-        m_dbLabel->setText(tr("Backend: local (embedded SQLite)   ·   Database: %1").arg(m_dbPath));
-        return;
-    }
-    QString age = tr("never synced: nbaops cloud sync");
-    try {
-        auto db = store::Database::open(ss(m_dbPath), store::Database::Mode::ReadOnly);
-        const auto st = jobs::cloudSyncState(db, std::chrono::system_clock::now());
-        if (st.ageSeconds) {
-            age = tr("synced %1 ago (%2 runs)").arg(qs(ageText(*st.ageSeconds))).arg(st.rowsTotal);
-        }
-        if (!st.lastError.empty())
-            age += tr("   ·   last sync failed: %1").arg(qs(st.lastError).left(80));
-    } catch (const std::exception& e) {
-        age = tr("cache unreadable: %1").arg(qs(e.what()));
-    }
-    m_dbLabel->setText(tr("Backend: cloud · %1 · %2   ·   Cache: %3").arg(m_cloudProject, age, m_dbPath));
+    const QString fresh = qs(m_backend->freshness());
+    m_dbLabel->setText(m_backend->kind() == jobs::BackendKind::Local
+                           ? tr("Backend: %1   ·   Database: %2").arg(qs(m_backend->label()), m_dbPath)
+                           : tr("Backend: %1 · %2   ·   Cache: %3").arg(qs(m_backend->label()), fresh, m_dbPath));
 }
 
 void MainWindow::watchAlerts()

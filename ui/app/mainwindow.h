@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/backend.h"
+
 #include <QMainWindow>
 
 #include <vector>
@@ -18,9 +20,11 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    // `cloudProject` empty: the local backend on `dbPath`; else the cloud backend, `dbPath`
-    // being that project's cache (the status bar says how old it is).
-    explicit MainWindow(const QString& dbPath, QWidget* parent = nullptr, const QString& cloudProject = {});
+    // The pages over `backend`'s database, acting through it; the status bar names it and, for
+    // a cloud project's cache, says how old it is.
+    explicit MainWindow(BackendPtr backend, QWidget* parent = nullptr);
+    // The local backend on `dbPath`.
+    explicit MainWindow(const QString& dbPath, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     Page* page(const QString& id) const;
@@ -38,8 +42,8 @@ public:
 private:
     void addPage(Page* page);
     void showBackend();
+    BackendPtr m_backend;
     QString m_dbPath;
-    QString m_cloudProject;
     QListWidget* m_sidebar;
     QStackedWidget* m_stack;
     QLabel* m_dbLabel;

@@ -65,8 +65,8 @@ QString durationQ(double seconds) { return qs(jobs::durationText(seconds)); }
 
 } // namespace
 
-BackfillPage::BackfillPage(QString dbPath, QWidget* parent)
-    : Page(parent), m_dbPath(std::move(dbPath)), m_runner(new BackfillRunner(this)), m_planModel(new PlanModel(this)),
+BackfillPage::BackfillPage(QString dbPath, QWidget* parent, BackendPtr backend)
+    : Page(parent), m_dbPath(std::move(dbPath)), m_backend(backendOr(std::move(backend), m_dbPath)), m_runner(new BackfillRunner(this)), m_planModel(new PlanModel(this)),
       m_history(new BackfillHistoryModel(this)), m_source(new QComboBox(this)), m_from(new QDateEdit(this)),
       m_to(new QDateEdit(this)), m_file(new QLineEdit(this)), m_browse(new QPushButton(tr("Browse…"), this)),
       m_workers(new QSpinBox(this)), m_force(new QCheckBox(tr("Force"), this)),
@@ -85,6 +85,16 @@ BackfillPage::BackfillPage(QString dbPath, QWidget* parent)
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_summary->setText(tr("Pick a range, a dates file or the gaps, then Plan: the plan shows what each date needs, "
                           "the estimate from the run history and any conflict before anything starts."));
+    if (!m_backend->ownsDatabase()) {
+        // The plan reads the cache; a backfill's queue lives in the database it runs on.
+        const QString why = tr("A backfill runs on a local database. On the cloud, run the range from the Pipeline "
+                               "page: it runs each date on the Cloud Run services.");
+        m_summary->setText(m_summary->text() + QStringLiteral("\n") + why);
+        for (auto* b : {m_start, m_pause, m_resume, m_cancel}) {
+            b->setEnabled(false);
+            b->setToolTip(why);
+        }
+    }
     root->addWidget(m_summary);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
@@ -230,7 +240,8 @@ void BackfillPage::plan()
                         .arg(p.planMs, 0, 'f', 0) +
                     QStringLiteral("</span>");
             m_summary->setText(text);
-            m_start->setEnabled(!p.dates.empty() && p.holders.empty() && !m_runner->isRunning());
+            m_start->setEnabled(m_backend->ownsDatabase() && !p.dates.empty() && p.holders.empty() &&
+                                !m_runner->isRunning());
             Q_EMIT planned();
         },
         [this](const QString& m) {
@@ -242,7 +253,7 @@ void BackfillPage::plan()
 
 void BackfillPage::start()
 {
-    if (m_runner->isRunning())
+    if (m_runner->isRunning() || !m_backend->ownsDatabase())
         return;
     const auto req = request();
     if (!req)
@@ -328,9 +339,10 @@ void BackfillPage::showInfo(const std::optional<jobs::BackfillInfo>& info, const
     if (!b.reason.empty())
         eta += QStringLiteral("\n") + qs(b.reason);
     m_eta->setText(eta);
-    m_pause->setEnabled(b.state == "running" && b.request.empty());
-    m_cancel->setEnabled(b.active());
-    m_resume->setEnabled(b.state == "paused" && !ours);
+    const bool owns = m_backend->ownsDatabase();
+    m_pause->setEnabled(owns && b.state == "running" && b.request.empty());
+    m_cancel->setEnabled(owns && b.active());
+    m_resume->setEnabled(owns && b.state == "paused" && !ours);
 }
 
 void BackfillPage::refresh()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/backend.h"
 #include "common/jobtracker.h"
 #include "common/page.h"
 #include "jobs/backfill.h"
@@ -34,7 +35,7 @@ class BackfillPage : public Page
 {
     Q_OBJECT
 public:
-    explicit BackfillPage(QString dbPath, QWidget* parent = nullptr);
+    explicit BackfillPage(QString dbPath, QWidget* parent = nullptr, BackendPtr backend = {});
     QString pageId() const override { return QStringLiteral("backfill"); }
     QString title() const override { return tr("Backfill"); }
     void refresh() override;
@@ -61,6 +62,7 @@ private:
     void updateSource();
 
     QString m_dbPath;
+    BackendPtr m_backend;
     JobTracker m_planJobs{this};
     JobTracker m_pollJobs{this};
     JobTracker m_actJobs{this};

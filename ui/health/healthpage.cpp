@@ -28,8 +28,8 @@
 namespace nbaops::ui {
 
 
-HealthPage::HealthPage(QString dbPath, QWidget* parent)
-    : Page(parent), m_dbPath(std::move(dbPath)), m_date(new QDateEdit(this)),
+HealthPage::HealthPage(QString dbPath, QWidget* parent, BackendPtr backend)
+    : Page(parent), m_dbPath(std::move(dbPath)), m_backend(backendOr(std::move(backend), m_dbPath)), m_date(new QDateEdit(this)),
       m_latest(new QPushButton(tr("Latest"), this)), m_refresh(new QPushButton(tr("Refresh"), this)),
       m_overall(new QLabel(this)), m_meta(new QLabel(this)), m_banner(new QLabel(this)),
       m_failures(new FailuresModel(this)), m_freshness(new FreshnessModel(this)),
@@ -48,6 +48,7 @@ HealthPage::HealthPage(QString dbPath, QWidget* parent)
     split->setStretchFactor(1, 1);
     split->setSizes({620, 620});
     root->addWidget(split, 1);
+    m_next->setObjectName(QStringLiteral("nextSteps"));
     m_next->setWordWrap(true);
     m_next->setTextInteractionFlags(Qt::TextSelectableByMouse);
     root->addWidget(m_next);
@@ -131,6 +132,7 @@ void HealthPage::refresh()
 {
     health::Query q;
     q.mode = health::Mode::Full;
+    q.commands = m_backend->commands(); // "Next:" names the backend's commands
     if (!m_followLatest)
         q.date = toDate(m_date->date());
     m_refresh->setEnabled(false);
@@ -166,8 +168,7 @@ void HealthPage::showReport(const HealthSnapshot& snap)
     m_refresh->setEnabled(true);
     m_banner->setVisible(r.empty);
     if (r.empty)
-        m_banner->setText(tr("The run history is empty. Run the pipeline (nbaops run --date YYYY-MM-DD) "
-                             "or build the demo (nbaops demo --db %1).").arg(m_dbPath));
+        m_banner->setText(tr("The run history is empty: %1.").arg(qs(m_backend->commands().firstRun)));
     const StateStyle s = styleFor(r.overall);
     m_overall->setText(s.label.toUpper());
     m_overall->setStyleSheet(QStringLiteral("QLabel#overallBadge { background: %1; color: %2; border: 1px solid %3;"

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/backend.h"
 #include "common/jobtracker.h"
 #include "common/page.h"
 #include "health/health.h"
@@ -44,7 +45,7 @@ class HealthPage : public Page
 {
     Q_OBJECT
 public:
-    explicit HealthPage(QString dbPath, QWidget* parent = nullptr);
+    explicit HealthPage(QString dbPath, QWidget* parent = nullptr, BackendPtr backend = {});
     QString pageId() const override { return QStringLiteral("health"); }
     QString title() const override { return tr("Health"); }
     void refresh() override;
@@ -80,6 +81,7 @@ private:
     void showFailureDetail(int row);
 
     QString m_dbPath;
+    BackendPtr m_backend;
     JobTracker m_jobs{this};
     std::optional<health::Report> m_report;
     std::optional<HealthSnapshot> m_snapshot;

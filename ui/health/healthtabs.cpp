@@ -104,10 +104,11 @@ void HealthPage::showGapDetail(int row)
     for (const auto& t : g.stale)
         stale << qs(t);
     m_gapDetail->setText(tr("<b>%1</b> has no successful run for %2 (%3).<br><br><b>Cannot run for the date:</b> %4"
-                            "<br><br><b>Left stale:</b><br>%5<br><br>Fill it: <tt>nbaops run --date %2</tt>")
+                            "<br><br><b>Left stale:</b><br>%5<br><br>Fill it: <tt>%6</tt>")
                              .arg(qs(g.processor), qs(g.date), qs(g.status),
                                   blocked.isEmpty() ? tr("nothing: a fallback served the date") : blocked.join(QStringLiteral(", ")),
-                                  stale.isEmpty() ? tr("no table") : stale.join(QStringLiteral("<br>"))));
+                                  stale.isEmpty() ? tr("no table") : stale.join(QStringLiteral("<br>")),
+                                  qs(m_backend->commands().rerunOf(g.date, g.processor)).toHtmlEscaped()));
 }
 
 void HealthPage::showSlas(const HealthSnapshot& snap)

@@ -26,8 +26,8 @@
 
 namespace nbaops::ui {
 
-PipelinePage::PipelinePage(QString dbPath, QWidget* parent)
-    : Page(parent), m_dbPath(std::move(dbPath)), m_model(new PipelineModel(this)),
+PipelinePage::PipelinePage(QString dbPath, QWidget* parent, BackendPtr backend)
+    : Page(parent), m_dbPath(std::move(dbPath)), m_backend(backendOr(std::move(backend), m_dbPath)), m_model(new PipelineModel(this)),
       m_runner(new PipelineRunner(this)), m_graph(new PhaseGraph(this)), m_from(new QDateEdit(this)),
       m_to(new QDateEdit(this)), m_workers(new QSpinBox(this)), m_run(new QPushButton(tr("Run"), this)),
       m_cancel(new QPushButton(tr("Cancel"), this)), m_status(new QLabel(this)), m_log(new QPlainTextEdit(this))
@@ -89,6 +89,12 @@ QHBoxLayout* PipelinePage::buildControls()
     m_cancel->setEnabled(false);
     header->addWidget(m_run);
     header->addWidget(m_cancel);
+    if (m_backend->kind() == jobs::BackendKind::Cloud) {
+        m_run->setToolTip(tr("Runs each date on the Cloud Run services (phases 2-4 on /process-date, phase 5 "
+                             "through the coordinator); 'nbaops cloud sync' then brings the runs into the cache."));
+        m_workers->setEnabled(false);
+        m_workers->setToolTip(tr("The cloud's services run the processors: no local workers."));
+    }
     return header;
 }
 
@@ -144,8 +150,8 @@ void PipelinePage::run()
     log(tr("Run %1 to %2 with %3 worker(s) on %4")
             .arg(m_from->date().toString(Qt::ISODate), m_to->date().toString(Qt::ISODate))
             .arg(m_workers->value())
-            .arg(m_dbPath));
-    m_runner->start(m_dbPath, m_from->date(), m_to->date(), m_workers->value());
+            .arg(m_backend->kind() == jobs::BackendKind::Local ? m_dbPath : qs(m_backend->label())));
+    m_runner->start(m_backend, m_from->date(), m_to->date(), m_workers->value());
 }
 
 void PipelinePage::setRunning(bool running)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/backend.h"
 #include "common/jobtracker.h"
 #include "common/page.h"
 
@@ -23,7 +24,7 @@ class PipelinePage : public Page
 {
     Q_OBJECT
 public:
-    explicit PipelinePage(QString dbPath, QWidget* parent = nullptr);
+    explicit PipelinePage(QString dbPath, QWidget* parent = nullptr, BackendPtr backend = {});
     QString pageId() const override { return QStringLiteral("pipeline"); }
     QString title() const override { return tr("Pipeline"); }
     void refresh() override;
@@ -39,6 +40,7 @@ private:
     void setRunning(bool running);
 
     QString m_dbPath;
+    BackendPtr m_backend;
     JobTracker m_jobs{this};
     PipelineModel* m_model;
     PipelineRunner* m_runner;

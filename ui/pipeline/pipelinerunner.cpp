@@ -4,7 +4,6 @@
 #include "common/poster.h"
 #include "common/qtconv.h"
 #include "jobs/runrange.h"
-#include "pipeline/session.h"
 #include "util/errors.h"
 
 
@@ -17,9 +16,8 @@ PipelineRunner::~PipelineRunner()
     shutdown();
 }
 
-void PipelineRunner::start(const QString& dbPath, const QDate& from, const QDate& to, int workers)
+void PipelineRunner::start(const BackendPtr& backend, const QDate& from, const QDate& to, int workers)
 {
-    const std::string path = ss(dbPath);
     const auto first = toDate(from);
     const auto last = toDate(to);
     const auto post = poster(this);
@@ -27,11 +25,6 @@ void PipelineRunner::start(const QString& dbPath, const QDate& from, const QDate
         try {
             if (!first || !last || *last < *first)
                 throw UsageError("Pick a first date on or before the last date.");
-            pipeline::SessionOptions so;
-            so.dbPath = path;
-            so.workers = workers;
-            so.cancel = &m_cancel;
-            pipeline::Session session(so);
             jobs::Control<jobs::RunRangeEvent> control;
             control.cancel = &m_cancel;
             control.progress = [post](const jobs::RunRangeEvent& e) {
@@ -48,7 +41,7 @@ void PipelineRunner::start(const QString& dbPath, const QDate& from, const QDate
                     break;
                 }
             };
-            const auto res = jobs::runRange(session, {*first, *last, {}}, control);
+            const auto res = backend->runDates({*first, *last, {}}, workers, control);
             post([res](PipelineRunner& r) {
                 r.finish();
                 Q_EMIT r.finished(res.dates, res.realFailures, res.cancelled, res.seconds);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/backend.h"
 #include "pipeline/runner.h"
 
 #include <QDate>
@@ -24,7 +25,8 @@ public:
     explicit PipelineRunner(QObject* parent = nullptr);
     ~PipelineRunner() override;
 
-    void start(const QString& dbPath, const QDate& from, const QDate& to, int workers);
+    // Runs the dates where `backend` runs the pipeline (jobs::Backend::runDates).
+    void start(const BackendPtr& backend, const QDate& from, const QDate& to, int workers);
 
 Q_SIGNALS:
     void dateStarted(const QDate& date);

@@ -176,12 +176,16 @@ void TrendsPage::display(health::TrendsReport r, double ms, bool complete)
         if (lines.size() < 12)
             lines << tr("%1: %2 s -> %3 s (%4)").arg(qs(t.processor)).arg(t.currentS).arg(t.suggestedS).arg(qs(t.basis));
     }
-    m_timeouts->setEnabled(changed > 0);
+    // The suggestions are shown on every backend; applied only where the timeouts table is the
+    // pipeline's own (a cloud project's cache is overwritten by its next sync).
+    const bool owns = m_backend->ownsDatabase();
+    m_timeouts->setEnabled(changed > 0 && owns);
     m_timeouts->setText(!complete ? tr("Timeouts: reading…")
-                        : changed ? tr("Apply suggested timeouts (%1)").arg(changed)
+                        : changed ? (owns ? tr("Apply suggested timeouts (%1)") : tr("Suggested timeouts (%1)")).arg(changed)
                                   : tr("Timeouts match their P95"));
-    m_timeouts->setToolTip(changed ? tr("Timeouts of 3 x each processor's P95 duration:\n") + lines.join(u'\n')
-                                   : tr("Every processor's timeout already is 3 x its P95 (or it has fewer than 20 runs)."));
+    m_timeouts->setToolTip((changed ? tr("Timeouts of 3 x each processor's P95 duration:\n") + lines.join(u'\n')
+                                    : tr("Every processor's timeout already is 3 x its P95 (or it has fewer than 20 runs)."))
+                           + (owns ? QString() : QStringLiteral("\n\n") + qs(m_backend->whyReadOnly())));
     m_export->setEnabled(!m_report->empty);
     showSeries();
     if (complete)
@@ -305,7 +309,7 @@ QStringList TrendsPage::exportAll(const QString& dir)
 
 void TrendsPage::applySuggestedTimeouts()
 {
-    if (!m_report)
+    if (!m_report || !m_backend->ownsDatabase())
         return;
     std::vector<health::TimeoutSuggestion> changed;
     for (const auto& t : m_report->timeouts) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/backend.h"
 #include "common/jobtracker.h"
 #include "common/page.h"
 #include "health/trends.h"
@@ -32,7 +33,8 @@ class TrendsPage : public Page
     Q_OBJECT
 public:
     // `registry`: the processors' phases and timeouts (default: the built-in registry).
-    explicit TrendsPage(QString dbPath, QWidget* parent = nullptr, const registry::Registry* registry = nullptr);
+    explicit TrendsPage(QString dbPath, QWidget* parent = nullptr, const registry::Registry* registry = nullptr,
+                        BackendPtr backend = {});
     QString pageId() const override { return QStringLiteral("trends"); }
     QString title() const override { return tr("Trends"); }
     void refresh() override;
@@ -76,6 +78,7 @@ private:
     bool saveTable(QChartView* view, const QString& path);
 
     QString m_dbPath;
+    BackendPtr m_backend;
     const registry::Registry& m_registry;
     JobTracker m_jobs{this};
     std::optional<health::TrendsReport> m_report;

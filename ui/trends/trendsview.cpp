@@ -50,8 +50,8 @@ QChartView* makeChartView(QWidget* parent, const QString& name)
 
 } // namespace
 
-TrendsPage::TrendsPage(QString dbPath, QWidget* parent, const registry::Registry* registry)
-    : Page(parent), m_dbPath(std::move(dbPath)), m_registry(registry ? *registry : registry::Registry::builtin())
+TrendsPage::TrendsPage(QString dbPath, QWidget* parent, const registry::Registry* registry, BackendPtr backend)
+    : Page(parent), m_dbPath(std::move(dbPath)), m_backend(backendOr(std::move(backend), m_dbPath)), m_registry(registry ? *registry : registry::Registry::builtin())
 {
     auto* root = new QVBoxLayout(this);
     root->setContentsMargins(16, 12, 16, 12);
@@ -91,6 +91,7 @@ QHBoxLayout* TrendsPage::buildControls()
     m_export = new QPushButton(tr("Export charts..."), this);
     m_export->setToolTip(tr("Save each chart as PNG and its data as CSV into a folder"));
     m_timeouts = new QPushButton(tr("Apply suggested timeouts"), this);
+    m_timeouts->setObjectName(QStringLiteral("applyTimeouts"));
     bar->addWidget(new QLabel(tr("Range:"), this));
     bar->addWidget(m_range);
     bar->addWidget(m_from);

@@ -1,0 +1,236 @@
+#include "backend.h"
+
+#include "cloud/auth.h"
+#include "cloud/bigquery.h"
+#include "cloud/cloudrun.h"
+#include "cloud/settings.h"
+#include "cloudsync.h"
+#include "pipeline/session.h"
+#include "registry/registry.h"
+#include "store/audit.h"
+#include "store/database.h"
+#include "util/errors.h"
+#include "util/log.h"
+
+#include <chrono>
+
+namespace nbaops::jobs {
+
+namespace {
+
+class LocalBackend final : public Backend
+{
+public:
+    explicit LocalBackend(std::filesystem::path db) : m_db(std::move(db)) {}
+    BackendKind kind() const override { return BackendKind::Local; }
+    const std::filesystem::path& database() const override { return m_db; }
+    std::string label() const override { return "local (embedded SQLite)"; }
+    std::string freshness() const override { return {}; }
+    bool ownsDatabase() const override { return true; }
+    std::string whyReadOnly() const override { return {}; }
+    health::Commands commands() const override { return {}; }
+
+    RunRangeResult runDates(const RunRangeOptions& options, int workers,
+                            const Control<RunRangeEvent>& control) override
+    {
+        pipeline::SessionOptions so;
+        so.dbPath = m_db;
+        so.workers = workers;
+        so.cancel = control.cancel;
+        pipeline::Session session(so);
+        return runRange(session, options, control);
+    }
+
+private:
+    std::filesystem::path m_db;
+};
+
+// Processors the services run on request, in the graph's order: phases 2-4 one by one, then
+// phase 5 through the coordinator (one call for all its processors).
+std::vector<const registry::ProcessorSpec*> triggerable(const std::string& only)
+{
+    std::vector<const registry::ProcessorSpec*> out;
+    for (int phase = 2; phase <= 5; ++phase) {
+        for (const auto& p : registry::Registry::builtin().processors()) {
+            if (p.phase == phase && (only.empty() || p.name == only))
+                out.push_back(&p);
+        }
+    }
+    return out;
+}
+
+class CloudBackend final : public Backend
+{
+public:
+    CloudBackend(const cloud::CloudSettings& settings, std::filesystem::path cache)
+        : m_settings(settings), m_cache(std::move(cache))
+    {
+    }
+    BackendKind kind() const override { return BackendKind::Cloud; }
+    const std::filesystem::path& database() const override { return m_cache; }
+    std::string label() const override { return "cloud · " + m_settings.project; }
+
+    std::string freshness() const override
+    {
+        std::error_code ec;
+        if (!std::filesystem::exists(m_cache, ec))
+            return "never synced: nbaops cloud sync";
+        try {
+            auto db = store::Database::open(m_cache, store::Database::Mode::ReadOnly);
+            const auto st = cloudSyncState(db, std::chrono::system_clock::now());
+            std::string out = st.ageSeconds ? "synced " + ageText(*st.ageSeconds) + " ago (" +
+                                                  std::to_string(st.rowsTotal) + " runs)"
+                                            : "never synced: nbaops cloud sync";
+            if (!st.lastError.empty())
+                out += " · last sync failed: " + st.lastError.substr(0, 80);
+            return out;
+        } catch (const std::exception& e) {
+            return std::string("cache unreadable: ") + e.what();
+        }
+    }
+
+    bool ownsDatabase() const override { return false; }
+    std::string whyReadOnly() const override
+    {
+        return "This is the cloud project's cache, which the next sync overwrites: change it in "
+               "the cloud (the services' configuration), not here.";
+    }
+
+    health::Commands commands() const override
+    {
+        health::Commands c;
+        c.rerun = "nbaops --backend cloud cloud trigger --processor {processor} --date {date}";
+        c.firstRun = "bring the cloud's run history into the cache with 'nbaops cloud sync'";
+        return c;
+    }
+
+    RunRangeResult runDates(const RunRangeOptions& options, int /*workers*/,
+                            const Control<RunRangeEvent>& control) override
+    {
+        checkRange(options.from, options.to);
+        const auto procs = triggerable(options.only);
+        if (procs.empty())
+            throw UsageError("'" + options.only +
+                             "' is not run by a Cloud Run service on request "
+                             "(phases 1 and 6 run on Cloud Scheduler's timetable)");
+        SystemClock clock;
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto tokens = cloud::defaultTokenSource(clock);
+        cloud::CloudRun run(m_settings, *tokens);
+        run.setCancelFlag(control.cancel);
+        RunRangeResult res;
+        for (Date d = options.from; d <= options.to; d = d.addDays(1)) {
+            if (control.cancelled()) {
+                res.cancelled = true;
+                res.cancelledAt = d;
+                break;
+            }
+            ++res.dates;
+            control.report({RunRangeEvent::Kind::DateStarted, d, {}, nullptr});
+            bool predictionsStarted = false;
+            std::vector<std::string> done;
+            for (const auto* p : procs) {
+                if (control.cancelled())
+                    break;
+                if (p->phase == 5 && predictionsStarted)
+                    continue;
+                const auto r = triggerOne(run, *p, d, control);
+                predictionsStarted = predictionsStarted || p->phase == 5;
+                if (pipeline::isRealFailure(r.outcome.category))
+                    ++res.realFailures;
+                done.push_back(p->phase == 5 ? "prediction-coordinator" : p->name);
+            }
+            audit(clock, d, done, tokens.get());
+        }
+        res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        return res;
+    }
+
+private:
+    pipeline::ProcessorResult triggerOne(cloud::CloudRun& run, const registry::ProcessorSpec& p,
+                                         Date d, const Control<RunRangeEvent>& control)
+    {
+        control.report({RunRangeEvent::Kind::ProcessorStarted, d, p.name, nullptr});
+        pipeline::ProcessorResult r;
+        r.processor = p.phase == 5 ? "prediction-coordinator" : p.name;
+        r.phase = p.phase;
+        r.date = d;
+        r.startedAt = toIsoUtc(std::chrono::system_clock::now());
+        const auto t = std::chrono::steady_clock::now();
+        try {
+            if (p.phase == 5) {
+                r.outcome.error = run.startPredictions(d);
+            } else {
+                const auto pr =
+                    run.processDate(cloud::CloudRun::serviceForPhase(p.phase), d, p.name);
+                r.outcome.recordsOut = pr.rowsProcessed;
+                if (pr.status != "success") {
+                    r.outcome.category = pipeline::Category::Error;
+                    r.outcome.error = pr.status + ": " + pr.message;
+                }
+            }
+        } catch (const std::exception& e) {
+            r.outcome.category = pipeline::Category::Error;
+            r.outcome.error = e.what();
+        }
+        r.durationMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now() - t)
+                           .count();
+        r.finishedAt = toIsoUtc(std::chrono::system_clock::now());
+        control.report({RunRangeEvent::Kind::ProcessorFinished, d, r.processor, &r});
+        return r;
+    }
+
+    // Into the cloud's audit table (one insertId per date and moment, so a retried request
+    // adds nothing) and the cache's audit log, which a sync leaves alone.
+    void audit(const Clock& clock, Date d, const std::vector<std::string>& done,
+               cloud::TokenSource* tokens)
+    {
+        std::string detail;
+        for (const auto& n : done)
+            detail += n + " ";
+        detail += d.iso();
+        const std::string at = toIsoUtc(clock.now());
+        try {
+            cloud::BigQuery bq(m_settings, *tokens);
+            bq.insertAll(m_settings.datasets.reference, "ops_console_audit",
+                         {{{"at", at},
+                           {"actor", store::currentActor()},
+                           {"action", "cloud.trigger"},
+                           {"detail", detail},
+                           {"result", "triggered"}}},
+                         {"trigger-" + d.iso() + "-" + at});
+        } catch (const std::exception& e) {
+            log::warning("cloud",
+                         std::string("the trigger is not in the cloud's audit table: ") + e.what());
+        }
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(m_cache, ec))
+            return;
+        try {
+            auto db = store::Database::open(m_cache);
+            store::writeAudit(db, {"", "cloud.trigger", detail, "", "ok"});
+        } catch (const std::exception& e) {
+            log::warning("cloud",
+                         std::string("the trigger is not in the cache's audit log: ") + e.what());
+        }
+    }
+
+    cloud::CloudSettings m_settings;
+    std::filesystem::path m_cache;
+};
+
+} // namespace
+
+std::unique_ptr<Backend> localBackend(const std::filesystem::path& db)
+{
+    return std::make_unique<LocalBackend>(db);
+}
+
+std::unique_ptr<Backend> cloudBackend(const cloud::CloudSettings& settings,
+                                      const std::filesystem::path& cache)
+{
+    return std::make_unique<CloudBackend>(settings, cache);
+}
+
+} // namespace nbaops::jobs

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "health/health.h"
+#include "runrange.h"
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace nbaops::cloud {
+struct CloudSettings;
+}
+
+namespace nbaops::jobs {
+
+enum class BackendKind { Local, Cloud };
+
+// Where the pipeline runs, behind what the pages and the CLI need from it. The pages read
+// `database()` (the embedded SQLite file, or the cloud project's cache synced from BigQuery) and
+// act through `runDates`; they do not know which backend it is. The status bar shows `label()`
+// and `freshness()`.
+class Backend
+{
+public:
+    virtual ~Backend() = default;
+    virtual BackendKind kind() const = 0;
+    virtual const std::filesystem::path& database() const = 0;
+    // "local (embedded SQLite)" or "cloud · PROJECT".
+    virtual std::string label() const = 0;
+    // How old what the pages show is: "" for the local database (it is the truth), else
+    // "synced 4 min ago (5600 runs)", "never synced", plus the last sync's failure.
+    virtual std::string freshness() const = 0;
+    // Whether changes to `database()` itself (the timeouts table, a backfill's queue) are the
+    // pipeline's: false for a cache, which the next sync overwrites. `whyReadOnly()` says so.
+    virtual bool ownsDatabase() const = 0;
+    virtual std::string whyReadOnly() const = 0;
+    // The commands the health check's "Next:" lines name.
+    virtual health::Commands commands() const = 0;
+    // Runs the dates where the pipeline runs: in this process on the local database, or on the
+    // Cloud Run services (each processor of phases 2-4 on its service's /process-date, phase 5
+    // through the coordinator's /start; phases 1 and 6 run on Cloud Scheduler's timetable only).
+    // The same events either way; audited. `workers` applies to the local run.
+    virtual RunRangeResult runDates(const RunRangeOptions& options, int workers,
+                                    const Control<RunRangeEvent>& control) = 0;
+};
+
+std::unique_ptr<Backend> localBackend(const std::filesystem::path& db);
+// The cloud project's backend over its cache (cloudCachePath); credentials from
+// cloud::defaultTokenSource when it first needs them.
+std::unique_ptr<Backend> cloudBackend(const cloud::CloudSettings& settings,
+                                      const std::filesystem::path& cache);
+
+} // namespace nbaops::jobs
