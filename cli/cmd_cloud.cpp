@@ -267,10 +267,9 @@ int trigger(const GlobalOptions& g, const CloudArgs& a)
             std::cout << r.processor << " " << r.date.iso() << " failed on its service: " << r.outcome.error
                       << "\n";
         } else if (r.phase == 5) {
-            std::cout << "prediction-coordinator started the predictions of " << r.date.iso() << ": "
-                      << r.outcome.error << "\n";
+            std::cout << r.processor << " " << r.date.iso() << " started through " << r.outcome.source << ".\n";
         } else {
-            std::cout << "The service " << cloud::CloudRun::serviceForPhase(r.phase) << " processed "
+            std::cout << "The service " << r.outcome.source << " processed "
                       << r.processor << " for " << r.date.iso() << ": " << r.outcome.recordsOut << " rows in "
                       << r.durationMs / 1000.0 << " s.\n";
         }

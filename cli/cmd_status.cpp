@@ -47,8 +47,11 @@ void addStatusCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& act
             if (o->window < 0 || o->window > 366)
                 throw UsageError("--window must be from 1 to 366 days.");
             q.windowDays = o->window;
-            if (g.backend == "cloud") // "Next:" names the cloud's commands
-                q.commands = jobs::cloudBackend(cloud::loadSettings().cloud, g.db)->commands();
+            if (g.backend == "cloud") { // "Next:" names the cloud's commands; the cache's checks
+                const auto b = jobs::cloudBackend(cloud::loadSettings().cloud, g.db)->healthQuery();
+                q.commands = b.commands;
+                q.runHistoryOnly = b.runHistoryOnly;
+            }
             auto db = store::Database::open(g.db, store::Database::Mode::ReadOnly);
             const auto report = health::check(db, registry::Registry::builtin(),
                                               pipeline::Runner::implementedProcessors(), q);

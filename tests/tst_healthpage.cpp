@@ -169,6 +169,16 @@ private Q_SLOTS:
             QVERIFY2(next.contains(QStringLiteral("nbaops --backend cloud cloud trigger --processor ")) &&
                          !next.contains(QStringLiteral("'nbaops run")),
                      qPrintable(next));
+            // The checks of what the cache does not hold say so rather than measure empty tables.
+            auto* checks = h->findChild<QTableView*>(QStringLiteral("checksView"));
+            QVERIFY(checks);
+            QStringList notInCache;
+            for (int row = 0; row < checks->model()->rowCount(); ++row) {
+                for (int col = 0; col < checks->model()->columnCount(); ++col)
+                    if (checks->model()->index(row, col).data().toString().contains(QStringLiteral("not in the cloud cache")))
+                        notInCache << checks->model()->index(row, 0).data().toString();
+            }
+            QVERIFY2(notInCache.size() == 5, qPrintable(notInCache.join(u',')));
             auto* backfillStart = c.page(QStringLiteral("backfill"))->findChild<QPushButton*>(QStringLiteral("startButton"));
             QVERIFY(!backfillStart->isEnabled());
             QVERIFY(backfillStart->toolTip().contains(QStringLiteral("Pipeline page")));

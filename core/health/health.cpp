@@ -341,7 +341,7 @@ Report check(store::Database& db, const registry::Registry& reg,
     // The checks beyond the tiles; gaps and their cascade; the orchestrator's runs.
     if (!rep.empty) {
         if (q.mode != Mode::Errors)
-            rep.checks = runChecks(db, reg, date, rep.windowDays, now, q.mode == Mode::Full);
+            rep.checks = runChecks(db, reg, date, rep.windowDays, now, q.mode == Mode::Full, q.runHistoryOnly);
         rep.gaps = findGaps(db, reg, impl, from, date);
         if (q.mode == Mode::Workflows)
             rep.workflows = workflows(db, from, date);

@@ -148,6 +148,7 @@ struct Query
     int windowDays = 0;       // default: 1 for quick/pipeline, 7 for full/errors/workflows
     int phase = 0;            // Mode::Phase: which one (1-6)
     Commands commands;
+    bool runHistoryOnly = false; // a cloud project's cache: see runChecks
 };
 
 struct Report

@@ -13,6 +13,7 @@
 #include "util/log.h"
 
 #include <chrono>
+#include <optional>
 
 namespace nbaops::jobs {
 
@@ -127,18 +128,15 @@ public:
             }
             ++res.dates;
             control.report({RunRangeEvent::Kind::DateStarted, d, {}, nullptr});
-            bool predictionsStarted = false;
+            std::optional<pipeline::Outcome> predictions; // the coordinator runs phase 5 at once
             std::vector<std::string> done;
             for (const auto* p : procs) {
                 if (control.cancelled())
                     break;
-                if (p->phase == 5 && predictionsStarted)
-                    continue;
-                const auto r = triggerOne(run, *p, d, control);
-                predictionsStarted = predictionsStarted || p->phase == 5;
+                const auto r = triggerOne(run, *p, d, predictions, control);
                 if (pipeline::isRealFailure(r.outcome.category))
                     ++res.realFailures;
-                done.push_back(p->phase == 5 ? "prediction-coordinator" : p->name);
+                done.push_back(p->name);
             }
             audit(clock, d, done, tokens.get());
         }
@@ -147,31 +145,41 @@ public:
     }
 
 private:
+    // One processor on its service; a phase-5 processor through the coordinator, whose one
+    // /start (kept in `predictions`) runs them all.
     pipeline::ProcessorResult triggerOne(cloud::CloudRun& run, const registry::ProcessorSpec& p,
-                                         Date d, const Control<RunRangeEvent>& control)
+                                         Date d, std::optional<pipeline::Outcome>& predictions,
+                                         const Control<RunRangeEvent>& control)
     {
         control.report({RunRangeEvent::Kind::ProcessorStarted, d, p.name, nullptr});
         pipeline::ProcessorResult r;
-        r.processor = p.phase == 5 ? "prediction-coordinator" : p.name;
+        r.processor = p.name;
         r.phase = p.phase;
         r.date = d;
         r.startedAt = toIsoUtc(std::chrono::system_clock::now());
         const auto t = std::chrono::steady_clock::now();
-        try {
-            if (p.phase == 5) {
-                r.outcome.error = run.startPredictions(d);
-            } else {
-                const auto pr =
-                    run.processDate(cloud::CloudRun::serviceForPhase(p.phase), d, p.name);
-                r.outcome.recordsOut = pr.rowsProcessed;
-                if (pr.status != "success") {
-                    r.outcome.category = pipeline::Category::Error;
-                    r.outcome.error = pr.status + ": " + pr.message;
+        if (p.phase == 5 && predictions) {
+            r.outcome = *predictions;
+        } else {
+            try {
+                if (p.phase == 5) {
+                    r.outcome.source = cloud::kCoordinator;
+                    run.startPredictions(d);
+                } else {
+                    r.outcome.source = cloud::CloudRun::serviceForPhase(p.phase);
+                    const auto pr = run.processDate(r.outcome.source, d, p.name);
+                    r.outcome.recordsOut = pr.rowsProcessed;
+                    if (pr.status != "success") {
+                        r.outcome.category = pipeline::Category::Error;
+                        r.outcome.error = pr.status + ": " + pr.message;
+                    }
                 }
+            } catch (const std::exception& e) {
+                r.outcome.category = pipeline::Category::Error;
+                r.outcome.error = e.what();
             }
-        } catch (const std::exception& e) {
-            r.outcome.category = pipeline::Category::Error;
-            r.outcome.error = e.what();
+            if (p.phase == 5)
+                predictions = r.outcome;
         }
         r.durationMs = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::steady_clock::now() - t)

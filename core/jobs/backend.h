@@ -37,6 +37,15 @@ public:
     virtual std::string whyReadOnly() const = 0;
     // The commands the health check's "Next:" lines name.
     virtual health::Commands commands() const = 0;
+    // The health check's query for this backend: its commands, and for a cache, the checks
+    // of what it does not hold marked as such.
+    health::Query healthQuery() const
+    {
+        health::Query q;
+        q.commands = commands();
+        q.runHistoryOnly = !ownsDatabase();
+        return q;
+    }
     // Runs the dates where the pipeline runs: in this process on the local database, or on the
     // Cloud Run services (each processor of phases 2-4 on its service's /process-date, phase 5
     // through the coordinator's /start; phases 1 and 6 run on Cloud Scheduler's timetable only).

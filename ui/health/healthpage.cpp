@@ -130,9 +130,8 @@ void HealthPage::connectControls()
 
 void HealthPage::refresh()
 {
-    health::Query q;
+    health::Query q = m_backend->healthQuery(); // "Next:" names the backend's commands
     q.mode = health::Mode::Full;
-    q.commands = m_backend->commands(); // "Next:" names the backend's commands
     if (!m_followLatest)
         q.date = toDate(m_date->date());
     m_refresh->setEnabled(false);
