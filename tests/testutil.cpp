@@ -134,4 +134,22 @@ std::filesystem::path writeServiceAccountKey(const std::filesystem::path& path, 
     return path;
 }
 
+SimCloudSetup startSimCloud(const std::string& project, const std::vector<std::pair<std::string, int>>& processors,
+                            const std::filesystem::path& dir)
+{
+    SimCloudSetup s;
+    s.cloud = std::make_unique<sim::SimCloud>(project, processors);
+    s.cloud->start();
+    s.key = makeServiceAccountKey(s.cloud->tokenUrl());
+    s.keyPath = writeServiceAccountKey(dir / ("sa-" + project + ".json"), s.key);
+    s.cloud->trustKey(s.key.email, s.key.publicPem);
+    s.settings.project = project;
+    s.settings.bigqueryUrl = s.cloud->bigqueryUrl();
+    s.settings.runAdminUrl = s.cloud->runAdminUrl();
+    for (const char* svc : cloud::kPhaseServices)
+        s.settings.services[svc] = s.cloud->serviceUrl(svc);
+    s.settings.services[cloud::kCoordinator] = s.cloud->serviceUrl(cloud::kCoordinator);
+    return s;
+}
+
 } // namespace nbaops::test

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "cloud/settings.h"
 #include "net/httpclient.h"
+#include "secrets/keychain.h"
+#include "sim/cloud.h"
 #include "pipeline/session.h"
 #include "util/date.h"
 
@@ -105,6 +108,27 @@ struct ServiceAccountKey
 ServiceAccountKey makeServiceAccountKey(const std::string& tokenUri, const std::string& email = "nbaops-ci@nba-props.iam.gserviceaccount.com");
 // Writes `key.json` at `path`, readable only by its owner; returns the path.
 std::filesystem::path writeServiceAccountKey(const std::filesystem::path& path, const ServiceAccountKey& key);
+
+// A simulated Google Cloud serving `processors`, started, trusting a fresh key written to
+// `dir`/sa-PROJECT.json, and the settings that name its APIs and its four services.
+struct SimCloudSetup
+{
+    std::unique_ptr<sim::SimCloud> cloud;
+    ServiceAccountKey key;
+    std::filesystem::path keyPath;
+    cloud::CloudSettings settings;
+};
+SimCloudSetup startSimCloud(const std::string& project, const std::vector<std::pair<std::string, int>>& processors,
+                            const std::filesystem::path& dir);
+
+// In initTestCase of a test run under tests/keyring/with_keyring.sh (KEYRING in CMake).
+#define NBAOPS_REQUIRE_TEST_KEYRING()                                                                          \
+    do {                                                                                                       \
+        if (!std::getenv("NBAOPS_TEST_KEYRING"))                                                               \
+            QSKIP("run through CTest: tests/keyring/with_keyring.sh starts the D-Bus session and keyring");  \
+        const std::string why_ = nbaops::secrets::keychain::probe();                                          \
+        QVERIFY2(why_.empty(), ("the test's keyring does not answer: " + why_).c_str());                     \
+    } while (false)
 
 } // namespace nbaops::test
 

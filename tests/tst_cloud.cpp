@@ -506,18 +506,10 @@ private Q_SLOTS:
     void theCloudBackendRunsDatesOnTheServices()
     {
         // A cloud of its own: the triggered runs join its history.
-        sim::SimCloud sc("nba-props-sim", kProcessors);
-        sc.start();
-        const auto key = test::makeServiceAccountKey(sc.tokenUrl());
-        const auto keyPath = test::writeServiceAccountKey(std::filesystem::path(m_dir.path().toStdString()) / "sa2.json", key);
-        sc.trustKey(key.email, key.publicPem);
-        cloud::CloudSettings s;
-        s.project = "nba-props-sim";
-        s.bigqueryUrl = sc.bigqueryUrl();
-        s.runAdminUrl = sc.runAdminUrl();
-        for (const char* svc : {"nba-phase2-raw-processors", "nba-phase3-analytics-processors",
-                                "nba-phase4-precompute-processors", "prediction-coordinator"})
-            s.services[svc] = sc.serviceUrl(svc);
+        auto sim = test::startSimCloud("nba-props-sim", kProcessors, m_dir.path().toStdString());
+        auto& sc = *sim.cloud;
+        const auto& s = sim.settings;
+        const auto& keyPath = sim.keyPath;
         const auto cache = std::filesystem::path(m_dir.path().toStdString()) / "backend-cache.db";
         store::Database::open(cache);
         ::setenv("GOOGLE_APPLICATION_CREDENTIALS", keyPath.c_str(), 1);

@@ -96,19 +96,10 @@ private Q_SLOTS:
         std::vector<std::pair<std::string, int>> procs;
         for (const auto& p : registry::Registry::builtin().processors())
             procs.emplace_back(p.name, p.phase);
-        sim::SimCloud sc("nba-props-sim", procs);
-        sc.start();
-        const auto key = test::makeServiceAccountKey(sc.tokenUrl());
-        const auto keyPath = test::writeServiceAccountKey(
-            std::filesystem::path(m_dir.path().toStdString()) / "sa.json", key);
-        sc.trustKey(key.email, key.publicPem);
-        cloud::CloudSettings s;
-        s.project = "nba-props-sim";
-        s.bigqueryUrl = sc.bigqueryUrl();
-        s.runAdminUrl = sc.runAdminUrl();
-        for (const char* svc : {"nba-phase2-raw-processors", "nba-phase3-analytics-processors",
-                                "nba-phase4-precompute-processors", "prediction-coordinator"})
-            s.services[svc] = sc.serviceUrl(svc);
+        auto sim = test::startSimCloud("nba-props-sim", procs, m_dir.path().toStdString());
+        auto& sc = *sim.cloud;
+        const auto& s = sim.settings;
+        const auto& keyPath = sim.keyPath;
         const QString cache = m_dir.path() + QStringLiteral("/cloud.db");
         store::Database::open(cache.toStdString());
         ::setenv("GOOGLE_APPLICATION_CREDENTIALS", keyPath.c_str(), 1);

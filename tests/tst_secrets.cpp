@@ -109,11 +109,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        if (!std::getenv("NBAOPS_TEST_KEYRING"))
-            QSKIP("run through CTest: tests/keyring/with_keyring.sh starts the D-Bus session and "
-                  "keyring");
-        const std::string why = secrets::keychain::probe();
-        QVERIFY2(why.empty(), ("the test's keyring does not answer: " + why).c_str());
+        NBAOPS_REQUIRE_TEST_KEYRING();
     }
 
     void cleanup() { redact::forgetAll(); }

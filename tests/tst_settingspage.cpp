@@ -50,11 +50,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!std::getenv("NBAOPS_TEST_KEYRING"))
-            QSKIP("run through CTest: tests/keyring/with_keyring.sh starts the D-Bus session and "
-                  "keyring");
-        const std::string why = secrets::keychain::probe();
-        QVERIFY2(why.empty(), ("the test's keyring does not answer: " + why).c_str());
+        NBAOPS_REQUIRE_TEST_KEYRING();
         QVERIFY(m_dir.isValid());
         m_db = m_dir.filePath(QStringLiteral("ops.db")).toStdString();
         store::Database::open(m_db);
