@@ -1,4 +1,5 @@
 // The console's Pipeline page: the latest runs at rest, a live run, cancellation.
+#include "app/mainwindow.h"
 #include "cloud/settings.h"
 #include "jobs/backend.h"
 #include "pipeline/pipelinemodel.h"
@@ -14,6 +15,7 @@
 #include <QDateEdit>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QtTest>
 
 using namespace nbaops;
@@ -133,6 +135,36 @@ private Q_SLOTS:
         for (const auto& r : sc.history())
             runs += r.dataDate == Date::ymd(2024, 1, 10) ? 1 : 0;
         QVERIFY2(runs >= triggerable - 2, qPrintable(QString::number(runs)));
+    }
+
+    // The console over a cloud cache catches up by itself: a sync fills the cache and the status
+    // bar says how fresh it is; with the cloud gone, the sync fails, the status bar says so and
+    // the cache keeps what it had.
+    void theWindowCatchesUpWithTheCloud()
+    {
+        auto sim = test::startSimCloud("nba-props-catchup", {{"player_game_summary", 3}, {"ml_feature_store", 4}},
+                                       m_dir.path().toStdString());
+        const Date today = Date::todayEastern();
+        sim.cloud->generateHistory(today.addDays(-3), today.addDays(-1), 40);
+        const QString cache = m_dir.path() + QStringLiteral("/catchup.db");
+        store::Database::open(cache.toStdString());
+        ::setenv("GOOGLE_APPLICATION_CREDENTIALS", sim.keyPath.c_str(), 1);
+        MainWindow w(BackendPtr(jobs::cloudBackend(sim.settings, cache.toStdString())));
+        QVERIFY2(w.backendText().contains(QStringLiteral("never synced")), qPrintable(w.backendText()));
+        QSignalSpy caught(&w, &MainWindow::caughtUp);
+        w.catchUp();
+        QTRY_COMPARE_WITH_TIMEOUT(caught.count(), 1, 60000);
+        QVERIFY2(caught.at(0).at(0).toString().startsWith(QStringLiteral("synced: 120 new run(s)")),
+                 qPrintable(caught.at(0).at(0).toString()));
+        QVERIFY2(w.backendText().contains(QStringLiteral("(120 runs)")), qPrintable(w.backendText()));
+
+        sim.cloud.reset(); // the network is gone
+        w.catchUp();
+        QTRY_COMPARE_WITH_TIMEOUT(caught.count(), 2, 60000);
+        ::unsetenv("GOOGLE_APPLICATION_CREDENTIALS");
+        QVERIFY2(w.backendText().contains(QStringLiteral("last sync failed")), qPrintable(w.backendText()));
+        QVERIFY2(w.backendText().contains(QStringLiteral("(120 runs)")), qPrintable(w.backendText()));
+        QVERIFY(w.statusBar()->currentMessage().startsWith(QStringLiteral("The sync failed; the cache stays as it was")));
     }
 
     void cancellingStopsBetweenProcessors()

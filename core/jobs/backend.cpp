@@ -13,6 +13,7 @@
 #include "util/log.h"
 
 #include <chrono>
+#include <cstdio>
 #include <optional>
 
 namespace nbaops::jobs {
@@ -30,6 +31,7 @@ public:
     bool ownsDatabase() const override { return true; }
     std::string whyReadOnly() const override { return {}; }
     health::Commands commands() const override { return {}; }
+    std::string catchUp(const Control<CloudSyncEvent>& /*control*/) override { return {}; }
 
     RunRangeResult runDates(const RunRangeOptions& options, int workers,
                             const Control<RunRangeEvent>& control) override
@@ -103,6 +105,24 @@ public:
         c.rerun = "nbaops --backend cloud cloud trigger --processor {processor} --date {date}";
         c.firstRun = "bring the cloud's run history into the cache with 'nbaops cloud sync'";
         return c;
+    }
+
+    std::string catchUp(const Control<CloudSyncEvent>& control) override
+    {
+        SystemClock clock;
+        const auto tokens = cloud::defaultTokenSource(clock);
+        cloud::BigQuery bq(m_settings, *tokens);
+        bq.setCancelFlag(control.cancel);
+        std::filesystem::create_directories(m_cache.parent_path());
+        auto db = store::Database::open(m_cache);
+        CloudSyncOptions o;
+        o.now = clock.now();
+        o.capChecked = true;
+        const auto r = syncCloud(db, bq, o, control);
+        char secs[32];
+        std::snprintf(secs, sizeof secs, "%.1f s", r.seconds);
+        return (r.cancelled ? "sync stopped: " : "synced: ") + std::to_string(r.inserted) +
+               " new run(s), " + std::to_string(r.updated) + " finished since, in " + secs;
     }
 
     RunRangeResult runDates(const RunRangeOptions& options, int /*workers*/,

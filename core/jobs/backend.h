@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cloudsync.h"
 #include "health/health.h"
 #include "runrange.h"
 
@@ -52,6 +53,11 @@ public:
     // The same events either way; audited. `workers` applies to the local run.
     virtual RunRangeResult runDates(const RunRangeOptions& options, int workers,
                                     const Control<RunRangeEvent>& control) = 0;
+    // Brings `database()` up to where the pipeline runs: a cloud cache syncs from BigQuery (by
+    // its high-water mark, page by page, the dry run and cap first); the local database already
+    // is ("" then). A line for the operator; throws what the sync throws, the cache staying as
+    // it was and the failure recorded for freshness().
+    virtual std::string catchUp(const Control<CloudSyncEvent>& control) = 0;
 };
 
 std::unique_ptr<Backend> localBackend(const std::filesystem::path& db);

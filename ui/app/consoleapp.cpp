@@ -104,7 +104,8 @@ int runConsole(int argc, char** argv)
     if (shot.isEmpty()) {
         window.show();
         window.showPage(pageId);
-        window.watchAlerts(); // the console tells the operator, whichever page is open
+        window.watchAlerts();     // the console tells the operator, whichever page is open
+        window.startCatchingUp(); // a cloud cache syncs now and every 5 minutes, if it can
         return app.exec();
     }
 

@@ -21,6 +21,8 @@
 #include <QSystemTrayIcon>
 #include <QTimer>
 
+#include <algorithm>
+
 namespace nbaops::ui {
 
 MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : MainWindow(backendOr({}, dbPath), parent) {}
@@ -66,7 +68,9 @@ MainWindow::MainWindow(BackendPtr backend, QWidget* parent)
     addPage(new ModelsPage(dbPath, this));
     addPage(new DrPage(dbPath, this));
     addPage(new RegistryPage(this));
-    addPage(new SettingsPage(m_backend, this));
+    auto* settings = new SettingsPage(m_backend, this);
+    addPage(settings);
+    connect(settings, &SettingsPage::syncRequested, this, &MainWindow::catchUp);
 
     connect(m_sidebar, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row < 0 || row >= int(m_pages.size()))
@@ -85,7 +89,50 @@ MainWindow::MainWindow(BackendPtr backend, QWidget* parent)
     resize(1440, 900);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    *m_cancel = true; // a sync still running stops at its next page
+}
+
+void MainWindow::catchUp()
+{
+    if (m_catchingUp || m_backend->kind() == jobs::BackendKind::Local)
+        return;
+    m_catchingUp = true;
+    statusBar()->showMessage(tr("Syncing %1 …").arg(qs(m_backend->label())));
+    const BackendPtr backend = m_backend;
+    const auto cancel = m_cancel;
+    m_jobs.run<std::string>(
+        [backend, cancel] {
+            jobs::Control<jobs::CloudSyncEvent> control;
+            control.cancel = cancel.get();
+            return backend->catchUp(control);
+        },
+        [this](const std::string& line) {
+            m_catchingUp = false;
+            showBackend();
+            statusBar()->showMessage(qs(line), 15000);
+            if (auto* p = currentPage())
+                p->refresh();
+            Q_EMIT caughtUp(qs(line));
+        },
+        [this](const QString& why) {
+            m_catchingUp = false;
+            showBackend(); // says the last sync failed, and how old the cache is
+            statusBar()->showMessage(tr("The sync failed; the cache stays as it was: %1").arg(why), 30000);
+            Q_EMIT caughtUp(why);
+        });
+}
+
+void MainWindow::startCatchingUp(int minutes)
+{
+    if (m_backend->kind() == jobs::BackendKind::Local)
+        return;
+    auto* timer = new QTimer(this);
+    connect(timer, &QTimer::timeout, this, &MainWindow::catchUp);
+    timer->start(std::max(1, minutes) * 60000);
+    catchUp();
+}
 
 QString MainWindow::backendText() const { return m_dbLabel->text(); }
 

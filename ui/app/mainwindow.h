@@ -1,9 +1,12 @@
 #pragma once
 
 #include "common/backend.h"
+#include "common/jobtracker.h"
 
 #include <QMainWindow>
 
+#include <atomic>
+#include <memory>
 #include <vector>
 
 class QLabel;
@@ -38,6 +41,16 @@ public:
     bool notify(const QString& title, const QString& body);
 
     QString backendText() const;
+    // Brings the backend's database up to date in the background (a cloud project's cache
+    // syncs); then the status bar and the page shown refresh. Without a network it fails, says
+    // so in the status bar, and the cache stays as it was.
+    void catchUp();
+    // Catches up now and every `minutes` from now on (cloud backend; the local one is current).
+    void startCatchingUp(int minutes = 5);
+    bool isCatchingUp() const { return m_catchingUp; }
+
+Q_SIGNALS:
+    void caughtUp(const QString& outcome); // the sync's line, or why it failed
 
 private:
     void addPage(Page* page);
@@ -48,6 +61,9 @@ private:
     QStackedWidget* m_stack;
     QLabel* m_dbLabel;
     QSystemTrayIcon* m_tray = nullptr;
+    JobTracker m_jobs{this};
+    std::shared_ptr<std::atomic<bool>> m_cancel = std::make_shared<std::atomic<bool>>(false);
+    bool m_catchingUp = false;
     std::vector<Page*> m_pages;
 };
 

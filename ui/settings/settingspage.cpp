@@ -55,6 +55,7 @@ SettingsPage::SettingsPage(BackendPtr backend, QWidget* parent)
       m_choice(new QComboBox(this)), m_project(new QLineEdit(this)), m_region(new QLineEdit(this)),
       m_location(new QLineEdit(this)), m_capGiB(new QSpinBox(this)), m_services(new QLabel(this)),
       m_save(new QPushButton(tr("Save settings"), this)),
+      m_sync(new QPushButton(tr("Sync now"), this)),
       m_secrets(new TextTableModel(
           {tr("Secret"), tr("For"), tr("Source"), tr("Age"), tr("Rotation"), tr("Note")}, this)),
       m_secretsView(makeTable(m_secrets, this)), m_set(new QPushButton(tr("Set…"), this)),
@@ -86,7 +87,15 @@ QWidget* SettingsPage::buildBackendBox()
     auto* form = new QFormLayout(box);
     m_current->setObjectName(QStringLiteral("currentBackend"));
     m_current->setWordWrap(true);
-    form->addRow(tr("This window:"), m_current);
+    auto* current = new QHBoxLayout;
+    current->addWidget(m_current, 1);
+    m_sync->setObjectName(QStringLiteral("syncNow"));
+    m_sync->setToolTip(tr("Bring the cloud's run history into the cache now (the console also does "
+                          "it every 5 minutes)."));
+    m_sync->setVisible(m_backend->kind() == jobs::BackendKind::Cloud);
+    current->addWidget(m_sync);
+    form->addRow(tr("This window:"), current);
+    connect(m_sync, &QPushButton::clicked, this, &SettingsPage::syncRequested);
     m_choice->setObjectName(QStringLiteral("backendChoice"));
     m_choice->addItem(tr("local: the embedded SQLite database"), QStringLiteral("local"));
     m_choice->addItem(tr("cloud: BigQuery and the Cloud Run services, through a local cache"),

@@ -40,6 +40,7 @@ public:
 Q_SIGNALS:
     void secretChanged(const QString& name);
     void settingsSaved();
+    void syncRequested(); // "Sync now" (cloud backend): the window syncs its cache
 
 private:
     QWidget* buildBackendBox();
@@ -60,6 +61,7 @@ private:
     QSpinBox* m_capGiB;
     QLabel* m_services;
     QPushButton* m_save;
+    QPushButton* m_sync;
     TextTableModel* m_secrets;
     QTableView* m_secretsView;
     QPushButton* m_set;
