@@ -73,15 +73,8 @@ void applyBackend(CLI::App& app, GlobalOptions& g)
 
 void auditIfDatabase(const GlobalOptions& g, const std::string& action, const std::string& detail)
 {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(g.db, ec))
-        return;
-    try {
-        auto db = store::Database::open(g.db);
-        store::writeAudit(db, {"", action, detail, "", "ok"});
-    } catch (const std::exception& e) {
-        log::warning("cli", action + " is not in the audit log: " + e.what());
-    }
+    if (const auto why = store::auditIfPresent(g.db, {"", action, detail, "", "ok"}); !why.empty())
+        log::warning("cli", action + " is not in the audit log: " + why);
 }
 
 int main(int argc, char** argv)

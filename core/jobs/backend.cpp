@@ -232,16 +232,8 @@ private:
             log::warning("cloud",
                          std::string("the trigger is not in the cloud's audit table: ") + e.what());
         }
-        std::error_code ec;
-        if (!std::filesystem::is_regular_file(m_cache, ec))
-            return;
-        try {
-            auto db = store::Database::open(m_cache);
-            store::writeAudit(db, {"", "cloud.trigger", detail, "", "ok"});
-        } catch (const std::exception& e) {
-            log::warning("cloud",
-                         std::string("the trigger is not in the cache's audit log: ") + e.what());
-        }
+        if (const auto why = store::auditIfPresent(m_cache, {"", "cloud.trigger", detail, "", "ok"}); !why.empty())
+            log::warning("cloud", "the trigger is not in the cache's audit log: " + why);
     }
 
     cloud::CloudSettings m_settings;

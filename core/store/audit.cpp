@@ -19,6 +19,20 @@ void writeAudit(Database& db, const std::string& actor, const std::string& actio
     writeAudit(db, AuditEntry{actor, action, detail, "", ""});
 }
 
+std::string auditIfPresent(const std::filesystem::path& path, const AuditEntry& entry)
+{
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        return {};
+    try {
+        auto db = Database::open(path);
+        writeAudit(db, entry);
+        return {};
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+}
+
 int64_t writeAudit(Database& db, const AuditEntry& entry)
 {
     db.prepare(

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 
 namespace nbaops::store {
@@ -29,5 +30,9 @@ struct AuditEntry
 };
 int64_t writeAudit(Database& db, const AuditEntry& entry);
 void setAuditResult(Database& db, int64_t id, const std::string& result);
+// Writes `entry` into the database at `path` when there is one (an action that does not need
+// a database, as setting a secret, is still audited where the operator works). "" when written
+// or when there is no database; else why it could not be, for a warning.
+std::string auditIfPresent(const std::filesystem::path& path, const AuditEntry& entry);
 
 } // namespace nbaops::store

@@ -312,15 +312,8 @@ QString SettingsPage::message() const
 // Into the audit log of the database this window reads, when there is one.
 void SettingsPage::audit(const std::string& action, const std::string& detail)
 {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(m_backend->database(), ec))
-        return;
-    try {
-        auto db = store::Database::open(m_backend->database());
-        store::writeAudit(db, {"", action, detail, "", "ok"});
-    } catch (const std::exception& e) {
-        say(tr("(not in the audit log: %1)").arg(qs(e.what())), true);
-    }
+    if (const auto why = store::auditIfPresent(m_backend->database(), {"", action, detail, "", "ok"}); !why.empty())
+        say(tr("(not in the audit log: %1)").arg(qs(why)), true);
 }
 
 void SettingsPage::say(const QString& text, bool problem)
