@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "cloud/settings.h"
 #include "dr/restore.h"
+#include "jobs/backend.h"
 #include "jobs/cloudsync.h"
 #include "pipeline/orphans.h"
 #include "store/audit.h"
@@ -49,8 +50,9 @@ void applyBackend(CLI::App& app, GlobalOptions& g)
         throw UsageError("--backend takes local or cloud, not '" + g.backend + "'");
     if (g.backend != "cloud")
         return;
-    static const std::set<std::string> local = {"run", "demo", "import", "train", "model", "backfill", "repair",
-                                                "drill", "schedule"};
+    // (A backfill runs on either: on the cloud, each run on its service.)
+    static const std::set<std::string> local = {"run", "demo", "import", "train", "model", "repair", "drill",
+                                                "schedule"};
     for (const auto* sub : app.get_subcommands())
         if (local.count(sub->get_name()))
             throw UsageError("'" + sub->get_name() +
@@ -70,6 +72,16 @@ void applyBackend(CLI::App& app, GlobalOptions& g)
 }
 
 } // namespace
+
+std::unique_ptr<jobs::Backend> backendOf(const GlobalOptions& g)
+{
+    if (g.backend != "cloud")
+        return jobs::localBackend(g.db);
+    const auto settings = cloud::loadSettings().cloud;
+    if (settings.project.empty())
+        throw UsageError("the cloud backend has no project yet: nbaops cloud configure --project PROJECT_ID");
+    return jobs::cloudBackend(settings, g.db);
+}
 
 void auditIfDatabase(const GlobalOptions& g, const std::string& action, const std::string& detail)
 {

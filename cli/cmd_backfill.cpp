@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include "jobs/alertcycle.h"
+#include "jobs/backend.h"
 #include "jobs/backfill.h"
 #include "pipeline/session.h"
 #include "sim/league.h"
@@ -18,6 +19,7 @@
 #include <filesystem>
 #include <iostream>
 #include <sys/stat.h>
+#include <tuple>
 #include <unistd.h>
 
 namespace nbaops::cli {
@@ -50,9 +52,10 @@ void addPlanOptions(CLI::App* cmd, PlanOpts& o)
     cmd->add_flag("--json", o.json, "JSON output");
 }
 
-jobs::PlanRequest requestOf(const PlanOpts& o)
+jobs::PlanRequest requestOf(const GlobalOptions& g, const PlanOpts& o)
 {
     jobs::PlanRequest r;
+    std::tie(r.firstPhase, r.lastPhase) = backendOf(g)->phasesOnRequest();
     if (!o.from.empty())
         r.from = Date::parseOrThrow(o.from, "--from");
     if (!o.to.empty())
@@ -153,7 +156,8 @@ int detach(const GlobalOptions& g, int64_t id)
         if (devnull >= 0)
             ::dup2(devnull, STDIN_FILENO);
         const std::string idText = std::to_string(id);
-        const char* argv[] = {"nbaops", "--db", g.db.c_str(), "backfill", "resume", idText.c_str(), nullptr};
+        const char* argv[] = {"nbaops", "--db",   g.db.c_str(),  "--backend", g.backend.c_str(),
+                              "backfill", "resume", idText.c_str(), nullptr};
         ::execv("/proc/self/exe", const_cast<char* const*>(argv));
         std::fprintf(stderr, "nbaops: could not start the background backfill: %s\n", std::strerror(errno));
         ::_exit(3);
@@ -174,18 +178,27 @@ int execute(const GlobalOptions& g, int64_t id, const PlanOpts& o)
             throw UsageError("There is no backfill " + std::to_string(id) + "; 'nbaops backfill list' shows them.");
         workers = b->workers;
     }
-    pipeline::SessionOptions so;
-    so.dbPath = g.db;
-    so.seed = o.seed;
-    so.workers = workers;
-    for (const auto& f : o.faults)
-        so.faults.push_back(sim::FaultRule::parse(f));
     installInterruptHandler(); // Ctrl-C pauses: the runs in flight finish, the backfill can be resumed
-    pipeline::Session session(so);
     jobs::Control<jobs::BackfillEvent> control;
     control.cancel = &g_cancel;
     control.progress = [&](const jobs::BackfillEvent& e) { printEvent(e, o.json); };
-    const auto res = jobs::runBackfill(session, {id, std::chrono::milliseconds(200), store::currentActor()}, control);
+    const jobs::RunBackfillOptions run{id, std::chrono::milliseconds(200), store::currentActor()};
+    jobs::BackfillResult res;
+    if (g.backend == "cloud") { // each run on its Cloud Run service (the console's Backfill page does the same)
+        if (!o.faults.empty())
+            throw UsageError("--fault injects faults into the simulated league of a local run; the cloud's services "
+                             "run for real (use --backend local)");
+        res = backendOf(g)->runBackfill(run, workers, control);
+    } else {
+        pipeline::SessionOptions so;
+        so.dbPath = g.db;
+        so.seed = o.seed;
+        so.workers = workers;
+        for (const auto& f : o.faults)
+            so.faults.push_back(sim::FaultRule::parse(f));
+        pipeline::Session session(so);
+        res = jobs::runBackfill(session, run, control);
+    }
     if (!o.json) {
         std::printf("Backfill %lld %s in %s (estimated %s): %d done, %d failed, %d skipped of %d.\n",
                     static_cast<long long>(res.id), res.state.c_str(), jobs::durationText(res.seconds).c_str(),
@@ -193,7 +206,7 @@ int execute(const GlobalOptions& g, int64_t id, const PlanOpts& o)
         if (res.state == "paused")
             std::printf("Resume it with 'nbaops backfill resume %lld'.\n", static_cast<long long>(res.id));
     }
-    if (res.state == "done") {
+    if (res.state == "done" && g.backend != "cloud") {
         try {
             auto db = store::Database::open(g.db);
             jobs::runAlertCycle(db, {g.db, std::chrono::system_clock::now()}); // the alerts held back come back
@@ -224,7 +237,7 @@ void addPlanAndStart(CLI::App* bf, GlobalOptions& g, std::function<int()>& actio
     plan->callback([&g, &action, o] {
         action = [&g, o]() -> int {
             auto db = store::Database::open(g.db);
-            const auto p = jobs::planBackfill(db, requestOf(*o));
+            const auto p = jobs::planBackfill(db, requestOf(g, *o));
             if (o->json)
                 std::cout << p.toJson().dump(2) << "\n";
             else
@@ -246,7 +259,7 @@ void addPlanAndStart(CLI::App* bf, GlobalOptions& g, std::function<int()>& actio
             int64_t id = 0;
             {
                 auto db = store::Database::open(g.db);
-                const auto p = jobs::planBackfill(db, requestOf(*s));
+                const auto p = jobs::planBackfill(db, requestOf(g, *s));
                 id = jobs::createBackfill(db, p, {s->errorWindow, s->errorThreshold}, store::currentActor());
                 if (!s->json)
                     std::cout << p.text() << "Backfill " << id << " created.\n" << std::flush;

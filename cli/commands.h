@@ -2,10 +2,14 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace CLI {
 class App;
+}
+namespace nbaops::jobs {
+class Backend;
 }
 
 namespace nbaops::cli {
@@ -42,6 +46,10 @@ void addCheckCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& acti
 void addDrillCommands(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addSecretsCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
 void addCloudCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action);
+
+// The backend of g.backend on g.db: the local database, or the cloud project's cache (its
+// settings from settings.json).
+std::unique_ptr<jobs::Backend> backendOf(const GlobalOptions& g);
 
 // A settings change (the schedule, a secret) recorded in the audit log when the database is
 // there; a failure to write it is logged, never fatal.

@@ -4,10 +4,12 @@
 
 #include "jobs/demo.h"
 #include "jobs/runrange.h"
+#include "registry/registry.h"
 #include "sim/cloud.h"
 #include "store/database.h"
 #include "util/files.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -150,6 +152,26 @@ SimCloudSetup startSimCloud(const std::string& project, const std::vector<std::p
         s.settings.services[svc] = s.cloud->serviceUrl(svc);
     s.settings.services[cloud::kCoordinator] = s.cloud->serviceUrl(cloud::kCoordinator);
     return s;
+}
+
+std::vector<std::pair<std::string, int>> everyProcessor()
+{
+    std::vector<std::pair<std::string, int>> out;
+    for (const auto& p : registry::Registry::builtin().processors())
+        out.emplace_back(p.name, p.phase);
+    return out;
+}
+
+void scrapedInCloud(sim::SimCloud& cloud, Date date)
+{
+    const int64_t hourAgo = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                (std::chrono::system_clock::now() - std::chrono::hours(1)).time_since_epoch())
+                                .count();
+    for (const auto& p : registry::Registry::builtin().processors()) {
+        if (p.phase != 1)
+            continue;
+        cloud.appendRun(sim::succeededRun(p.name, 1, date, hourAgo, 2, 100, "nba-scrapers", "scheduler"));
+    }
 }
 
 } // namespace nbaops::test

@@ -120,6 +120,11 @@ struct SimCloudSetup
 };
 SimCloudSetup startSimCloud(const std::string& project, const std::vector<std::pair<std::string, int>>& processors,
                             const std::filesystem::path& dir);
+// Every processor of the built-in registry with its phase (a cloud that serves them all).
+std::vector<std::pair<std::string, int>> everyProcessor();
+// The cloud's run history says each scraper (phase 1, run by Cloud Scheduler) served `date` an
+// hour ago, so what depends on them may run on request.
+void scrapedInCloud(sim::SimCloud& cloud, Date date);
 
 // In initTestCase of a test run under tests/keyring/with_keyring.sh (KEYRING in CMake).
 #define NBAOPS_REQUIRE_TEST_KEYRING()                                                                          \

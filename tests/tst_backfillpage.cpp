@@ -1,9 +1,10 @@
 // The console's Backfill page: a plan with its estimate, a small backfill driven to its end,
-// following a backfill that another process runs, and the Health page's gap rows sending the
-// operator here.
+// following a backfill that another process runs, the same on the cloud's services, and the
+// Health page's gap rows sending the operator here.
 #include "backfill/backfillmodels.h"
 #include "backfill/backfillpage.h"
 #include "backfill/backfillrunner.h"
+#include "jobs/backend.h"
 #include "jobs/backfill.h"
 #include "jobs/runrange.h"
 #include "pipeline/session.h"
@@ -117,6 +118,57 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(page.shown() && page.shown()->state == "paused", 10000);
         QTRY_VERIFY_WITH_TIMEOUT(page.findChild<QPushButton*>(QStringLiteral("resumeButton"))->isEnabled(), 10000);
         QVERIFY(!page.findChild<QPlainTextEdit*>(QStringLiteral("backfillLog"))->toPlainText().isEmpty());
+    }
+
+    // The same page on the cloud backend: it plans from the cache's run history (phases 2 to 5,
+    // and says so), Start runs each (date, processor) on its Cloud Run service, and the page
+    // follows it to its end as it does a local one.
+    void drivesABackfillOnTheCloudServices()
+    {
+        auto sim = test::startSimCloud("nba-props-bfpage", test::everyProcessor(), m_dir.path().toStdString());
+        test::scrapedInCloud(*sim.cloud, Date::ymd(2024, 1, 9));
+        test::scrapedInCloud(*sim.cloud, Date::ymd(2024, 1, 10));
+        const QString cache = m_dir.path() + QStringLiteral("/cloud.db");
+        store::Database::open(cache.toStdString());
+        ::setenv("GOOGLE_APPLICATION_CREDENTIALS", sim.keyPath.c_str(), 1);
+        const BackendPtr backend(jobs::cloudBackend(sim.settings, cache.toStdString()));
+        backend->catchUp({});
+        BackfillPage page(cache, nullptr, backend);
+        page.resize(1400, 900);
+        page.show();
+        QSignalSpy planned(&page, &BackfillPage::planned);
+        setRange(page, QDate(2024, 1, 9), QDate(2024, 1, 10));
+        page.plan();
+        QTRY_COMPARE_WITH_TIMEOUT(page.planModel()->rowCount(), 2, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(page.findChild<QPushButton*>(QStringLiteral("startButton"))->isEnabled(), 10000);
+        const QString summary = page.findChild<QLabel*>(QStringLiteral("backfillSummary"))->text();
+        QVERIFY2(summary.contains(QStringLiteral("Estimate")) &&
+                     summary.contains(QStringLiteral("Cloud Run services of cloud · nba-props-bfpage: phases 2 to 5")),
+                 qPrintable(summary));
+
+        QSignalSpy finished(page.runner(), &BackfillRunner::finished);
+        page.findChild<QPushButton*>(QStringLiteral("startButton"))->click();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        ::unsetenv("GOOGLE_APPLICATION_CREDENTIALS");
+        const auto res = finished.front().front().value<jobs::BackfillResult>();
+        QCOMPARE(res.state, std::string("done"));
+        QCOMPARE(res.failed, 0);
+        QVERIFY(res.total > 0 && res.done == res.total);
+        QTRY_VERIFY_WITH_TIMEOUT(page.shown() && page.shown()->state == "done", 10000);
+        for (int phase : {1, 6}) { // nothing planned there: run by Cloud Scheduler
+            const auto* bar = page.findChild<QProgressBar*>(QStringLiteral("phaseBar%1").arg(phase));
+            QVERIFY(!bar->isEnabled());
+            QCOMPARE(bar->format(), QStringLiteral("none planned"));
+        }
+        const QString log = page.findChild<QPlainTextEdit*>(QStringLiteral("backfillLog"))->toPlainText();
+        QVERIFY2(log.contains(QStringLiteral("cloud · nba-props-bfpage")) &&
+                     log.contains(QStringLiteral("player_game_summary")),
+                 qPrintable(log));
+        int ran = 0;
+        for (const auto& r : sim.cloud->history())
+            ran += r.processor == "player_game_summary" ? 1 : 0;
+        QCOMPARE(ran, 2);
+        QVERIFY(page.grab().toImage().save(QString::fromStdString((test::outputDir() / "backfillpage-cloud.png").string())));
     }
 };
 

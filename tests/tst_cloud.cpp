@@ -8,6 +8,9 @@
 #include "cloud/bigquery.h"
 #include "cloud/settings.h"
 #include "jobs/backend.h"
+#include "jobs/backfill.h"
+#include "jobs/backfillplan.h"
+#include "registry/registry.h"
 #include "jobs/cloudsync.h"
 #include "sim/cloud.h"
 #include "store/database.h"
@@ -23,6 +26,8 @@
 #include <openssl/pem.h>
 
 #include <fstream>
+#include <set>
+#include <tuple>
 
 using namespace nbaops;
 
@@ -498,8 +503,6 @@ private Q_SLOTS:
                 }).find("belongs to the project nba-props-sim") != std::string::npos);
     }
 
-    // The command line in cloud mode: configure, sync, read the cache with the same commands as
-    // a local database, the services' state, a trigger; local-only commands are refused.
     // The backend the console's Pipeline page and `cloud trigger` share: a date's processors
     // on their services with the same events a local run gives, audited in the cloud and the
     // cache; a processor no service runs on request is refused before anything is called.
@@ -555,6 +558,85 @@ private Q_SLOTS:
         ::unsetenv("GOOGLE_APPLICATION_CREDENTIALS");
     }
 
+    // A backfill on the cloud backend: planned from the cache's run history for phases 2 to 5
+    // only (the scrapers run on Cloud Scheduler's timetable); each run on its service, one
+    // worker at a time here so the fault below meets one run; a date whose scrapers never
+    // served skipped by the check before it; a service's failure kept as that run's, with its
+    // reason; the check after a date saying what a cache cannot check; each run audited.
+    void theCloudBackendRunsABackfill()
+    {
+        auto sim = test::startSimCloud("nba-props-backfill", test::everyProcessor(), m_dir.path().toStdString());
+        auto& sc = *sim.cloud;
+        const Date first = Date::ymd(2024, 1, 8), skipped = first, last = Date::ymd(2024, 1, 10);
+        test::scrapedInCloud(sc, first.addDays(1));
+        test::scrapedInCloud(sc, last);
+        const auto cache = std::filesystem::path(m_dir.path().toStdString()) / "backfill-cache.db";
+        store::Database::open(cache);
+        ::setenv("GOOGLE_APPLICATION_CREDENTIALS", sim.keyPath.c_str(), 1);
+        const auto backend = jobs::cloudBackend(sim.settings, cache);
+        QCOMPARE(backend->phasesOnRequest(), std::make_pair(2, 5));
+        QVERIFY(backend->catchUp({}).find("synced") == 0);
+
+        auto db = store::Database::open(cache);
+        jobs::PlanRequest req;
+        req.from = first;
+        req.to = last;
+        req.today = Date::ymd(2024, 2, 1);
+        std::tie(req.firstPhase, req.lastPhase) = backend->phasesOnRequest();
+        const auto plan = jobs::planBackfill(db, req);
+        QCOMPARE(plan.dates.size(), size_t(3));
+        const size_t perDate = plan.dates.front().processors.size();
+        for (const auto& pd : plan.dates) {
+            QCOMPARE(pd.processors.size(), perDate);
+            for (const auto& p : pd.processors)
+                QVERIFY2(p.phase >= 2 && p.phase <= 5, p.name.c_str());
+        }
+        const int64_t id = jobs::createBackfill(db, plan, {}, "tester");
+
+        sc.addFault({"/svc/nba-phase3-analytics-processors/process-date", 500, "internal", "the service crashed", 3});
+        const size_t auditedBefore = sc.inserted("nba_reference.ops_console_audit").size();
+        std::vector<std::string> checked;
+        jobs::Control<jobs::BackfillEvent> control;
+        control.progress = [&checked](const jobs::BackfillEvent& e) {
+            if (e.kind == jobs::BackfillEvent::Kind::DateChecked)
+                checked.push_back(e.text);
+        };
+        const auto res = backend->runBackfill({id, std::chrono::milliseconds(50), "tester"}, 1, control);
+        ::unsetenv("GOOGLE_APPLICATION_CREDENTIALS");
+        QCOMPARE(res.state, std::string("done"));
+        QCOMPARE(res.skipped, int(perDate));
+        QCOMPARE(res.failed, 1);
+        QCOMPARE(res.done, int(2 * perDate) - 1);
+        QCOMPARE(checked.size(), size_t(3));
+
+        for (const auto& d : jobs::backfillDates(db, id)) {
+            if (d.date == skipped.iso()) {
+                QCOMPARE(d.state, std::string("skipped"));
+                QVERIFY2(d.preCheck.find("inputs missing") == 0, d.preCheck.c_str());
+            } else {
+                QVERIFY2(d.postCheck.find("not checked here") != std::string::npos, d.postCheck.c_str());
+            }
+        }
+        {
+            auto st = db.prepare("SELECT processor, category FROM backfill_items WHERE backfill_id = ? AND state = 'failed'");
+            st.bindAll(id);
+            QVERIFY(st.step());
+            QCOMPARE(registry::Registry::builtin().get(st.getText(0)).phase, 3);
+            QCOMPARE(st.getText(1), std::string("error"));
+        }
+        // Each run is in the cloud's history (for the next sync) and its audit table.
+        int ran = 0, onServices = 0;
+        for (const auto& r : sc.history())
+            ran += skipped < r.dataDate && r.phase >= 2 && r.phase <= 4 && r.triggerSource != "scheduler" ? 1 : 0;
+        for (const auto& p : plan.dates.front().processors)
+            onServices += p.phase <= 4 ? 2 : 0; // two dates ran
+        QVERIFY2(ran >= onServices - 1, qPrintable(QStringLiteral("%1 of %2").arg(ran).arg(onServices)));
+        QVERIFY(sc.inserted("nba_reference.ops_console_audit").size() > auditedBefore + perDate);
+    }
+
+    // The command line in cloud mode: configure, sync, read the cache with the same commands as
+    // a local database, the services' state, a trigger, a backfill's plan for the services;
+    // local-only commands are refused.
     void theCommandLineWorksTheCloud()
     {
         const QString home = m_dir.path() + QStringLiteral("/clihome");
@@ -594,6 +676,18 @@ private Q_SLOTS:
         r = cli({QStringLiteral("run"), QStringLiteral("--date"), QStringLiteral("2026-11-03")});
         QCOMPARE(r.code, 64);
         QVERIFY2(r.err.contains("nbaops cloud trigger"), r.err.constData());
+        r = cli({QStringLiteral("backfill"), QStringLiteral("plan"), QStringLiteral("--from"), QStringLiteral("2026-10-20"),
+                 QStringLiteral("--to"), QStringLiteral("2026-10-25"), QStringLiteral("--force"), QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        {
+            const auto plan = nlohmann::json::parse(r.out.toStdString());
+            QCOMPARE(plan["dates"].size(), size_t(6));
+            std::set<int> phases;
+            for (const auto& d : plan["dates"])
+                for (const auto& p : d["processors"])
+                    phases.insert(p["phase"].get<int>());
+            QCOMPARE(phases, (std::set<int>{2, 3, 4, 5})); // the scrapers keep Cloud Scheduler's timetable
+        }
         r = cli({QStringLiteral("cloud"), QStringLiteral("services")});
         QVERIFY2(r.code == 0, (r.out + r.err).constData());
         QVERIFY2(r.out.contains("nba-phase3-analytics-processors") && r.out.contains("-00042-sim"), r.out.constData());

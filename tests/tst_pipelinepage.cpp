@@ -95,10 +95,7 @@ private Q_SLOTS:
     // table and log; the runs come back into the cache with the next sync.
     void runsOnTheCloudServicesToo()
     {
-        std::vector<std::pair<std::string, int>> procs;
-        for (const auto& p : registry::Registry::builtin().processors())
-            procs.emplace_back(p.name, p.phase);
-        auto sim = test::startSimCloud("nba-props-sim", procs, m_dir.path().toStdString());
+        auto sim = test::startSimCloud("nba-props-sim", test::everyProcessor(), m_dir.path().toStdString());
         auto& sc = *sim.cloud;
         const auto& s = sim.settings;
         const auto& keyPath = sim.keyPath;

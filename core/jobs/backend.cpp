@@ -12,8 +12,12 @@
 #include "util/errors.h"
 #include "util/log.h"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <map>
+#include <mutex>
 #include <optional>
 
 namespace nbaops::jobs {
@@ -32,6 +36,17 @@ public:
     std::string whyReadOnly() const override { return {}; }
     health::Commands commands() const override { return {}; }
     std::string catchUp(const Control<CloudSyncEvent>& /*control*/) override { return {}; }
+    std::pair<int, int> phasesOnRequest() const override { return {1, 6}; }
+
+    BackfillResult runBackfill(const RunBackfillOptions& options, int workers,
+                               const Control<BackfillEvent>& control) override
+    {
+        pipeline::SessionOptions so;
+        so.dbPath = m_db;
+        so.workers = std::max(1, workers);
+        pipeline::Session session(so);
+        return jobs::runBackfill(session, options, control);
+    }
 
     RunRangeResult runDates(const RunRangeOptions& options, int workers,
                             const Control<RunRangeEvent>& control) override
@@ -61,6 +76,134 @@ std::vector<const registry::ProcessorSpec*> triggerable(const std::string& only)
     }
     return out;
 }
+
+// One processor on its service; a phase-5 processor through the coordinator, whose one /start
+// runs them all (`predictions`, when set, is that /start's outcome for the date).
+pipeline::ProcessorResult callService(cloud::CloudRun& run, const registry::ProcessorSpec& p,
+                                      Date d, std::optional<pipeline::Outcome>& predictions)
+{
+    pipeline::ProcessorResult r;
+    r.processor = p.name;
+    r.phase = p.phase;
+    r.date = d;
+    r.startedAt = toIsoUtc(std::chrono::system_clock::now());
+    const auto t = std::chrono::steady_clock::now();
+    if (p.phase == 5 && predictions) {
+        r.outcome = *predictions;
+    } else {
+        try {
+            if (p.phase == 5) {
+                r.outcome.source = cloud::kCoordinator;
+                run.startPredictions(d);
+            } else {
+                r.outcome.source = cloud::CloudRun::serviceForPhase(p.phase);
+                const auto pr = run.processDate(r.outcome.source, d, p.name);
+                r.outcome.recordsOut = pr.rowsProcessed;
+                if (pr.status != "success") {
+                    r.outcome.category = pipeline::Category::Error;
+                    r.outcome.error = pr.status + ": " + pr.message;
+                }
+            }
+        } catch (const std::exception& e) {
+            r.outcome.category = pipeline::Category::Error;
+            r.outcome.error = e.what();
+        }
+        if (p.phase == 5)
+            predictions = r.outcome;
+    }
+    r.durationMs =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t)
+            .count();
+    r.finishedAt = toIsoUtc(std::chrono::system_clock::now());
+    return r;
+}
+
+// Into the cloud's audit table (one insertId per detail and moment, so a retried request adds
+// nothing) and the cache's audit log, which a sync leaves alone.
+void auditTrigger(const cloud::CloudSettings& settings, const std::filesystem::path& cache,
+                  cloud::TokenSource& tokens, const std::string& detail)
+{
+    const std::string at = toIsoUtc(std::chrono::system_clock::now());
+    try {
+        cloud::BigQuery bq(settings, tokens);
+        bq.insertAll(settings.datasets.reference, "ops_console_audit",
+                     {{{"at", at},
+                       {"actor", store::currentActor()},
+                       {"action", "cloud.trigger"},
+                       {"detail", detail},
+                       {"result", "triggered"}}},
+                     {"trigger-" + detail + "-" + at});
+    } catch (const std::exception& e) {
+        log::warning("cloud",
+                     std::string("the trigger is not in the cloud's audit table: ") + e.what());
+    }
+    if (const auto why = store::auditIfPresent(cache, {"", "cloud.trigger", detail, "", "ok"});
+        !why.empty())
+        log::warning("cloud", "the trigger is not in the cache's audit log: " + why);
+}
+
+// A backfill's runs on the services, `count` at a time, the backfill's rows in the cache.
+class CloudWorkers final : public BackfillWorkers
+{
+public:
+    CloudWorkers(const cloud::CloudSettings& settings, std::filesystem::path cache, size_t count,
+                 cloud::TokenSource& tokens)
+        : m_settings(settings), m_cache(std::move(cache)), m_tokens(tokens)
+    {
+        for (size_t i = 0; i < count; ++i) {
+            m_runs.push_back(std::make_unique<cloud::CloudRun>(settings, tokens));
+            m_runs.back()->setCancelFlag(&m_interrupt);
+        }
+    }
+    std::filesystem::path database() const override { return m_cache; }
+    size_t count() const override { return m_runs.size(); }
+    void interrupt(bool on) override { m_interrupt = on; }
+    void attach(int64_t id) override { m_id = id; }
+    bool tablesHere() const override { return false; }
+    bool waitsForOtherRuns() const override { return false; }
+
+    pipeline::ProcessorResult run(const std::string& processor, Date date, size_t worker) override
+    {
+        const auto* spec = registry::Registry::builtin().find(processor);
+        if (!spec || spec->phase < 2 || spec->phase > 5) {
+            pipeline::ProcessorResult r;
+            r.processor = processor;
+            r.date = date;
+            r.outcome.category = pipeline::Category::Error;
+            r.outcome.error = "'" + processor +
+                              "' is not run by a Cloud Run service on request "
+                              "(phases 1 and 6 run on Cloud Scheduler's timetable)";
+            return r;
+        }
+        std::optional<pipeline::Outcome> predictions;
+        std::unique_lock<std::mutex> phase5;
+        if (spec->phase == 5) { // one /start per date, whichever of its processors comes first
+            phase5 = std::unique_lock(m_predictionsMutex);
+            if (const auto it = m_predictions.find(date.iso()); it != m_predictions.end())
+                predictions = it->second;
+        }
+        const bool started = predictions.has_value();
+        auto r = callService(*m_runs.at(worker), *spec, date, predictions);
+        if (spec->phase == 5 && predictions && !pipeline::isRealFailure(predictions->category))
+            m_predictions[date.iso()] = *predictions;
+        if (phase5)
+            phase5.unlock();
+        if (!started && !m_interrupt)
+            auditTrigger(m_settings, m_cache, m_tokens,
+                         "backfill " + std::to_string(m_id) + ": " + processor + " " + date.iso());
+        return r;
+    }
+
+private:
+    cloud::CloudSettings m_settings;
+    std::filesystem::path m_cache;
+    cloud::TokenSource& m_tokens;
+    std::vector<std::unique_ptr<cloud::CloudRun>> m_runs; // one per worker
+    std::atomic<bool> m_interrupt{false};
+    std::atomic<int64_t> m_id{0};
+    std::mutex m_predictionsMutex;
+    std::map<std::string, pipeline::Outcome> m_predictions; // the coordinator's /start by date
+};
 
 class CloudBackend final : public Backend
 {
@@ -125,6 +268,17 @@ public:
                " new run(s), " + std::to_string(r.updated) + " finished since, in " + secs;
     }
 
+    std::pair<int, int> phasesOnRequest() const override { return {2, 5}; }
+
+    BackfillResult runBackfill(const RunBackfillOptions& options, int workers,
+                               const Control<BackfillEvent>& control) override
+    {
+        SystemClock clock;
+        const auto tokens = cloud::defaultTokenSource(clock);
+        CloudWorkers pool(m_settings, m_cache, size_t(std::clamp(workers, 1, 8)), *tokens);
+        return jobs::runBackfill(pool, options, control);
+    }
+
     RunRangeResult runDates(const RunRangeOptions& options, int /*workers*/,
                             const Control<RunRangeEvent>& control) override
     {
@@ -158,82 +312,24 @@ public:
                     ++res.realFailures;
                 done.push_back(p->name);
             }
-            audit(clock, d, done, tokens.get());
+            std::string detail;
+            for (const auto& n : done)
+                detail += n + " ";
+            auditTrigger(m_settings, m_cache, *tokens, detail + d.iso());
         }
         res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         return res;
     }
 
 private:
-    // One processor on its service; a phase-5 processor through the coordinator, whose one
-    // /start (kept in `predictions`) runs them all.
     pipeline::ProcessorResult triggerOne(cloud::CloudRun& run, const registry::ProcessorSpec& p,
                                          Date d, std::optional<pipeline::Outcome>& predictions,
                                          const Control<RunRangeEvent>& control)
     {
         control.report({RunRangeEvent::Kind::ProcessorStarted, d, p.name, nullptr});
-        pipeline::ProcessorResult r;
-        r.processor = p.name;
-        r.phase = p.phase;
-        r.date = d;
-        r.startedAt = toIsoUtc(std::chrono::system_clock::now());
-        const auto t = std::chrono::steady_clock::now();
-        if (p.phase == 5 && predictions) {
-            r.outcome = *predictions;
-        } else {
-            try {
-                if (p.phase == 5) {
-                    r.outcome.source = cloud::kCoordinator;
-                    run.startPredictions(d);
-                } else {
-                    r.outcome.source = cloud::CloudRun::serviceForPhase(p.phase);
-                    const auto pr = run.processDate(r.outcome.source, d, p.name);
-                    r.outcome.recordsOut = pr.rowsProcessed;
-                    if (pr.status != "success") {
-                        r.outcome.category = pipeline::Category::Error;
-                        r.outcome.error = pr.status + ": " + pr.message;
-                    }
-                }
-            } catch (const std::exception& e) {
-                r.outcome.category = pipeline::Category::Error;
-                r.outcome.error = e.what();
-            }
-            if (p.phase == 5)
-                predictions = r.outcome;
-        }
-        r.durationMs = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::steady_clock::now() - t)
-                           .count();
-        r.finishedAt = toIsoUtc(std::chrono::system_clock::now());
+        auto r = callService(run, p, d, predictions);
         control.report({RunRangeEvent::Kind::ProcessorFinished, d, r.processor, &r});
         return r;
-    }
-
-    // Into the cloud's audit table (one insertId per date and moment, so a retried request
-    // adds nothing) and the cache's audit log, which a sync leaves alone.
-    void audit(const Clock& clock, Date d, const std::vector<std::string>& done,
-               cloud::TokenSource* tokens)
-    {
-        std::string detail;
-        for (const auto& n : done)
-            detail += n + " ";
-        detail += d.iso();
-        const std::string at = toIsoUtc(clock.now());
-        try {
-            cloud::BigQuery bq(m_settings, *tokens);
-            bq.insertAll(m_settings.datasets.reference, "ops_console_audit",
-                         {{{"at", at},
-                           {"actor", store::currentActor()},
-                           {"action", "cloud.trigger"},
-                           {"detail", detail},
-                           {"result", "triggered"}}},
-                         {"trigger-" + d.iso() + "-" + at});
-        } catch (const std::exception& e) {
-            log::warning("cloud",
-                         std::string("the trigger is not in the cloud's audit table: ") + e.what());
-        }
-        if (const auto why = store::auditIfPresent(m_cache, {"", "cloud.trigger", detail, "", "ok"}); !why.empty())
-            log::warning("cloud", "the trigger is not in the cache's audit log: " + why);
     }
 
     cloud::CloudSettings m_settings;

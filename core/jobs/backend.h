@@ -1,5 +1,6 @@
 #pragma once
 
+#include "backfill.h"
 #include "cloudsync.h"
 #include "health/health.h"
 #include "runrange.h"
@@ -8,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 
 namespace nbaops::cloud {
 struct CloudSettings;
@@ -32,8 +34,9 @@ public:
     // How old what the pages show is: "" for the local database (it is the truth), else
     // "synced 4 min ago (5600 runs)", "never synced", plus the last sync's failure.
     virtual std::string freshness() const = 0;
-    // Whether changes to `database()` itself (the timeouts table, a backfill's queue) are the
-    // pipeline's: false for a cache, which the next sync overwrites. `whyReadOnly()` says so.
+    // Whether changes to `database()` itself (the timeouts table) are the pipeline's: false for
+    // a cache, which the next sync overwrites. `whyReadOnly()` says so. (A backfill's rows are
+    // this console's plan and progress, which a sync leaves alone: a backfill runs on both.)
     virtual bool ownsDatabase() const = 0;
     virtual std::string whyReadOnly() const = 0;
     // The commands the health check's "Next:" lines name.
@@ -58,6 +61,17 @@ public:
     // is ("" then). A line for the operator; throws what the sync throws, the cache staying as
     // it was and the failure recorded for freshness().
     virtual std::string catchUp(const Control<CloudSyncEvent>& control) = 0;
+    // The phases runDates and a backfill run on request: 1 to 6 here; 2 to 5 on the cloud's
+    // services (phases 1 and 6 run on Cloud Scheduler's timetable). A backfill's plan keeps to
+    // them (PlanRequest::firstPhase, lastPhase).
+    virtual std::pair<int, int> phasesOnRequest() const = 0;
+    // Executes (or resumes) backfill `options.id`, recorded in database(), `workers` runs at a
+    // time: on this process's workers, or each (date, processor) on its Cloud Run service (phase
+    // 5 through one coordinator /start per date), each run audited in the cloud's audit table.
+    // The same plan, checkpoints, pause, cancel and events either way; on the cloud the check
+    // after a date reads the runs' ends only (the phase tables are in BigQuery).
+    virtual BackfillResult runBackfill(const RunBackfillOptions& options, int workers,
+                                       const Control<BackfillEvent>& control) = 0;
 };
 
 std::unique_ptr<Backend> localBackend(const std::filesystem::path& db);

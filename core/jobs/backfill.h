@@ -8,6 +8,7 @@
 
 #include <array>
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -117,9 +118,34 @@ struct BackfillResult
     double estimateS = 0;
 };
 
-// Executes (or resumes) backfill `id` on the session's workers until it is done, paused (by a
-// request, Ctrl-C through control.cancel, or by itself when the error rate passes its
-// threshold) or cancelled. Throws UsageError when another live process executes it.
+// Where a backfill's runs execute: the session's workers on the local database, or the cloud's
+// services with the backfill's rows kept in the project's cache (Backend::runBackfill).
+class BackfillWorkers
+{
+public:
+    virtual ~BackfillWorkers() = default;
+    // The database holding the backfill's rows and the run history its checks read.
+    virtual std::filesystem::path database() const = 0;
+    virtual size_t count() const = 0;
+    // One run on worker `worker` (its own thread; one run per worker at a time).
+    virtual pipeline::ProcessorResult run(const std::string& processor, Date date, size_t worker) = 0;
+    // Stops the runs in flight (a cancel); false lets runs start again.
+    virtual void interrupt(bool on) = 0;
+    // Around the execution of backfill `id` (0 at the end).
+    virtual void attach(int64_t id) = 0;
+    // Whether the phase tables are in database(): the check after each date reads their keys.
+    virtual bool tablesHere() const = 0;
+    // Whether runs outside the backfill may be in progress in database() (the backfill waits
+    // for them): not so in a cache, whose running rows are the cloud's.
+    virtual bool waitsForOtherRuns() const = 0;
+};
+
+// Executes (or resumes) backfill `id` on the workers until it is done, paused (by a request,
+// Ctrl-C through control.cancel, or by itself when the error rate passes its threshold) or
+// cancelled. Throws UsageError when another live process executes it.
+BackfillResult runBackfill(BackfillWorkers& workers, const RunBackfillOptions& options,
+                           const Control<BackfillEvent>& control);
+// The same on the session's workers.
 BackfillResult runBackfill(pipeline::Session& session, const RunBackfillOptions& options,
                            const Control<BackfillEvent>& control);
 

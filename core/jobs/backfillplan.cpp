@@ -330,7 +330,7 @@ void addConflicts(store::Database& db, BackfillPlan& plan, Date today)
                                      "backfill goes first, and the backfill waits for it.");
     }
     auto busy = db.prepare("SELECT run_id, count(*) FROM processor_runs WHERE status = 'running'"
-                           " AND backfill_id IS NULL GROUP BY run_id");
+                           " AND backfill_id IS NULL AND cloud_key IS NULL GROUP BY run_id");
     while (busy.step())
         plan.conflicts.push_back("run " + busy.getText(0) + " is running now (" + std::to_string(busy.getInt(1)) +
                                  " processor(s)): the backfill waits while it runs.");
@@ -357,7 +357,8 @@ BackfillPlan planBackfill(store::Database& db, const PlanRequest& request)
         const auto reason = reasonsFor(it == latest.end() ? none : it->second, request.force);
         PlannedDate pd{d, bandOf(d, today), {}};
         for (size_t p = 0; p < g.processors.size(); ++p) {
-            if (!reason[p].empty())
+            const int phase = g.processors[p].phase;
+            if (!reason[p].empty() && phase >= request.firstPhase && phase <= request.lastPhase)
                 pd.processors.push_back({g.processors[p].name, g.processors[p].phase, reason[p]});
         }
         if (pd.processors.empty()) {

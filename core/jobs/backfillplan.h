@@ -25,6 +25,10 @@ struct PlanRequest
     int workers = 1;
     bool force = false;                  // every processor of every date, not only what is missing
     std::optional<Date> today;           // the bands' reference (default: today, US Eastern)
+    // The phases the backend runs on request (Backend::phasesOnRequest): the cloud's services run
+    // 2 to 5. Processors outside are not planned; a date whose inputs they left missing is
+    // skipped by the check before it, which says so.
+    int firstPhase = 1, lastPhase = 6;
 };
 
 struct PlannedProcessor

@@ -1,7 +1,8 @@
 // The executor of a backfill, in steps: claim, reconcile after a crash, the dispatch loop over
 // the workers, each run's checkpoint, the checks before and after each date, the ending.
 // Over 400 lines on purpose: one class whose steps share the schedule, the workers and the mode.
-// Claiming a backfill and reconciling it after a crash are backfillclaim.cpp.
+// Claiming a backfill and reconciling it after a crash are backfillclaim.cpp; the session as
+// BackfillWorkers is at the end, the cloud's services as BackfillWorkers are in backend.cpp.
 #include "backfill.h"
 
 #include "backfillchecks.h"
@@ -49,16 +50,16 @@ struct Finished
 class Executor
 {
 public:
-    Executor(pipeline::Session& session, const RunBackfillOptions& options, const Control<BackfillEvent>& control)
-        : m_session(session), m_options(options), m_control(control),
-          m_db(store::Database::open(session.db().path())), m_reg(registry::Registry::builtin())
+    Executor(BackfillWorkers& workers, const RunBackfillOptions& options, const Control<BackfillEvent>& control)
+        : m_workers(workers), m_options(options), m_control(control),
+          m_db(store::Database::open(workers.database())), m_reg(registry::Registry::builtin())
     {
     }
 
     BackfillResult run();
 
 private:
-    pipeline::Session& m_session;
+    BackfillWorkers& m_workers;
     const RunBackfillOptions& m_options;
     const Control<BackfillEvent>& m_control;
     store::Database m_db;
@@ -191,7 +192,7 @@ void Executor::poll()
     if (request == "cancel" && m_mode != Mode::Cancelling) {
         m_mode = Mode::Cancelling;
         m_reason = "cancelled on request; the runs in flight were stopped and nothing else started";
-        m_session.runner().interrupt(true);
+        m_workers.interrupt(true);
     }
     if (revision != m_revision) {
         m_revision = revision;
@@ -207,7 +208,7 @@ void Executor::poll()
                "the dates were reordered; " + (order.empty() ? std::string() : order.front().iso()) + " is next");
     }
     std::string other;
-    {
+    if (m_workers.waitsForOtherRuns()) {
         auto st = m_db.prepare("SELECT run_id FROM processor_runs WHERE status = 'running' AND backfill_id IS NULL"
                                " LIMIT 1");
         if (st.step())
@@ -296,7 +297,7 @@ void Executor::dispatch()
         m_threads.emplace(w, std::thread([this, item = *item, w, name, d] {
             Finished f{item, w, {}};
             try {
-                f.result = m_session.runner().runOn(name, d, w);
+                f.result = m_workers.run(name, d, w);
             } catch (const std::exception& e) {
                 f.result.processor = name;
                 f.result.date = d;
@@ -358,7 +359,7 @@ void Executor::settle(const Finished& f)
 void Executor::postCheck(size_t date)
 {
     const Date d = m_schedule->dates()[date];
-    const auto check = checkDate(m_db, m_reg, m_options.id, d);
+    const auto check = checkDate(m_db, m_reg, m_options.id, d, m_workers.tablesHere());
     m_db.prepare("UPDATE backfill_dates SET post_check = ?, state = ? WHERE backfill_id = ? AND game_date = ?")
         .bindAll(check.text(), check.failedRun || !check.problems.empty() ? "failed" : "done", m_options.id, d.iso())
         .run();
@@ -406,7 +407,6 @@ BackfillResult Executor::run()
     claim(m_db, m_options.id, actor);
     m_result.id = m_options.id;
     const auto t0 = std::chrono::steady_clock::now();
-    auto& runner = m_session.runner();
     try {
         reconcile(m_db, m_options.id);
         load();
@@ -416,12 +416,11 @@ BackfillResult Executor::run()
             est.step();
             m_result.estimateS = est.getDouble(0);
         }
-        m_busy.assign(runner.workerCount(), false);
-        runner.setBackfill(m_options.id);
-        m_session.setDeferPublishing(true);
+        m_busy.assign(m_workers.count(), false);
+        m_workers.attach(m_options.id);
         report(BackfillEvent::Kind::Started, {}, {},
                "backfill " + std::to_string(m_options.id) + ": " + std::to_string(m_schedule->unfinished()) + " of " +
-                   std::to_string(m_result.total) + " run(s) to do on " + std::to_string(runner.workerCount()) +
+                   std::to_string(m_result.total) + " run(s) to do on " + std::to_string(m_workers.count()) +
                    " worker(s)");
         auto lastPoll = std::chrono::steady_clock::now() - m_options.poll;
         while (true) {
@@ -449,11 +448,11 @@ BackfillResult Executor::run()
                 settle(f);
         }
     } catch (const std::exception& e) {
-        runner.interrupt(true);
+        m_workers.interrupt(true);
         for (auto& [w, t] : m_threads)
             t.join();
-        runner.interrupt(false);
-        runner.setBackfill(0);
+        m_workers.interrupt(false);
+        m_workers.attach(0);
         try {
             m_db.prepare("UPDATE backfills SET state = 'paused', reason = ?, pid = NULL WHERE id = ?")
                 .bindAll(std::string("stopped by an error (") + e.what() + "); resume it once the cause is fixed",
@@ -467,24 +466,59 @@ BackfillResult Executor::run()
     for (auto& [w, t] : m_threads)
         t.join();
     m_threads.clear();
-    runner.interrupt(false);
-    runner.setBackfill(0);
-    try {
-        m_session.flushPublished();
-    } catch (const std::exception& e) {
-        log::warning("backfill", std::string("queued documents not published yet (the next run will): ") + e.what());
-    }
+    m_workers.interrupt(false);
+    m_workers.attach(0);
     end(t0);
     return m_result;
 }
 
+// The session's workers: publishing is deferred while the backfill runs and flushed at its end.
+class SessionWorkers final : public BackfillWorkers
+{
+public:
+    explicit SessionWorkers(pipeline::Session& session) : m_session(session) {}
+    std::filesystem::path database() const override { return m_session.db().path(); }
+    size_t count() const override { return m_session.runner().workerCount(); }
+    pipeline::ProcessorResult run(const std::string& processor, Date date, size_t worker) override
+    {
+        return m_session.runner().runOn(processor, date, worker);
+    }
+    void interrupt(bool on) override { m_session.runner().interrupt(on); }
+    void attach(int64_t id) override
+    {
+        m_session.runner().setBackfill(id);
+        if (id != 0) {
+            m_session.setDeferPublishing(true);
+            return;
+        }
+        try {
+            m_session.flushPublished();
+        } catch (const std::exception& e) {
+            log::warning("backfill",
+                         std::string("queued documents not published yet (the next run will): ") + e.what());
+        }
+    }
+    bool tablesHere() const override { return true; }
+    bool waitsForOtherRuns() const override { return true; }
+
+private:
+    pipeline::Session& m_session;
+};
+
 } // namespace
+
+BackfillResult runBackfill(BackfillWorkers& workers, const RunBackfillOptions& options,
+                           const Control<BackfillEvent>& control)
+{
+    Executor executor(workers, options, control);
+    return executor.run();
+}
 
 BackfillResult runBackfill(pipeline::Session& session, const RunBackfillOptions& options,
                            const Control<BackfillEvent>& control)
 {
-    Executor executor(session, options, control);
-    return executor.run();
+    SessionWorkers workers(session);
+    return runBackfill(workers, options, control);
 }
 
 } // namespace nbaops::jobs

@@ -30,7 +30,8 @@ OrphanReport closeOrphans(store::Database& db, TimePoint now, std::chrono::secon
 {
     OrphanReport out;
     auto runs = db.prepare("SELECT id, processor, game_date, run_id, pid, process_start, host, heartbeat_at"
-                           " FROM processor_runs WHERE status = 'running'");
+                           " FROM processor_runs WHERE status = 'running'"
+                           " AND cloud_key IS NULL"); // the cloud's runs (in a cache) are the cloud's to close
     while (runs.step()) {
         if (abandoned(runs, 4, now, heartbeat))
             out.runs.push_back({runs.getInt(0), runs.getText(1), runs.getText(2), runs.getText(3)});

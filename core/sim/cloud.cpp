@@ -165,22 +165,9 @@ void SimCloud::Impl::processDate(const httplib::Request& req, httplib::Response&
                      {{"status", "error"},
                       {"message", !date ? "game_date must be YYYY-MM-DD"
                                         : "processor " + processor + " is not served by " + name}});
-    CloudRun r;
-    const int64_t now = nowMs();
     std::lock_guard lock(mutex);
+    CloudRun r = succeededRun(processor, phase, *date, nowMs(), 12.5, 245, name, "manual");
     r.runId = "manual-" + std::to_string(++runSeq);
-    r.processor = processor;
-    r.phase = phase;
-    r.dataDate = *date;
-    r.status = "success";
-    r.failureCategory = "success";
-    r.startedMs = now;
-    r.durationSeconds = 12.5;
-    r.processedMs = now + 12500;
-    r.records = 245;
-    r.triggerSource = "manual";
-    r.service = name;
-    r.revision = name + "-00042-sim";
     history.push_back(r);
     reply(res, 200,
           {{"status", "success"},
@@ -363,6 +350,26 @@ std::vector<std::string> SimCloud::queriesSeen() const
 {
     std::lock_guard lock(d->mutex);
     return d->queries;
+}
+
+CloudRun succeededRun(const std::string& processor, int phase, Date date, int64_t startedMs, double seconds,
+                      int64_t records, const std::string& service, const std::string& trigger)
+{
+    CloudRun r;
+    r.runId = "run-" + date.iso() + "-" + processor + "-" + std::to_string(startedMs);
+    r.processor = processor;
+    r.phase = phase;
+    r.dataDate = date;
+    r.status = "success";
+    r.failureCategory = "success";
+    r.startedMs = startedMs;
+    r.durationSeconds = seconds;
+    r.processedMs = startedMs + int64_t(seconds * 1000);
+    r.records = records;
+    r.triggerSource = trigger;
+    r.service = service;
+    r.revision = service + "-00042-sim";
+    return r;
 }
 
 } // namespace nbaops::sim

@@ -30,6 +30,10 @@ struct CloudRun
     std::string service, revision;     // RECORD context {service, revision}
 };
 
+// A run that succeeded: started at `startedMs`, `seconds` long, by `service`'s revision 00042.
+CloudRun succeededRun(const std::string& processor, int phase, Date date, int64_t startedMs, double seconds,
+                      int64_t records, const std::string& service, const std::string& trigger);
+
 // A Google service-account JSON key with a fresh 2048-bit RSA key (OpenSSL), as the Cloud
 // console downloads one, for the simulated cloud to trust (tests, the demo, the benchmark).
 struct ServiceAccountKey

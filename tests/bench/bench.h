@@ -1,12 +1,16 @@
 #pragma once
 
+#include "cloud/settings.h"
+#include "jobs/cloudsync.h"
 #include "registry/registry.h"
+#include "sim/cloud.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -80,6 +84,18 @@ void runBackfillBench(Reporter& r, int seasonStartYear, int days, int latencyMs,
 void runDrBench(Reporter& r, int seasonDays);
 // The sync of `runs` cloud runs over 30 days from the simulated cloud into an empty cache.
 void runCloudBench(Reporter& r, long long runs);
+// A simulated cloud on loopback serving the registry's processors with 30 days of about `runs`
+// runs (to 2025-01-31) in its history, trusting a key written in `base`; its settings and the
+// sync options that read those 30 days.
+struct BenchCloud
+{
+    std::unique_ptr<sim::SimCloud> sim;
+    std::filesystem::path keyPath;
+    cloud::CloudSettings settings;
+    jobs::CloudSyncOptions sync;
+    long long total = 0; // runs in the history
+};
+BenchCloud startBenchCloud(const std::filesystem::path& base, long long runs);
 // Ten seasons of simulated game dates in `base`/dates.txt, and `base`/plan.db with a run history
 // for every other one; returns the dates file.
 std::filesystem::path writeTenSeasons(const std::filesystem::path& base, size_t& dateCount); // real data from ../shared/data; skipped with a message when absent

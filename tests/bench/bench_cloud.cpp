@@ -15,6 +15,33 @@
 
 namespace nbaops::bench {
 
+BenchCloud startBenchCloud(const std::filesystem::path& base, long long runs)
+{
+    namespace fs = std::filesystem;
+    std::vector<std::pair<std::string, int>> processors;
+    for (const auto& p : registry::Registry::builtin().processors())
+        processors.emplace_back(p.name, p.phase);
+    BenchCloud c;
+    c.sim = std::make_unique<sim::SimCloud>("nba-props-bench", processors);
+    c.sim->start();
+    const auto key = sim::makeServiceAccountKey(c.sim->tokenUrl());
+    c.sim->trustKey(key.email, key.publicPem);
+    c.keyPath = base / "sa.json";
+    writeFileAtomically(c.keyPath, key.json);
+    fs::permissions(c.keyPath, fs::perms::owner_read | fs::perms::owner_write);
+    const int days = 30;
+    const int perDay = int(std::max<long long>(1, runs / days));
+    const Date last = Date::ymd(2025, 1, 31);
+    c.sim->generateHistory(last.addDays(-(days - 1)), last, perDay);
+    c.total = (long long)perDay * days;
+    c.settings.project = "nba-props-bench";
+    c.settings.bigqueryUrl = c.sim->bigqueryUrl();
+    c.settings.maxBytesPerQuery = int64_t(1) << 40;
+    c.sync.now = easternTime(last.addDays(2), 9, 0);
+    c.sync.firstDays = days + 3;
+    return c;
+}
+
 void runCloudBench(Reporter& r, long long runs)
 {
     namespace fs = std::filesystem;
@@ -22,34 +49,14 @@ void runCloudBench(Reporter& r, long long runs)
         fs::temp_directory_path() / ("nbaops-bench-cloud-" + std::to_string(::getpid()));
     fs::remove_all(base);
     fs::create_directories(base);
-    std::vector<std::pair<std::string, int>> processors;
-    for (const auto& p : registry::Registry::builtin().processors())
-        processors.emplace_back(p.name, p.phase);
-    sim::SimCloud sim("nba-props-bench", processors);
-    sim.start();
-    const auto key = sim::makeServiceAccountKey(sim.tokenUrl());
-    sim.trustKey(key.email, key.publicPem);
-    const auto keyPath = base / "sa.json";
-    writeFileAtomically(keyPath, key.json);
-    fs::permissions(keyPath, fs::perms::owner_read | fs::perms::owner_write);
-    const int days = 30;
-    const int perDay = int(std::max<long long>(1, runs / days));
-    const Date last = Date::ymd(2025, 1, 31);
-    sim.generateHistory(last.addDays(-(days - 1)), last, perDay);
-    const long long total = (long long)perDay * days;
-
+    auto c = startBenchCloud(base, runs);
+    auto& sim = *c.sim;
+    const long long total = c.total;
+    const auto& o = c.sync;
     SystemClock clock;
-    cloud::ServiceAccountTokens tokens(keyPath, clock);
-    cloud::CloudSettings settings;
-    settings.project = "nba-props-bench";
-    settings.bigqueryUrl = sim.bigqueryUrl();
-    settings.maxBytesPerQuery = int64_t(1) << 40;
-    cloud::BigQuery bq(settings, tokens);
+    cloud::ServiceAccountTokens tokens(c.keyPath, clock);
+    cloud::BigQuery bq(c.settings, tokens);
     tokens.accessToken();
-
-    jobs::CloudSyncOptions o;
-    o.now = easternTime(last.addDays(2), 9, 0);
-    o.firstDays = days + 3;
 
     // Baseline: the same query read and decoded, nothing written.
     {

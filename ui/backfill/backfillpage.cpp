@@ -31,6 +31,7 @@
 #include <QVBoxLayout>
 
 #include <filesystem>
+#include <tuple>
 
 namespace nbaops::ui {
 
@@ -85,15 +86,16 @@ BackfillPage::BackfillPage(QString dbPath, QWidget* parent, BackendPtr backend)
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_summary->setText(tr("Pick a range, a dates file or the gaps, then Plan: the plan shows what each date needs, "
                           "the estimate from the run history and any conflict before anything starts."));
-    if (!m_backend->ownsDatabase()) {
-        // The plan reads the cache; a backfill's queue lives in the database it runs on.
-        const QString why = tr("A backfill runs on a local database. On the cloud, run the range from the Pipeline "
-                               "page: it runs each date on the Cloud Run services.");
-        m_summary->setText(m_summary->text() + QStringLiteral("\n") + why);
-        for (auto* b : {m_start, m_pause, m_resume, m_cancel}) {
-            b->setEnabled(false);
-            b->setToolTip(why);
-        }
+    if (const auto [first, last] = m_backend->phasesOnRequest(); first != 1 || last != 6) {
+        // The plan reads the cache's run history; the backfill's rows are this console's.
+        const QString where = tr("On the cloud, a backfill runs phases %1 to %2 of each date on the Cloud Run "
+                                 "services (phases 1 and 6 run on Cloud Scheduler's timetable); its plan and "
+                                 "progress are kept in this console's cache, and the runs reach the run history "
+                                 "with the next sync.")
+                                  .arg(first)
+                                  .arg(last);
+        m_summary->setText(m_summary->text() + QStringLiteral("\n") + where);
+        m_start->setToolTip(where);
     }
     root->addWidget(m_summary);
 
@@ -132,7 +134,7 @@ void BackfillPage::connectRunner()
             return;
         m_ownId = m_shown->id;
         log(tr("Resuming backfill %1 with %2 worker(s)").arg(m_shown->id).arg(m_shown->workers));
-        m_runner->resume(m_dbPath, m_shown->id, m_shown->workers);
+        m_runner->resume(m_backend, m_shown->id, m_shown->workers);
         m_resume->setEnabled(false);
     });
     connect(m_runner, &BackfillRunner::created, this, [this](qint64 id) {
@@ -178,6 +180,7 @@ std::optional<jobs::PlanRequest> BackfillPage::request() const
     }
     r.workers = m_workers->value();
     r.force = m_force->isChecked();
+    std::tie(r.firstPhase, r.lastPhase) = m_backend->phasesOnRequest();
     return r;
 }
 
@@ -239,9 +242,15 @@ void BackfillPage::plan()
                        "date's analytics read the days before it. Planned in %1 ms.")
                         .arg(p.planMs, 0, 'f', 0) +
                     QStringLiteral("</span>");
+            if (const auto [first, last] = m_backend->phasesOnRequest(); first != 1 || last != 6)
+                text += QStringLiteral("<br><span style='color:#5f6368'>") +
+                        tr("Runs on the Cloud Run services of %1: phases %2 to %3 (Cloud Scheduler runs the others).")
+                            .arg(qs(m_backend->label()).toHtmlEscaped())
+                            .arg(first)
+                            .arg(last) +
+                        QStringLiteral("</span>");
             m_summary->setText(text);
-            m_start->setEnabled(m_backend->ownsDatabase() && !p.dates.empty() && p.holders.empty() &&
-                                !m_runner->isRunning());
+            m_start->setEnabled(!p.dates.empty() && p.holders.empty() && !m_runner->isRunning());
             Q_EMIT planned();
         },
         [this](const QString& m) {
@@ -253,14 +262,14 @@ void BackfillPage::plan()
 
 void BackfillPage::start()
 {
-    if (m_runner->isRunning() || !m_backend->ownsDatabase())
+    if (m_runner->isRunning())
         return;
     const auto req = request();
     if (!req)
         return;
     m_start->setEnabled(false);
-    log(tr("Starting a backfill with %1 worker(s) on %2").arg(req->workers).arg(m_dbPath));
-    m_runner->start(m_dbPath, *req);
+    log(tr("Starting a backfill with %1 worker(s) on %2").arg(req->workers).arg(qs(m_backend->label())));
+    m_runner->start(m_backend, *req);
 }
 
 // Pause or cancel the shown backfill through the database: its executor (here, in the CLI, or
@@ -339,10 +348,9 @@ void BackfillPage::showInfo(const std::optional<jobs::BackfillInfo>& info, const
     if (!b.reason.empty())
         eta += QStringLiteral("\n") + qs(b.reason);
     m_eta->setText(eta);
-    const bool owns = m_backend->ownsDatabase();
-    m_pause->setEnabled(owns && b.state == "running" && b.request.empty());
-    m_cancel->setEnabled(owns && b.active());
-    m_resume->setEnabled(owns && b.state == "paused" && !ours);
+    m_pause->setEnabled(b.state == "running" && b.request.empty());
+    m_cancel->setEnabled(b.active());
+    m_resume->setEnabled(b.state == "paused" && !ours);
 }
 
 void BackfillPage::refresh()

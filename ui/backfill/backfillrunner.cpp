@@ -3,7 +3,6 @@
 #include "common/logging.h"
 #include "common/poster.h"
 #include "common/qtconv.h"
-#include "pipeline/session.h"
 #include "store/audit.h"
 #include "store/database.h"
 
@@ -16,20 +15,19 @@ BackfillRunner::~BackfillRunner()
     shutdown();
 }
 
-void BackfillRunner::start(const QString& dbPath, const jobs::PlanRequest& request)
+void BackfillRunner::start(const BackendPtr& backend, const jobs::PlanRequest& request)
 {
-    const std::string path = ss(dbPath);
     const auto post = poster(this);
     launch([=, this] {
         try {
             int64_t id = 0;
             {
-                auto db = store::Database::open(path);
+                auto db = store::Database::open(backend->database());
                 const auto plan = jobs::planBackfill(db, request);
                 id = jobs::createBackfill(db, plan, {}, store::currentActor());
             }
             post([id](BackfillRunner& r) { Q_EMIT r.created(qint64(id)); });
-            execute(path, id, request.workers);
+            execute(backend, id, request.workers);
         } catch (const std::exception& e) {
             post([msg = QString::fromUtf8(e.what())](BackfillRunner& r) {
                 r.finish();
@@ -40,13 +38,12 @@ void BackfillRunner::start(const QString& dbPath, const jobs::PlanRequest& reque
     });
 }
 
-void BackfillRunner::resume(const QString& dbPath, int64_t id, int workers)
+void BackfillRunner::resume(const BackendPtr& backend, int64_t id, int workers)
 {
-    const std::string path = ss(dbPath);
     const auto post = poster(this);
     launch([=, this] {
         try {
-            execute(path, id, workers);
+            execute(backend, id, workers);
         } catch (const std::exception& e) {
             post([msg = QString::fromUtf8(e.what())](BackfillRunner& r) {
                 r.finish();
@@ -57,14 +54,10 @@ void BackfillRunner::resume(const QString& dbPath, int64_t id, int workers)
     });
 }
 
-// On the job's thread: the executor in a session of its own, its events posted as log lines.
-void BackfillRunner::execute(const std::string& path, int64_t id, int workers)
+// On the job's thread: the executor where the backend runs, its events posted as log lines.
+void BackfillRunner::execute(const BackendPtr& backend, int64_t id, int workers)
 {
     const auto post = poster(this);
-    pipeline::SessionOptions so;
-    so.dbPath = path;
-    so.workers = std::max(1, workers);
-    pipeline::Session session(so);
     jobs::Control<jobs::BackfillEvent> control;
     control.cancel = &m_cancel; // stop() pauses it: the runs in flight finish
     control.progress = [post](const jobs::BackfillEvent& e) {
@@ -90,7 +83,8 @@ void BackfillRunner::execute(const std::string& path, int64_t id, int workers)
             Q_EMIT r.progress(done, total);
         });
     };
-    const auto res = jobs::runBackfill(session, {id, std::chrono::milliseconds(200), store::currentActor()}, control);
+    const auto res =
+        backend->runBackfill({id, std::chrono::milliseconds(200), store::currentActor()}, workers, control);
     post([res](BackfillRunner& r) {
         r.finish();
         Q_EMIT r.finished(res);

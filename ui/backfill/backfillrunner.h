@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/backend.h"
 #include "common/jobfacade.h"
 #include "jobs/backfill.h"
 
@@ -7,8 +8,9 @@
 
 namespace nbaops::ui {
 
-// The console's facade over a backfill executed in this process: start() plans, records and
-// runs one; resume() runs a paused or interrupted one. stop() pauses it (the runs in flight
+// The console's facade over a backfill executed by this process where the backend runs (its
+// workers, or the cloud's services): start() plans, records and runs one; resume() runs a
+// paused or interrupted one. stop() pauses it (the runs in flight
 // finish); pausing or cancelling from anywhere else goes through the database
 // (jobs::pauseBackfill), which the executor reads. Signals arrive on the GUI thread.
 class BackfillRunner : public JobFacade
@@ -18,8 +20,8 @@ public:
     explicit BackfillRunner(QObject* parent = nullptr);
     ~BackfillRunner() override;
 
-    void start(const QString& dbPath, const jobs::PlanRequest& request);
-    void resume(const QString& dbPath, int64_t id, int workers);
+    void start(const BackendPtr& backend, const jobs::PlanRequest& request);
+    void resume(const BackendPtr& backend, int64_t id, int workers);
 
 Q_SIGNALS:
     void created(qint64 id);
@@ -29,7 +31,7 @@ Q_SIGNALS:
     void failed(const QString& message);
 
 private:
-    void execute(const std::string& path, int64_t id, int workers);
+    void execute(const BackendPtr& backend, int64_t id, int workers);
 };
 
 } // namespace nbaops::ui
