@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include "jobs/alertcycle.h"
+#include "jobs/backend.h"
 #include "alerts/engine.h"
 #include "alerts/rules.h"
 #include "store/database.h"
@@ -137,6 +138,16 @@ void addAlertViewCommands(CLI::App& group, GlobalOptions& g, std::function<int()
 }
 
 // nbaops alerts ack|silence|silences|unsilence
+// With the cloud backend, the change is also shared in the cloud's audit table for the other
+// operators (jobs::Backend::share); a failure to is said, the change stays made.
+void share(const GlobalOptions& g, const std::string& action, const std::string& detail)
+{
+    if (g.backend != "cloud")
+        return;
+    if (const auto why = backendOf(g)->share(action, detail); !why.empty())
+        std::fprintf(stderr, "nbaops: done here, but not in the cloud's audit table: %s\n", why.c_str());
+}
+
 void addAlertActionCommands(CLI::App& group, GlobalOptions& g, std::function<int()>& action, const std::shared_ptr<AlertsOpts>& o)
 {
     auto* ack = group.add_subcommand("ack", "Acknowledge an alert: no more repeats (its resolution is still sent)");
@@ -148,6 +159,7 @@ void addAlertActionCommands(CLI::App& group, GlobalOptions& g, std::function<int
             auto db = store::Database::open(g.db);
             alerts::acknowledge(db, o->id, o->by, o->comment, std::chrono::system_clock::now());
             std::printf("Alert %lld acknowledged by %s.\n", static_cast<long long>(o->id), o->by.c_str());
+            share(g, "alert.ack", "alert " + std::to_string(o->id) + " by " + o->by + ": " + o->comment);
             return 0;
         };
     });
@@ -166,6 +178,9 @@ void addAlertActionCommands(CLI::App& group, GlobalOptions& g, std::function<int
             std::printf("Silence %lld: %s for %s. 'nbaops alerts unsilence %lld' ends it early.\n",
                         static_cast<long long>(id), matchers.dump().c_str(), alerts::formatDuration(d).c_str(),
                         static_cast<long long>(id));
+            share(g, "alert.silence",
+                  "silence " + std::to_string(id) + " " + matchers.dump() + " for " + alerts::formatDuration(d) +
+                      " by " + o->by + ": " + o->comment);
             return 0;
         };
     });
@@ -203,6 +218,7 @@ void addAlertActionCommands(CLI::App& group, GlobalOptions& g, std::function<int
             auto db = store::Database::open(g.db);
             alerts::expireSilence(db, o->id, std::chrono::system_clock::now());
             std::printf("Silence %lld ended.\n", static_cast<long long>(o->id));
+            share(g, "alert.unsilence", "silence " + std::to_string(o->id));
             return 0;
         };
     });

@@ -505,7 +505,8 @@ private Q_SLOTS:
 
     // The backend the console's Pipeline page and `cloud trigger` share: a date's processors
     // on their services with the same events a local run gives, audited in the cloud and the
-    // cache; a processor no service runs on request is refused before anything is called.
+    // cache; a processor no service runs on request is refused before anything is called; the
+    // console's changes shared in the cloud's audit table.
     void theCloudBackendRunsDatesOnTheServices()
     {
         // A cloud of its own: the triggered runs join its history.
@@ -555,6 +556,12 @@ private Q_SLOTS:
         sc.addFault({"/svc/nba-phase3-analytics-processors/process-date", 500, "internal", "the service crashed", 3});
         const auto bad = backend->runDates({Date::ymd(2026, 11, 3), Date::ymd(2026, 11, 3), "player_game_summary"}, 0, control);
         QCOMPARE(bad.realFailures, 1);
+        // An acknowledgement made in the cache is shared in the cloud's audit table (the local
+        // database's audit log already is that place).
+        QCOMPARE(backend->share("alert.ack", "alert 3 by ana: looking"), std::string());
+        const auto ids = sc.inserted("nba_reference.ops_console_audit");
+        QVERIFY2(ids.back().rfind("alert.ack-alert 3 by ana: looking-", 0) == 0, ids.back().c_str());
+        QCOMPARE(jobs::localBackend(cache)->share("alert.ack", "alert 3"), std::string());
         ::unsetenv("GOOGLE_APPLICATION_CREDENTIALS");
     }
 

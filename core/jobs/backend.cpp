@@ -37,6 +37,7 @@ public:
     health::Commands commands() const override { return {}; }
     std::string catchUp(const Control<CloudSyncEvent>& /*control*/) override { return {}; }
     std::pair<int, int> phasesOnRequest() const override { return {1, 6}; }
+    std::string share(const std::string& /*action*/, const std::string& /*detail*/) override { return {}; }
 
     BackfillResult runBackfill(const RunBackfillOptions& options, int workers,
                                const Control<BackfillEvent>& control) override
@@ -118,10 +119,10 @@ pipeline::ProcessorResult callService(cloud::CloudRun& run, const registry::Proc
     return r;
 }
 
-// Into the cloud's audit table (one insertId per detail and moment, so a retried request adds
-// nothing) and the cache's audit log, which a sync leaves alone.
-void auditTrigger(const cloud::CloudSettings& settings, const std::filesystem::path& cache,
-                  cloud::TokenSource& tokens, const std::string& detail)
+// A row of the cloud's audit table (one insertId per action, detail and moment, so a retried
+// request adds nothing); "" or why it is not there.
+std::string auditInCloud(const cloud::CloudSettings& settings, cloud::TokenSource& tokens,
+                         const std::string& action, const std::string& detail, const std::string& result)
 {
     const std::string at = toIsoUtc(std::chrono::system_clock::now());
     try {
@@ -129,14 +130,22 @@ void auditTrigger(const cloud::CloudSettings& settings, const std::filesystem::p
         bq.insertAll(settings.datasets.reference, "ops_console_audit",
                      {{{"at", at},
                        {"actor", store::currentActor()},
-                       {"action", "cloud.trigger"},
+                       {"action", action},
                        {"detail", detail},
-                       {"result", "triggered"}}},
-                     {"trigger-" + detail + "-" + at});
+                       {"result", result}}},
+                     {action + "-" + detail + "-" + at});
+        return {};
     } catch (const std::exception& e) {
-        log::warning("cloud",
-                     std::string("the trigger is not in the cloud's audit table: ") + e.what());
+        return e.what();
     }
+}
+
+// Into the cloud's audit table and the cache's audit log, which a sync leaves alone.
+void auditTrigger(const cloud::CloudSettings& settings, const std::filesystem::path& cache,
+                  cloud::TokenSource& tokens, const std::string& detail)
+{
+    if (const auto why = auditInCloud(settings, tokens, "cloud.trigger", detail, "triggered"); !why.empty())
+        log::warning("cloud", "the trigger is not in the cloud's audit table: " + why);
     if (const auto why = store::auditIfPresent(cache, {"", "cloud.trigger", detail, "", "ok"});
         !why.empty())
         log::warning("cloud", "the trigger is not in the cache's audit log: " + why);
@@ -269,6 +278,17 @@ public:
     }
 
     std::pair<int, int> phasesOnRequest() const override { return {2, 5}; }
+
+    std::string share(const std::string& action, const std::string& detail) override
+    {
+        try {
+            SystemClock clock;
+            const auto tokens = cloud::defaultTokenSource(clock);
+            return auditInCloud(m_settings, *tokens, action, detail, "done");
+        } catch (const std::exception& e) {
+            return e.what();
+        }
+    }
 
     BackfillResult runBackfill(const RunBackfillOptions& options, int workers,
                                const Control<BackfillEvent>& control) override

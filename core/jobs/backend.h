@@ -65,6 +65,11 @@ public:
     // services (phases 1 and 6 run on Cloud Scheduler's timetable). A backfill's plan keeps to
     // them (PlanRequest::firstPhase, lastPhase).
     virtual std::pair<int, int> phasesOnRequest() const = 0;
+    // Shares one of this console's changes (an acknowledgement, a silence) with the pipeline's
+    // other operators, after it was made in database(): the local database's audit log already
+    // is that place; on the cloud, a row of the audit table (tabledata.insertAll with an
+    // insertId, so a retry adds nothing). "" or why it could not (the change stays made).
+    virtual std::string share(const std::string& action, const std::string& detail) = 0;
     // Executes (or resumes) backfill `options.id`, recorded in database(), `workers` runs at a
     // time: on this process's workers, or each (date, processor) on its Cloud Run service (phase
     // 5 through one coordinator /start per date), each run audited in the cloud's audit table.

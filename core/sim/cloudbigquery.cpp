@@ -74,16 +74,17 @@ std::optional<Job> SimCloud::Impl::runQuery(const json& body, httplib::Response&
         });
         if (int64_t(rows.size()) > limit)
             rows.resize(size_t(limit));
-        for (const auto* r : rows)
-            job.rows.push_back(historyRow(*r));
+        if (!body.value("dryRun", false)) // a dry run only prices the query
+            for (const auto* r : rows)
+                job.rows.push_back(historyRow(*r).dump());
         job.pollsLeft = incompletePolls;
     }
     job.bytes = scanned * 180; // about what the columns of a run weigh
     return job;
 }
 
-json SimCloud::Impl::page(const std::string& jobId, Job& job, int64_t offset, int64_t maxResults,
-                          const char* kind)
+std::string SimCloud::Impl::page(const std::string& jobId, Job& job, int64_t offset,
+                                 int64_t maxResults, const char* kind)
 {
     json out = {{"kind", kind},
                 {"jobReference", {{"projectId", project}, {"jobId", jobId}, {"location", "US"}}},
@@ -93,13 +94,19 @@ json SimCloud::Impl::page(const std::string& jobId, Job& job, int64_t offset, in
                 {"totalBytesProcessed", std::to_string(job.bytes)},
                 {"cacheHit", false}};
     const int64_t n = std::min({maxResults, pageRows, int64_t(job.rows.size()) - offset});
-    json rows = json::array();
-    for (int64_t i = 0; i < n; ++i)
-        rows.push_back(job.rows[size_t(offset + i)]);
-    out["rows"] = rows;
     if (offset + n < int64_t(job.rows.size()))
         out["pageToken"] = "BQ" + std::to_string(offset + n) + "=";
-    return out;
+    // The object's text with the rows' texts spliced in before its closing brace.
+    std::string body = out.dump();
+    body.pop_back();
+    body += ",\"rows\":[";
+    for (int64_t i = 0; i < n; ++i) {
+        if (i > 0)
+            body += ',';
+        body += job.rows[size_t(offset + i)];
+    }
+    body += "]}";
+    return body;
 }
 
 void SimCloud::Impl::query(const httplib::Request& req, httplib::Response& res)

@@ -36,11 +36,12 @@ std::string serviceOfPhase(int phase);
 bool verifyRs256(const std::string& publicPem, const std::string& input,
                  const std::string& signature);
 
-// A query's job: its rows rendered, what it scanned, and how many polls it stays incomplete.
+// A query's job: its rows rendered (each row's JSON text, so serving a page only copies text),
+// what it scanned, and how many polls it stays incomplete.
 struct Job
 {
     json schema;
-    std::vector<json> rows;
+    std::vector<std::string> rows;
     int64_t bytes = 0;
     int pollsLeft = 0;
 };
@@ -95,6 +96,11 @@ struct SimCloud::Impl
         res.status = status;
         res.set_content(body.dump(), "application/json");
     }
+    static void reply(httplib::Response& res, int status, std::string body)
+    {
+        res.status = status;
+        res.set_content(std::move(body), "application/json");
+    }
 
     // The first fault matching the path, consumed; true when it answered.
     bool fault(const std::string& path, httplib::Response& res);
@@ -107,7 +113,7 @@ struct SimCloud::Impl
     // The query engine: processor_run_history filtered by the parameters nbaops sends.
     std::optional<Job> runQuery(const json& body, httplib::Response& res);
 
-    json page(const std::string& jobId, Job& job, int64_t offset, int64_t maxResults,
+    std::string page(const std::string& jobId, Job& job, int64_t offset, int64_t maxResults,
               const char* kind);
 
     void query(const httplib::Request& req, httplib::Response& res);

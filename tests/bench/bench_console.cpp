@@ -25,6 +25,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QLineEdit>
+#include <QLoggingCategory>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QTimer>
@@ -201,6 +202,7 @@ int main(int argc, char** argv)
     if (runs < 1000)
         runs = 3000000; // --year-runs 0 skips the year in nbaops-bench; here the year is the point
     nbaops::log::setLevel(nbaops::log::Level::Error);
+    QLoggingCategory::setFilterRules(QStringLiteral("nbaops.*.info=false")); // the figures only
     bench::Reporter r(json);
     try {
         std::vector<std::string> names;

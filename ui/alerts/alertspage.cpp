@@ -31,6 +31,14 @@ namespace nbaops::ui {
 
 namespace {
 
+// The change's sentence, with what went wrong when the backend could not share it.
+QString sharedText(const BackendPtr& backend, QString said, const std::string& action, const std::string& detail)
+{
+    if (const auto why = backend->share(action, detail); !why.empty())
+        said += QStringLiteral(" ") + QObject::tr("It is not in the cloud's audit table: %1").arg(qs(why));
+    return said;
+}
+
 QString who()
 {
     const std::string name = currentUserName();
@@ -61,7 +69,8 @@ QString shortIso(const std::string& iso)
 
 } // namespace
 
-AlertsPage::AlertsPage(QString dbPath, QWidget* parent) : Page(parent), m_dbPath(std::move(dbPath))
+AlertsPage::AlertsPage(QString dbPath, QWidget* parent, BackendPtr backend)
+    : Page(parent), m_dbPath(std::move(dbPath)), m_backend(backendOr(std::move(backend), m_dbPath))
 {
     auto* root = new QVBoxLayout(this);
     root->setContentsMargins(16, 12, 16, 12);
@@ -312,9 +321,10 @@ bool AlertsPage::acknowledgeSelected(const QString& by, const QString& comment)
         Q_EMIT statusMessage(tr("Select a firing or pending alert to acknowledge."));
         return false;
     }
-    write([id = *id, by = ss(by), comment = ss(comment)](store::Database& db) {
+    write([id = *id, by = ss(by), comment = ss(comment), backend = m_backend](store::Database& db) {
         alerts::acknowledge(db, id, by, comment, std::chrono::system_clock::now());
-        return tr("Alert %1 acknowledged.").arg(id);
+        return sharedText(backend, tr("Alert %1 acknowledged.").arg(id), "alert.ack",
+                          "alert " + std::to_string(id) + " by " + by + ": " + comment);
     });
     return true;
 }
@@ -347,9 +357,11 @@ bool AlertsPage::silence(const QStringList& matchers, const QString& duration, c
         Q_EMIT statusMessage(qs(e.what()));
         return false;
     }
-    write([parsed, length, duration, by = ss(by), comment = ss(comment)](store::Database& db) {
+    write([parsed, length, duration, by = ss(by), comment = ss(comment), backend = m_backend](store::Database& db) {
         const auto id = alerts::addSilence(db, parsed, by, comment, length, std::chrono::system_clock::now());
-        return tr("Silence %1 created for %2.").arg(id).arg(duration);
+        return sharedText(backend, tr("Silence %1 created for %2.").arg(id).arg(duration), "alert.silence",
+                          "silence " + std::to_string(id) + " " + parsed.dump() + " for " + ss(duration) + " by " + by +
+                              ": " + comment);
     });
     return true;
 }
@@ -361,9 +373,9 @@ bool AlertsPage::endSelectedSilence()
         Q_EMIT statusMessage(tr("Select a silence on the Silences tab to end it."));
         return false;
     }
-    write([id = m_silenceRows[size_t(rows.front().row())].id](store::Database& db) {
+    write([id = m_silenceRows[size_t(rows.front().row())].id, backend = m_backend](store::Database& db) {
         alerts::expireSilence(db, id, std::chrono::system_clock::now());
-        return tr("Silence %1 ended.").arg(id);
+        return sharedText(backend, tr("Silence %1 ended.").arg(id), "alert.unsilence", "silence " + std::to_string(id));
     });
     return true;
 }

@@ -3,6 +3,7 @@
 #include "jobs/alertcycle.h"
 #include "alerts/engine.h"
 #include "common/jobtracker.h"
+#include "common/backend.h"
 #include "common/page.h"
 #include "common/texttable.h"
 
@@ -42,7 +43,9 @@ class AlertsPage : public Page
 {
     Q_OBJECT
 public:
-    explicit AlertsPage(QString dbPath, QWidget* parent = nullptr);
+    // `backend` shares acknowledgements and silences with the cloud's other operators (see
+    // jobs::Backend::share); without one, the local database on `dbPath`.
+    explicit AlertsPage(QString dbPath, QWidget* parent = nullptr, BackendPtr backend = {});
     QString pageId() const override { return QStringLiteral("alerts"); }
     QString title() const override { return tr("Alerts"); }
     void refresh() override;
@@ -82,6 +85,7 @@ private:
     void showDetail(int row);
 
     QString m_dbPath;
+    BackendPtr m_backend;
     JobTracker m_jobs{this};
     JobTracker m_writes{this}; // separate: a reload must not drop a write's outcome
     std::vector<alerts::AlertView> m_alerts;

@@ -54,7 +54,7 @@ MainWindow::MainWindow(BackendPtr backend, QWidget* parent)
     const QString& dbPath = m_dbPath;
     auto* healthPage = new HealthPage(dbPath, this, m_backend);
     addPage(healthPage);
-    auto* alertsPage = new AlertsPage(dbPath, this);
+    auto* alertsPage = new AlertsPage(dbPath, this, m_backend);
     addPage(alertsPage);
     connect(alertsPage, &AlertsPage::desktopNotification, this, &MainWindow::notify);
     addPage(new TrendsPage(dbPath, this, nullptr, m_backend));
