@@ -12,6 +12,7 @@
 #include "util/files.h"
 #include "util/log.h"
 #include "util/redact.h"
+#include "util/version.h"
 
 #include <CLI/CLI.hpp>
 
@@ -100,7 +101,7 @@ int main(int argc, char** argv)
     app.add_flag("-v,--verbose", g.verbose, "Log progress to stderr");
     app.add_option("--backend", g.backend,
                    "local (this machine's database) or cloud (the cloud project's cache); default: the settings'");
-    app.set_version_flag("--version", "nbaops 0.1.0");
+    app.set_version_flag("--version", versionLine("nbaops"));
 
     std::function<int()> action;
     addRunCommand(app, g, action);

@@ -2,6 +2,7 @@
 #include "net/httpclient.h"
 #include "store/database.h"
 #include "testutil.h"
+#include "util/version.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -115,6 +116,20 @@ private Q_SLOTS:
         QVERIFY(r.out.contains("Real failures"));
         QVERIFY(r.out.contains("Data freshness"));
         QVERIFY(!r.out.contains("\033[")); // no colour codes into a pipe
+    }
+
+    // --version names the build's version and the git commit it was built from.
+    void versionNamesTheCommit()
+    {
+        const auto r = nbaops({QStringLiteral("--version")});
+        QCOMPARE(r.code, 0);
+        const QByteArray expected =
+            QByteArrayLiteral("nbaops ") + QByteArray::fromStdString(std::string(nbaops::version())) + QByteArrayLiteral(" (git ");
+        QVERIFY2(r.out.startsWith(expected), r.out.constData());
+        const std::string commit(nbaops::gitCommit()); // "unknown" only when built outside a checkout
+        QVERIFY2(commit == "unknown" || (commit.size() >= 12 && commit.find_first_not_of("0123456789abcdef") >= 12),
+                 commit.c_str());
+        QVERIFY(r.out.contains(QByteArray::fromStdString(std::string(nbaops::gitCommit()))));
     }
 
     void simServeAnswersAllFourApis()

@@ -13,8 +13,10 @@
 #include "registry/registrypage.h"
 #include "guiutil.h"
 #include "testutil.h"
+#include "util/version.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QLabel>
@@ -150,6 +152,15 @@ private Q_SLOTS:
         QCOMPARE(sidebar->count(), 9); // health, alerts, trends, pipeline, backfill, models, recovery, registry, settings
         const auto* label = w.findChild<QLabel*>(QStringLiteral("dbLabel"));
         QVERIFY(label->text().contains(m_db));
+        // Help > About (F1) says the version, the commit, the backend and the database.
+        const auto* about = w.findChild<QAction*>(QStringLiteral("aboutAction"));
+        QVERIFY(about);
+        QCOMPARE(about->shortcut(), QKeySequence(QKeySequence::HelpContents));
+        const QString aboutText = w.aboutText();
+        QVERIFY2(aboutText.contains(QString::fromStdString(std::string(version()))) &&
+                     aboutText.contains(QString::fromStdString(std::string(gitCommit()))) &&
+                     aboutText.contains(QStringLiteral("local (embedded SQLite)")) && aboutText.contains(m_db),
+                 qPrintable(aboutText));
         QVERIFY(label->text().contains(QStringLiteral("local")));
         {
             // The same pages over a cloud project's cache (the demo's runs stand in for a synced
@@ -218,6 +229,28 @@ private Q_SLOTS:
         QAbstractItemModelTester t(page.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QVERIFY(page.model()->rowCount() >= 15);
         QVERIFY(page.findChild<QLabel*>(QStringLiteral("impact"))->text().contains(QStringLiteral("downstream")));
+    }
+
+    // --help and --version answer on a machine without a display (a QApplication would die in
+    // the platform plugin first: "could not connect to display").
+    void helpAndVersionNeedNoDisplay()
+    {
+        for (const QString& flag : {QStringLiteral("--help"), QStringLiteral("--version")}) {
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            for (const char* var : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+                env.remove(QString::fromLatin1(var));
+            p.setProcessEnvironment(env);
+            p.start(QStringLiteral(NBAOPS_CONSOLE_PATH), {flag});
+            QVERIFY(p.waitForFinished(30000));
+            const QByteArray out = p.readAllStandardOutput();
+            const QByteArray versionLine = QByteArray("nbaops-console ") + QByteArray::fromStdString(std::string(version()));
+            QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0, p.readAllStandardError().constData());
+            QVERIFY2(flag == QStringLiteral("--help") ? out.contains("--screenshot") && out.contains("--backend")
+                                                      : out.startsWith(versionLine) &&
+                                                            out.contains("(git "),
+                     out.constData());
+        }
     }
 
     void screenshotCommandWritesAPng()

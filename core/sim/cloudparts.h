@@ -96,10 +96,10 @@ struct SimCloud::Impl
         res.status = status;
         res.set_content(body.dump(), "application/json");
     }
-    static void reply(httplib::Response& res, int status, std::string body)
+    static void reply(httplib::Response& res, int status, const std::string& body)
     {
         res.status = status;
-        res.set_content(std::move(body), "application/json");
+        res.set_content(body, "application/json");
     }
 
     // The first fault matching the path, consumed; true when it answered.

@@ -10,6 +10,7 @@
 #include "registry/registry.h"
 #include "store/database.h"
 #include "util/files.h"
+#include "util/version.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -21,31 +22,73 @@
 #include <cstdio>
 #include <filesystem>
 #include <optional>
+#include <string_view>
 
 namespace nbaops::ui {
 
-int runConsole(int argc, char** argv)
-{
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("nbaops-console"));
-    QApplication::setOrganizationName(QStringLiteral("nbaops"));
-    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+namespace {
 
-    QCommandLineParser parser;
+struct Options
+{
+    QCommandLineOption db, page, shot, backend;
+};
+
+// The console's options on `parser`.
+Options addOptions(QCommandLineParser& parser)
+{
     parser.setApplicationDescription(QStringLiteral("Operator console for the NBA props pipeline"));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption dbOpt(QStringLiteral("db"), QStringLiteral("SQLite database"), QStringLiteral("PATH"),
-                                   qs(defaultDatabasePath().string()));
-    const QCommandLineOption pageOpt(QStringLiteral("page"), QStringLiteral("Page to open (health, alerts, trends, pipeline, models, registry)"),
-                                     QStringLiteral("NAME"), QStringLiteral("health"));
-    const QCommandLineOption shotOpt(QStringLiteral("screenshot"),
-                                     QStringLiteral("Render the page once its data has loaded, save it as PNG and exit"),
-                                     QStringLiteral("FILE.png"));
-    const QCommandLineOption backendOpt(QStringLiteral("backend"),
-                                        QStringLiteral("local (the database) or cloud (the cloud project's cache); default: the settings'"),
-                                        QStringLiteral("NAME"));
-    parser.addOptions({dbOpt, pageOpt, shotOpt, backendOpt});
+    Options o{QCommandLineOption(QStringLiteral("db"), QStringLiteral("SQLite database"), QStringLiteral("PATH"),
+                                 qs(defaultDatabasePath().string())),
+              QCommandLineOption(QStringLiteral("page"),
+                                 QStringLiteral("Page to open (health, alerts, trends, pipeline, backfill, models, dr, "
+                                                "registry, settings)"),
+                                 QStringLiteral("NAME"), QStringLiteral("health")),
+              QCommandLineOption(QStringLiteral("screenshot"),
+                                 QStringLiteral("Render the page once its data has loaded, save it as PNG and exit"),
+                                 QStringLiteral("FILE.png")),
+              QCommandLineOption(QStringLiteral("backend"),
+                                 QStringLiteral("local (the database) or cloud (the cloud project's cache); default: "
+                                                "the settings'"),
+                                 QStringLiteral("NAME"))};
+    parser.addOptions({o.db, o.page, o.shot, o.backend});
+    return o;
+}
+
+// --help and --version are answered without a display: a QApplication would need one first.
+bool asksHelpOrVersion(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a(argv[i]);
+        if (a == "--help" || a == "-h" || a == "-?" || a == "--help-all" || a == "--version" || a == "-v")
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+int runConsole(int argc, char** argv)
+{
+    QCoreApplication::setApplicationName(QStringLiteral("nbaops-console"));
+    QCoreApplication::setOrganizationName(QStringLiteral("nbaops"));
+    QCoreApplication::setApplicationVersion(qs(std::string(version())) + QStringLiteral(" (git ") +
+                                            qs(std::string(gitCommit())) + QStringLiteral(")"));
+    if (asksHelpOrVersion(argc, argv)) {
+        QCoreApplication core(argc, argv);
+        QCommandLineParser parser;
+        addOptions(parser);
+        parser.process(core); // prints the help or the version and exits
+        return 0;
+    }
+    QApplication app(argc, argv);
+    QCommandLineParser parser;
+    const Options opts = addOptions(parser);
+    const QCommandLineOption& dbOpt = opts.db;
+    const QCommandLineOption& pageOpt = opts.page;
+    const QCommandLineOption& shotOpt = opts.shot;
+    const QCommandLineOption& backendOpt = opts.backend;
     parser.process(app);
 
     try {

@@ -2,7 +2,8 @@
 
 namespace nbaops::ui {
 
-// nbaops-console [--db PATH] [--page NAME] [--screenshot FILE.png]
+// nbaops-console [--db PATH] [--backend local|cloud] [--page NAME] [--screenshot FILE.png]; --help and
+// --version answer without a display.
 int runConsole(int argc, char** argv);
 
 } // namespace nbaops::ui

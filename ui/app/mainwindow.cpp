@@ -10,11 +10,14 @@
 #include "registry/registrypage.h"
 #include "settings/settingspage.h"
 #include "trends/trendspage.h"
+#include "util/version.h"
 #include "workbench/modelspage.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
@@ -33,6 +36,9 @@ MainWindow::MainWindow(BackendPtr backend, QWidget* parent)
       m_stack(new QStackedWidget(this)), m_dbLabel(new QLabel(this))
 {
     setWindowTitle(tr("nbaops console"));
+    auto* about = menuBar()->addMenu(tr("&Help"))->addAction(tr("&About nbaops"), this, &MainWindow::showAbout);
+    about->setObjectName(QStringLiteral("aboutAction"));
+    about->setShortcut(QKeySequence::HelpContents);
     auto* central = new QWidget(this);
     auto* layout = new QHBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -217,6 +223,21 @@ Page* MainWindow::currentPage() const
 {
     const int i = m_stack->currentIndex();
     return i >= 0 && i < int(m_pages.size()) ? m_pages[size_t(i)] : nullptr;
+}
+
+QString MainWindow::aboutText() const
+{
+    return tr("<b>nbaops console</b> %1<br>Built from git commit %2 with Qt %3 (running on %4).<br><br>"
+              "Backend: %5<br>Database: %6<br><br>"
+              "The operator console of the NBA player-props pipeline; <tt>nbaops --help</tt> lists the "
+              "same work for a terminal.")
+        .arg(qs(std::string(version())), qs(std::string(gitCommit())), QStringLiteral(QT_VERSION_STR),
+             QString::fromLatin1(qVersion()), qs(m_backend->label()).toHtmlEscaped(), m_dbPath.toHtmlEscaped());
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About nbaops"), aboutText());
 }
 
 } // namespace nbaops::ui

@@ -41,6 +41,9 @@ public:
     bool notify(const QString& title, const QString& body);
 
     QString backendText() const;
+    // What Help > About (F1) says: the version, the git commit, Qt's version, the backend and
+    // its database.
+    QString aboutText() const;
     // Brings the backend's database up to date in the background (a cloud project's cache
     // syncs); then the status bar and the page shown refresh. Without a network it fails, says
     // so in the status bar, and the cache stays as it was.
@@ -54,6 +57,7 @@ Q_SIGNALS:
 
 private:
     void addPage(Page* page);
+    void showAbout();
     void showBackend();
     BackendPtr m_backend;
     QString m_dbPath;
