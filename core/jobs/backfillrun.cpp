@@ -2,7 +2,7 @@
 // the workers, each run's checkpoint, the checks before and after each date, the ending.
 // Over 400 lines on purpose: one class whose steps share the schedule, the workers and the mode.
 // Claiming a backfill and reconciling it after a crash are backfillclaim.cpp; the session as
-// BackfillWorkers is at the end, the cloud's services as BackfillWorkers are in backend.cpp.
+// BackfillWorkers is backfillsession.cpp, the cloud's services as BackfillWorkers backend.cpp.
 #include "backfill.h"
 
 #include "backfillchecks.h"
@@ -472,39 +472,6 @@ BackfillResult Executor::run()
     return m_result;
 }
 
-// The session's workers: publishing is deferred while the backfill runs and flushed at its end.
-class SessionWorkers final : public BackfillWorkers
-{
-public:
-    explicit SessionWorkers(pipeline::Session& session) : m_session(session) {}
-    std::filesystem::path database() const override { return m_session.db().path(); }
-    size_t count() const override { return m_session.runner().workerCount(); }
-    pipeline::ProcessorResult run(const std::string& processor, Date date, size_t worker) override
-    {
-        return m_session.runner().runOn(processor, date, worker);
-    }
-    void interrupt(bool on) override { m_session.runner().interrupt(on); }
-    void attach(int64_t id) override
-    {
-        m_session.runner().setBackfill(id);
-        if (id != 0) {
-            m_session.setDeferPublishing(true);
-            return;
-        }
-        try {
-            m_session.flushPublished();
-        } catch (const std::exception& e) {
-            log::warning("backfill",
-                         std::string("queued documents not published yet (the next run will): ") + e.what());
-        }
-    }
-    bool tablesHere() const override { return true; }
-    bool waitsForOtherRuns() const override { return true; }
-
-private:
-    pipeline::Session& m_session;
-};
-
 } // namespace
 
 BackfillResult runBackfill(BackfillWorkers& workers, const RunBackfillOptions& options,
@@ -512,13 +479,6 @@ BackfillResult runBackfill(BackfillWorkers& workers, const RunBackfillOptions& o
 {
     Executor executor(workers, options, control);
     return executor.run();
-}
-
-BackfillResult runBackfill(pipeline::Session& session, const RunBackfillOptions& options,
-                           const Control<BackfillEvent>& control)
-{
-    SessionWorkers workers(session);
-    return runBackfill(workers, options, control);
 }
 
 } // namespace nbaops::jobs
