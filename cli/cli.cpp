@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "commands.h"
+#include "manpages.h"
 #include "cloud/settings.h"
 #include "dr/restore.h"
 #include "jobs/backend.h"
@@ -72,6 +73,18 @@ void applyBackend(CLI::App& app, GlobalOptions& g)
     }
 }
 
+// What writes files for a package (the manual pages, the unit files) leaves any database alone.
+bool touchesDatabase(const CLI::App& app)
+{
+    const auto subs = app.get_subcommands();
+    if (subs.empty())
+        return true;
+    if (subs.front()->get_name() == "man")
+        return false;
+    const auto inner = subs.front()->get_subcommands();
+    return !(subs.front()->get_name() == "schedule" && !inner.empty() && inner.front()->get_name() == "units");
+}
+
 } // namespace
 
 std::unique_ptr<jobs::Backend> backendOf(const GlobalOptions& g)
@@ -124,6 +137,7 @@ int main(int argc, char** argv)
     addDrillCommands(app, g, action);
     addSecretsCommand(app, g, action);
     addCloudCommand(app, g, action);
+    addManCommand(app, action);
 
     try {
         app.parse(argc, argv);
@@ -137,6 +151,8 @@ int main(int argc, char** argv)
         // A restore a killed process left half done is finished (or undone) first, then what
         // a killed run left open is closed, before any command reads the state.
         applyBackend(app, g);
+        if (!touchesDatabase(app))
+            return action ? action() : 64;
         if (const auto done = dr::recoverInterruptedRestore(g.db); !done.empty())
             std::cerr << "nbaops: " << done << ".\n";
         if (g.backend == "local")

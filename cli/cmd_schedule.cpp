@@ -172,7 +172,22 @@ struct ScheduleOpts
     int digestHour = 7;
     bool noEnable = false;
     bool crontab = false;
+    std::string unitsDir;
+    std::string program = "/usr/bin/nbaops";
 };
+
+int writeUnits(const ScheduleOpts& o)
+{
+    jobs::ScheduleOptions opts;
+    opts.nbaops = o.program;
+    if (!opts.nbaops.is_absolute())
+        throw UsageError("--program takes an absolute path, for example /usr/bin/nbaops");
+    std::filesystem::create_directories(o.unitsDir);
+    for (const auto& u : jobs::systemdUnits(opts))
+        writeFileAtomically(std::filesystem::path(o.unitsDir) / u.name, u.text);
+    std::cout << "wrote " << jobs::systemdUnits(opts).size() << " unit files in " << o.unitsDir << "\n";
+    return 0;
+}
 
 int install(const GlobalOptions& g, const ScheduleOpts& o)
 {
@@ -294,6 +309,12 @@ void addScheduleCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& a
     inst->add_flag("--crontab", o->crontab,
                    "Print crontab lines instead (for a machine without systemd)");
     inst->callback([&g, &action, o] { action = [&g, o] { return install(g, *o); }; });
+    auto* units = sch->add_subcommand(
+        "units", "Write the unit files for the default database into a folder, without enabling "
+                 "them (what the package installs in /usr/lib/systemd/user)");
+    units->add_option("--out", o->unitsDir, "Folder for the unit files")->required();
+    units->add_option("--program", o->program, "The nbaops they start (default /usr/bin/nbaops)");
+    units->callback([&action, o] { action = [o] { return writeUnits(*o); }; });
     sch->add_subcommand("remove", "Disable the timers and delete the units")
         ->callback([&g, &action] { action = [&g] { return removeUnits(g); }; });
     sch->add_subcommand("status",

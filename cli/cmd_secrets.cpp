@@ -53,7 +53,7 @@ std::string readValue(const std::string& name)
     return value;
 }
 
-std::string ageText(const secrets::Status& s)
+std::string secretAgeText(const secrets::Status& s)
 {
     if (s.source == secrets::Source::None)
         return "-";
@@ -95,7 +95,7 @@ int list(const SecretsArgs& a)
         if (s.rotation == secrets::Rotation::Due || s.rotation == secrets::Rotation::Soon)
             rotate += " (" + std::to_string(s.spec.rotationDays) + " d)";
         std::cout << std::setw(25) << s.spec.name << std::setw(10) << secrets::kindName(s.spec.kind)
-                  << std::setw(13) << secrets::sourceName(s.source) << std::setw(9) << ageText(s)
+                  << std::setw(13) << secrets::sourceName(s.source) << std::setw(9) << secretAgeText(s)
                   << std::setw(10) << rotate << s.spec.envVar << "\n";
         if (s.source != secrets::Source::None && !s.problem.empty())
             std::cout << "    problem: " << s.problem << "\n";
@@ -166,7 +166,7 @@ int check(const SecretsArgs& a)
             std::cout << "FAIL  " << s.spec.name << ": " << finding << "\n";
         else if (s.source != secrets::Source::None)
             std::cout << "ok    " << s.spec.name << " (" << secrets::sourceName(s.source) << ", "
-                      << ageText(s)
+                      << secretAgeText(s)
                       << (s.rotation == secrets::Rotation::Soon ? ", rotate soon" : "") << ")\n";
     }
     if (a.json)

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # nbaops developer entry point, for a fresh Debian 12 machine:
 #   ./packaging/dev.sh run    install what is missing, build, open the console on the demo data
-#   ./packaging/dev.sh test   install, build, run every test (dev), then the unit tests under ASan+UBSan
+#   ./packaging/dev.sh test   install, build, lint, run every test: the unit tests under ASan+UBSan, the rest (dev)
 #   ./packaging/dev.sh lint [quick]  install, build (dev), run clang-tidy over the sources (.clang-tidy)
 #   ./packaging/dev.sh bench  install, build (release), run the benchmarks
+#   ./packaging/dev.sh package  install, build (release, programs only), the .deb in build/package, lintian
+#   ./packaging/dev.sh fuzz [SECONDS]  build the libFuzzer targets (clang, ASan + UBSan), run each SECONDS (60)
 # Idempotent: a second call installs nothing and rebuilds only what changed.
 set -euo pipefail
 
@@ -21,6 +23,8 @@ PACKAGES=(
   libxgboost-dev xgboost
   xvfb xauth fonts-dejavu-core
   clang-tidy python3
+  dpkg-dev fakeroot lintian librsvg2-bin man-db desktop-file-utils
+  clang libclang-rt-14-dev
 )
 
 say() { printf 'dev.sh: %s\n' "$*"; }
@@ -91,6 +95,46 @@ lint() {
   fi
 }
 
+# Every fuzz target for $1 seconds, two at a time on two cores: its corpus grows in
+# build/fuzz/corpus/<target> from the seeds (the simulated league's payloads, the resources and,
+# when ../shared/data is there, the recorded real payloads); a finding is left in
+# build/fuzz/findings/ and fails the command with how to replay it.
+fuzz_all() {
+  local secs="$1" dir="$ROOT/build/fuzz" shared="${NBAOPS_SHARED_DATA:-$ROOT/../shared/data}"
+  [[ "$secs" =~ ^[0-9]+$ ]] || die "fuzz takes a number of seconds per target, not '$secs'"
+  rm -rf "$dir/seeds"
+  "$dir/tests/fuzz/nbaops-fuzz-replay" seeds "$dir/seeds" "$shared"
+  mkdir -p "$dir/corpus" "$dir/findings" "$LOG_DIR/fuzz"
+  local targets
+  mapfile -t targets < <("$dir/tests/fuzz/nbaops-fuzz-replay" list | awk '{print $1}')
+  say "fuzzing ${#targets[@]} targets for $secs s each, $(nproc) at a time (logs: $LOG_DIR/fuzz/)"
+  export dir secs LOG_DIR
+  printf '%s\n' "${targets[@]}" | xargs -P "$(nproc)" -I{} sh -c '
+    mkdir -p "$dir/corpus/{}"
+    "$dir/tests/fuzz/nbaops-fuzz-{}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+      -print_final_stats=1 -artifact_prefix="$dir/findings/{}-" "$dir/corpus/{}" "$dir/seeds/{}" \
+      >"$LOG_DIR/fuzz/{}.log" 2>&1 || true'
+  local found=0 t
+  printf '%-16s %12s %10s %8s %8s\n' target runs "runs/s" cov corpus
+  for t in "${targets[@]}"; do
+    local log="$LOG_DIR/fuzz/$t.log"
+    printf '%-16s %12s %10s %8s %8s\n' "$t" \
+      "$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")" \
+      "$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")" \
+      "$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)" \
+      "$(find "$dir/corpus/$t" -type f | wc -l)"
+  done
+  for f in "$dir"/findings/*; do
+    [ -e "$f" ] || continue
+    found=$((found + 1))
+    t="$(basename "$f" | sed -E 's/-(crash|leak|timeout|oom|slow-unit)-.*//')"
+    printf 'finding: %s\n  replay: %s run %s %s\n  then keep it: cp %s tests/fuzz/regressions/%s/\n' \
+      "$f" "$dir/tests/fuzz/nbaops-fuzz-replay" "$t" "$f" "$f" "$t" >&2
+  done
+  [ "$found" -eq 0 ] || die "$found finding(s) in $dir/findings (logs: $LOG_DIR/fuzz/)"
+  say "no finding"
+}
+
 case "$CMD" in
   run)
     install_missing
@@ -122,9 +166,11 @@ MSG
     install_missing
     build dev
     lint quick
-    say "running every test (dev preset)"
-    ctest --preset dev -j"$(nproc)"
-    say "building with AddressSanitizer + UndefinedBehaviorSanitizer and running the unit tests again"
+    # Each test runs once: those labelled unit (most of them, the pages' too) under ASan + UBSan,
+    # the rest (the CLI end to end, the package) in the debug build.
+    say "running the integration and package tests (dev preset)"
+    ctest --preset dev -j"$(nproc)" -LE unit
+    say "building with AddressSanitizer + UndefinedBehaviorSanitizer and running the unit tests"
     build asan
     ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1" \
     LSAN_OPTIONS="suppressions=$ROOT/packaging/lsan.supp:print_suppressions=0" \
@@ -140,7 +186,24 @@ MSG
     # The console's first paint (the Trends page over a year of history), offscreen.
     QT_QPA_PLATFORM=offscreen ./build/release/tests/bench/nbaops-bench-console "$@"
     ;;
+  fuzz)
+    install_missing
+    build fuzz
+    fuzz_all "${2:-60}"
+    ;;
+  package)
+    install_missing
+    build package
+    say "building the .deb (CPack) and checking it with lintian"
+    (cd build/package && cpack -G DEB >"$LOG_DIR/cpack.log" 2>&1) ||
+      { tail -20 "$LOG_DIR/cpack.log" >&2; die "cpack failed (log: $LOG_DIR/cpack.log)"; }
+    DEB="$(ls build/package/nbaops_*.deb)"
+    if lintian "$DEB" 2>&1 | grep -v 'root privileges' | tee "$LOG_DIR/lintian.log" | grep -q '^E:'; then
+      die "lintian reports errors in $DEB (log: $LOG_DIR/lintian.log)"
+    fi
+    say "$DEB: $(du -h "$DEB" | cut -f1); install it with: sudo apt install ./$DEB"
+    ;;
   *)
-    die "unknown command '$CMD': use run, test, lint or bench"
+    die "unknown command '$CMD': use run, test, lint, bench, package or fuzz"
     ;;
 esac

@@ -5,6 +5,8 @@
 #include "util/version.h"
 
 #include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -130,6 +132,49 @@ private Q_SLOTS:
         QVERIFY2(commit == "unknown" || (commit.size() >= 12 && commit.find_first_not_of("0123456789abcdef") >= 12),
                  commit.c_str());
         QVERIFY(r.out.contains(QByteArray::fromStdString(std::string(nbaops::gitCommit()))));
+    }
+
+    // The manual pages come from the command line's own definition: one per command --help
+    // lists, each with that command's options, and the units for the package use no --db.
+    void manualPagesCoverEveryCommandAndUnitsUseTheDefaultDatabase()
+    {
+        QTemporaryDir dir;
+        const auto help = nbaops({QStringLiteral("--help")});
+        QCOMPARE(help.code, 0);
+        const auto man = nbaops({QStringLiteral("man"), QStringLiteral("--out"), dir.filePath(QStringLiteral("man"))});
+        QVERIFY2(man.code == 0, man.err.constData());
+        QStringList commands;
+        bool inCommands = false;
+        for (const auto& line : QString::fromUtf8(help.out).split(QLatin1Char('\n'))) {
+            if (line.startsWith(QStringLiteral("Subcommands:")))
+                inCommands = true;
+            else if (inCommands && line.startsWith(QStringLiteral("  ")) && !line.trimmed().isEmpty())
+                commands << line.trimmed().section(QLatin1Char(' '), 0, 0);
+        }
+        QVERIFY2(commands.size() >= 20, help.out.constData());
+        QVERIFY(!commands.contains(QStringLiteral("man"))); // for packaging, not listed
+        for (const auto& c : commands)
+            QVERIFY2(QFile::exists(dir.filePath(QStringLiteral("man/nbaops-%1.1").arg(c))), qPrintable(c));
+        QFile backfill(dir.filePath(QStringLiteral("man/nbaops-backfill.1")));
+        QVERIFY(backfill.open(QIODevice::ReadOnly));
+        const QByteArray page = backfill.readAll();
+        QVERIFY(page.startsWith(".\\\" Written by 'nbaops man'"));
+        QVERIFY(page.contains(".SH \"nbaops backfill plan\""));
+        QVERIFY(page.contains("\\fB\\-\\-gaps\\fR")); // an option of plan, as --help has it
+
+        const auto units = nbaops({QStringLiteral("schedule"), QStringLiteral("units"), QStringLiteral("--out"),
+                                   dir.filePath(QStringLiteral("units"))});
+        QVERIFY2(units.code == 0, units.err.constData());
+        QFile nightly(dir.filePath(QStringLiteral("units/nbaops-nightly.service")));
+        QVERIFY(nightly.open(QIODevice::ReadOnly));
+        const QByteArray unit = nightly.readAll();
+        QVERIFY2(unit.contains("ExecStart=\"/usr/bin/nbaops\" run --date yesterday\n"), unit.constData());
+        QVERIFY(!unit.contains("--db"));
+        QCOMPARE(QDir(dir.filePath(QStringLiteral("units"))).entryList(QDir::Files).size(), 8);
+        const auto relative = nbaops({QStringLiteral("schedule"), QStringLiteral("units"), QStringLiteral("--out"),
+                                      dir.path(), QStringLiteral("--program"), QStringLiteral("bin/nbaops")});
+        QCOMPARE(relative.code, 64);
+        QVERIFY(relative.err.contains("absolute path"));
     }
 
     void simServeAnswersAllFourApis()

@@ -82,13 +82,19 @@ std::vector<UnitFile> systemdUnits(const ScheduleOptions& o)
 {
     std::vector<UnitFile> out;
     for (const auto& j : jobsOf(o)) {
-        std::string exec = systemdWord(o.nbaops.string()) + " --db " + systemdWord(o.db.string());
+        std::string exec = systemdWord(o.nbaops.string());
+        if (!o.db.empty())
+            exec += " --db " + systemdWord(o.db.string());
         for (const auto& a : j.args)
             exec += " " + a;
+        const std::string origin =
+            o.db.empty() ? "# Installed with the nbaops package, for the default database; enable it with\n"
+                           "# 'systemctl --user enable --now " +
+                               std::string(j.name) + ".timer'.\n"
+                         : "# Written by 'nbaops schedule install'; 'nbaops schedule remove' deletes it.\n";
         out.push_back(
             {std::string(j.name) + ".service",
-             "# Written by 'nbaops schedule install'; 'nbaops schedule remove' deletes it.\n"
-             "[Unit]\nDescription=nbaops: " +
+             origin + "[Unit]\nDescription=nbaops: " +
                  std::string(j.what) +
                  "\n\n"
                  "[Service]\nType=oneshot\nExecStart=" +
@@ -98,8 +104,7 @@ std::vector<UnitFile> systemdUnits(const ScheduleOptions& o)
                  "SuccessExitStatus=1\nNice=5\n"});
         out.push_back(
             {std::string(j.name) + ".timer",
-             "# Written by 'nbaops schedule install'; 'nbaops schedule remove' deletes it.\n"
-             "[Unit]\nDescription=nbaops: " +
+             origin + "[Unit]\nDescription=nbaops: " +
                  std::string(j.what) +
                  " (timer)\n\n"
                  "[Timer]\nOnCalendar=" +

@@ -12,7 +12,8 @@ namespace nbaops::jobs {
 struct ScheduleOptions
 {
     std::filesystem::path nbaops; // the program the units start (absolute)
-    std::filesystem::path db;     // the database they use (absolute)
+    std::filesystem::path db;     // the database they use (absolute); empty: the default one
+                                  // (units for a package, without --db)
     int nightlyHour = 4;          // US Eastern
     int nightlyMinute = 0;
     int digestHour = 7; // US Eastern

@@ -8,7 +8,7 @@ namespace nbaops::sim {
 
 namespace {
 
-std::string pct(int made, int attempts)
+std::string pctText(int made, int attempts)
 {
     if (attempts == 0)
         return "0";
@@ -65,8 +65,8 @@ std::string boxscoreHistoryCsv(const League& league, Date from, Date to)
                         opp.abbr.c_str(), static_cast<long long>(p->playerId), quoted(first).c_str(),
                         quoted(last).c_str(), quoted(first.substr(0, 1) + ". " + last).c_str(),
                         p->startPosition.c_str(), quoted(p->comment).c_str(), minutes, p->fgm, p->fga,
-                        pct(p->fgm, p->fga).c_str(), p->fg3m, p->fg3a, pct(p->fg3m, p->fg3a).c_str(), p->ftm, p->fta,
-                        pct(p->ftm, p->fta).c_str(), p->oreb, p->dreb, p->oreb + p->dreb, p->ast, p->stl, p->blk,
+                        pctText(p->fgm, p->fga).c_str(), p->fg3m, p->fg3a, pctText(p->fg3m, p->fg3a).c_str(), p->ftm, p->fta,
+                        pctText(p->ftm, p->fta).c_str(), p->oreb, p->dreb, p->oreb + p->dreb, p->ast, p->stl, p->blk,
                         p->tov, p->pf, p->pts, p->plusMinus);
                     csv += buf;
                 }

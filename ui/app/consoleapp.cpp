@@ -4,6 +4,7 @@
 #include "common/page.h"
 #include "cloud/settings.h"
 #include "common/qtconv.h"
+#include "firststart.h"
 #include "jobs/backend.h"
 #include "jobs/cloudsync.h"
 #include "mainwindow.h"
@@ -15,6 +16,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QIcon>
 #include <QMessageBox>
 #include <QPixmap>
 #include <QTimer>
@@ -67,6 +69,20 @@ bool asksHelpOrVersion(int argc, char** argv)
     return false;
 }
 
+// A window saved as PNG once shown (the first-start dialog in screenshot mode).
+int saveShot(QWidget& w, const QString& file)
+{
+    w.show();
+    QCoreApplication::processEvents();
+    const QPixmap pix = w.grab();
+    if (!pix.save(file, "PNG")) {
+        std::fprintf(stderr, "nbaops-console: could not write %s\n", qPrintable(file));
+        return 3;
+    }
+    std::printf("saved %s (%dx%d)\n", qPrintable(file), pix.width(), pix.height());
+    return 0;
+}
+
 } // namespace
 
 int runConsole(int argc, char** argv)
@@ -83,6 +99,7 @@ int runConsole(int argc, char** argv)
         return 0;
     }
     QApplication app(argc, argv);
+    app.setWindowIcon(QIcon::fromTheme(QStringLiteral("nbaops-console"))); // installed in hicolor
     QCommandLineParser parser;
     const Options opts = addOptions(parser);
     const QCommandLineOption& dbOpt = opts.db;
@@ -125,7 +142,30 @@ int runConsole(int argc, char** argv)
         std::fprintf(stderr, "nbaops-console: %s\n", e.what());
         return 64;
     }
-    const QString db = QFileInfo(dbPath).absoluteFilePath();
+    QString db = QFileInfo(dbPath).absoluteFilePath();
+    QString pageId = parser.value(pageOpt);
+    const QString shot = parser.value(shotOpt);
+    if (!cloudSettings && !QFileInfo::exists(db)) {
+        // First start: never an empty window. The demo goes where --db points, else beside the
+        // default database (so the operator's own database stays for the nightly runs).
+        const QString demo = parser.isSet(dbOpt) ? db : qs((defaultDataDir() / "demo.db").string());
+        FirstStartDialog first(db, demo);
+        if (!shot.isEmpty())
+            return saveShot(first, shot);
+        if (first.exec() != QDialog::Accepted)
+            return 0;
+        if (first.cloud()) {
+            cloudSettings = *first.cloud();
+            const auto cache = jobs::cloudCachePath(cloudSettings->project);
+            std::filesystem::create_directories(cache.parent_path());
+            store::Database::open(cache);
+            db = qs(cache.string());
+            if (!parser.isSet(pageOpt))
+                pageId = QStringLiteral("settings"); // the key and the region come next
+        } else {
+            db = first.database();
+        }
+    }
     if (QFileInfo::exists(db)) {
         // Bring an older database up to this build's schema once, before the pages read it;
         // a newer or damaged one is reported by the pages themselves.
@@ -137,13 +177,11 @@ int runConsole(int argc, char** argv)
     }
     MainWindow window(cloudSettings ? BackendPtr(jobs::cloudBackend(*cloudSettings, ss(db)))
                                     : BackendPtr(jobs::localBackend(ss(db))));
-    const QString pageId = parser.value(pageOpt);
     if (!window.page(pageId)) {
         std::fprintf(stderr, "nbaops-console: there is no page '%s'; pages: %s\n", qPrintable(pageId),
                      qPrintable(window.pageIds().join(QStringLiteral(", "))));
         return 64;
     }
-    const QString shot = parser.value(shotOpt);
     if (shot.isEmpty()) {
         window.show();
         window.showPage(pageId);

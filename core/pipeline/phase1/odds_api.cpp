@@ -13,7 +13,7 @@ namespace nbaops::pipeline {
 
 namespace {
 
-constexpr const char* kSource = "the_odds_api";
+constexpr const char* kOddsSource = "the_odds_api";
 
 std::string isoZ(TimePoint t) { return toIsoUtc(t).substr(0, 19) + "Z"; }
 
@@ -30,15 +30,15 @@ std::string problem(const net::HttpResponse& r)
 
 Work OddsScraper::run(Context& ctx, Date date)
 {
-    if (auto none = missingKey(ctx.urls.oddsApiKey, kSource, "The Odds API", "NBAOPS_ODDS_API_KEY"))
+    if (auto none = missingKey(ctx.urls.oddsApiKey, kOddsSource, "The Odds API", "NBAOPS_ODDS_API_KEY"))
         return *none;
     Work w;
-    w.outcome.source = kSource;
+    w.outcome.source = kOddsSource;
     const std::string key = "apiKey=" + ctx.urls.oddsApiKey;
     const std::string url = ctx.urls.oddsApi + "/sports/basketball_nba/events?" + key +
                             "&commenceTimeFrom=" + isoZ(easternTime(date, 12, 0)) +
                             "&commenceTimeTo=" + isoZ(easternTime(date.addDays(1), 6, 0));
-    const auto r = fetchFrom(ctx, kSource, url, {});
+    const auto r = fetchFrom(ctx, kOddsSource, url, {});
     if (!r.ok()) {
         w.outcome.category = transportCategory(r);
         w.outcome.error = "events for " + date.iso() + ": " + problem(r);
@@ -48,7 +48,7 @@ Work OddsScraper::run(Context& ctx, Date date)
     try {
         events = sources::parseOddsEvents(r.body);
     } catch (const sources::PayloadError& e) {
-        auto pi = payloadInfo(ctx, kSource, "events", date, "events");
+        auto pi = payloadInfo(ctx, kOddsSource, "events", date, "events");
         pi.accepted = false;
         pi.reason = e.what();
         w.outcome.category = Category::ValidationFailed;
@@ -57,7 +57,7 @@ Work OddsScraper::run(Context& ctx, Date date)
         return w;
     }
     auto keep = std::make_shared<std::vector<FetchedPayload>>();
-    keep->push_back({payloadInfo(ctx, kSource, "events", date, "events"), r.body});
+    keep->push_back({payloadInfo(ctx, kOddsSource, "events", date, "events"), r.body});
     if (events.empty()) {
         w.outcome.category = Category::NoDataAvailable;
         w.outcome.error = "no NBA events on " + date.iso();
@@ -67,7 +67,7 @@ Work OddsScraper::run(Context& ctx, Date date)
     for (const auto& e : events) {
         if (ctx.cancelled())
             break;
-        const auto o = fetchFrom(ctx, kSource,
+        const auto o = fetchFrom(ctx, kOddsSource,
                                  ctx.urls.oddsApi + "/sports/basketball_nba/events/" + e.id + "/odds?" + key +
                                      "&regions=us&markets=player_points&oddsFormat=american", {});
         if (!o.ok()) {
@@ -75,7 +75,7 @@ Work OddsScraper::run(Context& ctx, Date date)
             failure = failure.value_or(transportCategory(o));
             continue;
         }
-        auto pi = payloadInfo(ctx, kSource, "player_points", date, e.id);
+        auto pi = payloadInfo(ctx, kOddsSource, "player_points", date, e.id);
         try {
             sources::parsePlayerPointsOdds(o.body);
         } catch (const sources::PayloadError& err) {

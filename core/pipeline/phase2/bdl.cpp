@@ -14,15 +14,15 @@ namespace nbaops::pipeline {
 
 namespace {
 
-constexpr const char* kBdl = "balldontlie";
+constexpr const char* kBdlFeed = "balldontlie";
 
 } // namespace
 
 Work BdlBoxscoreLoader::run(Context& ctx, Date date)
 {
     Work w;
-    w.outcome.source = kBdl;
-    const auto gamePages = latestRunPayloads(ctx.db, kBdl, "games", date);
+    w.outcome.source = kBdlFeed;
+    const auto gamePages = latestRunPayloads(ctx.db, kBdlFeed, "games", date);
     if (gamePages.empty()) {
         w.outcome.category = Category::DependencyMissing;
         w.outcome.error = "no accepted balldontlie games for " + date.iso() + "; run bdl_boxscore_scraper";
@@ -41,7 +41,7 @@ Work BdlBoxscoreLoader::run(Context& ctx, Date date)
     }
     if (!finals.empty()) {
         // The stat pages of the same run as the game pages (a run stores its pages together).
-        for (const auto& p : latestRunPayloads(ctx.db, kBdl, "stats", date)) {
+        for (const auto& p : latestRunPayloads(ctx.db, kBdlFeed, "stats", date)) {
             for (auto& s : sources::parseBdlStats(ctx.objects.read(p.path)).data)
                 stats->emplace_back(p.id, std::move(s));
         }

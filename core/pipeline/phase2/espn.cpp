@@ -12,15 +12,15 @@ namespace nbaops::pipeline {
 
 namespace {
 
-constexpr const char* kEspn = "espn";
+constexpr const char* kEspnFeed = "espn";
 
 } // namespace
 
 Work EspnScoreboardLoader::run(Context& ctx, Date date)
 {
     Work w;
-    w.outcome.source = kEspn;
-    const auto ref = latestPayload(ctx.db, kEspn, "scoreboard", date);
+    w.outcome.source = kEspnFeed;
+    const auto ref = latestPayload(ctx.db, kEspnFeed, "scoreboard", date);
     if (!ref) {
         w.outcome.category = Category::DependencyMissing;
         w.outcome.error = "no accepted ESPN scoreboard for " + date.iso() + "; run espn_scoreboard_scraper";

@@ -12,17 +12,17 @@ namespace nbaops::pipeline {
 
 namespace {
 
-constexpr const char* kSource = "the_odds_api";
+constexpr const char* kOddsFeed = "the_odds_api";
 
 } // namespace
 
 Work OddsLoader::run(Context& ctx, Date date)
 {
     Work w;
-    w.outcome.source = kSource;
-    const auto refs = acceptedPayloads(ctx.db, kSource, "player_points", date);
+    w.outcome.source = kOddsFeed;
+    const auto refs = acceptedPayloads(ctx.db, kOddsFeed, "player_points", date);
     std::map<std::string, sources::OddsEvent> events;
-    if (const auto ev = latestPayload(ctx.db, kSource, "events", date)) {
+    if (const auto ev = latestPayload(ctx.db, kOddsFeed, "events", date)) {
         for (auto& e : sources::parseOddsEvents(ctx.objects.read(ev->path)))
             events[e.id] = e;
     }
