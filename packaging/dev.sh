@@ -24,15 +24,16 @@ PACKAGES=(
   xvfb xauth fonts-dejavu-core
   clang-tidy python3
   dpkg-dev fakeroot lintian librsvg2-bin man-db desktop-file-utils
-  clang libclang-rt-14-dev
 )
+# Only `fuzz` needs these (libFuzzer is clang's).
+FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 
 say() { printf 'dev.sh: %s\n' "$*"; }
 die() { printf 'dev.sh: %s\n' "$*" >&2; exit 1; }
 
 install_missing() {
   local missing=()
-  for p in "${PACKAGES[@]}"; do
+  for p in "${PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -187,7 +188,7 @@ MSG
     QT_QPA_PLATFORM=offscreen ./build/release/tests/bench/nbaops-bench-console "$@"
     ;;
   fuzz)
-    install_missing
+    install_missing "${FUZZ_PACKAGES[@]}"
     build fuzz
     fuzz_all "${2:-60}"
     ;;
