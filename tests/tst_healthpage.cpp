@@ -162,6 +162,25 @@ private Q_SLOTS:
                      aboutText.contains(QStringLiteral("local (embedded SQLite)")) && aboutText.contains(m_db),
                  qPrintable(aboutText));
         QVERIFY(label->text().contains(QStringLiteral("local")));
+        // Every page from the keyboard: Ctrl+1..9 in the sidebar's order, Ctrl+R and F5 refresh.
+        for (int i = 0; i < sidebar->count(); ++i) {
+            const QString id = w.pageIds().at(i);
+            auto* go = w.findChild<QAction*>(QStringLiteral("goAction_") + id);
+            QVERIFY2(go, qPrintable(id));
+            QCOMPARE(go->shortcut(), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+            QVERIFY(sidebar->item(i)->toolTip().contains(go->shortcut().toString(QKeySequence::NativeText)));
+            go->trigger();
+            QCOMPARE(w.currentPage(), w.page(id));
+            QCOMPARE(sidebar->currentRow(), i);
+        }
+        w.findChild<QAction*>(QStringLiteral("goAction_health"))->trigger();
+        auto* refresh = w.findChild<QAction*>(QStringLiteral("refreshAction"));
+        QVERIFY(refresh);
+        QVERIFY(refresh->shortcuts().contains(QKeySequence(Qt::CTRL | Qt::Key_R)));
+        QVERIFY(refresh->shortcuts().contains(QKeySequence(Qt::Key_F5)));
+        QSignalSpy reloaded(w.page(QStringLiteral("health")), &Page::loaded);
+        refresh->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(reloaded.count() >= 1, 30000);
         {
             // The same pages over a cloud project's cache (the demo's runs stand in for a synced
             // history: the cache has the local schema). The status bar names the project and the

@@ -13,9 +13,12 @@
 #include "util/version.h"
 #include "workbench/modelspage.h"
 
+#include <QAction>
 #include <QHBoxLayout>
+#include <QKeySequence>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStackedWidget>
@@ -36,6 +39,17 @@ MainWindow::MainWindow(BackendPtr backend, QWidget* parent)
       m_stack(new QStackedWidget(this)), m_dbLabel(new QLabel(this))
 {
     setWindowTitle(tr("nbaops console"));
+    // Every page from the keyboard: Ctrl+1..9 in the sidebar's order, Ctrl+R (or F5) refreshes.
+    m_goMenu = menuBar()->addMenu(tr("&Go"));
+    auto* refresh = new QAction(tr("&Refresh this page"), this);
+    refresh->setObjectName(QStringLiteral("refreshAction"));
+    refresh->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_R), QKeySequence(Qt::Key_F5)});
+    connect(refresh, &QAction::triggered, this, [this] {
+        if (auto* p = currentPage())
+            p->refresh();
+    });
+    m_goMenu->addAction(refresh);
+    m_goMenu->addSeparator();
     auto* about = menuBar()->addMenu(tr("&Help"))->addAction(tr("&About nbaops"), this, &MainWindow::showAbout);
     about->setObjectName(QStringLiteral("aboutAction"));
     about->setShortcut(QKeySequence::HelpContents);
@@ -184,6 +198,13 @@ void MainWindow::addPage(Page* page)
     m_pages.push_back(page);
     m_stack->addWidget(page);
     m_sidebar->addItem(page->title());
+    const int n = int(m_pages.size());
+    auto* go = m_goMenu->addAction(page->title(), this, [this, id = page->pageId()] { showPage(id); });
+    go->setObjectName(QStringLiteral("goAction_") + page->pageId());
+    if (n <= 9) {
+        go->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_0 + n)));
+        m_sidebar->item(n - 1)->setToolTip(tr("%1 (%2)").arg(page->title(), go->shortcut().toString(QKeySequence::NativeText)));
+    }
     connect(page, &Page::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 10000); });
     connect(page, &Page::failed, this, [this](const QString& m) { statusBar()->showMessage(m); });
 }

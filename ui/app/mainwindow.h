@@ -11,6 +11,7 @@
 
 class QLabel;
 class QListWidget;
+class QMenu;
 class QStackedWidget;
 class QSystemTrayIcon;
 
@@ -61,6 +62,7 @@ private:
     void showBackend();
     BackendPtr m_backend;
     QString m_dbPath;
+    QMenu* m_goMenu;
     QListWidget* m_sidebar;
     QStackedWidget* m_stack;
     QLabel* m_dbLabel;
