@@ -183,9 +183,10 @@ int writeUnits(const ScheduleOpts& o)
     if (!opts.nbaops.is_absolute())
         throw UsageError("--program takes an absolute path, for example /usr/bin/nbaops");
     std::filesystem::create_directories(o.unitsDir);
-    for (const auto& u : jobs::systemdUnits(opts))
+    const auto units = jobs::systemdUnits(opts);
+    for (const auto& u : units)
         writeFileAtomically(std::filesystem::path(o.unitsDir) / u.name, u.text);
-    std::cout << "wrote " << jobs::systemdUnits(opts).size() << " unit files in " << o.unitsDir << "\n";
+    std::cout << "wrote " << units.size() << " unit files in " << o.unitsDir << "\n";
     return 0;
 }
 

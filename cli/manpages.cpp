@@ -3,6 +3,7 @@
 #include "manpages.h"
 
 #include "util/errors.h"
+#include "util/files.h"
 #include "util/version.h"
 
 #include <CLI/CLI.hpp>
@@ -10,7 +11,6 @@
 #include <cctype>
 #include <filesystem>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -168,15 +168,6 @@ std::string mainPage(const CLI::App& app)
     return out + "\n";
 }
 
-void write(const std::filesystem::path& file, const std::string& text)
-{
-    std::ofstream f(file, std::ios::binary | std::ios::trunc);
-    f << text;
-    f.close();
-    if (!f)
-        throw OpsError("could not write " + file.string() + ": check that the folder is writable");
-}
-
 } // namespace
 
 std::vector<std::string> writeManPages(const CLI::App& app, const std::filesystem::path& dir)
@@ -186,10 +177,10 @@ std::vector<std::string> writeManPages(const CLI::App& app, const std::filesyste
     if (ec)
         throw OpsError("could not create " + dir.string() + ": " + ec.message());
     std::vector<std::string> written{"nbaops.1"};
-    write(dir / "nbaops.1", mainPage(app));
+    writeFileAtomically(dir / "nbaops.1", mainPage(app));
     for (const auto* c : shownCommands(app)) {
         written.push_back("nbaops-" + c->get_name() + ".1");
-        write(dir / written.back(), commandPage(*c));
+        writeFileAtomically(dir / written.back(), commandPage(*c));
     }
     return written;
 }

@@ -69,6 +69,16 @@ bool asksHelpOrVersion(int argc, char** argv)
     return false;
 }
 
+// The cloud project's cache, created when missing: it opens at once and works offline (an empty
+// one says it was never synced).
+QString openCloudCache(const std::string& project)
+{
+    const auto cache = jobs::cloudCachePath(project);
+    std::filesystem::create_directories(cache.parent_path());
+    store::Database::open(cache);
+    return qs(cache.string());
+}
+
 // A window saved as PNG once shown (the first-start dialog in screenshot mode).
 int saveShot(QWidget& w, const QString& file)
 {
@@ -131,11 +141,7 @@ int runConsole(int argc, char** argv)
             }
             cloudSettings = settings.cloud;
             if (!parser.isSet(dbOpt)) {
-                // The cache opens at once and works offline; an empty one says it was never synced.
-                const auto cache = jobs::cloudCachePath(settings.cloud.project);
-                std::filesystem::create_directories(cache.parent_path());
-                store::Database::open(cache);
-                dbPath = qs(cache.string());
+                dbPath = openCloudCache(settings.cloud.project);
             }
         }
     } catch (const std::exception& e) {
@@ -156,10 +162,7 @@ int runConsole(int argc, char** argv)
             return 0;
         if (first.cloud()) {
             cloudSettings = *first.cloud();
-            const auto cache = jobs::cloudCachePath(cloudSettings->project);
-            std::filesystem::create_directories(cache.parent_path());
-            store::Database::open(cache);
-            db = qs(cache.string());
+            db = openCloudCache(cloudSettings->project);
             if (!parser.isSet(pageOpt))
                 pageId = QStringLiteral("settings"); // the key and the region come next
         } else {
