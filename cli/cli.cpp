@@ -31,13 +31,14 @@ namespace {
 void closeOrphansOf(const std::string& path)
 {
     std::error_code ec;
-    if (path.empty() || !std::filesystem::is_regular_file(path, ec) || ::access(path.c_str(), W_OK) != 0)
+    if (path.empty() || !std::filesystem::is_regular_file(path, ec) || !store::Database::writable(path))
         return;
     try {
         auto db = store::Database::open(path);
         pipeline::closeOrphans(db, std::chrono::system_clock::now());
     } catch (const std::exception& e) {
-        log::warning("cli", std::string("orphaned runs not checked: ") + e.what());
+        // The command opens the database next and reports what is wrong with it, once.
+        log::info("cli", std::string("orphaned runs not checked: ") + e.what());
     }
 }
 
@@ -73,13 +74,14 @@ void applyBackend(CLI::App& app, GlobalOptions& g)
     }
 }
 
-// What writes files for a package (the manual pages, the unit files) leaves any database alone.
+// What writes files for a package (the manual pages, the unit files) and the simulated league
+// leave any database alone.
 bool touchesDatabase(const CLI::App& app)
 {
     const auto subs = app.get_subcommands();
     if (subs.empty())
         return true;
-    if (subs.front()->get_name() == "man")
+    if (subs.front()->get_name() == "man" || subs.front()->get_name() == "sim")
         return false;
     const auto inner = subs.front()->get_subcommands();
     return !(subs.front()->get_name() == "schedule" && !inner.empty() && inner.front()->get_name() == "units");

@@ -33,6 +33,7 @@ nlohmann::json importJson(const jobs::ImportReport& rep)
             {"last_date", rep.lastDate},
             {"issues", issues},
             {"team_point_mismatches", rep.warnings},
+            {"text_repaired", {{"rows", rep.repaired}, {"lines", rep.repairedLines}}},
             {"analytics_failures", rep.analyticsFailures},
             {"seconds", {{"read", rep.readSeconds}, {"load", rep.loadSeconds}, {"analytics", rep.analyticsSeconds}}}};
 }
@@ -52,6 +53,15 @@ void printImport(const jobs::ImportReport& rep, const std::string& teams)
             std::printf("  %s:%zu%s: %s\n", rep.file.c_str(), rep.issues[i].line,
                         rep.issues[i].column.empty() ? "" : (" column " + rep.issues[i].column).c_str(),
                         rep.issues[i].reason.c_str());
+    }
+    if (rep.repaired > 0) {
+        std::string lines;
+        for (size_t i = 0; i < rep.repairedLines.size() && i < 10; ++i)
+            lines += (i ? ", " : "") + std::to_string(rep.repairedLines[i]);
+        std::printf("%lld row(s) held text that is not valid UTF-8 (line%s %s%s): each bad byte was stored as U+FFFD. "
+                    "Re-save the file as UTF-8 and import it again to keep the original names.\n",
+                    static_cast<long long>(rep.repaired), rep.repaired > 1 ? "s" : "", lines.c_str(),
+                    rep.repaired > 10 ? ", ..." : "");
     }
     if (!teams.empty())
         std::printf("Team points checked against %s: %zu disagreement(s).\n", teams.c_str(), rep.warnings.size());

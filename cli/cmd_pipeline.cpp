@@ -7,6 +7,7 @@
 #include "pipeline/session.h"
 #include "registry/registry.h"
 #include "sim/cloud.h"
+#include "sim/historycsv.h"
 #include "sim/league.h"
 #include "sim/server.h"
 #include "store/database.h"
@@ -276,6 +277,31 @@ void addSimCommand(CLI::App& app, GlobalOptions&, std::function<int()>& action)
                    (o->seconds <= 0 || std::chrono::steady_clock::now() - start < std::chrono::seconds(o->seconds)))
                 std::this_thread::sleep_for(std::chrono::milliseconds(100));
             server.stop();
+            return 0;
+        };
+    });
+    // The simulated league's box scores as a history file, in the format of ../shared/data's.
+    struct HistoryOpts
+    {
+        std::string from, to, out;
+        uint64_t seed = sim::League::kDefaultSeed;
+    };
+    auto h = std::make_shared<HistoryOpts>();
+    auto* history = sim->add_subcommand("history", "Write the simulated league's box scores as a CSV that 'nbaops import boxscores' reads");
+    history->add_option("--from", h->from, "First game date YYYY-MM-DD")->required();
+    history->add_option("--to", h->to, "Last game date, inclusive")->required();
+    history->add_option("--out", h->out, "The CSV file to write")->required();
+    history->add_option("--seed", h->seed, "Seed");
+    history->callback([&action, h] {
+        action = [h]() -> int {
+            const Date from = Date::parseOrThrow(h->from, "--from");
+            const Date to = Date::parseOrThrow(h->to, "--to");
+            jobs::checkRange(from, to, "--from", "--to");
+            const std::string csv = sim::boxscoreHistoryCsv(sim::League(h->seed), from, to);
+            writeFileAtomically(h->out, csv);
+            std::printf("Wrote %s: %lld rows of box scores, %s to %s.\n", h->out.c_str(),
+                        static_cast<long long>(std::count(csv.begin(), csv.end(), '\n') - 1), from.iso().c_str(),
+                        to.iso().c_str());
             return 0;
         };
     });

@@ -1,6 +1,7 @@
 // The console's Health and Registry pages, offscreen, on a demo database.
 #include "app/mainwindow.h"
 #include "backfill/backfillmodels.h"
+#include "alerts/alertspage.h"
 #include "backfill/backfillpage.h"
 #include "health/healthmodels.h"
 #include "health/healthpage.h"
@@ -9,16 +10,21 @@
 #include "cloud/settings.h"
 #include "jobs/backend.h"
 #include "jobs/demo.h"
+#include "pipeline/pipelinepage.h"
+#include "pipeline/pipelinerunner.h"
+#include "store/database.h"
 #include "registry/registrymodel.h"
 #include "registry/registrypage.h"
 #include "guiutil.h"
 #include "testutil.h"
 #include "util/version.h"
+#include "common/qtconv.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QLabel>
 #include <QListWidget>
 #include <QProcess>
@@ -196,7 +202,10 @@ private Q_SLOTS:
             QSignalSpy shown(h, &Page::loaded);
             QVERIFY(c.showPage(QStringLiteral("health")));
             QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 1, 30000);
-            const QString next = h->findChild<QLabel*>(QStringLiteral("nextSteps"))->text();
+            QStringList lines;
+            for (auto* l : h->findChild<QWidget*>(QStringLiteral("nextSteps"))->findChildren<QLabel*>())
+                lines << l->text();
+            const QString next = lines.join(u'\n');
             QVERIFY2(next.contains(QStringLiteral("nbaops --backend cloud cloud trigger --processor ")) &&
                          !next.contains(QStringLiteral("'nbaops run")),
                      qPrintable(next));
@@ -240,6 +249,79 @@ private Q_SLOTS:
         QCOMPARE(w.currentPage(), backfill);
         QTRY_VERIFY_WITH_TIMEOUT(planned.count() >= 1, 30000);
         QVERIFY(backfill->planModel()->rowCount() >= 1);
+    }
+
+    // Each "Next:" line has its action beside it: a retry asks first, naming the command that
+    // does the same from a terminal, then runs on the Pipeline page; an alerts line opens the
+    // Alerts page filtered.
+    void nextStepsActBesideTheirLines()
+    {
+        const QString db = m_dir.path() + QStringLiteral("/next.db");
+        QVERIFY(QFile::copy(m_db, db));
+        MainWindow w(db);
+        w.resize(1400, 900);
+        w.show();
+        auto* health = static_cast<HealthPage*>(w.page(QStringLiteral("health")));
+        QSignalSpy loaded(health, &Page::loaded);
+        QVERIFY(w.showPage(QStringLiteral("health")));
+        QTRY_VERIFY_WITH_TIMEOUT(loaded.count() >= 1, 30000);
+        const auto& next = health->report()->next;
+        int retry = -1;
+        for (size_t i = 0; i < next.size() && retry < 0; ++i)
+            if (next[i].action == health::NextStep::Action::Retry)
+                retry = int(i);
+        QVERIFY2(retry >= 0, "the demo's injected faults leave an unresolved failure");
+        const auto& step = next[size_t(retry)];
+        const QString command = QStringLiteral("nbaops run --date %1 --only %2").arg(qs(step.date), qs(step.processor));
+        QCOMPARE(qs(step.command), command);
+        QPushButton* button = nullptr;
+        for (auto* b : health->findChildren<QPushButton*>(QStringLiteral("nextStepAction")))
+            if (b->text().startsWith(QStringLiteral("Retry ") + qs(step.processor)))
+                button = b;
+        QVERIFY(button);
+        QVERIFY2(button->toolTip().contains(command), qPrintable(button->toolTip()));
+
+        QSignalSpy rerun(health, &HealthPage::rerunRequested);
+        QString asked;
+        health->setConfirm([&](const QString& q) {
+            asked = q;
+            return false;
+        });
+        button->click();
+        QVERIFY(asked.contains(command));
+        QCOMPARE(rerun.count(), 0); // declined: nothing runs
+
+        auto* pipeline = static_cast<PipelinePage*>(w.page(QStringLiteral("pipeline")));
+        QSignalSpy finished(pipeline->runner(), &PipelineRunner::finished);
+        health->setConfirm([](const QString&) { return true; });
+        QVERIFY(health->triggerNextStep(retry));
+        QCOMPARE(rerun.count(), 1);
+        QCOMPARE(rerun.at(0).at(1).toString(), qs(step.processor));
+        QCOMPARE(w.currentPage(), pipeline);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
+        auto runs = store::Database::open(db.toStdString(), store::Database::Mode::ReadOnly);
+        auto st = runs.prepare("SELECT status FROM processor_runs WHERE processor = ? AND game_date = ? ORDER BY id DESC LIMIT 1");
+        st.bindAll(step.processor, step.date);
+        QVERIFY(st.step());
+        QCOMPARE(qs(st.getText(0)), QStringLiteral("success")); // the retry, without the demo's fault, worked
+
+        // The Alerts page, filtered as an alerts line opens it.
+        auto* alerts = static_cast<AlertsPage*>(w.page(QStringLiteral("alerts")));
+        QSignalSpy alertsLoaded(alerts, &Page::loaded);
+        QVERIFY(w.showPage(QStringLiteral("alerts")));
+        QTRY_VERIFY_WITH_TIMEOUT(alertsLoaded.count() >= 1, 30000);
+        alerts->filterTo(QStringLiteral("run_failed"));
+        int shown = 0;
+        for (int row = 0; row < alerts->openModel()->rowCount(); ++row) {
+            if (alerts->openView()->isRowHidden(row))
+                continue;
+            ++shown;
+            QCOMPARE(alerts->openModel()->index(row, 3).data().toString(), QStringLiteral("run_failed"));
+        }
+        QVERIFY(shown >= 1 || alerts->openModel()->rowCount() == 0);
+        alerts->filterTo(QString());
+        for (int row = 0; row < alerts->openModel()->rowCount(); ++row)
+            QVERIFY(!alerts->openView()->isRowHidden(row));
     }
 
     void registryModelPassesTheTester()

@@ -7,6 +7,7 @@
 #include "testutil.h"
 #include "util/errors.h"
 #include "util/files.h"
+#include "util/text.h"
 
 #include <QtTest>
 
@@ -105,6 +106,30 @@ private Q_SLOTS:
             QCOMPARE(QString::fromStdString(csv.problem()), QStringLiteral("a quoted field is never closed"));
             QVERIFY(!csv.next(f));
         }
+    }
+
+    void textThatIsNotUtf8IsRepaired_data()
+    {
+        QTest::addColumn<QByteArray>("in");
+        QTest::addColumn<QByteArray>("out");
+        const QByteArray r("\xEF\xBF\xBD"); // U+FFFD
+        QTest::newRow("ascii") << QByteArray("LeBron James") << QByteArray("LeBron James");
+        QTest::newRow("good utf-8") << QByteArray("Nikola Jokić 😀") << QByteArray("Nikola Jokić 😀");
+        QTest::newRow("latin-1 byte") << QByteArray("Joki\xe6") << QByteArray("Joki") + r;
+        QTest::newRow("stray continuation") << QByteArray("a\x80" "b") << QByteArray("a") + r + "b";
+        QTest::newRow("cut-off sequence") << QByteArray("ab\xc3") << QByteArray("ab") + r;
+        QTest::newRow("overlong") << QByteArray("\xc0\xaf") << r + r;
+        QTest::newRow("surrogate") << QByteArray("\xed\xa0\x80") << r + r + r;
+        QTest::newRow("beyond U+10FFFF") << QByteArray("\xf4\x90\x80\x80") << r + r + r + r;
+    }
+
+    void textThatIsNotUtf8IsRepaired()
+    {
+        QFETCH(QByteArray, in);
+        QFETCH(QByteArray, out);
+        std::string s = in.toStdString();
+        QCOMPARE(repairUtf8(s), in != out);
+        QCOMPARE(QByteArray::fromStdString(s), out);
     }
 
     void importsGoodRowsAndQuarantinesBadOnes()

@@ -280,7 +280,7 @@ Config parseConfig(std::string_view text, const std::string& origin, const std::
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) { // syntax, or a number too large for a double
         throw UsageError(origin + " is not valid JSON (" + e.what() + "); fix it or delete it to use the built-in rules.");
     }
     return ConfigReader(origin, env).read(j);

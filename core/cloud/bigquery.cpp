@@ -8,6 +8,7 @@
 #include "util/redact.h"
 #include "util/rng.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -18,22 +19,72 @@ namespace {
 
 using nlohmann::json;
 
+// An answer of BigQuery's that does not have the documented shape: nothing is decoded from it.
+[[noreturn]] void malformed(const std::string& what)
+{
+    throw BigQueryError("BigQuery's answer is malformed: " + what +
+                            ". Nothing was read from it; retry, and report it if it stays.",
+                        200, "invalidResponse");
+}
+
+int64_t int64Text(const std::string& s, const std::string& what)
+{
+    int64_t v = 0;
+    const auto* end = s.data() + s.size();
+    const auto [p, ec] = std::from_chars(s.data(), end, v);
+    if (ec != std::errc() || p != end)
+        malformed(what + " is not a 64-bit integer ('" + s.substr(0, 40) + "')");
+    return v;
+}
+
+double doubleText(const std::string& s, const std::string& what)
+{
+    double v = 0;
+    const auto* end = s.data() + s.size();
+    const auto [p, ec] = std::from_chars(s.data(), end, v);
+    if (ec != std::errc() || p != end)
+        malformed(what + " is not a number ('" + s.substr(0, 40) + "')");
+    return v;
+}
+
 int64_t int64Of(const json& j, const char* key)
 {
     if (!j.contains(key))
         return 0;
     const auto& v = j[key];
     if (v.is_string())
-        return std::stoll(v.get<std::string>());
-    return v.is_number() ? v.get<int64_t>() : 0;
+        return int64Text(v.get<std::string>(), key);
+    if (v.is_number_integer())
+        return v.get<int64_t>();
+    if (v.is_null())
+        return 0;
+    malformed(std::string(key) + " is not an integer");
 }
 
 // TIMESTAMP values arrive as seconds since the epoch in text ("1.7328384E9", "1732838400.123456").
-std::string timestampText(const std::string& seconds)
+std::string timestampText(const std::string& seconds, const std::string& what)
 {
-    const double s = std::stod(seconds);
+    const double s = doubleText(seconds, what);
+    // years 1 to 9999, what BigQuery's TIMESTAMP holds
+    if (!(s >= -62135596800.0 && s <= 253402300799.999))
+        malformed(what + " is a TIMESTAMP outside years 1 to 9999 ('" + seconds.substr(0, 40) + "')");
     const auto ms = std::chrono::milliseconds(int64_t(std::llround(s * 1000.0)));
     return toIsoUtc(TimePoint(ms));
+}
+
+// A cell is {"v": value}; a row, and a RECORD's value, is {"f": [cells]}.
+const json& cellValue(const json& cell, const std::string& column)
+{
+    if (!cell.is_object() || !cell.contains("v"))
+        malformed("a cell of column '" + column + "' has no \"v\"");
+    return cell["v"];
+}
+
+const json& cellsOf(const json& row, const std::string& what)
+{
+    if (!row.is_object() || !row.contains("f") || !row["f"].is_array())
+        malformed(what + " has no \"f\" list of cells");
+    return row["f"];
 }
 
 json decodeValue(const Field& f, const json& v);
@@ -44,23 +95,25 @@ json decodeScalar(const Field& f, const json& v)
         return nullptr;
     if (f.type == "RECORD" || f.type == "STRUCT") {
         json obj = json::object();
-        const auto& cells = v.at("f");
+        const auto& cells = cellsOf(v, "the RECORD of column '" + f.name + "'");
         for (size_t i = 0; i < f.fields.size() && i < cells.size(); ++i)
-            obj[f.fields[i].name] = decodeValue(f.fields[i], cells[i].at("v"));
+            obj[f.fields[i].name] = decodeValue(f.fields[i], cellValue(cells[i], f.fields[i].name));
         return obj;
     }
+    if (!v.is_string() && !v.is_number() && !v.is_boolean())
+        malformed("column '" + f.name + "' holds a " + v.type_name() + " where a " + f.type + " belongs");
     const std::string s = v.is_string() ? v.get<std::string>() : v.dump();
     if (f.type == "INTEGER" || f.type == "INT64")
-        return int64_t(std::stoll(s));
+        return int64Text(s, "column '" + f.name + "'");
     if (f.type == "FLOAT" || f.type == "FLOAT64") {
         if (s == "NaN" || s == "Infinity" || s == "-Infinity")
             return s;
-        return std::stod(s);
+        return doubleText(s, "column '" + f.name + "'");
     }
     if (f.type == "BOOLEAN" || f.type == "BOOL")
         return s == "true";
     if (f.type == "TIMESTAMP")
-        return timestampText(s);
+        return timestampText(s, "column '" + f.name + "'");
     if (f.type == "JSON") {
         auto parsed = json::parse(s, nullptr, false);
         return parsed.is_discarded() ? json(s) : parsed;
@@ -74,7 +127,7 @@ json decodeValue(const Field& f, const json& v)
         json arr = json::array();
         if (v.is_array())
             for (const auto& item : v)
-                arr.push_back(decodeScalar(f, item.at("v")));
+                arr.push_back(decodeScalar(f, cellValue(item, f.name)));
         return arr;
     }
     return decodeScalar(f, v);
@@ -99,7 +152,7 @@ json paramJson(const Param& p)
 // The first of BigQuery's errors: {"error": {"code", "message", "errors": [{"reason",
 // "message"}]}}.
 std::pair<std::string, std::string> errorOf(const json& body)
-{
+try {
     if (!body.is_object() || !body.contains("error") || !body["error"].is_object())
         return {"", ""};
     const auto& e = body["error"];
@@ -112,6 +165,8 @@ std::pair<std::string, std::string> errorOf(const json& body)
     if (reason.empty())
         reason = e.value("status", "");
     return {reason, message};
+} catch (const json::exception&) {
+    return {"", ""}; // an error body of another shape: the HTTP status alone describes it
 }
 
 bool retryableReason(const std::string& reason)
@@ -142,9 +197,19 @@ std::vector<Field> parseSchema(const json& schema)
     std::vector<Field> out;
     if (!schema.is_object() || !schema.contains("fields"))
         return out;
+    if (!schema["fields"].is_array())
+        malformed("the schema's \"fields\" is not a list");
+    const auto text = [](const json& f, const char* key, const char* fallback) {
+        if (!f.contains(key))
+            return std::string(fallback);
+        if (!f[key].is_string())
+            malformed(std::string("a schema field's \"") + key + "\" is not text");
+        return f[key].get<std::string>();
+    };
     for (const auto& f : schema["fields"]) {
-        Field field{
-            f.value("name", ""), f.value("type", "STRING"), f.value("mode", "NULLABLE"), {}};
+        if (!f.is_object())
+            malformed("a schema field is not an object");
+        Field field{text(f, "name", ""), text(f, "type", "STRING"), text(f, "mode", "NULLABLE"), {}};
         if (f.contains("fields"))
             field.fields = parseSchema(f);
         out.push_back(std::move(field));
@@ -158,11 +223,11 @@ Rows decodeRows(const std::vector<Field>& schema, const json& rows)
     if (!rows.is_array())
         return out;
     out.reserve(rows.size());
-    for (const auto& r : rows) {
-        const auto& cells = r.at("f");
+    for (size_t r = 0; r < rows.size(); ++r) {
+        const auto& cells = cellsOf(rows[r], "row " + std::to_string(r + 1));
         json obj = json::object();
         for (size_t i = 0; i < schema.size() && i < cells.size(); ++i)
-            obj[schema[i].name] = decodeValue(schema[i], cells[i].at("v"));
+            obj[schema[i].name] = decodeValue(schema[i], cellValue(cells[i], schema[i].name));
         out.push_back(std::move(obj));
     }
     return out;
@@ -287,7 +352,7 @@ json BigQuery::requestBody(const Query& q, bool dry) const
 }
 
 DryRun BigQuery::dryRun(const Query& q)
-{
+try {
     int retries = 0;
     const json body = requestBody(q, true);
     const auto j =
@@ -298,11 +363,13 @@ DryRun BigQuery::dryRun(const Query& q)
     d.usd = double(d.bytes) / double(int64_t(1) << 40) * m_settings.usdPerTiB;
     d.schema = parseSchema(j.value("schema", json::object()));
     return d;
+} catch (const json::exception& e) {
+    malformed(e.what());
 }
 
 QueryResult BigQuery::query(const Query& q, const std::function<bool(const Rows&)>& onPage,
                             bool capChecked)
-{
+try {
     if (capChecked) {
         const auto d = dryRun(q);
         if (d.bytes > m_settings.maxBytesPerQuery) {
@@ -374,11 +441,13 @@ QueryResult BigQuery::query(const Query& q, const std::function<bool(const Rows&
                  nullptr, out.retries);
     }
     return out;
+} catch (const json::exception& e) {
+    malformed(e.what());
 }
 
 InsertResult BigQuery::insertAll(const std::string& dataset, const std::string& t, const Rows& rows,
                                  const std::vector<std::string>& insertIds)
-{
+try {
     if (rows.size() != insertIds.size())
         throw std::invalid_argument("insertAll: one insertId per row");
     json list = json::array();
@@ -402,6 +471,8 @@ InsertResult BigQuery::insertAll(const std::string& dataset, const std::string& 
     }
     out.inserted = int64_t(rows.size()) - int64_t(failed.size());
     return out;
+} catch (const json::exception& e) {
+    malformed(e.what());
 }
 
 } // namespace nbaops::cloud

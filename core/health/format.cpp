@@ -170,10 +170,10 @@ std::string_view toString(Mode m)
     return "?";
 }
 
-// What to do next, in order of urgency.
-std::string Commands::rerunOf(const std::string& date, const std::string& processor) const
+namespace {
+
+std::string filled(std::string out, const std::string& date, const std::string& processor)
 {
-    std::string out = rerun;
     for (const auto& [key, value] : {std::pair<std::string, std::string>{"{date}", date}, {"{processor}", processor}}) {
         for (auto at = out.find(key); at != std::string::npos; at = out.find(key, at + value.size()))
             out.replace(at, key.size(), value);
@@ -181,41 +181,63 @@ std::string Commands::rerunOf(const std::string& date, const std::string& proces
     return out;
 }
 
-std::vector<std::string> nextSteps(const Report& rep, const Commands& commands)
+} // namespace
+
+std::string Commands::rerunOf(const std::string& date, const std::string& processor) const
 {
-    std::vector<std::string> out;
+    return filled(rerun, date, processor);
+}
+
+std::string Commands::retryOf(const std::string& date, const std::string& processor) const
+{
+    return filled(retry.empty() ? rerun : retry, date, processor);
+}
+
+// What to do next, in order of urgency.
+std::vector<NextStep> nextSteps(const Report& rep, const Commands& commands)
+{
+    using A = NextStep::Action;
+    std::vector<NextStep> out;
     int unresolved = 0;
     for (const auto& f : rep.failures)
         unresolved += f.resolved ? 0 : 1;
     if (rep.empty)
-        out.push_back("The run history is empty: " + commands.firstRun + ".");
-    if (unresolved > 0)
-        out.push_back("Fix the first unresolved failure above, then rerun its date: "
-                      "'" + commands.rerunOf(rep.failures.front().gameDate, rep.failures.front().processor) + "'.");
+        out.push_back({"The run history is empty: " + commands.firstRun + ".", A::None, "", "", "", ""});
+    if (unresolved > 0) {
+        const auto& f = rep.failures.front();
+        NextStep s{"Fix the first unresolved failure above, then rerun its date: '" + commands.rerunOf(f.gameDate, f.processor) +
+                       "'.",
+                   A::Retry, f.gameDate, f.processor, "", commands.retryOf(f.gameDate, f.processor)};
+        out.push_back(std::move(s));
+    }
     if (rep.openEarlier > 0)
-        out.push_back(std::to_string(rep.openEarlier) + " earlier processor-date(s) of the last "
-                      "seven days are still failed: 'nbaops status --mode errors' lists them.");
+        out.push_back({std::to_string(rep.openEarlier) + " earlier processor-date(s) of the last "
+                       "seven days are still failed: 'nbaops status --mode errors' lists them.",
+                       A::OpenAlerts, "", "", "run_failed", "nbaops status --mode errors"});
     for (const auto& c : rep.checks) {
         if (c.state == "failed")
-            out.push_back("Check " + c.name + " failed: " + c.summary +
-                          (c.items.empty() ? "." : " (first: " + c.items.front() + ")."));
+            out.push_back({"Check " + c.name + " failed: " + c.summary +
+                               (c.items.empty() ? "." : " (first: " + c.items.front() + ")."),
+                           A::None, "", "", "", ""});
     }
     if (!rep.gaps.empty()) {
         const auto& g = rep.gaps.front();
-        out.push_back(std::to_string(rep.gaps.size()) + " gap(s): " + g.processor + " has no successful run for " +
-                      g.date + " (" + g.status + ")" +
-                      (g.stale.empty() ? "" : ", leaving " + std::to_string(g.stale.size()) + " table(s) stale") +
-                      "; '" + commands.rerunOf(g.date, g.processor) + "' fills it.");
+        const std::string cmd = commands.rerunOf(g.date, g.processor);
+        out.push_back({std::to_string(rep.gaps.size()) + " gap(s): " + g.processor + " has no successful run for " +
+                           g.date + " (" + g.status + ")" +
+                           (g.stale.empty() ? "" : ", leaving " + std::to_string(g.stale.size()) + " table(s) stale") +
+                           "; '" + cmd + "' fills it.",
+                       rep.gaps.size() > 1 ? A::FillGaps : A::Rerun, g.date, g.processor, "", cmd});
     }
     for (const auto& p : rep.phases) {
         if (p.scheduled && p.slaMissed > 0) {
-            out.push_back("Phase " + std::to_string(p.phase) + " missed " + std::to_string(p.slaMissed) +
-                          " SLA(s): check when the nightly run started.");
+            out.push_back({"Phase " + std::to_string(p.phase) + " missed " + std::to_string(p.slaMissed) +
+                               " SLA(s): check when the nightly run started.",
+                           A::OpenAlerts, "", "", "sla", "nbaops sla"});
             break;
         }
     }
     return out;
 }
-
 
 } // namespace nbaops::health

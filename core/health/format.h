@@ -13,6 +13,6 @@ nlohmann::json toJson(const Report& r);
 std::string toText(const Report& r, bool colour);
 
 // What to do next, in order of urgency (the report's nextSteps).
-std::vector<std::string> nextSteps(const Report& rep, const Commands& commands = {});
+std::vector<NextStep> nextSteps(const Report& rep, const Commands& commands = {});
 
 } // namespace nbaops::health

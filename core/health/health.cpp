@@ -353,7 +353,9 @@ Report check(store::Database& db, const registry::Registry& reg,
             }
         }
     }
-    rep.nextSteps = nextSteps(rep, q.commands);
+    rep.next = nextSteps(rep, q.commands);
+    for (const auto& n : rep.next)
+        rep.nextSteps.push_back(n.text);
     rep.elapsedMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return rep;
 }

@@ -138,7 +138,27 @@ struct Commands
     std::string rerun = "nbaops run --date {date}";
     // What fills an empty run history.
     std::string firstRun = "run 'nbaops run --date YYYY-MM-DD' or build the demo with 'nbaops demo'";
+    // Runs one processor's date again (and any upstream that never ran for it).
+    std::string retry = "nbaops run --date {date} --only {processor}";
     std::string rerunOf(const std::string& date, const std::string& processor) const;
+    std::string retryOf(const std::string& date, const std::string& processor) const;
+};
+
+// One "Next:" line, and what the console offers to do about it beside the line.
+struct NextStep
+{
+    enum class Action {
+        None,
+        Retry,       // run `processor` for `date` again (it changes data: the console asks first)
+        Rerun,       // run `date` again: what failed or changed reruns, the rest is kept
+        FillGaps,    // plan a backfill of the window's gaps (nothing runs until Start)
+        OpenAlerts,  // the Alerts page, filtered to `filter`
+    };
+    std::string text;
+    Action action = Action::None;
+    std::string date, processor;
+    std::string filter;
+    std::string command; // the same from a terminal ("" when the text names none)
 };
 
 struct Query
@@ -169,7 +189,8 @@ struct Report
     std::vector<Check> checks;         // every mode but errors
     std::vector<Gap> gaps;             // the window's dates
     std::vector<Workflow> workflows;   // workflows mode
-    std::vector<std::string> nextSteps;
+    std::vector<std::string> nextSteps; // the texts of `next`
+    std::vector<NextStep> next;
     double elapsedMs = 0;
     bool empty = false;                // the database has no runs at all
 };

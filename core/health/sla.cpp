@@ -186,6 +186,8 @@ std::vector<SlaDefinition> parseSlas(std::string_view json, const std::string& s
         root = nlohmann::json::parse(json);
     } catch (const nlohmann::json::parse_error& e) {
         throw slaError(source, "byte " + std::to_string(e.byte), "not valid JSON");
+    } catch (const nlohmann::json::exception& e) { // a number too large for a double
+        throw slaError(source, "top level", std::string("not valid JSON: ") + e.what());
     }
     if (!root.is_object() || !root.contains("slas") || !root["slas"].is_array())
         throw slaError(source, "top level", "expected an object with an \"slas\" array");

@@ -255,6 +255,7 @@ public:
     {
         health::Commands c;
         c.rerun = "nbaops --backend cloud cloud trigger --processor {processor} --date {date}";
+        c.retry = c.rerun; // a trigger is for one processor already
         c.firstRun = "bring the cloud's run history into the cache with 'nbaops cloud sync'";
         return c;
     }

@@ -6,6 +6,7 @@
 #include "util/errors.h"
 #include "util/files.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace nbaops::jobs {
@@ -54,6 +55,9 @@ void summarise(const sources::BoxscoreCsv& csv, ImportReport& rep)
     rep.rows = csv.rows;
     rep.quarantined = int64_t(csv.rejected.size());
     rep.players = csv.players;
+    rep.repaired = int64_t(csv.repairedLines.size());
+    rep.repairedLines.assign(csv.repairedLines.begin(),
+                             csv.repairedLines.begin() + std::min(csv.repairedLines.size(), kKeptIssues));
     rep.dates = int64_t(csv.byDate.size());
     for (const auto& [d, lines] : csv.byDate)
         rep.loaded += int64_t(lines.size());

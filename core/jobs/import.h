@@ -32,6 +32,8 @@ struct ImportReport
     std::string firstDate, lastDate;
     std::vector<sources::CsvIssue> issues; // the first kKeptIssues
     std::vector<std::string> warnings;     // team totals that disagree with the team game log
+    std::vector<size_t> repairedLines;     // lines with text not in UTF-8, repaired (U+FFFD), the first kKeptIssues
+    int64_t repaired = 0;                  // how many such lines in all
     int analyticsFailures = 0;             // phase-3 runs of the imported dates that failed
     double readSeconds = 0, loadSeconds = 0, analyticsSeconds = 0;
 };

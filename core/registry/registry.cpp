@@ -168,7 +168,7 @@ Registry Registry::load(std::string_view text, std::string_view origin)
     json doc;
     try {
         doc = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) { // a syntax error, or a number too large for a double
         throw OpsError("Processor registry " + std::string(origin) + " is not valid JSON (" +
                        e.what() + "). Fix the file and start again.");
     }

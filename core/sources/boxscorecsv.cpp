@@ -4,6 +4,7 @@
 #include "nbastats.h"
 #include "teams.h"
 #include "util/errors.h"
+#include "util/text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -172,6 +173,11 @@ BoxscoreCsv readBoxscoreCsv(const std::filesystem::path& file, const std::atomic
             out.cancelled = true;
             break;
         }
+        bool repaired = false;
+        for (auto& field : f)
+            repaired = repairUtf8(field) || repaired;
+        if (repaired)
+            out.repairedLines.push_back(csv.line());
         std::optional<Reject> bad;
         BoxscoreLine l;
         if (!csv.problem().empty())

@@ -54,6 +54,7 @@ struct BoxscoreCsv
     std::map<Date, std::vector<BoxscoreLine>> byDate; // the rows that passed, by game date
     std::vector<RejectedRow> rejected;
     int64_t players = 0;                              // distinct players among the rows that passed
+    std::vector<size_t> repairedLines; // lines with text not in UTF-8: each bad byte became U+FFFD
     bool cancelled = false;                           // stopped by the cancel flag: partial
 };
 

@@ -85,6 +85,9 @@ bool CsvReader::next(std::vector<std::string>& fields)
     m_recordLine = ++m_line;
     if (!line.empty() && line.back() == '\r')
         line.pop_back();
+    // A byte-order mark, as spreadsheet programs write at the start of a UTF-8 file.
+    if (m_line == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0)
+        line.erase(0, 3);
     size_t i = 0;
     while (true) {
         std::string& field = slot();

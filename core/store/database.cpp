@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include <unistd.h>
+
 namespace nbaops::store {
 
 namespace {
@@ -83,11 +85,52 @@ int traceProfile(unsigned type, void*, void* stmt, void* ns)
                    "or point --db at another file.";
         else if ((code & 0xff) == SQLITE_FULL)
             msg += ". The disk is full; free some space and run again.";
+        else if ((code & 0xff) == SQLITE_READONLY)
+            msg += ". The database is read-only for this user: make the file and its folder writable, or copy "
+                   "it somewhere writable and pass --db.";
     }
     throw OpsError(msg);
 }
 
+bool canWrite(const std::filesystem::path& p)
+{
+    return ::access(p.c_str(), W_OK) == 0;
+}
+
+std::filesystem::path folderOf(const std::filesystem::path& path)
+{
+    return path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+}
+
+// file:/absolute/path, with the characters a URI gives a meaning escaped.
+std::string fileUri(const std::filesystem::path& path)
+{
+    std::string uri = "file:";
+    for (const char c : std::filesystem::absolute(path).string()) {
+        if (c == '%' || c == '?' || c == '#') {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", unsigned(static_cast<unsigned char>(c)));
+            uri += buf;
+        } else {
+            uri += c;
+        }
+    }
+    return uri;
+}
+
 } // namespace
+
+bool Database::writable(const std::filesystem::path& path)
+{
+    if (!canWrite(path))
+        return false;
+    if (canWrite(folderOf(path)))
+        return true;
+    // SQLite keeps its WAL and its index beside the database: in a folder it cannot write to,
+    // they must be there already, and writable.
+    const std::string p = path.string();
+    return canWrite(p + "-wal") && canWrite(p + "-shm");
+}
 
 Database Database::open(const std::filesystem::path& path, Mode mode, int upToVersion)
 {
@@ -98,6 +141,13 @@ Database Database::open(const std::filesystem::path& path, Mode mode, int upToVe
             throw OpsError("Cannot create the folder for the database " + path.string() + ": " +
                            ec.message() + ".");
     }
+    // A database this user cannot write (nor its folder, where SQLite keeps its journal) is named
+    // before anything tries to write it.
+    if (mode == Mode::ReadWrite && std::filesystem::exists(path) && !writable(path))
+        throw OpsError("The database " + path.string() +
+                       " is read-only for this user (the file or its folder cannot be written, and SQLite writes "
+                       "its journal beside it). Make both writable, or copy the database somewhere writable and "
+                       "pass --db.");
     if (mode == Mode::ReadOnly && !std::filesystem::exists(path))
         throw OpsError("There is no database at " + path.string() +
                        ". Build one with 'nbaops demo' or 'nbaops run', or pass --db PATH.");
@@ -109,10 +159,17 @@ Database Database::open(const std::filesystem::path& path, Mode mode, int upToVe
     }();
     (void)configured;
     sqlite3* raw = nullptr;
-    const int flags = (mode == Mode::ReadWrite ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-                                               : SQLITE_OPEN_READONLY) |
-                      SQLITE_OPEN_NOMUTEX;
-    const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    int flags = (mode == Mode::ReadWrite ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY) |
+                SQLITE_OPEN_NOMUTEX;
+    std::string name = path.string();
+    // Read from a folder nobody can write (a read-only mount, a protected copy): SQLite cannot
+    // make its WAL index there, and with no WAL file beside it no writer can be at work either,
+    // so the file is read as it is.
+    if (mode == Mode::ReadOnly && !canWrite(folderOf(path)) && !std::filesystem::exists(name + "-wal")) {
+        name = fileUri(path) + "?immutable=1";
+        flags |= SQLITE_OPEN_URI;
+    }
+    const int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
     if (rc != SQLITE_OK) {
         const std::string why = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
         sqlite3_close(raw);
@@ -138,16 +195,7 @@ Database Database::openCopy(const std::filesystem::path& path, bool immutable)
 {
     if (!std::filesystem::is_regular_file(path))
         throw OpsError("There is no database file at " + path.string() + ".");
-    std::string uri = "file:";
-    for (const char c : std::filesystem::absolute(path).string()) {
-        if (c == '%' || c == '?' || c == '#') {
-            char buf[4];
-            std::snprintf(buf, sizeof buf, "%%%02X", unsigned(static_cast<unsigned char>(c)));
-            uri += buf;
-        } else {
-            uri += c;
-        }
-    }
+    std::string uri = fileUri(path);
     if (immutable)
         uri += "?immutable=1";
     sqlite3* raw = nullptr;
@@ -395,7 +443,9 @@ Transaction::~Transaction()
             m_db.m_cache->bulkFailed = true;
         return;
     }
-    if (!m_done) {
+    // A full disk, an I/O error or a lack of memory makes SQLite roll the transaction back
+    // itself: then there is nothing left to undo.
+    if (!m_done && sqlite3_get_autocommit(m_db.handle()) == 0) {
         char* err = nullptr;
         const char* undo = m_nested ? "ROLLBACK TO nbaops_tx; RELEASE nbaops_tx" : "ROLLBACK";
         if (sqlite3_exec(m_db.handle(), undo, nullptr, nullptr, &err) != SQLITE_OK) {
@@ -452,7 +502,8 @@ BulkWrite::~BulkWrite()
     if (m_inner || m_done)
         return;
     char* err = nullptr;
-    if (sqlite3_exec(m_db.handle(), "ROLLBACK", nullptr, nullptr, &err) != SQLITE_OK) {
+    if (sqlite3_get_autocommit(m_db.handle()) == 0 && // else SQLite rolled it back itself
+        sqlite3_exec(m_db.handle(), "ROLLBACK", nullptr, nullptr, &err) != SQLITE_OK) {
         log::error("store", std::string("rollback failed: ") + (err ? err : "?"));
         sqlite3_free(err);
     }

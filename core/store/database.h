@@ -25,6 +25,9 @@ public:
     // by a newer nbaops is refused and left untouched.
     // `upToVersion` (tests of upgrades) stops the migrations at that schema version.
     static Database open(const std::filesystem::path& path, Mode mode = Mode::ReadWrite, int upToVersion = 0);
+    // Whether this user can write the database at `path`: the file, and its folder (or the WAL
+    // files already in it), where SQLite keeps its journal.
+    static bool writable(const std::filesystem::path& path);
     // A copy as it is (a backup's database, a restore's scratch file): not migrated, nothing
     // written. `immutable`: read-only, and SQLite takes no lock and creates no -wal or -shm file
     // beside it (the file must not change while it is open).

@@ -73,11 +73,28 @@ void syncFilesystem(const fs::path& anyPathOnIt)
                        std::strerror(err) + ". Check the disk, then run the date again.");
 }
 
+namespace {
+
+// What went wrong reading a file a person named, and what to do about it.
+OpsError cannotRead(const fs::path& path, int err)
+{
+    std::string advice = "Check the path and the disk.";
+    if (err == ENOENT)
+        advice = "There is no such file: check the path.";
+    else if (err == EACCES || err == EPERM)
+        advice = "This user may not read it: check its permissions and its folder's (ls -l).";
+    else if (err == EISDIR)
+        advice = "It is a folder: give the file in it.";
+    return OpsError("Cannot read " + path.string() + ": " + std::strerror(err) + ". " + advice);
+}
+
+} // namespace
+
 std::string readFile(const fs::path& path)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        throw OpsError("Cannot read " + path.string() + ": " + std::strerror(errno) + ".");
+        throw cannotRead(path, errno);
     std::ostringstream ss;
     ss << in.rdbuf();
     return std::move(ss).str();
@@ -138,7 +155,7 @@ FileDigest sha256File(const fs::path& path, const std::function<void(std::string
 {
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        throw OpsError("Cannot read " + path.string() + ": " + std::strerror(errno) + ".");
+        throw cannotRead(path, errno);
     Sha256 h;
     FileDigest out;
     // One block per thread, kept: a backup hashes hundreds of small files, and a fresh zeroed

@@ -46,4 +46,55 @@ inline std::string percentEncode(std::string_view v)
     return out;
 }
 
+// Replaces each byte that does not begin a well-formed UTF-8 sequence (a stray continuation
+// byte, a cut-off sequence, an overlong form, a surrogate, beyond U+10FFFF) by U+FFFD, the
+// replacement character, and says whether anything was replaced. Text from a file or a person
+// goes through this before it is stored, so JSON written from it later cannot fail.
+inline bool repairUtf8(std::string& s)
+{
+    // the length of the well-formed sequence at i, or 0
+    const auto sequence = [&s](size_t i) -> size_t {
+        const auto b = [&s](size_t k) { return static_cast<unsigned char>(s[k]); };
+        const unsigned char c = b(i);
+        if (c < 0x80)
+            return 1;
+        size_t n = 0;
+        unsigned char lo = 0x80, hi = 0xBF; // the allowed range of the second byte
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 2;
+        else if (c >= 0xE0 && c <= 0xEF)
+            n = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+        else if (c >= 0xF0 && c <= 0xF4)
+            n = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+        else
+            return 0;
+        if (i + n > s.size() || b(i + 1) < lo || b(i + 1) > hi)
+            return 0;
+        for (size_t k = 2; k < n; ++k)
+            if (b(i + k) < 0x80 || b(i + k) > 0xBF)
+                return 0;
+        return n;
+    };
+    size_t i = 0;
+    while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80)
+        ++i;
+    if (i == s.size())
+        return false;
+    std::string out = s.substr(0, i);
+    bool replaced = false;
+    while (i < s.size()) {
+        if (const size_t n = sequence(i)) {
+            out.append(s, i, n);
+            i += n;
+        } else {
+            out += "\xEF\xBF\xBD";
+            replaced = true;
+            ++i;
+        }
+    }
+    if (replaced)
+        s = std::move(out);
+    return replaced;
+}
+
 } // namespace nbaops

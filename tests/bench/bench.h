@@ -4,12 +4,14 @@
 #include "jobs/cloudsync.h"
 #include "registry/registry.h"
 #include "sim/cloud.h"
+#include "util/date.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -77,6 +79,19 @@ void writeHistory(Reporter& r, const registry::Registry& reg, const std::vector<
 void runSlice(Reporter& r, int reps);
 void runPipeline(Reporter& r, int seasonStartYear, int days);
 void runModel(Reporter& r, int reps);
+// A backfill of `from`..`to` run to its end on the simulated league (every response `latencyMs`
+// late), as the job runs it: its time, its plan's estimate and the requests per source.
+struct Backfilled
+{
+    double seconds = 0;
+    double estimate = 0;
+    int dates = 0;
+    size_t items = 0;
+    int failed = 0;
+    std::map<std::string, int> requests; // per source
+};
+Backfilled backfill(const std::filesystem::path& db, Date from, Date to, int workers, int latencyMs,
+                    const std::map<std::string, double>& rateLimits = {});
 // A season backfilled with 1, 2 and 4 workers, every response `latencyMs` late; two weeks under
 // the live rate limits; the plan of ten seasons.
 void runBackfillBench(Reporter& r, int seasonStartYear, int days, int latencyMs, int reps);

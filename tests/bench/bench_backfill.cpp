@@ -21,15 +21,7 @@ namespace {
 const char* const kEndpoints[] = {"scoreboardv2", "boxscoretraditionalv2", "espn_scoreboard", "bdl_games",
                                   "bdl_stats",    "odds_events",           "odds_player_points"};
 
-struct Backfilled
-{
-    double seconds = 0;
-    double estimate = 0;
-    int dates = 0;
-    size_t items = 0;
-    int failed = 0;
-    std::map<std::string, int> requests; // per source
-};
+} // namespace
 
 Backfilled backfill(const std::filesystem::path& db, Date from, Date to, int workers, int latencyMs,
                     const std::map<std::string, double>& rateLimits)
@@ -59,8 +51,6 @@ Backfilled backfill(const std::filesystem::path& db, Date from, Date to, int wor
     out.requests["the_odds_api"] = count("odds_events") + count("odds_player_points");
     return out;
 }
-
-} // namespace
 
 std::filesystem::path writeTenSeasons(const std::filesystem::path& base, size_t& dateCount)
 {

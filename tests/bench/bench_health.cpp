@@ -14,7 +14,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 
 namespace nbaops::bench {
 
@@ -79,6 +81,24 @@ void writeHistory(Reporter& r, const registry::Registry& reg, const std::vector<
 
 namespace {
 
+// The full health check's and the trends' queries over the bench's history, as of the morning
+// after its last day.
+struct PictureQueries
+{
+    TimePoint now;
+    health::Query health;
+    health::TrendsQuery trends;
+};
+
+PictureQueries pictureQueries(int days)
+{
+    PictureQueries p{easternTime(Date::ymd(2025, 2, 1), 9, 0), {}, {}};
+    p.health.mode = health::Mode::Full;
+    p.trends.days = days;
+    p.trends.until = Date::ymd(2025, 2, 1);
+    return p;
+}
+
 // The operator's whole picture over a history: full health, trends (the window and the 30
 // days before it for the anomalies, per phase and processor), and one alert evaluation.
 void timeWholePicture(Reporter& r, const registry::Registry& reg, const std::vector<std::string>& names,
@@ -86,12 +106,10 @@ void timeWholePicture(Reporter& r, const registry::Registry& reg, const std::vec
                       const std::string& label)
 {
     auto db = store::Database::open(path);
-    const auto now = easternTime(Date::ymd(2025, 2, 1), 9, 0);
-    health::Query q;
-    q.mode = health::Mode::Full;
-    health::TrendsQuery tq;
-    tq.days = days;
-    tq.until = Date::ymd(2025, 2, 1);
+    const auto pq = pictureQueries(days);
+    const auto& now = pq.now;
+    const auto& q = pq.health;
+    const auto& tq = pq.trends;
     const auto cfg = alerts::parseConfig(resources::alertRulesJson(), "built-in rules");
     const alerts::SignalContext ctx{db, reg, names, path.parent_path(), now};
     health::Report hr;
@@ -126,6 +144,64 @@ void timeWholePicture(Reporter& r, const registry::Registry& reg, const std::vec
     r.report({"health", "trends" + label, median(t), "ms", "median", runs, std::to_string(tr.runs) + " runs in the window"});
     r.report({"health", "alert_evaluation" + label, median(a), "ms", "median", runs,
               std::to_string(cfg.rules.size()) + " built-in rules measured and applied"});
+}
+
+// The health check and the trends over a history while a backfill writes to the same database:
+// readers in WAL mode never wait for the writer, and the writer never waits beyond its busy
+// timeout for them. Two backfills of two weeks each, one alone and one under the readers, and
+// the readers' figures idle and under that load, in the same process.
+void timeUnderLoad(Reporter& r, const registry::Registry& reg, const std::vector<std::string>& names,
+                   const std::filesystem::path& path, long long runs, int days)
+{
+    auto db = store::Database::open(path, store::Database::Mode::ReadOnly);
+    const auto pq = pictureQueries(days);
+    const auto& now = pq.now;
+    const auto& q = pq.health;
+    const auto& tq = pq.trends;
+    std::vector<double> h, t;
+    const auto once = [&] {
+        const auto t0 = std::chrono::steady_clock::now();
+        health::check(db, reg, names, q, now);
+        const auto t1 = std::chrono::steady_clock::now();
+        health::trends(db, reg, tq);
+        h.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+        t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count());
+    };
+    once(); // warm the page cache
+    h.clear();
+    t.clear();
+    for (int i = 0; i < 5; ++i)
+        once();
+    const double idleHealth = median(h), idleTrends = median(t);
+    const auto alone = backfill(path, Date::ymd(2023, 11, 1), Date::ymd(2023, 11, 14), 2, 0);
+    h.clear();
+    t.clear();
+    std::atomic<bool> done{false};
+    Backfilled loaded;
+    std::string error;
+    std::thread writer([&] {
+        try {
+            loaded = backfill(path, Date::ymd(2023, 11, 15), Date::ymd(2023, 11, 28), 2, 0);
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+        done = true;
+    });
+    while (!done.load())
+        once();
+    writer.join();
+    if (!error.empty())
+        throw std::runtime_error("the backfill under load failed: " + error);
+    const double loadHealth = median(h), loadTrends = median(t);
+    char note[200];
+    std::snprintf(note, sizeof note, "%zu checks while the backfill wrote; idle %.0f ms; %.2fx idle (target < 2x)",
+                  h.size(), idleHealth, loadHealth / idleHealth);
+    r.report({"health", "full_health_under_backfill", loadHealth, "ms", "median", runs, note});
+    std::snprintf(note, sizeof note, "idle %.0f ms; %.2fx idle (target < 2x)", idleTrends, loadTrends / idleTrends);
+    r.report({"health", "trends_under_backfill", loadTrends, "ms", "median", runs, note});
+    std::snprintf(note, sizeof note, "%d dates, %d failed item(s) (a busy timeout would fail one); alone: %.1f s, "
+                  "%.2fx", loaded.dates, loaded.failed, alone.seconds, loaded.seconds / alone.seconds);
+    r.report({"health", "backfill_under_readers", loaded.seconds, "s", "single", runs, note});
 }
 
 } // namespace
@@ -166,6 +242,7 @@ void runHealth(Reporter& r, long long runs, int reps, long long yearRuns)
     if (yearRuns > 0) {
         writeHistory(r, reg, names, dir / "year.db", yearRuns, 365, "_year");
         timeWholePicture(r, reg, names, dir / "year.db", yearRuns, 365, std::max(3, reps / 5), 1000, "_year");
+        timeUnderLoad(r, reg, names, dir / "year.db", yearRuns, 365);
     }
     std::filesystem::remove_all(dir);
 }

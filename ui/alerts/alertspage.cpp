@@ -94,6 +94,13 @@ AlertsPage::AlertsPage(QString dbPath, QWidget* parent, BackendPtr backend)
     for (auto* b : {m_evaluate, m_ack, m_silence, m_unsilence})
         bar->addWidget(b);
     bar->addStretch(1);
+    m_filter = new QLineEdit(this);
+    m_filter->setObjectName(QStringLiteral("alertsFilter"));
+    m_filter->setPlaceholderText(tr("Filter: rule, processor, text…"));
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setToolTip(tr("Shows the firing and pending alerts whose rule, summary or labels contain this text"));
+    m_filter->setMinimumWidth(260);
+    bar->addWidget(m_filter);
     root->addLayout(bar);
 
     m_tabs = new QTabWidget(this);
@@ -136,6 +143,7 @@ AlertsPage::AlertsPage(QString dbPath, QWidget* parent, BackendPtr backend)
     connect(m_openView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& cur) { showDetail(cur.row()); });
 
+    connect(m_filter, &QLineEdit::textChanged, this, &AlertsPage::applyFilter);
     connect(m_evaluate, &QPushButton::clicked, this, &AlertsPage::evaluateNow);
     connect(m_ack, &QPushButton::clicked, this, &AlertsPage::acknowledgeDialog);
     connect(m_silence, &QPushButton::clicked, this, &AlertsPage::openSilenceDialog);
@@ -218,6 +226,7 @@ void AlertsPage::display(const AlertsSnapshot& s)
     if (!m_alerts.empty()) {
         m_openView->selectRow(0);
         showDetail(0);
+        applyFilter();
     } else {
         m_detail->setText(tr("Nothing is firing or pending: every rule's condition holds. The page measures them again "
                              "every minute; 'Evaluate now' does it at once."));
@@ -286,6 +295,42 @@ void AlertsPage::showDetail(int row)
     if (!a.ackedBy.empty())
         text += tr("<br>Acknowledged by %1 at %2: %3").arg(qs(a.ackedBy), shortIso(a.ackedAt), qs(a.ackComment).toHtmlEscaped());
     m_detail->setText(text);
+}
+
+void AlertsPage::filterTo(const QString& text)
+{
+    m_tabs->setCurrentWidget(m_openView);
+    m_filter->setText(text); // applyFilter follows
+    applyFilter();
+}
+
+// Rows are hidden rather than filtered through a proxy, so a row's index stays its alert's.
+void AlertsPage::applyFilter()
+{
+    const QString text = m_filter->text().trimmed();
+    int shown = 0, firstShown = -1;
+    for (size_t i = 0; i < m_alerts.size(); ++i) {
+        const auto& a = m_alerts[i];
+        bool match = text.isEmpty() || qs(a.rule).contains(text, Qt::CaseInsensitive) ||
+                     qs(a.summary).contains(text, Qt::CaseInsensitive);
+        for (auto it = a.labels.begin(); !match && it != a.labels.end(); ++it)
+            match = qs(it->second).contains(text, Qt::CaseInsensitive);
+        m_openView->setRowHidden(int(i), !match);
+        if (match && firstShown < 0)
+            firstShown = int(i);
+        shown += match;
+    }
+    if (text.isEmpty())
+        return;
+    if (firstShown >= 0) {
+        m_openView->selectRow(firstShown);
+        showDetail(firstShown);
+    } else {
+        m_openView->clearSelection();
+        m_detail->setText(tr("No firing or pending alert matches '%1'. Clear the filter to see them all.")
+                              .arg(text.toHtmlEscaped()));
+    }
+    Q_EMIT statusMessage(tr("%n alert(s) match '%1'", nullptr, shown).arg(text));
 }
 
 std::optional<int64_t> AlertsPage::selectedAlert() const

@@ -19,6 +19,7 @@ class QLabel;
 class QPushButton;
 class QTabWidget;
 class QTableView;
+class QLineEdit;
 class QTimer;
 
 namespace nbaops::ui {
@@ -60,6 +61,9 @@ public:
     bool endSelectedSilence();
     // The matchers a silence of the selected alert starts from (its rule and labels).
     QStringList matchersForSelected() const;
+    // Shows the firing and pending alerts whose rule, summary or labels contain `text` (the
+    // Health page's "Next:" actions open the page this way); "" shows them all.
+    void filterTo(const QString& text);
 
     TextTableModel* openModel() const { return m_open; }
     TextTableModel* eventsModel() const { return m_events; }
@@ -83,6 +87,7 @@ private:
     void acknowledgeDialog();
     std::optional<int64_t> selectedAlert() const;
     void showDetail(int row);
+    void applyFilter();
 
     QString m_dbPath;
     BackendPtr m_backend;
@@ -97,6 +102,7 @@ private:
     QPushButton* m_silence;
     QPushButton* m_unsilence;
     QTabWidget* m_tabs;
+    QLineEdit* m_filter;
     TextTableModel* m_open;
     TextTableModel* m_events;
     TextTableModel* m_notes;

@@ -78,7 +78,17 @@ MainWindow::MainWindow(BackendPtr backend, QWidget* parent)
     addPage(alertsPage);
     connect(alertsPage, &AlertsPage::desktopNotification, this, &MainWindow::notify);
     addPage(new TrendsPage(dbPath, this, nullptr, m_backend));
-    addPage(new PipelinePage(dbPath, this, m_backend));
+    auto* pipelinePage = new PipelinePage(dbPath, this, m_backend);
+    addPage(pipelinePage);
+    // The Health page's "Next:" actions go where the work is done, and do it there.
+    connect(healthPage, &HealthPage::rerunRequested, this, [this, pipelinePage](const QDate& date, const QString& only) {
+        showPage(QStringLiteral("pipeline"));
+        pipelinePage->runDate(date, only);
+    });
+    connect(healthPage, &HealthPage::openAlertsRequested, this, [this, alertsPage](const QString& filter) {
+        showPage(QStringLiteral("alerts"));
+        alertsPage->filterTo(filter);
+    });
     auto* backfillPage = new BackfillPage(dbPath, this, m_backend);
     addPage(backfillPage);
     connect(healthPage, &HealthPage::fillGapsRequested, this, [this, backfillPage](const QDate& from, const QDate& to) {

@@ -19,6 +19,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
@@ -33,7 +34,7 @@ HealthPage::HealthPage(QString dbPath, QWidget* parent, BackendPtr backend)
       m_latest(new QPushButton(tr("Latest"), this)), m_refresh(new QPushButton(tr("Refresh"), this)),
       m_overall(new QLabel(this)), m_meta(new QLabel(this)), m_banner(new QLabel(this)),
       m_failures(new FailuresModel(this)), m_freshness(new FreshnessModel(this)),
-      m_days(new RecentDaysModel(this)), m_noData(new QLabel(this)), m_next(new QLabel(this))
+      m_days(new RecentDaysModel(this)), m_noData(new QLabel(this)), m_next(new QWidget(this))
 {
     auto* root = new QVBoxLayout(this);
     root->setContentsMargins(16, 12, 16, 12);
@@ -49,9 +50,14 @@ HealthPage::HealthPage(QString dbPath, QWidget* parent, BackendPtr backend)
     split->setSizes({620, 620});
     root->addWidget(split, 1);
     m_next->setObjectName(QStringLiteral("nextSteps"));
-    m_next->setWordWrap(true);
-    m_next->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* nextLayout = new QVBoxLayout(m_next);
+    nextLayout->setContentsMargins(0, 0, 0, 0);
+    nextLayout->setSpacing(4);
     root->addWidget(m_next);
+    m_confirm = [this](const QString& question) {
+        return QMessageBox::question(this, tr("Run again?"), question, QMessageBox::Yes | QMessageBox::Cancel,
+                                     QMessageBox::Cancel) == QMessageBox::Yes;
+    };
     connectControls();
 }
 
@@ -209,16 +215,98 @@ void HealthPage::showReport(const HealthSnapshot& snap)
                          "runs they blocked counted · %5 expected no-data runs (no games scheduled) collapsed")
                           .arg(r.failures.size()).arg(open).arg(int(r.failures.size()) - open)
                           .arg(roots.size()).arg(r.expectedNoData));
-    QStringList next;
-    for (const auto& n : r.nextSteps)
-        next << qs(n);
-    m_next->setText(next.isEmpty() ? tr("Nothing to do: the pipeline is healthy.")
-                                   : tr("Next: ") + next.join(QStringLiteral("\nNext: ")));
+    showNextSteps(r);
     showGapsAndChecks(r);
     showSlas(snap);
     showReadiness(snap.readiness);
     Q_EMIT statusMessage(tr("Health for %1: %2").arg(qs(r.date), s.label));
     Q_EMIT loaded();
+}
+
+// One row per "Next:" line: the line, and beside it the button that does it, its tooltip naming
+// the command that does the same from a terminal.
+void HealthPage::showNextSteps(const health::Report& r)
+{
+    auto* layout = static_cast<QVBoxLayout*>(m_next->layout());
+    while (auto* item = layout->takeAt(0)) {
+        if (auto* w = item->widget())
+            w->deleteLater();
+        delete item;
+    }
+    const auto addLine = [&](const QString& text) {
+        auto* label = new QLabel(text, m_next);
+        label->setObjectName(QStringLiteral("nextStepText"));
+        label->setWordWrap(true);
+        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        label->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+        return label;
+    };
+    if (r.next.empty()) {
+        layout->addWidget(addLine(tr("Nothing to do: the pipeline is healthy.")));
+        return;
+    }
+    using A = health::NextStep::Action;
+    for (size_t i = 0; i < r.next.size(); ++i) {
+        const auto& n = r.next[i];
+        auto* row = new QWidget(m_next);
+        auto* h = new QHBoxLayout(row);
+        h->setContentsMargins(0, 0, 0, 0);
+        h->addWidget(addLine(tr("Next: ") + qs(n.text)), 1);
+        QString label;
+        switch (n.action) {
+        case A::None: break;
+        case A::Retry: label = tr("Retry %1 on %2…").arg(qs(n.processor), qs(n.date)); break;
+        case A::Rerun: label = tr("Rerun %1…").arg(qs(n.date)); break;
+        case A::FillGaps: label = tr("Plan a backfill of the gaps…"); break;
+        case A::OpenAlerts: label = tr("Open the alerts (%1)").arg(qs(n.filter)); break;
+        }
+        if (!label.isEmpty()) {
+            auto* b = new QPushButton(label, row);
+            b->setObjectName(QStringLiteral("nextStepAction"));
+            const QString why = n.action == A::Retry || n.action == A::Rerun
+                                    ? tr("Asks first: it changes the date's data.")
+                                    : n.action == A::FillGaps ? tr("Nothing runs until you press Start there.")
+                                                              : QString();
+            b->setToolTip((n.command.empty() ? QString() : tr("The same from a terminal: %1").arg(qs(n.command))) +
+                          (why.isEmpty() ? QString() : QStringLiteral("\n") + why));
+            connect(b, &QPushButton::clicked, this, [this, i] { triggerNextStep(int(i)); });
+            h->addWidget(b);
+        }
+        layout->addWidget(row);
+    }
+}
+
+bool HealthPage::triggerNextStep(int index)
+{
+    if (!m_report || index < 0 || size_t(index) >= m_report->next.size())
+        return false;
+    const auto& n = m_report->next[size_t(index)];
+    using A = health::NextStep::Action;
+    switch (n.action) {
+    case A::None:
+        return false;
+    case A::Retry:
+    case A::Rerun: {
+        const QString what = n.action == A::Retry ? tr("Run %1 for %2 again?").arg(qs(n.processor), qs(n.date))
+                                                  : tr("Run %1 again?").arg(qs(n.date));
+        const QString question =
+            what + QStringLiteral("\n\n") +
+            tr("What failed, or whose inputs changed, runs again and its rows for the date are replaced; "
+               "what succeeded is kept. The Pipeline page shows the run.") +
+            QStringLiteral("\n\n") + tr("The same from a terminal:\n%1").arg(qs(n.command));
+        if (!m_confirm(question))
+            return false;
+        Q_EMIT rerunRequested(isoToQDate(n.date), n.action == A::Retry ? qs(n.processor) : QString());
+        return true;
+    }
+    case A::FillGaps:
+        Q_EMIT fillGapsRequested(m_gapFrom, m_gapTo); // the gaps tab's span (showGapsAndChecks)
+        return true;
+    case A::OpenAlerts:
+        Q_EMIT openAlertsRequested(qs(n.filter));
+        return true;
+    }
+    return false;
 }
 
 void HealthPage::showFailureDetail(int row)

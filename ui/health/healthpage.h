@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "common/backend.h"
 #include "common/jobtracker.h"
 #include "common/page.h"
@@ -61,10 +63,19 @@ public:
     TextTableModel* checkModel() const { return m_checkModel; }
     TextTableModel* readinessModel() const { return m_readinessModel; }
     QTabWidget* tabs() const { return m_tabs; }
+    // Asked before an action of "Next:" that changes data (a rerun): the question, with the
+    // command that does the same from a terminal. Tests answer it without a dialog.
+    void setConfirm(std::function<bool(const QString& question)> confirm) { m_confirm = std::move(confirm); }
+    // Does what the `index`th "Next:" line's button does (false: it has none, or it was declined).
+    bool triggerNextStep(int index);
 
 Q_SIGNALS:
     // The gap rows' "Fill the gaps": plan a backfill of the gaps of [from, to].
     void fillGapsRequested(const QDate& from, const QDate& to);
+    // "Next:" actions, confirmed: run `date` again, all of it or one processor (`only`).
+    void rerunRequested(const QDate& date, const QString& only);
+    // "Next:" actions: the Alerts page, showing the alerts that match `filter`.
+    void openAlertsRequested(const QString& filter);
 
 private:
     void buildHeader(QVBoxLayout* root);
@@ -111,7 +122,9 @@ private:
     QDate m_gapFrom, m_gapTo;
     QLabel* m_readinessTotal;
     QLabel* m_noData;
-    QLabel* m_next;
+    void showNextSteps(const health::Report& r);
+    QWidget* m_next;
+    std::function<bool(const QString&)> m_confirm;
 };
 
 } // namespace nbaops::ui

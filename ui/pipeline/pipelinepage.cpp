@@ -150,8 +150,28 @@ void PipelinePage::run()
     log(tr("Run %1 to %2 with %3 worker(s) on %4")
             .arg(m_from->date().toString(Qt::ISODate), m_to->date().toString(Qt::ISODate))
             .arg(m_workers->value())
-            .arg(m_backend->kind() == jobs::BackendKind::Local ? m_dbPath : qs(m_backend->label())));
+            .arg(backendName()));
     m_runner->start(m_backend, m_from->date(), m_to->date(), m_workers->value());
+}
+
+bool PipelinePage::runDate(const QDate& date, const QString& only)
+{
+    if (m_runner->isRunning()) {
+        Q_EMIT statusMessage(tr("A run is going: wait for it, or cancel it, then try again."));
+        return false;
+    }
+    m_from->setDate(date);
+    m_to->setDate(date);
+    setRunning(true);
+    log(only.isEmpty() ? tr("Rerun of %1 on %2").arg(date.toString(Qt::ISODate), backendName())
+                       : tr("Retry of %1 for %2 on %3").arg(only, date.toString(Qt::ISODate), backendName()));
+    m_runner->start(m_backend, date, date, m_workers->value(), only);
+    return true;
+}
+
+QString PipelinePage::backendName() const
+{
+    return m_backend->kind() == jobs::BackendKind::Local ? m_dbPath : qs(m_backend->label());
 }
 
 void PipelinePage::setRunning(bool running)
@@ -183,6 +203,10 @@ void PipelinePage::refresh()
             return pipeline::latestRuns(db);
         },
         [this](pipeline::DateRuns runs) {
+            if (m_runner->isRunning()) { // a run started meanwhile (a Health page action): it shows live
+                Q_EMIT loaded();
+                return;
+            }
             m_model->showHistory(runs);
             if (runs.date) {
                 const QDate next = toQDate(runs.date->addDays(1));

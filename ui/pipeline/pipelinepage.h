@@ -32,12 +32,16 @@ public:
     PipelineModel* model() const { return m_model; }
     PipelineRunner* runner() const { return m_runner; }
     void run(); // starts a run of the chosen dates
+    // The Health page's actions: runs `date` again, all of it or one processor (`only`). False
+    // (with the reason in statusMessage) while a run is going.
+    bool runDate(const QDate& date, const QString& only = QString());
 
 private:
     QHBoxLayout* buildControls();
     void connectRunner();
     void log(const QString& line);
     void setRunning(bool running);
+    QString backendName() const;
 
     QString m_dbPath;
     BackendPtr m_backend;

@@ -16,9 +16,11 @@ PipelineRunner::~PipelineRunner()
     shutdown();
 }
 
-void PipelineRunner::start(const BackendPtr& backend, const QDate& from, const QDate& to, int workers)
+void PipelineRunner::start(const BackendPtr& backend, const QDate& from, const QDate& to, int workers,
+                           const QString& only)
 {
     const auto first = toDate(from);
+    const std::string one = ss(only);
     const auto last = toDate(to);
     const auto post = poster(this);
     launch([=, this] {
@@ -41,7 +43,7 @@ void PipelineRunner::start(const BackendPtr& backend, const QDate& from, const Q
                     break;
                 }
             };
-            const auto res = backend->runDates({*first, *last, {}}, workers, control);
+            const auto res = backend->runDates({*first, *last, one}, workers, control);
             post([res](PipelineRunner& r) {
                 r.finish();
                 Q_EMIT r.finished(res.dates, res.realFailures, res.cancelled, res.seconds);

@@ -26,7 +26,9 @@ public:
     ~PipelineRunner() override;
 
     // Runs the dates where `backend` runs the pipeline (jobs::Backend::runDates).
-    void start(const BackendPtr& backend, const QDate& from, const QDate& to, int workers);
+    // `only`: one processor (and any upstream that never ran for the date); empty: all of them.
+    void start(const BackendPtr& backend, const QDate& from, const QDate& to, int workers,
+               const QString& only = QString());
 
 Q_SIGNALS:
     void dateStarted(const QDate& date);
