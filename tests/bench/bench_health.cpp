@@ -173,7 +173,9 @@ void timeUnderLoad(Reporter& r, const registry::Registry& reg, const std::vector
     for (int i = 0; i < 5; ++i)
         once();
     const double idleHealth = median(h), idleTrends = median(t);
-    const auto alone = backfill(path, Date::ymd(2023, 11, 1), Date::ymd(2023, 11, 14), 2, 0);
+    // One worker: on a machine of two cores the readers keep one of their own, so what is measured
+    // is what the database makes them wait, not a share of the processors.
+    const auto alone = backfill(path, Date::ymd(2023, 11, 1), Date::ymd(2023, 11, 14), 1, 0);
     h.clear();
     t.clear();
     std::atomic<bool> done{false};
@@ -181,7 +183,7 @@ void timeUnderLoad(Reporter& r, const registry::Registry& reg, const std::vector
     std::string error;
     std::thread writer([&] {
         try {
-            loaded = backfill(path, Date::ymd(2023, 11, 15), Date::ymd(2023, 11, 28), 2, 0);
+            loaded = backfill(path, Date::ymd(2023, 11, 15), Date::ymd(2023, 11, 28), 1, 0);
         } catch (const std::exception& e) {
             error = e.what();
         }
