@@ -19,12 +19,15 @@
 #include "testutil.h"
 #include "util/version.h"
 #include "common/qtconv.h"
+#include "common/statestyle.h"
+#include "common/theme.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QImage>
 #include <QLabel>
 #include <QListWidget>
 #include <QProcess>
@@ -32,6 +35,8 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QtTest>
+
+#include <cmath>
 
 using namespace nbaops;
 using namespace nbaops::ui;
@@ -354,22 +359,86 @@ private Q_SLOTS:
         }
     }
 
+    // Every page as the console saves it, in the light scheme and the dark one (--theme dark):
+    // each renders, and the dark one is dark.
+    void screenshotCommandWritesAPng_data()
+    {
+        QTest::addColumn<QString>("page");
+        QTest::addColumn<QString>("scheme");
+        for (const char* page : {"health", "alerts", "trends", "pipeline", "backfill", "models", "dr", "registry",
+                                 "settings"})
+            for (const char* scheme : {"light", "dark"})
+                QTest::newRow(qPrintable(QStringLiteral("%1 %2").arg(QLatin1String(page), QLatin1String(scheme))))
+                    << QString::fromLatin1(page) << QString::fromLatin1(scheme);
+    }
+
     void screenshotCommandWritesAPng()
     {
-        for (const QString& page : {QStringLiteral("health"), QStringLiteral("alerts"), QStringLiteral("trends"), QStringLiteral("pipeline"),
-                                    QStringLiteral("backfill"), QStringLiteral("models"), QStringLiteral("registry")}) {
-            const QString png = QString::fromStdString((test::outputDir() / ("console_" + page.toStdString() + ".png")).string());
-            QFile::remove(png);
-            QProcess p;
-            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-            env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-            p.setProcessEnvironment(env);
-            p.start(QStringLiteral(NBAOPS_CONSOLE_PATH),
-                    {QStringLiteral("--db"), m_db, QStringLiteral("--page"), page, QStringLiteral("--screenshot"), png});
-            QVERIFY(p.waitForFinished(90000));
-            QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
-            QVERIFY(QFileInfo(png).size() > 20000);
+        QFETCH(QString, page);
+        QFETCH(QString, scheme);
+        const QString png = QString::fromStdString(
+            (test::outputDir() / ("console_" + page.toStdString() + (scheme == QLatin1String("dark") ? "_dark" : "") + ".png"))
+                .string());
+        QFile::remove(png);
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(NBAOPS_CONSOLE_PATH), {QStringLiteral("--db"), m_db, QStringLiteral("--page"), page,
+                                                       QStringLiteral("--theme"), scheme, QStringLiteral("--screenshot"), png});
+        QVERIFY(p.waitForFinished(90000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        QVERIFY(QFileInfo(png).size() > 20000);
+        // The page's mean lightness: a dark scheme is dark, a light one light.
+        const QImage img(png);
+        double sum = 0;
+        int n = 0;
+        for (int y = 0; y < img.height(); y += 7)
+            for (int x = 0; x < img.width(); x += 7, ++n)
+                sum += QColor(img.pixel(x, y)).lightnessF();
+        const double mean = sum / n;
+        if (scheme == QLatin1String("dark"))
+            QVERIFY2(mean < 0.35, qPrintable(QString::number(mean)));
+        else
+            QVERIFY2(mean > 0.6, qPrintable(QString::number(mean)));
+    }
+
+    // Text on its ground reads in both schemes: WCAG's contrast ratio, at least 4.5 for the
+    // states' labels on their tiles and rows, and for the muted, warning, error and ok texts on
+    // the window; and a table row's tint under the palette's text.
+    void coloursAreReadableInBothSchemes()
+    {
+        const auto luminance = [](const QColor& c) {
+            const auto lin = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+            return 0.2126 * lin(c.redF()) + 0.7152 * lin(c.greenF()) + 0.0722 * lin(c.blueF());
+        };
+        const auto contrast = [&](const QColor& a, const QColor& b) {
+            const double la = luminance(a), lb = luminance(b);
+            return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+        };
+        auto* app = qobject_cast<QApplication*>(QCoreApplication::instance());
+        const QPalette original = app->palette();
+        for (const Scheme scheme : {Scheme::Dark, Scheme::Light}) {
+            applyScheme(*app, scheme);
+            const QString name = scheme == Scheme::Dark ? QStringLiteral("dark") : QStringLiteral("light");
+            const QColor window = app->palette().color(QPalette::Window);
+            const QColor text = app->palette().color(QPalette::Text);
+            for (const auto st : {health::State::Healthy, health::State::Degraded, health::State::Failed, health::State::NotRun}) {
+                const auto s = styleFor(st);
+                QVERIFY2(contrast(s.foreground, s.background) >= 4.5, qPrintable(name + QLatin1Char(' ') + s.label));
+                QVERIFY2(contrast(text, s.background) >= 4.5, qPrintable(name + QStringLiteral(" text on ") + s.label));
+            }
+            const Theme& t = theme();
+            for (const auto& [c, what] : {std::pair{t.muted, "muted"}, {t.warnText, "warning"}, {t.errorText, "error"},
+                                          {t.okText, "ok"}})
+                QVERIFY2(contrast(c, window) >= 4.5, qPrintable(name + QLatin1Char(' ') + QLatin1String(what)));
+            for (const auto& [c, what] : {std::pair{t.rowRed, "red row"}, {t.rowAmber, "amber row"},
+                                          {t.rowYellow, "yellow row"}, {t.rowNeutral, "neutral row"}})
+                QVERIFY2(contrast(text, c) >= 4.5, qPrintable(name + QLatin1Char(' ') + QLatin1String(what)));
+            QVERIFY2(contrast(t.bannerText, t.bannerBackground) >= 4.5, qPrintable(name + QStringLiteral(" banner")));
+            QVERIFY2(contrast(t.graphText, t.graphBackground) >= 4.5, qPrintable(name + QStringLiteral(" graph")));
         }
+        app->setPalette(original);
     }
 };
 

@@ -6,6 +6,7 @@
 #include "common/logging.h"
 #include "alerts/rules.h"
 #include "common/qtconv.h"
+#include "common/theme.h"
 #include "common/widgets.h"
 #include "store/database.h"
 #include "util/files.h"
@@ -58,8 +59,8 @@ QColor severityColour(const std::string& state, const std::string& severity)
     if (state == "resolved")
         return {};
     if (state == "pending")
-        return QColor(0xfe, 0xf7, 0xe0);
-    return severity == "P0" || severity == "P1" ? QColor(0xfc, 0xe8, 0xe6) : QColor(0xfe, 0xef, 0xc3);
+        return theme().rowYellow;
+    return severity == "P0" || severity == "P1" ? theme().rowRed : theme().rowAmber;
 }
 
 QString shortIso(const std::string& iso)
@@ -137,8 +138,8 @@ AlertsPage::AlertsPage(QString dbPath, QWidget* parent, BackendPtr backend)
     m_detail->setObjectName(QStringLiteral("alertDetail"));
     m_detail->setWordWrap(true);
     m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_detail->setStyleSheet(QStringLiteral("QLabel#alertDetail { background: #f8f9fa; border: 1px solid #dadce0;"
-                                           " padding: 8px; }"));
+    m_detail->setStyleSheet(QStringLiteral("QLabel#alertDetail { background: %1; border: 1px solid %2;"
+                                           " padding: 8px; }").arg(theme().card.name(), theme().cardBorder.name()));
     root->addWidget(m_detail);
     connect(m_openView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& cur) { showDetail(cur.row()); });
@@ -244,7 +245,7 @@ void AlertsPage::display(const AlertsSnapshot& s)
     for (const auto& n : s.notifications) {
         rows.push_back({shortIso(n.createdAt), qs(n.receiver), qs(n.kind), qs(n.severity), qs(n.status), qs(n.subject),
                         QString::number(n.attempts), qs(n.reason.empty() ? n.lastError : n.reason)});
-        colours.push_back(n.status == "queued" && n.attempts > 0 ? QColor(0xfc, 0xe8, 0xe6) : QColor());
+        colours.push_back(n.status == "queued" && n.attempts > 0 ? theme().rowRed : QColor());
     }
     m_notes->reset(std::move(rows), std::move(colours));
 

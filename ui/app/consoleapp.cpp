@@ -4,6 +4,7 @@
 #include "common/page.h"
 #include "cloud/settings.h"
 #include "common/qtconv.h"
+#include "common/theme.h"
 #include "firststart.h"
 #include "jobs/backend.h"
 #include "jobs/cloudsync.h"
@@ -32,7 +33,7 @@ namespace {
 
 struct Options
 {
-    QCommandLineOption db, page, shot, backend;
+    QCommandLineOption db, page, shot, backend, theme;
 };
 
 // The console's options on `parser`.
@@ -53,8 +54,12 @@ Options addOptions(QCommandLineParser& parser)
               QCommandLineOption(QStringLiteral("backend"),
                                  QStringLiteral("local (the database) or cloud (the cloud project's cache); default: "
                                                 "the settings'"),
-                                 QStringLiteral("NAME"))};
-    parser.addOptions({o.db, o.page, o.shot, o.backend});
+                                 QStringLiteral("NAME")),
+              QCommandLineOption(QStringLiteral("theme"),
+                                 QStringLiteral("system (the desktop's light or dark preference, or NBAOPS_THEME), "
+                                                "light or dark"),
+                                 QStringLiteral("NAME"), QStringLiteral("system"))};
+    parser.addOptions({o.db, o.page, o.shot, o.backend, o.theme});
     return o;
 }
 
@@ -117,6 +122,12 @@ int runConsole(int argc, char** argv)
     const QCommandLineOption& shotOpt = opts.shot;
     const QCommandLineOption& backendOpt = opts.backend;
     parser.process(app);
+    Scheme scheme = Scheme::Light;
+    if (!parseScheme(parser.value(opts.theme), &scheme)) {
+        std::fprintf(stderr, "nbaops-console: --theme takes system, light or dark\n");
+        return 64;
+    }
+    applyScheme(app, scheme); // before any window: every page draws with it
 
     try {
         registry::Registry::builtin(); // validated before any window opens

@@ -1,6 +1,7 @@
 #include "firststart.h"
 
 #include "common/qtconv.h"
+#include "common/theme.h"
 #include "jobs/demo.h"
 #include "store/database.h"
 
@@ -290,7 +291,7 @@ QString FirstStartDialog::message() const
 void FirstStartDialog::say(const QString& text, bool problem)
 {
     m_message->setText(text);
-    m_message->setStyleSheet(problem ? QStringLiteral("color: #c0392b;") : QString());
+    m_message->setStyleSheet(problem ? QStringLiteral("color: %1;").arg(theme().errorText.name()) : QString());
 }
 
 } // namespace nbaops::ui

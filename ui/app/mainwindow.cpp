@@ -4,6 +4,7 @@
 #include "backfill/backfillpage.h"
 #include "common/page.h"
 #include "common/qtconv.h"
+#include "common/theme.h"
 #include "dr/drpage.h"
 #include "health/healthpage.h"
 #include "pipeline/pipelinepage.h"
@@ -61,12 +62,15 @@ MainWindow::MainWindow(BackendPtr backend, QWidget* parent)
     m_sidebar->setFixedWidth(150);
     m_sidebar->setFrameShape(QFrame::NoFrame);
     m_sidebar->setFocusPolicy(Qt::NoFocus);
-    m_sidebar->setStyleSheet(QStringLiteral(
-        "QListWidget#sidebar { background: #202124; color: #e8eaed; padding-top: 12px; font-size: 11pt;"
-        " outline: 0; }"
-        " QListWidget#sidebar::item { padding-left: 18px; height: 38px; border-left: 4px solid transparent; }"
-        " QListWidget#sidebar::item:selected { background: #3c4043; color: white; border-left: 4px solid #8ab4f8; }"
-        " QListWidget#sidebar::item:hover:!selected { background: #2d2e31; }"));
+    const Theme& t = theme();
+    m_sidebar->setStyleSheet(
+        QStringLiteral("QListWidget#sidebar { background: %1; color: %2; padding-top: 12px; font-size: 11pt;"
+                       " outline: 0; }"
+                       " QListWidget#sidebar::item { padding-left: 18px; height: 38px; border-left: 4px solid transparent; }"
+                       " QListWidget#sidebar::item:selected { background: %3; color: white; border-left: 4px solid %4; }"
+                       " QListWidget#sidebar::item:hover:!selected { background: %5; }")
+            .arg(t.sidebar.name(), t.sidebarText.name(), t.sidebarSelected.name(), t.sidebarAccent.name(),
+                 t.sidebarHover.name()));
     layout->addWidget(m_sidebar);
     layout->addWidget(m_stack, 1);
     setCentralWidget(central);

@@ -3,6 +3,7 @@
 #include "backfillmodels.h"
 #include "backfillrunner.h"
 #include "common/qtconv.h"
+#include "common/theme.h"
 #include "common/widgets.h"
 #include "pipeline/orphans.h"
 #include "store/audit.h"
@@ -235,15 +236,15 @@ void BackfillPage::plan()
             if (!p.complete.empty())
                 text += tr(" %1 date(s) are complete and left alone.").arg(p.complete.size());
             for (const auto& c : p.conflicts)
-                text += QStringLiteral("<br><span style='color:#b3261e'>") + tr("Conflict: ") +
+                text += QStringLiteral("<br><span style='color:%1'>").arg(theme().errorText.name()) + tr("Conflict: ") +
                         qs(c).toHtmlEscaped() + QStringLiteral("</span>");
-            text += QStringLiteral("<br><span style='color:#5f6368'>") +
+            text += QStringLiteral("<br><span style='color:%1'>").arg(theme().muted.name()) +
                     tr("Phases 1-2 go newest first, several dates at once; phases 3-6 follow the calendar, since each "
                        "date's analytics read the days before it. Planned in %1 ms.")
                         .arg(p.planMs, 0, 'f', 0) +
                     QStringLiteral("</span>");
             if (const auto [first, last] = m_backend->phasesOnRequest(); first != 1 || last != 6)
-                text += QStringLiteral("<br><span style='color:#5f6368'>") +
+                text += QStringLiteral("<br><span style='color:%1'>").arg(theme().muted.name()) +
                         tr("Runs on the Cloud Run services of %1: phases %2 to %3 (Cloud Scheduler runs the others).")
                             .arg(qs(m_backend->label()).toHtmlEscaped())
                             .arg(first)

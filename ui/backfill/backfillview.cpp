@@ -1,6 +1,7 @@
 // The Backfill page's widgets: the controls of a plan, the progress of the shown backfill.
 #include "backfillpage.h"
 
+#include "common/theme.h"
 #include "common/widgets.h"
 
 #include <QCheckBox>
@@ -104,7 +105,7 @@ QWidget* BackfillPage::buildProgress()
     v->addLayout(grid);
     m_eta->setObjectName(QStringLiteral("backfillEta"));
     m_eta->setWordWrap(true);
-    m_eta->setStyleSheet(QStringLiteral("color: #5f6368;"));
+    m_eta->setStyleSheet(QStringLiteral("color: %1;").arg(theme().muted.name()));
     v->addWidget(m_eta);
     auto* buttons = new QHBoxLayout;
     m_pause->setObjectName(QStringLiteral("pauseButton"));

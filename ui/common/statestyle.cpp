@@ -1,9 +1,24 @@
 #include "statestyle.h"
 
+#include "theme.h"
+
 namespace nbaops::ui {
 
 StateStyle styleFor(health::State s)
 {
+    if (theme().dark()) { // the same meanings on dark grounds: ground, edge, text
+        switch (s) {
+        case health::State::Healthy:
+            return {QColor(0x1e, 0x3a, 0x29), QColor(0x34, 0xa8, 0x53), QColor(0x81, 0xc9, 0x95), QStringLiteral("Healthy")};
+        case health::State::Degraded:
+            return {QColor(0x4a, 0x3a, 0x0c), QColor(0xf9, 0xab, 0x00), QColor(0xfd, 0xd6, 0x63), QStringLiteral("Degraded")};
+        case health::State::Failed:
+            return {QColor(0x5c, 0x1d, 0x18), QColor(0xd9, 0x30, 0x25), QColor(0xf6, 0xae, 0xa9), QStringLiteral("Failed")};
+        case health::State::NotRun:
+            break;
+        }
+        return {QColor(0x30, 0x31, 0x34), QColor(0x5f, 0x63, 0x68), QColor(0xbd, 0xc1, 0xc6), QStringLiteral("Not run")};
+    }
     switch (s) {
     case health::State::Healthy:
         return {QColor(0xe6, 0xf4, 0xea), QColor(0x34, 0xa8, 0x53), QColor(0x13, 0x73, 0x33), QStringLiteral("Healthy")};

@@ -1,5 +1,7 @@
 #include "widgets.h"
 
+#include "theme.h"
+
 #include <QHeaderView>
 #include <QLabel>
 #include <QTableView>
@@ -19,7 +21,7 @@ QLabel* makeHeading(const QString& text, QWidget* parent)
 QLabel* makeSubtitle(const QString& text, QWidget* parent)
 {
     auto* l = new QLabel(text, parent);
-    l->setStyleSheet(QStringLiteral("color: #5f6368;"));
+    l->setStyleSheet(QStringLiteral("color: %1;").arg(theme().muted.name()));
     l->setWordWrap(true);
     return l;
 }
@@ -45,7 +47,8 @@ QLabel* makeDetailPane(const QString& objectName, QWidget* parent)
     l->setWordWrap(true);
     l->setTextInteractionFlags(Qt::TextSelectableByMouse);
     l->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    l->setStyleSheet(QStringLiteral("background: white; border: 1px solid #dadce0; border-radius: 4px; padding: 6px;"));
+    l->setStyleSheet(QStringLiteral("background: %1; border: 1px solid %2; border-radius: 4px; padding: 6px;")
+                         .arg(l->palette().color(QPalette::Base).name(), theme().cardBorder.name()));
     return l;
 }
 

@@ -3,6 +3,7 @@
 
 #include "common/chartutil.h"
 #include "common/qtconv.h"
+#include "common/theme.h"
 #include "common/widgets.h"
 #include "dr/runbook.h"
 #include "drmodels.h"
@@ -154,6 +155,7 @@ QWidget* DrPage::buildHistoryTab()
     auto* charts = new QHBoxLayout;
     for (auto** view : {&m_rtoChart, &m_rpoChart}) {
         auto* chart = new QChart;
+        themeChart(chart);
         chart->legend()->setAlignment(Qt::AlignBottom);
         chart->setMargins(QMargins(4, 4, 4, 4));
         *view = new QChartView(chart, w);

@@ -2,6 +2,7 @@
 
 #include "common/qtconv.h"
 #include "common/statestyle.h"
+#include "common/theme.h"
 
 #include <QBrush>
 #include <QFont>
@@ -46,7 +47,7 @@ QVariant FailuresModel::data(const QModelIndex& index, int role) const
                        QStringLiteral(", finished ") + shortTime(f.finishedAt));
     if (role == Qt::ForegroundRole) {
         if (f.resolved)
-            return QBrush(QColor(0x80, 0x86, 0x8b));
+            return QBrush(theme().muted);
         if (index.column() == Category || index.column() == Status)
             return QBrush(styleFor(health::State::Failed).foreground);
     }

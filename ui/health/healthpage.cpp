@@ -4,6 +4,7 @@
 #include "common/qtconv.h"
 #include "common/statestyle.h"
 #include "common/texttable.h"
+#include "common/theme.h"
 #include "common/widgets.h"
 #include "healthmodels.h"
 #include "phasetile.h"
@@ -81,12 +82,13 @@ void HealthPage::buildHeader(QVBoxLayout* root)
     root->addLayout(header);
 
     m_meta->setObjectName(QStringLiteral("meta"));
-    m_meta->setStyleSheet(QStringLiteral("color: #5f6368;"));
+    m_meta->setStyleSheet(QStringLiteral("color: %1;").arg(theme().muted.name()));
     root->addWidget(m_meta);
     m_banner->setWordWrap(true);
     m_banner->setVisible(false);
-    m_banner->setStyleSheet(QStringLiteral("background: #fce8e6; color: #a50e0e; border: 1px solid #d93025;"
-                                           " border-radius: 4px; padding: 8px;"));
+    m_banner->setStyleSheet(QStringLiteral("background: %1; color: %2; border: 1px solid %3; border-radius: 4px; padding: 8px;")
+                                .arg(theme().bannerBackground.name(), theme().bannerText.name(),
+                                     theme().bannerBorder.name()));
     root->addWidget(m_banner);
 
     auto* tiles = new QHBoxLayout;
@@ -113,7 +115,7 @@ QGroupBox* HealthPage::buildFailures(QWidget* parent)
     fl->addWidget(m_failureDetail);
     connect(m_failuresView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& cur) { showFailureDetail(cur.row()); });
-    m_noData->setStyleSheet(QStringLiteral("color: #5f6368;"));
+    m_noData->setStyleSheet(QStringLiteral("color: %1;").arg(theme().muted.name()));
     m_noData->setWordWrap(true);
     fl->addWidget(m_noData);
     return failBox;
@@ -321,11 +323,12 @@ void HealthPage::showFailureDetail(int row)
             others << QString::fromStdString(j);
         blocked += tr(" together with %1 (its fallback failed too)").arg(others.join(QStringLiteral(", ")));
     }
-    m_failureDetail->setText(tr("<b>%1</b> · %2 · %3%4%5<br>%6<br><span style='color:#5f6368'>run %7, attempt %8</span>")
+    m_failureDetail->setText(tr("<b>%1</b> · %2 · %3%4%5<br>%6<br><span style='color:%9'>run %7, attempt %8</span>")
                                  .arg(qs(f.processor), qs(f.gameDate), qs(f.category),
                                       f.resolved ? tr(" (resolved by a later run)") : QString(), blocked,
                                       qs(f.error).toHtmlEscaped(), qs(f.runId))
-                                 .arg(f.attempt));
+                                 .arg(f.attempt)
+                                 .arg(theme().muted.name()));
 }
 
 void HealthPage::showError(const QString& message)

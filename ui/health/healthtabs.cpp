@@ -2,6 +2,9 @@
 // their compliance, the gaps with what they leave stale, and the readiness scorecard.
 #include "healthpage.h"
 
+#include "common/statestyle.h"
+#include "common/theme.h"
+
 #include "common/qtconv.h"
 #include "common/texttable.h"
 #include "common/widgets.h"
@@ -21,16 +24,19 @@ namespace nbaops::ui {
 
 namespace {
 
-const QColor kGreen(0xe6, 0xf4, 0xea), kYellow(0xfe, 0xf7, 0xe0), kRed(0xfc, 0xe8, 0xe6);
+// Row tints: a state's ground, in the scheme in use.
+QColor greenRow() { return styleFor(health::State::Healthy).background; }
+QColor yellowRow() { return styleFor(health::State::Degraded).background; }
+QColor redRow() { return styleFor(health::State::Failed).background; }
 
 QColor stateColour(const std::string& state)
 {
     if (state == "ok" || state == "met")
-        return kGreen;
+        return greenRow();
     if (state == "warning" || state == "at_risk")
-        return kYellow;
+        return yellowRow();
     if (state == "failed" || state == "breached")
-        return kRed;
+        return redRow();
     return {};
 }
 
@@ -76,7 +82,7 @@ void HealthPage::showGapsAndChecks(const health::Report& r)
                                         : qs(g.stale.front()) + (g.stale.size() > 1 ? tr(" and %1 more").arg(g.stale.size() - 1)
                                                                                   : QString())});
     }
-    m_gapModel->reset(std::move(rows), std::vector<QColor>(r.gaps.size(), kRed));
+    m_gapModel->reset(std::move(rows), std::vector<QColor>(r.gaps.size(), redRow()));
     m_gapFrom = {};
     m_gapTo = {};
     for (const auto& g : r.gaps) {
@@ -164,12 +170,12 @@ void HealthPage::showReadiness(const readiness::Scorecard& s)
         rows.push_back({tr("%1 (weight %2%)").arg(qs(c.name)).arg(c.weight),
                         QString::number(c.score, 'f', 0) + QStringLiteral("/100"), QString(),
                         tr("%1 points of the total").arg(c.score * c.weight / 100, 0, 'f', 1)});
-        colours.push_back(QColor(0xe8, 0xea, 0xed));
+        colours.push_back(theme().rowNeutral);
         for (const auto& i : c.items) {
             rows.push_back({QStringLiteral("    ") + qs(i.name),
                             QString::number(i.points, 'f', 1) + QLatin1Char('/') + QString::number(i.max, 'f', 0),
                             i.measured ? tr("measured") : tr("not measured"), qs(i.evidence)});
-            colours.push_back(!i.measured ? QColor() : i.points >= i.max ? kGreen : i.points > 0 ? kYellow : kRed);
+            colours.push_back(!i.measured ? QColor() : i.points >= i.max ? greenRow() : i.points > 0 ? yellowRow() : redRow());
         }
     }
     m_readinessModel->reset(std::move(rows), std::move(colours));

@@ -3,6 +3,7 @@
 #include "pipelinemodel.h"
 #include "registry/registry.h"
 #include "common/qtconv.h"
+#include "common/theme.h"
 
 #include <QAbstractItemModel>
 #include <QPainter>
@@ -22,6 +23,19 @@ struct Look
 
 Look lookFor(const QString& state)
 {
+    if (theme().dark()) { // the same meanings on dark grounds
+        if (state == QLatin1String("success"))
+            return {QColor(0x1e, 0x3a, 0x29), QColor(0x34, 0xa8, 0x53), QColor(0x81, 0xc9, 0x95)};
+        if (state == QLatin1String("skipped"))
+            return {QColor(0x12, 0x36, 0x3b), QColor(0x12, 0x8c, 0x9e), QColor(0x78, 0xd9, 0xec)};
+        if (state == QLatin1String("running"))
+            return {QColor(0x1c, 0x2f, 0x4d), QColor(0x8a, 0xb4, 0xf8), QColor(0xae, 0xcb, 0xfa)};
+        if (state == QLatin1String("no_data_available"))
+            return {QColor(0x30, 0x31, 0x34), QColor(0x80, 0x86, 0x8b), QColor(0xbd, 0xc1, 0xc6)};
+        if (state == QLatin1String("waiting") || state == QLatin1String("not_run"))
+            return {QColor(0x20, 0x21, 0x24), QColor(0x5f, 0x63, 0x68), QColor(0x9a, 0xa0, 0xa6)};
+        return {QColor(0x5c, 0x1d, 0x18), QColor(0xd9, 0x30, 0x25), QColor(0xf6, 0xae, 0xa9)}; // failures
+    }
     if (state == QLatin1String("success"))
         return {QColor(0xe6, 0xf4, 0xea), QColor(0x34, 0xa8, 0x53), QColor(0x13, 0x73, 0x33)};
     if (state == QLatin1String("skipped"))
@@ -74,7 +88,7 @@ void PhaseGraph::paintEvent(QPaintEvent*)
 {
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
-    p.fillRect(rect(), QColor(0xfa, 0xfb, 0xfc));
+    p.fillRect(rect(), theme().graphBackground);
     if (!m_model)
         return;
     const auto& reg = registry::Registry::builtin();
@@ -88,7 +102,7 @@ void PhaseGraph::paintEvent(QPaintEvent*)
     for (int c = 0; c < columns; ++c) {
         const double x = margin + c * (colWidth + gap);
         p.setFont(headerFont);
-        p.setPen(QColor(0x3c, 0x40, 0x43));
+        p.setPen(theme().graphLabel);
         p.drawText(QRectF(x, 4, colWidth, header - 6), Qt::AlignLeft | Qt::AlignVCenter,
                    tr("%1 · %2").arg(c + 1).arg(qs(reg.phaseName(c + 1))));
     }
@@ -101,8 +115,8 @@ void PhaseGraph::paintEvent(QPaintEvent*)
     }
     // Dependencies first, under the boxes.
     // A fallback (a source that stands in when the preferred one fails) is drawn dashed.
-    const QPen solid(QColor(0xb0, 0xb5, 0xbb), 1.4);
-    QPen dashed(QColor(0xb0, 0xb5, 0xbb), 1.2, Qt::DashLine);
+    const QPen solid(theme().graphEdge, 1.4);
+    QPen dashed(theme().graphEdge, 1.2, Qt::DashLine);
     for (int row = 0; row < m_model->rowCount(); ++row) {
         const QRectF to = boxes[m_model->index(row, 0).data().toString()];
         const QStringList fallbacks = m_model->index(row, 0).data(PipelineModel::FallbackRole).toStringList();
@@ -135,7 +149,7 @@ void PhaseGraph::paintEvent(QPaintEvent*)
         p.setPen(QPen(look.border, state == QLatin1String("running") ? 2.2 : 1.2));
         p.setBrush(look.fill);
         p.drawRoundedRect(r, 5, 5);
-        p.setPen(QColor(0x20, 0x21, 0x24));
+        p.setPen(theme().graphText);
         p.setFont(nameFont);
         const QRectF inner = r.adjusted(8, 4, -6, -4);
         p.drawText(inner, Qt::AlignLeft | Qt::AlignTop, p.fontMetrics().elidedText(name, Qt::ElideMiddle, int(inner.width())));

@@ -1,6 +1,7 @@
 #include "pipelinepage.h"
 
 #include "common/qtconv.h"
+#include "common/theme.h"
 #include "common/widgets.h"
 #include "phasegraph.h"
 #include "pipeline/history.h"
@@ -37,7 +38,7 @@ PipelinePage::PipelinePage(QString dbPath, QWidget* parent, BackendPtr backend)
     root->setSpacing(8);
     root->addLayout(buildControls());
     m_status->setObjectName(QStringLiteral("pipelineStatus"));
-    m_status->setStyleSheet(QStringLiteral("color: #5f6368;"));
+    m_status->setStyleSheet(QStringLiteral("color: %1;").arg(theme().muted.name()));
     root->addWidget(m_status);
 
     m_graph->setModel(m_model);

@@ -1,5 +1,8 @@
 #include "registrymodel.h"
 
+#include "common/statestyle.h"
+#include "common/theme.h"
+
 #include "common/qtconv.h"
 #include "registry/registry.h"
 
@@ -53,9 +56,9 @@ QVariant RegistryModel::data(const QModelIndex& index, int role) const
     if (role == Qt::ToolTipRole)
         return qs(p.description);
     if (role == Qt::ForegroundRole && !built)
-        return QBrush(QColor(0x80, 0x86, 0x8b));
+        return QBrush(theme().muted);
     if (role == Qt::ForegroundRole && index.column() == Criticality && p.criticality == registry::Criticality::Critical)
-        return QBrush(QColor(0xa5, 0x0e, 0x0e));
+        return QBrush(styleFor(health::State::Failed).foreground);
     return {};
 }
 

@@ -4,6 +4,7 @@
 #include "common/logging.h"
 #include "common/qtconv.h"
 #include "common/texttable.h"
+#include "common/theme.h"
 #include "common/widgets.h"
 #include "secrets/secrets.h"
 #include "store/audit.h"
@@ -320,8 +321,7 @@ void SettingsPage::say(const QString& text, bool problem)
 {
     if (problem)
         qCWarning(lcSettings) << text; // the messages never carry a secret's value
-    m_message->setStyleSheet(problem ? QStringLiteral("color: #b3261e;")
-                                     : QStringLiteral("color: #1e8e3e;"));
+    m_message->setStyleSheet(QStringLiteral("color: %1;").arg((problem ? theme().errorText : theme().okText).name()));
     m_message->setText(text);
     Q_EMIT statusMessage(text);
 }

@@ -2,6 +2,7 @@
 
 #include "common/chartutil.h"
 #include "common/qtconv.h"
+#include "common/theme.h"
 
 #include <QAreaSeries>
 #include <QChart>
@@ -21,7 +22,17 @@ namespace nbaops::ui::trendcharts {
 
 namespace {
 
-const QColor kBlue(0x1a, 0x73, 0xe8), kBand(0x1a, 0x73, 0xe8, 60), kGrey(0x5f, 0x63, 0x68), kRed(0xd9, 0x30, 0x25);
+const QColor kRed(0xd9, 0x30, 0x25);
+
+// The series' colours in the scheme in use.
+QColor blue() { return theme().accent; }
+QColor grey() { return theme().muted; }
+QColor bandColour()
+{
+    QColor c = theme().accent;
+    c.setAlpha(60);
+    return c;
+}
 
 qreal xOf(const std::string& day)
 {
@@ -39,9 +50,10 @@ void reset(QChart* chart, const QString& title)
     chart->setBackgroundRoundness(0);
 }
 
-// A date axis over the series' days and a value axis from 0 (or `minY`) to a round top.
+// A date axis over the series' days and a value axis from 0 (or `minY`) to a round top. With
+// `counts` the ticks fall on whole numbers (a count of 1.5 runs would be labelled 2 beside 2).
 void addAxes(QChart* chart, const health::TrendSeries& s, double minY, double maxY, const QString& yTitle,
-             const QString& yFormat)
+             const QString& yFormat, bool counts = false)
 {
     auto* x = new QDateTimeAxis;
     x->setFormat(s.days.size() > 120 ? QStringLiteral("MMM yy") : QStringLiteral("MMM d"));
@@ -54,7 +66,14 @@ void addAxes(QChart* chart, const health::TrendSeries& s, double minY, double ma
     y->setRange(minY, maxY);
     y->setTitleText(yTitle);
     y->setLabelFormat(yFormat);
-    y->applyNiceNumbers();
+    if (counts) {
+        const double step = std::max(1.0, std::ceil((maxY - minY) / 4));
+        const double top = minY + step * std::max(1.0, std::ceil((maxY - minY) / step));
+        y->setRange(minY, top);
+        y->setTickCount(int((top - minY) / step) + 1);
+    } else {
+        y->applyNiceNumbers();
+    }
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
     for (auto* series : chart->series()) {
@@ -82,10 +101,10 @@ void fillSuccessRate(QChart* chart, const health::TrendSeries& s)
     reset(chart, QObject::tr("Success rate, %1 (no-data runs not counted)").arg(qs(s.name)));
     auto* daily = new QLineSeries;
     daily->setName(QObject::tr("daily"));
-    daily->setPen(QPen(kBlue, 1.5));
+    daily->setPen(QPen(blue(), 1.5));
     auto* avg = new QLineSeries;
     avg->setName(QObject::tr("7-day average"));
-    avg->setPen(QPen(kGrey, 2, Qt::DashLine));
+    avg->setPen(QPen(grey(), 2, Qt::DashLine));
     double lowest = 100;
     std::vector<std::pair<int, int>> window; // (success, counted) of the last 7 days
     for (const auto& d : s.days) {
@@ -139,14 +158,14 @@ void fillDurations(QChart* chart, const health::TrendSeries& s)
     // The band between P50 and P95.
     auto* band = new QAreaSeries(p95, p50);
     band->setName(QObject::tr("P50-P95"));
-    band->setColor(kBand);
-    band->setBorderColor(kBand);
+    band->setColor(bandColour());
+    band->setBorderColor(bandColour());
     auto* median = new QLineSeries;
     median->setName(QObject::tr("P50"));
-    median->setPen(QPen(kBlue, 2));
+    median->setPen(QPen(blue(), 2));
     median->append(p50->points());
     p99->setName(QObject::tr("P99"));
-    p99->setPen(QPen(kGrey, 1.2, Qt::DashLine));
+    p99->setPen(QPen(grey(), 1.2, Qt::DashLine));
     addArea(chart, band);
     chart->addSeries(median);
     chart->addSeries(p99);
@@ -182,7 +201,7 @@ void fillFailures(QChart* chart, const health::TrendSeries& s)
     }
     auto* zero = new QLineSeries;
     zero->setName(QObject::tr("zero-record runs"));
-    zero->setPen(QPen(kGrey, 1.5, Qt::DotLine));
+    zero->setPen(QPen(grey(), 1.5, Qt::DotLine));
     const std::set<std::string> spikes(s.failureDays.begin(), s.failureDays.end());
     auto* marks = markers(QObject::tr("more failures than usual"));
     for (size_t i = 0; i < s.days.size(); ++i) {
@@ -194,7 +213,7 @@ void fillFailures(QChart* chart, const health::TrendSeries& s)
     }
     chart->addSeries(zero);
     chart->addSeries(marks);
-    addAxes(chart, s, 0, std::ceil(top * 1.15), QObject::tr("runs"), QStringLiteral("%.0f"));
+    addAxes(chart, s, 0, std::ceil(top * 1.15), QObject::tr("runs"), QStringLiteral("%.0f"), true);
     if (marks->count() == 0)
         chart->legend()->markers(marks).first()->setVisible(false);
 }

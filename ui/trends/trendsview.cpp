@@ -7,6 +7,7 @@
 #include "common/chartutil.h"
 #include "common/csv.h"
 #include "common/qtconv.h"
+#include "common/theme.h"
 #include "common/widgets.h"
 #include "registry/registry.h"
 #include "store/database.h"
@@ -38,6 +39,7 @@ namespace {
 QChartView* makeChartView(QWidget* parent, const QString& name)
 {
     auto* chart = new QChart;
+    themeChart(chart);
     chart->setAnimationOptions(QChart::NoAnimation);
     auto* v = new QChartView(chart, parent);
     v->setObjectName(name);

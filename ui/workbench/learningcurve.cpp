@@ -1,6 +1,7 @@
 #include "learningcurve.h"
 
 #include "reportcharts.h"
+#include "common/theme.h"
 
 #include <QChart>
 #include <QLineSeries>
@@ -18,6 +19,7 @@ LearningCurve::LearningCurve(QWidget* parent) : QChartView(new QChart, parent)
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(260);
     QChart* c = chart();
+    themeChart(c);
     c->setTitle(tr("Learning curve: MAE per tree"));
     c->setMargins(QMargins(6, 6, 6, 6));
     c->legend()->setAlignment(Qt::AlignBottom);

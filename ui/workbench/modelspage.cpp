@@ -2,6 +2,7 @@
 
 #include "common/logging.h"
 #include "common/qtconv.h"
+#include "common/theme.h"
 #include "common/widgets.h"
 #include "learningcurve.h"
 #include "model/serving.h"
@@ -55,8 +56,8 @@ QString servingText(store::Database& db)
         if (t.fired)
             fired << qs(t.name);
     return s + (fired.isEmpty() ? ModelsPage::tr(" &middot; retraining triggers: none fired")
-                                : ModelsPage::tr(" &middot; <span style='color:#b06000'>retrain due: %1</span>")
-                                      .arg(fired.join(QStringLiteral(", "))));
+                                : ModelsPage::tr(" &middot; <span style='color:%2'>retrain due: %1</span>")
+                                      .arg(fired.join(QStringLiteral(", ")), theme().warnText.name()));
 }
 
 Loaded load(const std::string& path)
@@ -96,7 +97,7 @@ ModelsPage::ModelsPage(QString dbPath, QWidget* parent)
     header->addStretch();
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("modelsStatus"));
-    m_status->setStyleSheet(QStringLiteral("color: #5f6368;"));
+    m_status->setStyleSheet(QStringLiteral("color: %1;").arg(theme().muted.name()));
     header->addWidget(m_status);
     root->addLayout(header);
     root->addWidget(makeSubtitle(tr("Train the points model on the feature store, compare it with the baselines and "

@@ -2,6 +2,7 @@
 
 #include "common/chartutil.h"
 #include "common/qtconv.h"
+#include "common/theme.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
@@ -35,6 +36,7 @@ QString tr(const char* text) { return QCoreApplication::translate("nbaops::ui::M
 QChartView* makeChartView(const QString& title, QWidget* parent)
 {
     auto* chart = new QChart;
+    themeChart(chart);
     chart->setTitle(title);
     chart->setMargins(QMargins(6, 6, 6, 6));
     chart->legend()->setAlignment(Qt::AlignBottom);
@@ -106,9 +108,9 @@ void fillSegmentChart(QChart* c, const model::TrainingReport& r)
     const auto& b = bit == r.baselines.end() ? none : bit->second;
     const auto& m = r.model;
     auto* sm = new QBarSet(tr("model"));
-    sm->setColor(QColor(26, 115, 232));
+    sm->setColor(theme().accent);
     auto* sb = new QBarSet(tr("best baseline (%1)").arg(qs(r.bestBaseline)));
-    sb->setColor(QColor(189, 193, 198));
+    sb->setColor(theme().secondary);
     QStringList cats;
     double top = 0;
     using Group = std::map<std::string, double> model::SegmentedMae::*;
@@ -186,7 +188,7 @@ void fillScatterChart(QChart* c, const model::TrainingReport& r)
     s->setName(tr("player-games (sample)"));
     s->setMarkerSize(5);
     s->setBorderColor(Qt::transparent);
-    s->setColor(QColor(26, 115, 232, 90));
+    s->setColor(theme().accentSoft);
     double hi = 10;
     for (const auto& [predicted, actual] : r.sample) {
         s->append(predicted, actual);
@@ -216,7 +218,7 @@ void fillResidualChart(QChart* c, const model::TrainingReport& r)
     clearChart(c);
     const auto& res = r.residuals;
     auto* set = new QBarSet(tr("player-games"));
-    set->setColor(QColor(26, 115, 232));
+    set->setColor(theme().accent);
     QStringList cats;
     const double first = res.firstEdge, width = res.binWidth;
     int64_t top = 1;
@@ -257,7 +259,7 @@ void fillImportanceChart(QChart* c, const model::TrainingReport& report, const Q
     const auto& feats = imp.features;
     const size_t n = std::min<size_t>(15, feats.size());
     auto* set = new QBarSet(qs(imp.label));
-    set->setColor(QColor(26, 115, 232));
+    set->setColor(theme().accent);
     QStringList cats;
     double top = 0;
     for (size_t i = n; i-- > 0;) { // largest at the top
@@ -310,7 +312,7 @@ void fillOverTimeChart(QChart* c, const std::vector<VersionWeeks>& versions, con
     if (!versions.empty() && !versions[0].weekly.empty()) {
         auto* b = new QLineSeries;
         b->setName(tr("best baseline (%1's window)").arg(qs(versions[0].version)));
-        QPen pen(QColor(128, 128, 128));
+        QPen pen(theme().gridLine);
         pen.setStyle(Qt::DashLine);
         b->setPen(pen);
         for (const auto& w : versions[0].weekly)

@@ -2,6 +2,7 @@
 
 #include "common/csv.h"
 #include "common/qtconv.h"
+#include "common/theme.h"
 #include "learningcurve.h"
 
 #include <QChart>
@@ -119,7 +120,7 @@ QString ReportView::summaryText(const model::TrainingReport& r) const
     else
         text += tr("<br>Prop lines: none in the test window, so no over/under grading.");
     for (const auto& w : r.warnings)
-        text += QStringLiteral("<br><span style='color:#b06000'>") + qs(w) + QStringLiteral("</span>");
+        text += QStringLiteral("<br><span style='color:%1'>").arg(theme().warnText.name()) + qs(w) + QStringLiteral("</span>");
     return text;
 }
 
