@@ -4,6 +4,7 @@
 #include "secrets/secrets.h"
 #include "util/errors.h"
 #include "util/files.h"
+#include "util/jsonnum.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -131,7 +132,12 @@ void ConfigReader::readTiming(const nlohmann::json& j)
     if (j.contains("repeat_interval"))
         m_cfg.repeatInterval = parseDuration(j["repeat_interval"].get<std::string>(), m_origin + " repeat_interval");
     if (j.contains("rate_limit")) {
-        m_cfg.rateLimit = j["rate_limit"].value("per_receiver", m_cfg.rateLimit);
+        if (j["rate_limit"].contains("per_receiver")) {
+            const auto n = jsonWholeNumber(j["rate_limit"]["per_receiver"]);
+            if (!n || *n < 1 || *n > 1000000)
+                throw fail("rate_limit", "per_receiver must be a whole number from 1 to 1000000");
+            m_cfg.rateLimit = int(*n);
+        }
         if (j["rate_limit"].contains("window"))
             m_cfg.rateWindow = parseDuration(j["rate_limit"]["window"].get<std::string>(), m_origin + " rate_limit.window");
         if (m_cfg.rateLimit < 1)

@@ -2,6 +2,7 @@
 
 #include "util/errors.h"
 #include "util/files.h"
+#include "util/jsonnum.h"
 
 #include <nlohmann/json.hpp>
 
@@ -95,7 +96,12 @@ Settings parseSettings(const std::string& text, const std::string& origin)
         o.bigqueryUrl = c.value("bigquery_url", o.bigqueryUrl);
         o.runAdminUrl = c.value("run_admin_url", o.runAdminUrl);
         o.services = c.value("services", o.services);
-        o.maxBytesPerQuery = c.value("max_bytes_per_query", o.maxBytesPerQuery);
+        if (c.contains("max_bytes_per_query")) {
+            const auto n = jsonWholeNumber(c["max_bytes_per_query"]);
+            if (!n)
+                throw UsageError(origin + ": cloud.max_bytes_per_query has the wrong type: give a whole number of bytes");
+            o.maxBytesPerQuery = *n;
+        }
         o.usdPerTiB = c.value("usd_per_tib", o.usdPerTiB);
     } catch (const json::exception& e) {
         throw UsageError(origin + ": a value has the wrong type (" + e.what() + ")");

@@ -2,8 +2,12 @@
 
 #include "util/errors.h"
 #include "util/files.h"
+#include "util/jsonnum.h"
 
 #include <nlohmann/json.hpp>
+
+#include <limits>
+#include <type_traits>
 
 namespace nbaops::dr {
 
@@ -23,6 +27,12 @@ template <typename T> T field(const json& j, const char* name, const std::string
 {
     if (!j.is_object() || !j.contains(name))
         throw OpsError("The manifest has no \"" + std::string(name) + "\" in " + where + ".");
+    if constexpr (std::is_integral_v<T>) { // a float that does not fit must never be cast
+        const auto n = jsonWholeNumber(j.at(name));
+        if (!n || *n < std::numeric_limits<T>::min() || *n > std::numeric_limits<T>::max())
+            throw OpsError("The manifest's \"" + std::string(name) + "\" in " + where + " is not a whole number.");
+        return T(*n);
+    }
     try {
         return j.at(name).get<T>();
     } catch (const json::exception&) {

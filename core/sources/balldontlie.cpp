@@ -1,8 +1,11 @@
 #include "balldontlie.h"
 
 #include "teams.h"
+#include "util/jsonnum.h"
 
 #include <nlohmann/json.hpp>
+
+#include <cmath>
 
 namespace nbaops::sources {
 
@@ -31,7 +34,8 @@ void readMeta(const json& doc, BdlPage<T>& page)
             throw PayloadError("meta.next_cursor is not a number");
         page.nextCursor = meta["next_cursor"].get<int64_t>();
     }
-    page.perPage = meta.value("per_page", 0);
+    const auto perPage = meta.contains("per_page") ? jsonWholeNumber(meta["per_page"]) : std::nullopt;
+    page.perPage = perPage && *perPage >= 0 && *perPage <= 1000000 ? int(*perPage) : 0;
 }
 
 int64_t intOf(const json& o, const char* key, const std::string& where)
@@ -48,7 +52,10 @@ int64_t statOf(const json& o, const char* key)
         return 0;
     if (!o[key].is_number())
         throw PayloadError(std::string("stat '") + key + "' is not a number");
-    return int64_t(o[key].get<double>());
+    const double v = o[key].get<double>(); // 12 or 12.0; a fraction is cut, as the API's own totals do
+    if (!std::isfinite(v) || std::fabs(v) > 1e9)
+        throw PayloadError(std::string("stat '") + key + "' is out of range");
+    return int64_t(v);
 }
 
 std::string textOf(const json& o, const char* key)

@@ -1,5 +1,7 @@
 #include "nbastats.h"
 
+#include "util/jsonnum.h"
+
 #include <cmath>
 
 namespace nbaops::sources {
@@ -41,10 +43,8 @@ std::optional<int64_t> ResultSet::optInt(size_t row, size_t col) const
     const json& v = m_rows[row][col];
     if (v.is_null())
         return std::nullopt;
-    if (v.is_number_integer())
-        return v.get<int64_t>();
-    if (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>())
-        return int64_t(v.get<double>());
+    if (const auto n = jsonWholeNumber(v))
+        return n;
     badCell(row, col, "a whole number");
 }
 

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 #include <map>
 
 namespace nbaops::sources {
@@ -69,10 +71,13 @@ std::vector<PropLine> parsePlayerPointsOdds(std::string_view body)
                 line.player = player;
                 line.point = point;
                 const std::string side = o.value("name", "");
+                const double price = o["price"].get<double>(); // American odds: -110, +150
+                if (!std::isfinite(price) || std::fabs(price) > 1e6)
+                    continue;
                 if (side == "Over")
-                    line.overPrice = o["price"].get<int>(), seen[{player, point}] |= 1;
+                    line.overPrice = int(std::lround(price)), seen[{player, point}] |= 1;
                 else if (side == "Under")
-                    line.underPrice = o["price"].get<int>(), seen[{player, point}] |= 2;
+                    line.underPrice = int(std::lround(price)), seen[{player, point}] |= 2;
             }
             for (auto& [key, line] : pairs) {
                 if (seen[key] == 3)
