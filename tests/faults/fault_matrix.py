@@ -365,27 +365,44 @@ def outputs_of(e, db, processors):
     return tables
 
 
+def run_count(db):
+    try:
+        con = connect(db)
+        n = con.execute("SELECT count(*) FROM processor_runs").fetchone()[0]
+        con.close()
+        return n
+    except sqlite3.Error:
+        return 0
+
+
 def case_kill9(e, base):
     db = e.copy(base, "killed")
     rng = random.Random(20241202)
     kills = 0
-    # --force: every run does the whole range again, so each kill lands in the middle of work.
+    # --force: every run does the whole range again. Each is killed once it has recorded a random
+    # share of the runs a whole range records (not after a time: the machine's load varies), so
+    # every kill lands in the middle of work.
     for i in range(20):
+        start = run_count(db)
+        target = start + rng.randint(1, max(1, int(0.9 * e.range_runs)))
         p = e.start(["run", "--date", NEXT, "--to", RANGE_TO, "--no-alerts", "--workers", "2", "--force"], db)
-        time.sleep(rng.uniform(0.05, 0.9 * e.range_seconds))
+        deadline = time.monotonic() + 60
+        while p.poll() is None and run_count(db) < target and time.monotonic() < deadline:
+            time.sleep(0.01)
         if p.poll() is None:
             p.send_signal(signal.SIGKILL)
             kills += 1
         p.wait(timeout=60)
         r = integrity(db)
         check(r == [("ok",)], f"integrity_check after kill {i + 1}: {r}")
-    check(kills >= 15, f"only {kills} of 20 runs were still going when killed")
+    check(kills >= 18, f"only {kills} of 20 runs were still going when killed")
     rc, _, err = e.run(["run", "--date", NEXT, "--to", RANGE_TO, "--no-alerts"], db, timeout=600)
     check(rc in (0, 1), f"the rerun: exit {rc}: {err.strip()[:300]}")
     check(integrity(db) == [("ok",)], "integrity_check after the rerun")
     got = data_sums(db, True)
     check(got == e.clean_range, "the rerun differs from an uninterrupted run: " + diff(e.clean_range, got))
-    print(f"   {kills} kills in runs of {e.range_seconds:.1f} s, integrity ok after each, converged", flush=True)
+    print(f"   {kills} kills in runs of {e.range_runs} processor runs ({e.range_seconds:.1f} s), integrity ok "
+          "after each, converged", flush=True)
 
 
 def case_bad_dates(e, base):
@@ -587,9 +604,10 @@ def main():
         clean = e.copy(base, "clean")
         rc, _, err = e.run(["run", "--date", NEXT, "--no-alerts"], clean, timeout=600)
         e.clean_next = data_sums(clean, True)
-        t = time.monotonic()
+        t, runs = time.monotonic(), run_count(clean)
         rc, _, err = e.run(["run", "--date", NEXT, "--to", RANGE_TO, "--no-alerts", "--force"], clean, timeout=600)
         e.range_seconds = time.monotonic() - t
+        e.range_runs = run_count(clean) - runs
         e.clean_range = data_sums(clean, True)
         write_box_csv(e)
         print(f"== base database {FIRST}..{BASE_TO} and clean runs: {time.monotonic() - t0:.1f} s", flush=True)

@@ -108,6 +108,8 @@ AlertsPage::AlertsPage(QString dbPath, QWidget* parent, BackendPtr backend)
     m_open = new TextTableModel({tr("Id"), tr("Severity"), tr("State"), tr("Rule"), tr("Summary"), tr("Since"),
                                  tr("Notified"), tr("Handled")},
                                 this);
+    m_open->setHeaderToolTips({tr("The alert's number: nbaops alerts ack ID"),
+                               tr("P0 (page at once) to P3 (for the morning), from the rule")});
     m_events = new TextTableModel({tr("At"), tr("Severity"), tr("Rule"), tr("Change"), tr("Summary"), tr("Labels")}, this);
     m_notes = new TextTableModel({tr("Created"), tr("Receiver"), tr("Kind"), tr("Severity"), tr("Status"), tr("Subject"),
                                   tr("Attempts"), tr("Why / last error")},

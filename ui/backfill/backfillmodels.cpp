@@ -33,6 +33,8 @@ QVariant PlanModel::data(const QModelIndex& index, int role) const
 
 QVariant PlanModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole && section == 2)
+        return tr("Processor runs the date needs: each missing or failed processor, and what it holds up downstream");
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     static const char* names[] = {"Date", "Band", "Runs", "Why"};
@@ -74,6 +76,15 @@ QVariant BackfillHistoryModel::data(const QModelIndex& index, int role) const
 
 QVariant BackfillHistoryModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole) {
+        switch (section) {
+        case 0: return tr("The backfill's number: nbaops backfill status ID, resume ID, cancel ID");
+        case 2: return tr("Game dates in the backfill");
+        case 3: return tr("Processor runs done of those planned");
+        case 4: return tr("Processor runs that failed for real (retried up to the limit)");
+        default: return {};
+        }
+    }
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     static const char* names[] = {"Id", "State", "Dates", "Runs", "Failed", "Started by", "Outcome"};

@@ -25,6 +25,8 @@ QVariant TextTableModel::headerData(int section, Qt::Orientation o, int role) co
 {
     if (o == Qt::Horizontal && role == Qt::DisplayRole && section < m_headers.size())
         return m_headers[section];
+    if (o == Qt::Horizontal && role == Qt::ToolTipRole && section < m_tips.size() && !m_tips[section].isEmpty())
+        return m_tips[section];
     return {};
 }
 

@@ -19,10 +19,13 @@ public:
     QVariant data(const QModelIndex& index, int role) const override;
     QVariant headerData(int section, Qt::Orientation o, int role) const override;
     void reset(std::vector<QStringList> rows, std::vector<QColor> colours = {});
+    // What a column's figures are, for those that carry no unit (the header's tooltip).
+    void setHeaderToolTips(QStringList tips) { m_tips = std::move(tips); }
     QString cell(int row, int column) const;
 
 private:
     QStringList m_headers;
+    QStringList m_tips;
     std::vector<QStringList> m_rows;
     std::vector<QColor> m_colours;
 };

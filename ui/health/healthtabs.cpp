@@ -187,6 +187,8 @@ void HealthPage::showReadiness(const readiness::Scorecard& s)
                                   .arg(s.measured)
                                   .arg(s.unmeasured));
     m_tabs->setTabText(5, tr("Readiness %1").arg(s.total, 0, 'f', 0));
+    m_tabs->setTabToolTip(5, tr("The production-readiness score, out of 100, from measured facts: %1 and up is go")
+                                 .arg(s.threshold));
 }
 
 // The tabs beside the failures: the last seven days, freshness, checks, SLAs, gaps, readiness.
@@ -252,6 +254,7 @@ void HealthPage::buildTabs(QWidget* parent)
     m_readinessTotal->setObjectName(QStringLiteral("readinessTotal"));
     m_readinessTotal->setWordWrap(true);
     m_readinessModel = new TextTableModel({tr("Item"), tr("Points"), tr("Basis"), tr("Evidence")}, this);
+    m_readinessModel->setHeaderToolTips({QString(), tr("Points earned of the item's most (a category: its score out of 100)")});
     auto* ready = makeTable(m_readinessModel, readyBox);
     ready->setObjectName(QStringLiteral("readinessView"));
     ready->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);

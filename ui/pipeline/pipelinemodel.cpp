@@ -74,6 +74,10 @@ QVariant PipelineModel::data(const QModelIndex& index, int role) const
 
 QVariant PipelineModel::headerData(int section, Qt::Orientation o, int role) const
 {
+    if (o == Qt::Horizontal && role == Qt::ToolTipRole && section == Records)
+        return tr("Records the processor wrote: payloads for a scraper, rows for the others");
+    if (o == Qt::Horizontal && role == Qt::ToolTipRole && section == Phase)
+        return tr("The pipeline's phase, 1 (scrapers) to 6 (publishing)");
     if (o != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {

@@ -8,6 +8,16 @@ namespace nbaops::ui {
 
 QVariant VersionsModel::headerData(int section, Qt::Orientation o, int role) const
 {
+    if (o == Qt::Horizontal && role == Qt::ToolTipRole) {
+        switch (section) {
+        case Trees: return tr("Boosted trees kept (early stopping picks the count)");
+        case ValidMae: return tr("Mean absolute error on the validation window, in points per player-game");
+        case TestMae: return tr("Mean absolute error on the test window, in points per player-game");
+        case Baseline: return tr("The best baseline's MAE on the same test rows, in points per player-game");
+        case Better: return tr("How much lower the model's test MAE is than the best baseline's");
+        default: return {};
+        }
+    }
     if (o != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     static const char* names[] = {"Version", "Created (UTC)", "By", "Objective", "Trees", "Valid MAE", "Test MAE",
