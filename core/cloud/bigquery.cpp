@@ -27,24 +27,25 @@ using nlohmann::json;
                         200, "invalidResponse");
 }
 
-int64_t int64Text(const std::string& s, const std::string& what)
+// The whole text as a number of type T (int64_t or double), else malformed naming `what`.
+template <typename T> T numberText(const std::string& s, const std::string& what, const char* kind)
 {
-    int64_t v = 0;
+    T v{};
     const auto* end = s.data() + s.size();
     const auto [p, ec] = std::from_chars(s.data(), end, v);
     if (ec != std::errc() || p != end)
-        malformed(what + " is not a 64-bit integer ('" + s.substr(0, 40) + "')");
+        malformed(what + " is not " + kind + " ('" + s.substr(0, 40) + "')");
     return v;
+}
+
+int64_t int64Text(const std::string& s, const std::string& what)
+{
+    return numberText<int64_t>(s, what, "a 64-bit integer");
 }
 
 double doubleText(const std::string& s, const std::string& what)
 {
-    double v = 0;
-    const auto* end = s.data() + s.size();
-    const auto [p, ec] = std::from_chars(s.data(), end, v);
-    if (ec != std::errc() || p != end)
-        malformed(what + " is not a number ('" + s.substr(0, 40) + "')");
-    return v;
+    return numberText<double>(s, what, "a number");
 }
 
 int64_t int64Of(const json& j, const char* key)

@@ -3,6 +3,7 @@
 #include "database.h"
 
 #include "migrations.h"
+#include "sqlprofile.h"
 #include "util/errors.h"
 #include "util/log.h"
 
@@ -11,8 +12,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <map>
-#include <mutex>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -25,51 +24,6 @@ namespace {
 
 // 32 MB of page cache per connection (BulkWrite raises it while it lasts).
 constexpr const char* kCacheSizePragma = "PRAGMA cache_size = -32768";
-
-// NBAOPS_SQL_PROFILE=1: time per statement text, summed over the process and printed to
-// stderr at exit (the 25 costliest). A diagnostic for performance work; off by default.
-struct SqlProfile
-{
-    std::mutex mutex;
-    std::map<std::string, std::pair<long long, long long>> byText; // ns, calls
-    ~SqlProfile()
-    {
-        std::vector<std::pair<std::string, std::pair<long long, long long>>> v(byText.begin(), byText.end());
-        std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second.first > b.second.first; });
-        long long total = 0;
-        for (const auto& e : v)
-            total += e.second.first;
-        std::fprintf(stderr, "SQL profile: %.1f ms in %zu statements\n", total / 1e6, v.size());
-        for (size_t i = 0; i < v.size() && i < 25; ++i)
-            std::fprintf(stderr, "%9.1f ms %8lld x  %.150s\n", v[i].second.first / 1e6, v[i].second.second,
-                         v[i].first.c_str());
-    }
-};
-
-SqlProfile* sqlProfile()
-{
-    static const bool on = [] {
-        const char* v = std::getenv("NBAOPS_SQL_PROFILE");
-        return v && *v && *v != '0';
-    }();
-    if (!on)
-        return nullptr;
-    static SqlProfile profile;
-    return &profile;
-}
-
-int traceProfile(unsigned type, void*, void* stmt, void* ns)
-{
-    if (type != SQLITE_TRACE_PROFILE)
-        return 0;
-    auto* p = sqlProfile();
-    const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(stmt));
-    std::lock_guard lock(p->mutex);
-    auto& e = p->byText[sql ? sql : "?"];
-    e.first += *static_cast<long long*>(ns);
-    ++e.second;
-    return 0;
-}
 
 [[noreturn]] void fail(sqlite3* db, std::string_view what)
 {
@@ -177,8 +131,7 @@ Database Database::open(const std::filesystem::path& path, Mode mode, int upToVe
     }
     Database db(raw, path);
     sqlite3_busy_timeout(raw, 5000);
-    if (sqlProfile())
-        sqlite3_trace_v2(raw, SQLITE_TRACE_PROFILE, traceProfile, nullptr);
+    profileIfAsked(raw);
     sqlite3_extended_result_codes(raw, 1);
     db.exec("PRAGMA foreign_keys = ON");
     // 32 MB of page cache per connection (imports and backfills reread the same index pages)

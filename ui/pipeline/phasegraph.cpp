@@ -3,6 +3,7 @@
 #include "pipelinemodel.h"
 #include "registry/registry.h"
 #include "common/qtconv.h"
+#include "common/statestyle.h"
 #include "common/theme.h"
 
 #include <QAbstractItemModel>
@@ -21,11 +22,17 @@ struct Look
     QColor fill, border, text;
 };
 
+// Success and failure look as the health states do everywhere in the console (StateStyle);
+// the states only a run in progress has get their own.
 Look lookFor(const QString& state)
 {
-    if (theme().dark()) { // the same meanings on dark grounds
-        if (state == QLatin1String("success"))
-            return {QColor(0x1e, 0x3a, 0x29), QColor(0x34, 0xa8, 0x53), QColor(0x81, 0xc9, 0x95)};
+    const auto fromState = [](health::State st) {
+        const StateStyle s = styleFor(st);
+        return Look{s.background, s.border, s.foreground};
+    };
+    if (state == QLatin1String("success"))
+        return fromState(health::State::Healthy);
+    if (theme().dark()) {
         if (state == QLatin1String("skipped"))
             return {QColor(0x12, 0x36, 0x3b), QColor(0x12, 0x8c, 0x9e), QColor(0x78, 0xd9, 0xec)};
         if (state == QLatin1String("running"))
@@ -34,19 +41,17 @@ Look lookFor(const QString& state)
             return {QColor(0x30, 0x31, 0x34), QColor(0x80, 0x86, 0x8b), QColor(0xbd, 0xc1, 0xc6)};
         if (state == QLatin1String("waiting") || state == QLatin1String("not_run"))
             return {QColor(0x20, 0x21, 0x24), QColor(0x5f, 0x63, 0x68), QColor(0x9a, 0xa0, 0xa6)};
-        return {QColor(0x5c, 0x1d, 0x18), QColor(0xd9, 0x30, 0x25), QColor(0xf6, 0xae, 0xa9)}; // failures
+    } else {
+        if (state == QLatin1String("skipped"))
+            return {QColor(0xe4, 0xf7, 0xfb), QColor(0x12, 0x8c, 0x9e), QColor(0x0b, 0x5c, 0x68)};
+        if (state == QLatin1String("running"))
+            return {QColor(0xe8, 0xf0, 0xfe), QColor(0x1a, 0x73, 0xe8), QColor(0x17, 0x4e, 0xa6)};
+        if (state == QLatin1String("no_data_available"))
+            return {QColor(0xf1, 0xf3, 0xf4), QColor(0x9a, 0xa0, 0xa6), QColor(0x5f, 0x63, 0x68)};
+        if (state == QLatin1String("waiting") || state == QLatin1String("not_run"))
+            return {QColor(0xff, 0xff, 0xff), QColor(0xda, 0xdc, 0xe0), QColor(0x80, 0x86, 0x8b)};
     }
-    if (state == QLatin1String("success"))
-        return {QColor(0xe6, 0xf4, 0xea), QColor(0x34, 0xa8, 0x53), QColor(0x13, 0x73, 0x33)};
-    if (state == QLatin1String("skipped"))
-        return {QColor(0xe4, 0xf7, 0xfb), QColor(0x12, 0x8c, 0x9e), QColor(0x0b, 0x5c, 0x68)};
-    if (state == QLatin1String("running"))
-        return {QColor(0xe8, 0xf0, 0xfe), QColor(0x1a, 0x73, 0xe8), QColor(0x17, 0x4e, 0xa6)};
-    if (state == QLatin1String("no_data_available"))
-        return {QColor(0xf1, 0xf3, 0xf4), QColor(0x9a, 0xa0, 0xa6), QColor(0x5f, 0x63, 0x68)};
-    if (state == QLatin1String("waiting") || state == QLatin1String("not_run"))
-        return {QColor(0xff, 0xff, 0xff), QColor(0xda, 0xdc, 0xe0), QColor(0x80, 0x86, 0x8b)};
-    return {QColor(0xfc, 0xe8, 0xe6), QColor(0xd9, 0x30, 0x25), QColor(0xa5, 0x0e, 0x0e)}; // failures
+    return fromState(health::State::Failed); // failures
 }
 
 } // namespace
