@@ -5,11 +5,13 @@
 #include "app/firststart.h"
 #include "cloud/settings.h"
 #include "store/database.h"
+#include "guiutil.h"
 #include "testutil.h"
 
 #include <QCommandLinkButton>
 #include <QFile>
 #include <QImage>
+#include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -95,6 +97,26 @@ private Q_SLOTS:
         store::Database::open(good.toStdString());
         QVERIFY(d.openDatabase(good));
         QCOMPARE(d.database(), good);
+    }
+
+    // From the keyboard alone: Tab goes round each of the dialog's pages in reading order, every
+    // control named for a screen reader, and the cloud choice opens its form.
+    void theKeyboardGoesRoundEachPage()
+    {
+        FirstStartDialog d(QStringLiteral("/nowhere/nbaops.db"), m_home.filePath(QStringLiteral("demo.db")));
+        d.show();
+        QApplication::setActiveWindow(&d);
+        QVERIFY(QTest::qWaitForWindowActive(&d));
+        QStringList problems = test::walkTabs(d, &d, QStringLiteral("choices"));
+        auto* cloud = d.findChild<QCommandLinkButton*>(QStringLiteral("firstStartCloud"));
+        cloud->setFocus();
+        QTest::keyClick(cloud, Qt::Key_Space);
+        auto* project = d.findChild<QLineEdit*>();
+        QTRY_VERIFY_WITH_TIMEOUT(project && project->isVisible(), 2000);
+        problems << test::walkTabs(d, &d, QStringLiteral("cloud form"));
+        for (const auto& p : problems)
+            qWarning().noquote() << p;
+        QVERIFY2(problems.isEmpty(), qPrintable(QString::number(problems.size()) + QStringLiteral(" problem(s), above")));
     }
 
     void connectingSavesTheProjectAndRefusesAMalformedOne()

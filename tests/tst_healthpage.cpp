@@ -23,6 +23,8 @@
 #include "common/theme.h"
 
 #include <QAbstractItemModelTester>
+#include <QAbstractButton>
+#include <QAccessible>
 #include <QAction>
 #include <QApplication>
 #include <QElapsedTimer>
@@ -33,6 +35,7 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTableView>
 #include <QtTest>
 
@@ -254,6 +257,44 @@ private Q_SLOTS:
         QCOMPARE(w.currentPage(), backfill);
         QTRY_VERIFY_WITH_TIMEOUT(planned.count() >= 1, 30000);
         QVERIFY(backfill->planModel()->rowCount() >= 1);
+    }
+
+    // Keyboard navigation of every page, and of every tab of its tab widgets: from the first
+    // control, Tab visits every visible, enabled control once and comes back round (no control
+    // out of reach, none that keeps the focus, a table included), in reading order: each next
+    // control lies below the last, on its row further right, or in a column to its right.
+    void tabOrderFollowsReadingOrder()
+    {
+        MainWindow w(m_db);
+        w.show();
+        QApplication::setActiveWindow(&w);
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QStringList problems;
+        int walks = 0;
+        for (const QString& id : w.pageIds()) {
+            auto* page = w.page(id);
+            QSignalSpy loaded(page, &Page::loaded);
+            QVERIFY(w.showPage(id));
+            QTRY_VERIFY_WITH_TIMEOUT(loaded.count() >= 1, 30000);
+            QTest::qWait(50);
+            problems << test::walkTabs(w, page, id);
+            ++walks;
+            for (auto* tabs : page->findChildren<QTabWidget*>()) {
+                if (!tabs->isVisibleTo(&w))
+                    continue;
+                for (int i = 0; i < tabs->count(); ++i) {
+                    tabs->setCurrentIndex(i);
+                    QTest::qWait(20);
+                    problems << test::walkTabs(w, page, id + u'/' + tabs->tabText(i));
+                    ++walks;
+                }
+                tabs->setCurrentIndex(0);
+            }
+        }
+        QVERIFY2(walks > 20, qPrintable(QString::number(walks)));
+        for (const auto& p : problems) // each on its own line: a long failure message is cut
+            qWarning().noquote() << p;
+        QVERIFY2(problems.isEmpty(), qPrintable(QString::number(problems.size()) + QStringLiteral(" problem(s), above")));
     }
 
     // Each "Next:" line has its action beside it: a retry asks first, naming the command that

@@ -161,7 +161,8 @@ Check storageCheck(store::Database& db, bool walkStorage)
     c.state = s.usedFraction > 0.95 ? "failed" : s.usedFraction > 0.80 ? "warning" : "ok";
     c.summary = "the disk of " + dir.string() + " is " + percentText(s.usedFraction) + " full (" +
                 gib(s.available) + " free); " +
-                (walkStorage ? "the data folder takes " : "the database takes ") + gib(s.dataBytes);
+                (walkStorage ? "the data folder takes " : "the database takes ") + gib(s.dataBytes) +
+                (s.countedMinutesAgo > 0 ? " (counted " + std::to_string(s.countedMinutesAgo) + " min ago)" : "");
     return c;
 }
 

@@ -3,7 +3,23 @@
 #include "registry/registry.h"
 #include "store/database.h"
 
+#include <map>
+#include <mutex>
+
 namespace nbaops::health::facts {
+
+namespace {
+
+// The last count of each data folder, shared by the checks of every thread.
+struct FolderCount
+{
+    std::chrono::steady_clock::time_point at;
+    uintmax_t bytes = 0;
+};
+std::mutex g_countsMutex;
+std::map<std::string, FolderCount> g_counts;
+
+} // namespace
 
 std::vector<StuckRun> stuckRuns(store::Database& db, TimePoint now, double minutes)
 {
@@ -63,6 +79,17 @@ Storage storage(const std::filesystem::path& dir, bool walk)
     s.usedFraction = 1.0 - double(space.available) / double(space.capacity);
     if (!walk)
         return s;
+    const auto at = std::chrono::steady_clock::now();
+    const std::string key = std::filesystem::absolute(dir, ec).lexically_normal().string();
+    {
+        const std::lock_guard lock(g_countsMutex);
+        const auto it = g_counts.find(key);
+        if (it != g_counts.end() && at - it->second.at < kFolderCountMaxAge) {
+            s.dataBytes = it->second.bytes;
+            s.countedMinutesAgo = int(std::chrono::duration_cast<std::chrono::minutes>(at - it->second.at).count());
+            return s;
+        }
+    }
     // What nbaops keeps there: the database files and its folders (bounded: a million entries).
     size_t seen = 0;
     for (auto it = std::filesystem::recursive_directory_iterator(
@@ -73,6 +100,8 @@ Storage storage(const std::filesystem::path& dir, bool walk)
         if (it->is_regular_file(e2))
             s.dataBytes += it->file_size(e2);
     }
+    const std::lock_guard lock(g_countsMutex);
+    g_counts[key] = {at, s.dataBytes};
     return s;
 }
 

@@ -2,6 +2,7 @@
 
 #include "util/date.h"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -49,8 +50,13 @@ struct Storage
     double usedFraction = 0; // of the file system
     uintmax_t capacity = 0, available = 0;
     uintmax_t dataBytes = 0; // the database, its WAL, raw payloads, models, published documents
+    int countedMinutesAgo = 0; // dataBytes is this old (a count is kept for kFolderCountMaxAge)
     std::string error;       // why it could not be read
 };
+// Adding up a data folder of a few seasons reads tens of thousands of entries: three quarters of
+// a full check's time, and more with every date. One count serves every check of the process
+// for this long; the free space is read every time.
+inline constexpr std::chrono::minutes kFolderCountMaxAge{10};
 // `walk`: also add up what the folder holds (dataBytes); otherwise only the disk is read.
 Storage storage(const std::filesystem::path& dir, bool walk = true);
 

@@ -97,6 +97,7 @@ AlertsPage::AlertsPage(QString dbPath, QWidget* parent, BackendPtr backend)
     bar->addStretch(1);
     m_filter = new QLineEdit(this);
     m_filter->setObjectName(QStringLiteral("alertsFilter"));
+    m_filter->setAccessibleName(tr("Filter the alerts"));
     m_filter->setPlaceholderText(tr("Filter: rule, processor, text…"));
     m_filter->setClearButtonEnabled(true);
     m_filter->setToolTip(tr("Shows the firing and pending alerts whose rule, summary or labels contain this text"));
@@ -117,11 +118,11 @@ AlertsPage::AlertsPage(QString dbPath, QWidget* parent, BackendPtr backend)
     m_silences = new TextTableModel({tr("Id"), tr("State"), tr("Matchers"), tr("By"), tr("Comment"), tr("Until"),
                                      tr("Held back")},
                                     this);
-    m_openView = makeTable(m_open, this);
+    m_openView = makeTable(m_open, this, tr("Firing and pending alerts"));
     m_openView->setObjectName(QStringLiteral("openAlerts"));
-    auto* events = makeTable(m_events, this);
-    auto* notes = makeTable(m_notes, this);
-    m_silenceView = makeTable(m_silences, this);
+    auto* events = makeTable(m_events, this, tr("Alert history"));
+    auto* notes = makeTable(m_notes, this, tr("Notifications"));
+    m_silenceView = makeTable(m_silences, this, tr("Silences"));
     m_silenceView->setObjectName(QStringLiteral("silences"));
     for (auto* v : {m_openView, events, notes, m_silenceView}) {
         v->setSelectionMode(QAbstractItemView::SingleSelection);

@@ -101,7 +101,7 @@ BackfillPage::BackfillPage(QString dbPath, QWidget* parent, BackendPtr backend)
     root->addWidget(m_summary);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
-    auto* planTable = makeTable(m_planModel, split);
+    auto* planTable = makeTable(m_planModel, split, tr("Backfill plan"));
     planTable->setObjectName(QStringLiteral("planTable"));
     planTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     planTable->horizontalHeader()->setStretchLastSection(true);
@@ -111,12 +111,13 @@ BackfillPage::BackfillPage(QString dbPath, QWidget* parent, BackendPtr backend)
     root->addWidget(split, 3);
 
     root->addWidget(makeSubtitle(tr("Backfills, newest first"), this));
-    auto* history = makeTable(m_history, this);
+    auto* history = makeTable(m_history, this, tr("Backfills, newest first"));
     history->setObjectName(QStringLiteral("backfillHistory"));
     history->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     history->horizontalHeader()->setStretchLastSection(true);
     history->setMinimumHeight(120);
     root->addWidget(history, 1);
+    chainTabs({m_start, planTable, m_pause, m_resume, m_cancel, m_log, history});
 
     connectRunner();
     m_timer->setInterval(1000);

@@ -39,6 +39,10 @@ QHBoxLayout* BackfillPage::buildControls()
     }
     m_from->setDate(QDate::currentDate().addDays(-30));
     m_to->setDate(QDate::currentDate().addDays(-1));
+    m_source->setAccessibleName(tr("Dates to backfill"));
+    m_from->setAccessibleName(tr("First game date"));
+    m_to->setAccessibleName(tr("Last game date"));
+    m_file->setAccessibleName(tr("Dates file"));
     row->addWidget(m_from);
     row->addWidget(new QLabel(tr("to"), this));
     row->addWidget(m_to);
@@ -48,7 +52,7 @@ QHBoxLayout* BackfillPage::buildControls()
     row->addWidget(m_file);
     row->addWidget(m_browse);
     row->addSpacing(8);
-    row->addWidget(new QLabel(tr("Workers"), this));
+    row->addWidget(makeLabelFor(tr("Workers"), m_workers, this));
     m_workers->setRange(1, 64);
     m_workers->setValue(4);
     m_workers->setObjectName(QStringLiteral("backfillWorkers"));
@@ -118,6 +122,7 @@ QWidget* BackfillPage::buildProgress()
     buttons->addStretch();
     v->addLayout(buttons);
     m_log->setObjectName(QStringLiteral("backfillLog"));
+    m_log->setAccessibleName(tr("Backfill log"));
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
     m_log->setLineWrapMode(QPlainTextEdit::NoWrap);

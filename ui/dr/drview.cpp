@@ -68,7 +68,7 @@ QWidget* DrPage::buildBackupsTab()
     row->addWidget(m_jobText, 1);
     v->addLayout(row);
     auto* split = new QSplitter(Qt::Vertical, w);
-    m_backupTable = makeTable(m_backups, split);
+    m_backupTable = makeTable(m_backups, split, tr("Backups"));
     m_backupTable->setObjectName(QStringLiteral("backupTable"));
     m_backupTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_backupTable->horizontalHeader()->setStretchLastSection(true);
@@ -116,7 +116,7 @@ QWidget* DrPage::buildDrillsTab()
     m_scenarioInfo->setWordWrap(true);
     v->addWidget(m_scenarioInfo);
     auto* split = new QSplitter(Qt::Horizontal, w);
-    m_stepTable = makeTable(m_steps, split);
+    m_stepTable = makeTable(m_steps, split, tr("Drill steps"));
     m_stepTable->setObjectName(QStringLiteral("drillSteps"));
     m_stepTable->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
     m_stepTable->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
@@ -126,10 +126,12 @@ QWidget* DrPage::buildDrillsTab()
     rv->setContentsMargins(0, 0, 0, 0);
     m_stepDetail = new QTextBrowser(right);
     m_stepDetail->setObjectName(QStringLiteral("stepDetail"));
+    m_stepDetail->setAccessibleName(tr("The step's instructions"));
     rv->addWidget(m_stepDetail, 1);
     auto* answer = new QHBoxLayout;
     m_note = new QLineEdit(right);
     m_note->setObjectName(QStringLiteral("stepNote"));
+    m_note->setAccessibleName(tr("Note for this step"));
     m_note->setPlaceholderText(tr("A note for this step (required for a deviation)"));
     m_done = new QPushButton(tr("Done"), right);
     m_done->setObjectName(QStringLiteral("stepDone"));
@@ -165,8 +167,10 @@ QWidget* DrPage::buildHistoryTab()
     }
     m_rtoChart->setObjectName(QStringLiteral("rtoChart"));
     m_rpoChart->setObjectName(QStringLiteral("rpoChart"));
+    m_rtoChart->setAccessibleName(tr("RTO per drill chart"));
+    m_rpoChart->setAccessibleName(tr("RPO per drill chart"));
     v->addLayout(charts, 3);
-    auto* table = makeTable(m_history, w);
+    auto* table = makeTable(m_history, w, tr("Drill history"));
     table->setObjectName(QStringLiteral("drillHistory"));
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table->horizontalHeader()->setStretchLastSection(true);
@@ -179,6 +183,7 @@ QWidget* DrPage::buildRunbooksTab()
     auto* split = new QSplitter(Qt::Horizontal, this);
     m_runbookList = new QListWidget(split);
     m_runbookList->setObjectName(QStringLiteral("runbookList"));
+    m_runbookList->setAccessibleName(tr("Runbooks"));
     for (const auto& rb : dr::builtinRunbooks()) {
         auto* item = new QListWidgetItem(qs(rb.title), m_runbookList);
         item->setData(Qt::UserRole, qs(rb.name));
@@ -189,6 +194,7 @@ QWidget* DrPage::buildRunbooksTab()
     }
     m_runbookText = new QTextBrowser(split);
     m_runbookText->setObjectName(QStringLiteral("runbookText"));
+    m_runbookText->setAccessibleName(tr("The runbook"));
     m_runbookText->setOpenExternalLinks(false);
     split->addWidget(m_runbookList);
     split->addWidget(m_runbookText);
@@ -216,13 +222,14 @@ QWidget* DrPage::buildAuditTab()
         m_auditAction->addItem(QLatin1String(a), QLatin1String(a));
     m_auditText = new QLineEdit(w);
     m_auditText->setObjectName(QStringLiteral("auditFilter"));
+    m_auditText->setAccessibleName(tr("Filter the audit log"));
     m_auditText->setPlaceholderText(tr("Filter: who, what, arguments, result"));
     m_auditText->setClearButtonEnabled(true);
-    row->addWidget(new QLabel(tr("Action"), w));
+    row->addWidget(makeLabelFor(tr("Action"), m_auditAction, w));
     row->addWidget(m_auditAction);
     row->addWidget(m_auditText, 1);
     v->addLayout(row);
-    auto* table = makeTable(m_audit, w);
+    auto* table = makeTable(m_audit, w, tr("Audit log"));
     table->setObjectName(QStringLiteral("auditTable"));
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table->horizontalHeader()->setSectionResizeMode(3, QHeaderView::Stretch);

@@ -73,7 +73,7 @@ void HealthPage::buildHeader(QVBoxLayout* root)
     m_overall->setAlignment(Qt::AlignCenter);
     header->addWidget(m_overall);
     header->addStretch();
-    header->addWidget(new QLabel(tr("Game date"), this));
+    header->addWidget(makeLabelFor(tr("Game date"), m_date, this));
     m_date->setCalendarPopup(true);
     m_date->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
     header->addWidget(m_date);
@@ -105,7 +105,7 @@ QGroupBox* HealthPage::buildFailures(QWidget* parent)
 {
     auto* failBox = new QGroupBox(tr("Real failures"), parent);
     auto* fl = new QVBoxLayout(failBox);
-    m_failuresView = makeTable(m_failures, failBox);
+    m_failuresView = makeTable(m_failures, failBox, tr("Real failures"));
     m_failuresView->setObjectName(QStringLiteral("failuresView"));
     m_failuresView->horizontalHeader()->setStretchLastSection(true);
     m_failuresView->setTextElideMode(Qt::ElideRight);

@@ -196,7 +196,7 @@ void HealthPage::buildTabs(QWidget* parent)
 {
     m_tabs = new QTabWidget(parent);
     m_tabs->setObjectName(QStringLiteral("healthTabs"));
-    m_daysView = makeTable(m_days, m_tabs);
+    m_daysView = makeTable(m_days, m_tabs, tr("Last seven days"));
     m_daysView->setObjectName(QStringLiteral("recentDaysView"));
     m_daysView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_daysView->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
@@ -207,22 +207,23 @@ void HealthPage::buildTabs(QWidget* parent)
         if (day)
             m_date->setDate(isoToQDate(day->date)); // triggers a refresh
     });
-    m_freshnessView = makeTable(m_freshness, m_tabs);
+    m_freshnessView = makeTable(m_freshness, m_tabs, tr("Freshness"));
     m_freshnessView->setObjectName(QStringLiteral("freshnessView"));
     m_freshnessView->horizontalHeader()->setStretchLastSection(true);
 
     m_checkModel = new TextTableModel({tr("Check"), tr("State"), tr("What it found")}, this);
-    auto* checks = makeTable(m_checkModel, m_tabs);
+    auto* checks = makeTable(m_checkModel, m_tabs, tr("Checks"));
     checks->setObjectName(QStringLiteral("checksView"));
     checks->setWordWrap(true);
     checks->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     checks->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
 
     // A table with a pane below it for the selected row's details.
-    const auto withDetail = [this](TextTableModel* model, const QString& name, QLabel*& detail, void (HealthPage::*show)(int)) {
+    const auto withDetail = [this](TextTableModel* model, const QString& name, const QString& title, QLabel*& detail,
+                                   void (HealthPage::*show)(int)) {
         auto* box = new QWidget(m_tabs);
         auto* l = new QVBoxLayout(box);
-        auto* view = makeTable(model, box);
+        auto* view = makeTable(model, box, title);
         view->setObjectName(name + QStringLiteral("View"));
         view->setSelectionMode(QAbstractItemView::SingleSelection);
         view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -234,18 +235,19 @@ void HealthPage::buildTabs(QWidget* parent)
         return std::pair{box, view};
     };
     m_slaModel = new TextTableModel({tr("SLA"), tr("State"), tr("7 days"), tr("30 days"), tr("Objective"), tr("Last miss")}, this);
-    const auto [slaBox, slaView] = withDetail(m_slaModel, QStringLiteral("sla"), m_slaDetail, &HealthPage::showSlaDetail);
+    const auto [slaBox, slaView] = withDetail(m_slaModel, QStringLiteral("sla"), tr("SLAs"), m_slaDetail, &HealthPage::showSlaDetail);
     slaView->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_gapModel = new TextTableModel({tr("Game date"), tr("Processor"), tr("Phase"), tr("Status"), tr("Blocks"),
                                      tr("Leaves stale")},
                                     this);
-    const auto [gapBox, gapView] = withDetail(m_gapModel, QStringLiteral("gap"), m_gapDetail, &HealthPage::showGapDetail);
+    const auto [gapBox, gapView] = withDetail(m_gapModel, QStringLiteral("gap"), tr("Gaps"), m_gapDetail, &HealthPage::showGapDetail);
     gapView->horizontalHeader()->setSectionResizeMode(5, QHeaderView::Stretch);
     m_fillGaps = new QPushButton(tr("Fill these gaps in a backfill…"), gapBox);
     m_fillGaps->setObjectName(QStringLiteral("fillGapsButton"));
     m_fillGaps->setToolTip(tr("Plans a backfill of every gap listed here on the Backfill page (nothing starts until you press Start)"));
     m_fillGaps->setEnabled(false);
     static_cast<QVBoxLayout*>(gapBox->layout())->insertWidget(0, m_fillGaps, 0, Qt::AlignLeft);
+    QWidget::setTabOrder(m_fillGaps, gapView); // above the table, so before it
     connect(m_fillGaps, &QPushButton::clicked, this, [this] { Q_EMIT fillGapsRequested(m_gapFrom, m_gapTo); });
 
     auto* readyBox = new QWidget(m_tabs);
@@ -255,7 +257,7 @@ void HealthPage::buildTabs(QWidget* parent)
     m_readinessTotal->setWordWrap(true);
     m_readinessModel = new TextTableModel({tr("Item"), tr("Points"), tr("Basis"), tr("Evidence")}, this);
     m_readinessModel->setHeaderToolTips({QString(), tr("Points earned of the item's most (a category: its score out of 100)")});
-    auto* ready = makeTable(m_readinessModel, readyBox);
+    auto* ready = makeTable(m_readinessModel, readyBox, tr("Readiness"));
     ready->setObjectName(QStringLiteral("readinessView"));
     ready->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     ready->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Interactive);

@@ -47,11 +47,12 @@ PipelinePage::PipelinePage(QString dbPath, QWidget* parent, BackendPtr backend)
     root->addWidget(m_graph);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
-    auto* table = makeTable(m_model, split);
+    auto* table = makeTable(m_model, split, tr("Processor runs"));
     table->setObjectName(QStringLiteral("pipelineTable"));
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table->horizontalHeader()->setStretchLastSection(true);
     m_log->setObjectName(QStringLiteral("pipelineLog"));
+    m_log->setAccessibleName(tr("Run log"));
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
     m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
@@ -61,6 +62,7 @@ PipelinePage::PipelinePage(QString dbPath, QWidget* parent, BackendPtr backend)
     split->addWidget(m_log);
     split->setSizes({640, 560});
     root->addWidget(split, 1);
+    chainTabs({m_run, m_cancel, table, m_log});
 
     connectRunner();
 }
@@ -76,12 +78,14 @@ QHBoxLayout* PipelinePage::buildControls()
         d->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
         d->setDate(QDate::currentDate().addDays(-1));
     }
+    m_from->setAccessibleName(tr("First game date"));
+    m_to->setAccessibleName(tr("Last game date"));
     header->addWidget(new QLabel(tr("From"), this));
     header->addWidget(m_from);
     header->addWidget(new QLabel(tr("to"), this));
     header->addWidget(m_to);
     header->addSpacing(10);
-    header->addWidget(new QLabel(tr("Workers"), this));
+    header->addWidget(makeLabelFor(tr("Workers"), m_workers, this));
     m_workers->setRange(1, 16);
     m_workers->setValue(std::max(1, QThread::idealThreadCount()));
     header->addWidget(m_workers);

@@ -34,7 +34,7 @@ RegistryPage::RegistryPage(QWidget* parent) : Page(parent)
                                           "the fallback. Select one to see its impact.")
                                            .arg(total),
                                  this));
-    m_view = makeTable(m_model, this);
+    m_view = makeTable(m_model, this, tr("Processor registry"));
     m_view->setObjectName(QStringLiteral("registryView"));
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);

@@ -59,7 +59,7 @@ SettingsPage::SettingsPage(BackendPtr backend, QWidget* parent)
       m_sync(new QPushButton(tr("Sync now"), this)),
       m_secrets(new TextTableModel(
           {tr("Secret"), tr("For"), tr("Source"), tr("Age"), tr("Rotation"), tr("Note")}, this)),
-      m_secretsView(makeTable(m_secrets, this)), m_set(new QPushButton(tr("Set…"), this)),
+      m_secretsView(makeTable(m_secrets, this, tr("Secrets"))), m_set(new QPushButton(tr("Set…"), this)),
       m_delete(new QPushButton(tr("Delete…"), this)), m_message(new QLabel(this))
 {
     for (auto& edit : m_datasets)
@@ -119,6 +119,8 @@ QWidget* SettingsPage::buildBackendBox()
     m_capGiB->setToolTip(
         tr("A query the console starts is dry-run first and refused above this many bytes."));
     form->addRow(tr("Cap per query:"), m_capGiB);
+    // The datasets' fields were made after the others: Tab goes down the form as it is laid out.
+    chainTabs({m_location, m_datasets[0], m_datasets[1], m_datasets[2], m_datasets[3], m_datasets[4], m_capGiB});
     m_services->setWordWrap(true);
     m_services->setTextInteractionFlags(Qt::TextSelectableByMouse);
     form->addRow(tr("Services:"), m_services);

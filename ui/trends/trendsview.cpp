@@ -36,13 +36,14 @@ namespace nbaops::ui {
 
 namespace {
 
-QChartView* makeChartView(QWidget* parent, const QString& name)
+QChartView* makeChartView(QWidget* parent, const QString& name, const QString& accessibleName)
 {
     auto* chart = new QChart;
     themeChart(chart);
     chart->setAnimationOptions(QChart::NoAnimation);
     auto* v = new QChartView(chart, parent);
     v->setObjectName(name);
+    v->setAccessibleName(accessibleName);
     v->setRenderHint(QPainter::Antialiasing);
     v->setMinimumSize(360, 240);
     v->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -82,6 +83,8 @@ QHBoxLayout* TrendsPage::buildControls()
     m_range->setCurrentIndex(1);
     m_from = new QDateEdit(this);
     m_to = new QDateEdit(this);
+    m_from->setAccessibleName(tr("First day of the range"));
+    m_to->setAccessibleName(tr("Last day of the range"));
     for (auto* e : {m_from, m_to}) {
         e->setCalendarPopup(true);
         e->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
@@ -90,17 +93,18 @@ QHBoxLayout* TrendsPage::buildControls()
     m_series->setObjectName(QStringLiteral("trendsSeries"));
     m_series->setMinimumContentsLength(28);
     m_series->setToolTip(tr("The phase or processor the charts show"));
-    m_export = new QPushButton(tr("Export charts..."), this);
-    m_export->setToolTip(tr("Save each chart as PNG and its data as CSV into a folder"));
+    // Created in the order they are laid out, which is Tab's order.
     m_timeouts = new QPushButton(tr("Apply suggested timeouts"), this);
     m_timeouts->setObjectName(QStringLiteral("applyTimeouts"));
-    bar->addWidget(new QLabel(tr("Range:"), this));
+    m_export = new QPushButton(tr("Export charts..."), this);
+    m_export->setToolTip(tr("Save each chart as PNG and its data as CSV into a folder"));
+    bar->addWidget(makeLabelFor(tr("Range:"), m_range, this));
     bar->addWidget(m_range);
     bar->addWidget(m_from);
     bar->addWidget(new QLabel(QStringLiteral("–"), this));
     bar->addWidget(m_to);
     bar->addSpacing(16);
-    bar->addWidget(new QLabel(tr("Series:"), this));
+    bar->addWidget(makeLabelFor(tr("Series:"), m_series, this));
     bar->addWidget(m_series);
     bar->addStretch(1);
     bar->addWidget(m_timeouts);
@@ -113,15 +117,16 @@ QGridLayout* TrendsPage::buildCharts()
 {
     auto* grid = new QGridLayout;
     grid->setSpacing(8);
-    m_successView = makeChartView(this, QStringLiteral("successChart"));
-    m_durationView = makeChartView(this, QStringLiteral("durationChart"));
-    m_failureView = makeChartView(this, QStringLiteral("failureChart"));
+    m_successView = makeChartView(this, QStringLiteral("successChart"), tr("Success rate chart"));
+    m_durationView = makeChartView(this, QStringLiteral("durationChart"), tr("Duration chart"));
+    m_failureView = makeChartView(this, QStringLiteral("failureChart"), tr("Failures chart"));
     auto* warnBox = new QWidget(this);
     auto* warnLayout = new QVBoxLayout(warnBox);
     warnLayout->setContentsMargins(0, 0, 0, 0);
     auto* warnTitle = new QLabel(tr("<b>Early warnings</b> (every phase and processor; click one to show it)"), warnBox);
     m_warnings = new QListWidget(warnBox);
     m_warnings->setObjectName(QStringLiteral("trendWarnings"));
+    m_warnings->setAccessibleName(tr("Early warnings"));
     m_warnings->setWordWrap(true);
     m_warnings->setAlternatingRowColors(true);
     warnLayout->addWidget(warnTitle);

@@ -16,6 +16,7 @@ namespace nbaops::ui {
 LearningCurve::LearningCurve(QWidget* parent) : QChartView(new QChart, parent)
 {
     setObjectName(QStringLiteral("learningCurve"));
+    setAccessibleName(tr("Learning curve: MAE per tree"));
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(260);
     QChart* c = chart();

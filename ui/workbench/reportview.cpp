@@ -39,7 +39,11 @@ ReportView::ReportView(LearningCurve* curve, QWidget* parent) : QTabWidget(paren
     m_searchTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_searchTable->setSortingEnabled(true);
     m_searchTable->verticalHeader()->setVisible(false);
+    m_searchTable->setTabKeyNavigation(false);
+    m_searchTable->setAccessibleName(tr("Search: every fit"));
     addTab(m_searchTable, tr("Search"));
+    // The curve was made before its tabs: Tab reaches the tabs first, then what they show.
+    QWidget::setTabOrder(tabBar(), m_curve);
 }
 
 QWidget* ReportView::buildReportTab()
@@ -56,6 +60,8 @@ QWidget* ReportView::buildReportTab()
     m_metrics->setObjectName(QStringLiteral("metricsTable"));
     m_metrics->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_metrics->verticalHeader()->setVisible(false);
+    m_metrics->setTabKeyNavigation(false);
+    m_metrics->setAccessibleName(tr("Metrics: model and baselines"));
     m_metrics->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_metrics->setMaximumHeight(150);
     layout->addWidget(m_metrics);

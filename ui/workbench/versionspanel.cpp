@@ -35,7 +35,7 @@ VersionsPanel::VersionsPanel(QWidget* parent) : QWidget(parent), m_model(new Ver
     m_serving->setObjectName(QStringLiteral("servingLabel"));
     m_serving->setTextFormat(Qt::RichText);
     layout->addWidget(m_serving);
-    m_table = makeTable(m_model, this);
+    m_table = makeTable(m_model, this, tr("Model versions"));
     m_table->setObjectName(QStringLiteral("versionsTable"));
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
