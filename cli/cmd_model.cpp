@@ -1,5 +1,6 @@
 // nbaops train [--train-until D] [--valid-until D] [--test-from D] [--test-until D]
 //              [--param k=v]... [--search N] [--json]
+// nbaops train --walk-forward [--seasons N] [--param k=v]... [--json]
 // nbaops model list|show|compare|promote|challenger
 #include "commands.h"
 
@@ -98,6 +99,30 @@ std::function<int()> withVersions(GlobalOptions& g, std::function<int(model::Mod
     };
 }
 
+// The walk-forward table: a line a month, then the mean with its interval and the pooled rows.
+void printWalkForward(const model::WalkForward& w, int validDates)
+{
+    std::printf("Walk-forward: %zu months, each trained on every earlier date (the last %d game dates before it "
+                "validate)\n", w.folds.size(), validDates);
+    std::printf("  %-8s %-8s %8s %7s %6s %7s  %-12s %7s %7s\n", "month", "season", "train", "test", "trees", "model",
+                "best baseline", "MAE", "diff");
+    for (const auto& f : w.folds)
+        std::printf("  %-8s %-8s %8zu %7zu %6d %7.3f  %-12s %7.3f %+7.3f\n", f.month.c_str(), f.season.c_str(),
+                    f.trainRows, f.testRows, f.trees, f.modelMae, f.bestBaseline.c_str(), f.bestBaselineMae(),
+                    f.modelMae - f.bestBaselineMae());
+    for (const auto& s : w.skipped)
+        std::printf("  skipped %s\n", s.c_str());
+    std::printf("Mean over the months: model MAE %.3f, best baseline %.3f; difference %+.3f (95%% interval %+.3f to "
+                "%+.3f), %.1f%% below; better in %d of %zu months\n",
+                w.meanModelMae, w.meanBaselineMae, w.meanDiff, w.meanDiffCi95.first, w.meanDiffCi95.second,
+                w.improvementPct, w.foldsBetter, w.folds.size());
+    std::printf("Pooled over %lld player-games: model %.3f, %s %.3f; difference interval %+.3f to %+.3f (date "
+                "bootstrap)\n",
+                static_cast<long long>(w.pooledRows), w.pooledModelMae, w.pooledBestBaseline.c_str(), w.pooledBaselineMae,
+                w.pooledDiffCi95.first, w.pooledDiffCi95.second);
+    std::printf("Population: %s. %.0f s.\n", model::kPopulation, w.seconds);
+}
+
 // nbaops train
 void addTrainCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& action)
 {
@@ -107,6 +132,8 @@ void addTrainCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& acti
         std::vector<std::string> params;
         int search = 0;
         bool json = false;
+        bool walkForward = false;
+        int seasons = 2;
     };
     auto t = std::make_shared<TrainOpts>();
     auto* train = app.add_subcommand("train", "Train the points model on the feature store and register it");
@@ -117,6 +144,10 @@ void addTrainCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& acti
     train->add_option("--param", t->params, "XGBoost parameter k=v (repeatable), or rounds=N, early_stopping_rounds=N");
     train->add_option("--search", t->search, "Random search with N fits, best by validation MAE");
     train->add_flag("--json", t->json, "One JSON object");
+    train->add_flag("--walk-forward", t->walkForward,
+                    "Evaluate instead of registering: a fit per month of the last seasons, each trained on every "
+                    "earlier date and tested on the month, against the baselines on the same rows");
+    train->add_option("--seasons", t->seasons, "With --walk-forward: how many last seasons' months to test (default 2)");
     train->callback([&g, &action, t] {
         action = [&g, t]() -> int {
             jobs::TrainOptions req;
@@ -129,6 +160,11 @@ void addTrainCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& acti
             if (t->search < 0 || t->search > 500)
                 throw UsageError("--search takes 0 to 500 fits");
             req.search = t->search;
+            if (t->walkForward && (t->search > 0 || !t->trainUntil.empty() || !t->validUntil.empty() ||
+                                   !t->testFrom.empty() || !t->testUntil.empty()))
+                throw UsageError("--walk-forward makes its own windows, a month at a time: drop --search and the dates");
+            if (t->seasons < 1 || t->seasons > 20)
+                throw UsageError("--seasons takes 1 to 20");
             pipeline::Session session(sessionFor(g));
             installInterruptHandler();
             const bool chatty = !t->json || g.verbose || ::isatty(2);
@@ -150,6 +186,21 @@ void addTrainCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& acti
                                  e.total > 0 ? (" (" + std::to_string(e.done) + "/" + std::to_string(e.total) + ")").c_str() : "");
                 }
             };
+            if (t->walkForward) {
+                jobs::WalkForwardOptions wo;
+                wo.params = req.params;
+                wo.folds.seasons = t->seasons;
+                const auto walked = jobs::walkForward(session, wo, control);
+                if (walked.cancelled) {
+                    std::fprintf(stderr, "nbaops: walk-forward cancelled after %zu month(s).\n", walked.walk.folds.size());
+                    return 130;
+                }
+                if (t->json)
+                    std::cout << walked.walk.toJson().dump(2) << "\n";
+                else
+                    printWalkForward(walked.walk, wo.folds.validDates);
+                return 0;
+            }
             const auto run = jobs::train(session, req, control);
             if (run.cancelled) {
                 std::fprintf(stderr, "nbaops: training cancelled; nothing was registered.\n");

@@ -5,6 +5,7 @@
 #include "model/versions.h"
 #include "model/serving.h"
 #include "jobs/train.h"
+#include "model/walkforward.h"
 #include "model/xgb.h"
 #include "pipeline/session.h"
 #include "sim/historycsv.h"
@@ -172,6 +173,84 @@ private Q_SLOTS:
         QCOMPARE(count(s->db(), "SELECT count(*) FROM model_versions"), before);
     }
 
+    // Walk-forward: the end of one simulated season and the start of the next; each month of the
+    // last season is a fold trained only on dates before it, against the baselines on the same
+    // rows. The season's first weeks are left out, saying why; one season alone is refused.
+    void walkForwardTestsEachMonthOnWhatCameBefore()
+    {
+        const auto dir = std::filesystem::path(m_dir.path().toStdString());
+        const sim::League league;
+        const auto csv = dir / "two_seasons.csv";
+        writeFileAtomically(csv, sim::boxscoreHistoryCsv(league, Date::ymd(2023, 2, 15), Date::ymd(2023, 4, 14)) +
+                                     [&] {
+                                         const std::string next = sim::boxscoreHistoryCsv(
+                                             league, Date::ymd(2023, 10, 24), Date::ymd(2024, 1, 25));
+                                         return next.substr(next.find('\n') + 1); // one header
+                                     }());
+        pipeline::SessionOptions so;
+        so.dbPath = dir / "two_seasons.db";
+        so.workers = 1;
+        so.force = true;
+        pipeline::Session session(so);
+        QCOMPARE(jobs::importHistory(session, {csv, std::nullopt}, {}).quarantined, int64_t(0));
+        jobs::WalkForwardOptions wo;
+        wo.params = quickRequest().params;
+        wo.folds.seasons = 1;
+        int reported = 0;
+        const auto r = jobs::walkForward(session, wo, {[&](const jobs::TrainEvent& e) {
+            if (e.stage == jobs::TrainEvent::Stage::Training)
+                ++reported;
+        }, nullptr});
+        QVERIFY(!r.cancelled);
+        const auto& w = r.walk;
+        QStringList months;
+        for (const auto& f : w.folds)
+            months << QString::fromStdString(f.month);
+        QCOMPARE(months, (QStringList{QStringLiteral("2023-11"), QStringLiteral("2023-12"), QStringLiteral("2024-01")}));
+        QCOMPARE(w.skipped.size(), size_t(1));
+        QVERIFY2(w.skipped.front().rfind("2023-10: ", 0) == 0, w.skipped.front().c_str());
+        QCOMPARE(reported, 7); // before and after each of the three folds, and before the month left out
+        size_t lastTrain = 0;
+        int64_t pooled = 0;
+        double sum = 0;
+        for (const auto& f : w.folds) {
+            // No fold sees its month: training ends before validation, validation before the month.
+            QVERIFY(f.trainUntil < f.validFrom && f.validFrom <= f.validUntil && f.validUntil < f.testFrom);
+            QCOMPARE(f.testFrom.iso().substr(0, 7), f.month);
+            QCOMPARE(f.testUntil.iso().substr(0, 7), f.month);
+            QCOMPARE(f.season, std::string("2023-24"));
+            QVERIFY(f.trainRows > lastTrain); // each month trains on more
+            lastTrain = f.trainRows;
+            QVERIFY(f.testRows >= wo.folds.minTestRows && f.trees >= 1);
+            QCOMPARE(f.baselineMae.size(), size_t(3));
+            QVERIFY(f.modelMae > 1 && f.modelMae < 10);
+            QCOMPARE(f.bestBaselineMae(), std::min({f.baselineMae.at("season_mean"), f.baselineMae.at("last10_mean"),
+                                                    f.baselineMae.at("ewm")}));
+            pooled += int64_t(f.testRows);
+            sum += f.modelMae - f.bestBaselineMae();
+        }
+        QCOMPARE(w.pooledRows, pooled);
+        QVERIFY(std::abs(w.meanDiff - sum / 3) < 1e-9);
+        QVERIFY(w.meanDiffCi95.first <= w.meanDiff && w.meanDiff <= w.meanDiffCi95.second);
+        QVERIFY(w.meanDiffCi95.first < w.meanDiffCi95.second);
+        QVERIFY(w.pooledDiffCi95.first <= w.pooledDiffCi95.second);
+        qInfo("walk-forward on the simulated league: model %.3f, best baselines %.3f, diff %.3f [%.3f, %.3f], %d of 3 "
+              "better", w.meanModelMae, w.meanBaselineMae, w.meanDiff, w.meanDiffCi95.first, w.meanDiffCi95.second,
+              w.foldsBetter);
+        QCOMPARE(w.toJson()["folds"].size(), size_t(3));
+
+        // One season cannot be walked: every month needs an earlier season to train on.
+        auto single = open();
+        try {
+            jobs::walkForward(*single, wo, {});
+            QFAIL("one season was walked");
+        } catch (const OpsError& e) {
+            QVERIFY2(std::string(e.what()).find("at least two seasons") != std::string::npos, e.what());
+        }
+        QCOMPARE(model::tQuantile975(13), 2.160);
+        QCOMPARE(model::tQuantile975(500), 1.960);
+    }
+
     void theAbsoluteErrorDefectIsDetectedAndAvoided()
     {
         const bool defect = model::absoluteErrorIgnoresLearningRate();
@@ -278,6 +357,13 @@ private Q_SLOTS:
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 64);
         QVERIFY(p.readAllStandardError().contains("YYYY-MM-DD"));
+        // Walk-forward makes its own windows: a search or dates beside it are refused.
+        p.start(QStringLiteral(NBAOPS_CLI_PATH), {QStringLiteral("--db"), QString::fromStdString(dbPath().string()),
+                                                  QStringLiteral("train"), QStringLiteral("--walk-forward"),
+                                                  QStringLiteral("--search"), QStringLiteral("5")});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 64);
+        QVERIFY(p.readAllStandardError().contains("its own windows"));
     }
 
     void theChampionServesPipelineDatesAndRolloutsMoveOnOrRollBack()

@@ -192,4 +192,38 @@ TrainResult train(pipeline::Session& session, const TrainOptions& options, const
     return run;
 }
 
+WalkForwardResult walkForward(pipeline::Session& session, const WalkForwardOptions& options,
+                              const Control<TrainEvent>& control)
+{
+    auto& db = session.db();
+    WalkForwardResult r;
+    const auto summaries = summaryCalendar(db);
+    if (summaries.dates.empty())
+        throw OpsError("there is no box-score history to walk: import some (nbaops import) or run the pipeline first");
+    r.featureDatesBuilt = ensureFeatures(session, summaries.dates.front().first, summaries.dates.back().first, control);
+    if (control.cancelled()) {
+        r.cancelled = true;
+        return r;
+    }
+    say(control, TrainEvent::Stage::Loading, "reading the feature store");
+    const auto calendar = loadCalendar(db);
+    const Dataset data = loadDataset(db, calendar.dates.front().first, calendar.dates.back().first);
+    r.walk = model::walkForward(
+        data, calendar, options.params, options.folds,
+        [&](int index, int total, const std::string& month, const Fold* done) {
+            char msg[160];
+            if (done)
+                std::snprintf(msg, sizeof msg, "fold %s: model MAE %.3f, %s %.3f", month.c_str(), done->modelMae,
+                              done->bestBaseline.c_str(), done->bestBaselineMae());
+            else
+                std::snprintf(msg, sizeof msg, "fold %s: training on everything before it", month.c_str());
+            say(control, TrainEvent::Stage::Training, msg, index + (done ? 1 : 0), total);
+        },
+        control.cancel);
+    r.cancelled = r.walk.cancelled;
+    if (!r.cancelled)
+        say(control, TrainEvent::Stage::Done, "walked " + std::to_string(r.walk.folds.size()) + " months");
+    return r;
+}
+
 } // namespace nbaops::jobs

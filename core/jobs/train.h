@@ -4,6 +4,7 @@
 #include "model/evaluate.h"
 #include "model/train.h"
 #include "model/versions.h"
+#include "model/walkforward.h"
 #include "store/audit.h"
 
 #include <optional>
@@ -51,5 +52,24 @@ int ensureFeatures(pipeline::Session& session, Date from, Date until, const Cont
 // The training job: features, split, optional search, the final fit, one evaluation on the test
 // window, registration. Throws with the reason when it cannot train.
 TrainResult train(pipeline::Session& session, const TrainOptions& options, const Control<TrainEvent>& control);
+
+struct WalkForwardOptions
+{
+    model::Params params = model::defaultParams();
+    model::WalkForwardOptions folds;
+};
+
+struct WalkForwardResult
+{
+    model::WalkForward walk;
+    int featureDatesBuilt = 0;
+    bool cancelled = false;
+};
+
+// Walk-forward evaluation of `params` over the whole history (features brought up to date
+// first): a fit per month of the last seasons, nothing registered. Throws with the reason when
+// the history cannot be walked (fewer than two seasons).
+WalkForwardResult walkForward(pipeline::Session& session, const WalkForwardOptions& options,
+                              const Control<TrainEvent>& control);
 
 } // namespace nbaops::jobs

@@ -1,0 +1,229 @@
+#include "walkforward.h"
+
+#include "util/errors.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <set>
+
+namespace nbaops::model {
+
+namespace {
+
+std::string monthOf(Date d) { return d.iso().substr(0, 7); }
+
+// The rows of [from, until] (by date; `rows` is in date order).
+std::pair<size_t, size_t> span(const std::vector<Example>& rows, Date from, Date until)
+{
+    const auto lo = std::lower_bound(rows.begin(), rows.end(), from, [](const Example& e, Date d) { return e.date < d; });
+    const auto hi = std::upper_bound(rows.begin(), rows.end(), until, [](Date d, const Example& e) { return d < e.date; });
+    return {size_t(lo - rows.begin()), size_t(hi - rows.begin())};
+}
+
+double mean(const std::vector<double>& v)
+{
+    double s = 0;
+    for (double x : v)
+        s += x;
+    return v.empty() ? 0.0 : s / double(v.size());
+}
+
+} // namespace
+
+double tQuantile975(int df)
+{
+    static const double table[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                                   2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+                                   2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+    if (df < 1)
+        return std::numeric_limits<double>::infinity();
+    if (df <= 30)
+        return table[df - 1];
+    return df <= 60 ? 2.000 : (df <= 120 ? 1.980 : 1.960);
+}
+
+nlohmann::json Fold::toJson() const
+{
+    nlohmann::json mins = nlohmann::json::object();
+    for (const auto& [bucket, m] : byMinutes)
+        mins[bucket] = {{"model_mae", m.first}, {"baseline_mae", m.second}};
+    return {{"month", month},
+            {"season", season},
+            {"train", {{"from", trainFrom.iso()}, {"until", trainUntil.iso()}, {"rows", trainRows}}},
+            {"valid", {{"from", validFrom.iso()}, {"until", validUntil.iso()}, {"rows", validRows}}},
+            {"test", {{"from", testFrom.iso()}, {"until", testUntil.iso()}, {"rows", testRows}}},
+            {"trees", trees},
+            {"seconds", seconds},
+            {"model_mae", modelMae},
+            {"baseline_mae", baselineMae},
+            {"best_baseline", bestBaseline},
+            {"diff", modelMae - bestBaselineMae()},
+            {"by_minutes", mins}};
+}
+
+nlohmann::json WalkForward::toJson() const
+{
+    nlohmann::json f = nlohmann::json::array();
+    for (const auto& fold : folds)
+        f.push_back(fold.toJson());
+    return {{"folds", f},
+            {"skipped", skipped},
+            {"mean", {{"model_mae", meanModelMae},
+                      {"baseline_mae", meanBaselineMae},
+                      {"diff", meanDiff},
+                      {"diff_ci95", {meanDiffCi95.first, meanDiffCi95.second}},
+                      {"improvement_pct", improvementPct},
+                      {"folds_better", foldsBetter}}},
+            {"pooled", {{"rows", pooledRows},
+                        {"model_mae", pooledModelMae},
+                        {"baseline_mae", pooledBaselineMae},
+                        {"best_baseline", pooledBestBaseline},
+                        {"diff_ci95", {pooledDiffCi95.first, pooledDiffCi95.second}}}},
+            {"population", kPopulation},
+            {"seconds", seconds}};
+}
+
+WalkForward walkForward(const Dataset& data, const DataCalendar& calendar, const Params& params,
+                        const WalkForwardOptions& options, const FoldProgressFn& progress,
+                        const std::atomic<bool>* cancel)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    if (options.seasons < 1 || options.validDates < 1)
+        throw UsageError("walk-forward needs at least one season to test and one validation date");
+    // The seasons, oldest first, and the months of the last ones.
+    std::vector<std::string> seasons;
+    for (const auto& [d, s] : calendar.dates)
+        if (seasons.empty() || seasons.back() != s)
+            seasons.push_back(s);
+    if (seasons.size() < 2)
+        throw OpsError("walk-forward needs at least two seasons of history (there is " + std::to_string(seasons.size()) +
+                       "): every month it tests trains on the seasons before it. Import more history first.");
+    const std::set<std::string> tested(seasons.end() - std::min<ptrdiff_t>(options.seasons, ptrdiff_t(seasons.size()) - 1),
+                                       seasons.end());
+    struct Month
+    {
+        std::string month, season;
+        size_t firstDate = 0, lastDate = 0; // indices into calendar.dates
+    };
+    std::vector<Month> months;
+    for (size_t i = 0; i < calendar.dates.size(); ++i) {
+        const auto& [d, s] = calendar.dates[i];
+        if (!tested.count(s))
+            continue;
+        if (months.empty() || months.back().month != monthOf(d) || months.back().season != s)
+            months.push_back({monthOf(d), s, i, i});
+        months.back().lastDate = i;
+    }
+    WalkForward wf;
+    const auto names = featureNames();
+    std::vector<const Example*> pooled;
+    std::vector<float> pooledPredicted;
+    std::vector<double> diffs;
+    for (size_t m = 0; m < months.size(); ++m) {
+        if (cancel && cancel->load()) {
+            wf.cancelled = true;
+            break;
+        }
+        const Month& mo = months[m];
+        if (progress)
+            progress(int(m), int(months.size()), mo.month, nullptr);
+        Fold f;
+        f.month = mo.month;
+        f.season = mo.season;
+        f.testFrom = calendar.dates[mo.firstDate].first;
+        f.testUntil = calendar.dates[mo.lastDate].first;
+        const size_t validFirst = mo.firstDate >= size_t(options.validDates) ? mo.firstDate - size_t(options.validDates) : 0;
+        if (validFirst == 0) {
+            wf.skipped.push_back(f.month + ": fewer than " + std::to_string(options.validDates + 1) +
+                                 " game dates before it to train and validate on");
+            continue;
+        }
+        f.validFrom = calendar.dates[validFirst].first;
+        f.validUntil = calendar.dates[mo.firstDate - 1].first;
+        f.trainFrom = calendar.dates.front().first;
+        f.trainUntil = calendar.dates[validFirst - 1].first;
+        std::vector<const Example*> train, valid, test;
+        const auto [t0i, t1i] = span(data.rows, f.trainFrom, f.trainUntil);
+        for (size_t i = t0i; i < t1i; ++i)
+            train.push_back(&data.rows[i]);
+        const auto [v0, v1] = span(data.rows, f.validFrom, f.validUntil);
+        for (size_t i = v0; i < v1; ++i)
+            if (data.rows[i].inPopulation())
+                valid.push_back(&data.rows[i]);
+        const auto [s0, s1] = span(data.rows, f.testFrom, f.testUntil);
+        for (size_t i = s0; i < s1; ++i)
+            if (data.rows[i].inPopulation())
+                test.push_back(&data.rows[i]);
+        if (train.size() < 100 || valid.size() < 20 || test.size() < options.minTestRows) {
+            wf.skipped.push_back(f.month + ": " + std::to_string(train.size()) + " training, " +
+                                 std::to_string(valid.size()) + " validation and " + std::to_string(test.size()) +
+                                 " test rows (a fold needs at least 100, 20 and " + std::to_string(options.minTestRows) +
+                                 ")");
+            continue;
+        }
+        const Fit fitted = fit(train, valid, params, {}, cancel);
+        if (fitted.cancelled) {
+            wf.cancelled = true;
+            break;
+        }
+        const auto predicted = predict(fitted.artifact, names, test);
+        const Evaluation ev = evaluate(test, predicted);
+        f.trainRows = train.size();
+        f.validRows = valid.size();
+        f.testRows = test.size();
+        f.trees = fitted.bestIteration + 1;
+        f.seconds = fitted.seconds;
+        f.modelMae = ev.model.overall.mae;
+        for (const auto& [name, seg] : ev.baselines)
+            f.baselineMae[name] = seg.overall.mae;
+        f.bestBaseline = ev.bestBaseline;
+        const auto& best = ev.baselines.at(ev.bestBaseline);
+        for (const auto& [bucket, metrics] : ev.model.byMinutes)
+            if (metrics.n > 0)
+                f.byMinutes[bucket] = {metrics.mae, best.byMinutes.at(bucket).mae};
+        diffs.push_back(f.modelMae - f.bestBaselineMae());
+        pooled.insert(pooled.end(), test.begin(), test.end());
+        pooledPredicted.insert(pooledPredicted.end(), predicted.begin(), predicted.end());
+        wf.folds.push_back(std::move(f));
+        if (progress)
+            progress(int(m), int(months.size()), mo.month, &wf.folds.back());
+    }
+    if (wf.folds.empty()) {
+        if (wf.cancelled)
+            return wf;
+        throw OpsError("walk-forward found no month it could test" +
+                       (wf.skipped.empty() ? std::string() : ": " + wf.skipped.front()));
+    }
+    std::vector<double> modelMaes, baseMaes;
+    for (const auto& f : wf.folds) {
+        modelMaes.push_back(f.modelMae);
+        baseMaes.push_back(f.bestBaselineMae());
+        wf.foldsBetter += f.modelMae < f.bestBaselineMae() ? 1 : 0;
+    }
+    wf.meanModelMae = mean(modelMaes);
+    wf.meanBaselineMae = mean(baseMaes);
+    wf.meanDiff = mean(diffs);
+    wf.improvementPct = wf.meanBaselineMae > 0 ? -100.0 * wf.meanDiff / wf.meanBaselineMae : 0.0;
+    if (diffs.size() >= 2) {
+        double ss = 0;
+        for (double d : diffs)
+            ss += (d - wf.meanDiff) * (d - wf.meanDiff);
+        const double se = std::sqrt(ss / double(diffs.size() - 1)) / std::sqrt(double(diffs.size()));
+        const double h = tQuantile975(int(diffs.size()) - 1) * se;
+        wf.meanDiffCi95 = {wf.meanDiff - h, wf.meanDiff + h};
+    } else {
+        wf.meanDiffCi95 = {wf.meanDiff, wf.meanDiff};
+    }
+    const Evaluation all = evaluate(pooled, pooledPredicted);
+    wf.pooledRows = all.rows;
+    wf.pooledModelMae = all.model.overall.mae;
+    wf.pooledBestBaseline = all.bestBaseline;
+    wf.pooledBaselineMae = all.baselines.at(all.bestBaseline).overall.mae;
+    wf.pooledDiffCi95 = all.maeDiffCi95;
+    wf.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return wf;
+}
+
+} // namespace nbaops::model

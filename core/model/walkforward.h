@@ -1,0 +1,79 @@
+#pragma once
+// Walk-forward evaluation: for every calendar month of the last seasons in the data, train on
+// everything before the month and test on the month, so a configuration is judged on many test
+// windows instead of the one split it might flatter.
+
+#include "evaluate.h"
+#include "train.h"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace nbaops::model {
+
+struct WalkForwardOptions
+{
+    int seasons = 2;     // the months of this many last seasons are the test folds
+    int validDates = 28; // early stopping on the last this-many game dates before each month
+    // A month with fewer test rows is left out, saying so: a season's first weeks hold few
+    // player-games past their fifth game, and a fold of a few rows would sway the mean.
+    size_t minTestRows = 200;
+};
+
+// One month: its windows, its rows, and the model against every baseline on the same rows.
+struct Fold
+{
+    std::string month; // YYYY-MM
+    std::string season;
+    Date trainFrom, trainUntil, validFrom, validUntil, testFrom, testUntil;
+    size_t trainRows = 0, validRows = 0, testRows = 0;
+    int trees = 0;
+    double seconds = 0;
+    double modelMae = 0;
+    std::map<std::string, double> baselineMae; // kBaselines
+    std::string bestBaseline;                  // the lowest on this month's rows
+    double bestBaselineMae() const { return baselineMae.at(bestBaseline); }
+    std::map<std::string, std::pair<double, double>> byMinutes; // bucket: model, best baseline
+    nlohmann::json toJson() const;
+};
+
+struct WalkForward
+{
+    std::vector<Fold> folds;
+    std::vector<std::string> skipped; // months without enough rows to train or test, and why
+    // Over the folds, each weighing the same: the mean MAE of the model and of each fold's best
+    // baseline, their mean difference (model - baseline) and its 95% t-interval.
+    double meanModelMae = 0, meanBaselineMae = 0, meanDiff = 0;
+    std::pair<double, double> meanDiffCi95{0, 0};
+    double improvementPct = 0; // -100 * meanDiff / meanBaselineMae
+    int foldsBetter = 0;       // where the model's MAE is below the best baseline's
+    // Every fold's test rows together (each player-game once): MAE, and the difference to the
+    // baseline best over them all with its date-bootstrap 95% interval.
+    int64_t pooledRows = 0;
+    double pooledModelMae = 0, pooledBaselineMae = 0;
+    std::string pooledBestBaseline;
+    std::pair<double, double> pooledDiffCi95{0, 0};
+    double seconds = 0;
+    bool cancelled = false;
+    nlohmann::json toJson() const;
+};
+
+// The 97.5% quantile of Student's t with `df` degrees of freedom (df >= 1).
+double tQuantile975(int df);
+
+// The folds of `data` (all of it: every row before a month may train) for `params`. `progress`
+// is told before each fold (index, total, month) and after it (with the fold); `cancel` is
+// polled between folds and between trees. Throws when the data holds no month to test.
+using FoldProgressFn = std::function<void(int index, int total, const std::string& month, const Fold* done)>;
+WalkForward walkForward(const Dataset& data, const DataCalendar& calendar, const Params& params,
+                        const WalkForwardOptions& options = {}, const FoldProgressFn& progress = {},
+                        const std::atomic<bool>* cancel = nullptr);
+
+} // namespace nbaops::model
