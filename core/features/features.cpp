@@ -29,6 +29,23 @@ bool outBeforeTipoff(std::string_view comment)
     return false;
 }
 
+const std::vector<Family>& families()
+{
+    static const std::vector<Family> all = {
+        {"scoring", {"pts_last5", "pts_last10", "pts_season", "pts_ewm", "pts_std_last10", "pts_max_last10",
+                     "pts_min_last10", "pts_per36_season"}},
+        {"minutes", {"min_last5", "min_last10", "min_season", "minutes_last7d", "starter_rate_last10",
+                     "dnp_rate_last10", "games_played_season"}},
+        {"usage and shooting", {"usage_last5", "usage_season", "ts_pct_last10", "fga_last5", "fta_last5", "fg3a_last5",
+                                "pts_share_season"}},
+        {"schedule", {"home", "rest_days", "back_to_back", "venue_streak", "days_into_season"}},
+        {"team context", {"opp_def_rating", "opp_pace", "team_pace", "team_off_rating"}},
+        {"history", {"pts_prev_season", "min_prev_season", "pts_vs_opp"}},
+        {"availability", {"starter", "teammates_out", "teammates_out_min", "teammates_out_pts", "opp_out_pts"}},
+    };
+    return all;
+}
+
 namespace {
 
 template <typename F>

@@ -80,6 +80,15 @@ constexpr std::array<std::string_view, 39> kNames = {
     "starter", "teammates_out", "teammates_out_min", "teammates_out_pts", "opp_out_pts",
 };
 constexpr size_t kCount = kNames.size();
+
+// The features by what they describe, for ablation (drop a family, retrain, compare): every
+// name of kNames is in exactly one family.
+struct Family
+{
+    std::string_view name;
+    std::vector<std::string_view> members;
+};
+const std::vector<Family>& families();
 using Vector = std::array<std::optional<double>, kCount>;
 std::optional<size_t> indexOf(std::string_view name);
 // The column of a feature named in code: a name that is not in kNames does not compile.

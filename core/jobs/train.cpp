@@ -192,22 +192,68 @@ TrainResult train(pipeline::Session& session, const TrainOptions& options, const
     return run;
 }
 
-WalkForwardResult walkForward(pipeline::Session& session, const WalkForwardOptions& options,
-                              const Control<TrainEvent>& control)
+namespace {
+
+// The whole history for the walk-forward jobs, its features brought up to date first.
+struct History
+{
+    DataCalendar calendar;
+    Dataset data;
+    int featureDatesBuilt = 0;
+    bool cancelled = false;
+};
+
+History wholeHistory(pipeline::Session& session, const Control<TrainEvent>& control)
 {
     auto& db = session.db();
-    WalkForwardResult r;
+    History h;
     const auto summaries = summaryCalendar(db);
     if (summaries.dates.empty())
         throw OpsError("there is no box-score history to walk: import some (nbaops import) or run the pipeline first");
-    r.featureDatesBuilt = ensureFeatures(session, summaries.dates.front().first, summaries.dates.back().first, control);
+    h.featureDatesBuilt = ensureFeatures(session, summaries.dates.front().first, summaries.dates.back().first, control);
     if (control.cancelled()) {
+        h.cancelled = true;
+        return h;
+    }
+    say(control, TrainEvent::Stage::Loading, "reading the feature store");
+    h.calendar = loadCalendar(db);
+    h.data = loadDataset(db, h.calendar.dates.front().first, h.calendar.dates.back().first);
+    return h;
+}
+
+} // namespace
+
+AblationResult ablate(pipeline::Session& session, const AblationOptions& options, const Control<TrainEvent>& control)
+{
+    AblationResult r;
+    const History h = wholeHistory(session, control);
+    r.featureDatesBuilt = h.featureDatesBuilt;
+    if (h.cancelled) {
         r.cancelled = true;
         return r;
     }
-    say(control, TrainEvent::Stage::Loading, "reading the feature store");
-    const auto calendar = loadCalendar(db);
-    const Dataset data = loadDataset(db, calendar.dates.front().first, calendar.dates.back().first);
+    r.ablation = model::ablate(
+        h.data, h.calendar, options.params, options.folds, options.families,
+        [&](const std::string& what, int done, int total) {
+            say(control, TrainEvent::Stage::Training, "walk-forward " + what, done, total);
+        },
+        control.cancel);
+    r.cancelled = r.ablation.cancelled;
+    return r;
+}
+
+WalkForwardResult walkForward(pipeline::Session& session, const WalkForwardOptions& options,
+                              const Control<TrainEvent>& control)
+{
+    WalkForwardResult r;
+    const History h = wholeHistory(session, control);
+    r.featureDatesBuilt = h.featureDatesBuilt;
+    if (h.cancelled) {
+        r.cancelled = true;
+        return r;
+    }
+    const auto& data = h.data;
+    const auto& calendar = h.calendar;
     r.walk = model::walkForward(
         data, calendar, options.params, options.folds,
         [&](int index, int total, const std::string& month, const Fold* done) {

@@ -72,4 +72,21 @@ struct WalkForwardResult
 WalkForwardResult walkForward(pipeline::Session& session, const WalkForwardOptions& options,
                               const Control<TrainEvent>& control);
 
+struct AblationOptions
+{
+    model::Params params = model::defaultParams();
+    model::WalkForwardOptions folds;
+    std::vector<std::string> families; // empty: every family of features::families()
+};
+
+struct AblationResult
+{
+    model::Ablation ablation;
+    int featureDatesBuilt = 0;
+    bool cancelled = false;
+};
+
+// Feature ablation over the walk-forward folds (see model::ablate); nothing registered.
+AblationResult ablate(pipeline::Session& session, const AblationOptions& options, const Control<TrainEvent>& control);
+
 } // namespace nbaops::jobs

@@ -197,7 +197,7 @@ float median(std::vector<float> v)
 } // namespace
 
 Fit fit(const std::vector<const Example*>& train, const std::vector<const Example*>& valid, Params params,
-        const ProgressFn& progress, const std::atomic<bool>* cancel)
+        const ProgressFn& progress, const std::atomic<bool>* cancel, const std::vector<std::string>& features)
 {
     if (train.size() < 100)
         throw OpsError("only " + std::to_string(train.size()) +
@@ -217,7 +217,7 @@ Fit fit(const std::vector<const Example*>& train, const std::vector<const Exampl
         params.xgb["objective"] = "reg:pseudohubererror";
         params.xgb.try_emplace("huber_slope", "6");
     }
-    const auto names = featureNames();
+    const auto names = features.empty() ? featureNames() : features;
     const Columns tc = toColumns(train, names), vc = toColumns(valid, names);
     if (!params.xgb.count("base_score")) {
         // XGBoost 1.7 starts every objective at 0.5; start at the typical player-game instead.

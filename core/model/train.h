@@ -79,9 +79,11 @@ struct Fit
     size_t trainRows = 0, validRows = 0;
 };
 
-// Trains with early stopping on the validation rows; `cancel` is polled between trees.
+// Trains with early stopping on the validation rows; `cancel` is polled between trees. `features`
+// are the columns it may use (empty: every feature).
 Fit fit(const std::vector<const Example*>& train, const std::vector<const Example*>& valid, Params params,
-        const ProgressFn& progress = {}, const std::atomic<bool>* cancel = nullptr);
+        const ProgressFn& progress = {}, const std::atomic<bool>* cancel = nullptr,
+        const std::vector<std::string>& features = {});
 
 struct Trial
 {

@@ -32,6 +32,19 @@ double mean(const std::vector<double>& v)
 
 } // namespace
 
+std::pair<double, double> tInterval(const std::vector<double>& values)
+{
+    const double m = mean(values);
+    if (values.size() < 2)
+        return {m, m};
+    double ss = 0;
+    for (double v : values)
+        ss += (v - m) * (v - m);
+    const double se = std::sqrt(ss / double(values.size() - 1)) / std::sqrt(double(values.size()));
+    const double h = tQuantile975(int(values.size()) - 1) * se;
+    return {m - h, m + h};
+}
+
 double tQuantile975(int df)
 {
     static const double table[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
@@ -117,7 +130,7 @@ WalkForward walkForward(const Dataset& data, const DataCalendar& calendar, const
         months.back().lastDate = i;
     }
     WalkForward wf;
-    const auto names = featureNames();
+    const auto names = options.features.empty() ? featureNames() : options.features;
     std::vector<const Example*> pooled;
     std::vector<float> pooledPredicted;
     std::vector<double> diffs;
@@ -163,7 +176,7 @@ WalkForward walkForward(const Dataset& data, const DataCalendar& calendar, const
                                  ")");
             continue;
         }
-        const Fit fitted = fit(train, valid, params, {}, cancel);
+        const Fit fitted = fit(train, valid, params, {}, cancel, names);
         if (fitted.cancelled) {
             wf.cancelled = true;
             break;
@@ -206,16 +219,7 @@ WalkForward walkForward(const Dataset& data, const DataCalendar& calendar, const
     wf.meanBaselineMae = mean(baseMaes);
     wf.meanDiff = mean(diffs);
     wf.improvementPct = wf.meanBaselineMae > 0 ? -100.0 * wf.meanDiff / wf.meanBaselineMae : 0.0;
-    if (diffs.size() >= 2) {
-        double ss = 0;
-        for (double d : diffs)
-            ss += (d - wf.meanDiff) * (d - wf.meanDiff);
-        const double se = std::sqrt(ss / double(diffs.size() - 1)) / std::sqrt(double(diffs.size()));
-        const double h = tQuantile975(int(diffs.size()) - 1) * se;
-        wf.meanDiffCi95 = {wf.meanDiff - h, wf.meanDiff + h};
-    } else {
-        wf.meanDiffCi95 = {wf.meanDiff, wf.meanDiff};
-    }
+    wf.meanDiffCi95 = tInterval(diffs);
     const Evaluation all = evaluate(pooled, pooledPredicted);
     wf.pooledRows = all.rows;
     wf.pooledModelMae = all.model.overall.mae;
@@ -224,6 +228,79 @@ WalkForward walkForward(const Dataset& data, const DataCalendar& calendar, const
     wf.pooledDiffCi95 = all.maeDiffCi95;
     wf.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return wf;
+}
+
+nlohmann::json Ablation::toJson() const
+{
+    nlohmann::json r = nlohmann::json::array();
+    for (const auto& row : rows)
+        r.push_back({{"family", row.family},
+                     {"dropped", row.dropped},
+                     {"model_mae", row.meanModelMae},
+                     {"rise", row.rise},
+                     {"rise_ci95", {row.riseCi95.first, row.riseCi95.second}},
+                     {"months_worse", row.monthsWorse}});
+    return {{"all_features", all.toJson()}, {"without", r}, {"seconds", seconds}};
+}
+
+Ablation ablate(const Dataset& data, const DataCalendar& calendar, const Params& params,
+                const WalkForwardOptions& options, const std::vector<std::string>& families,
+                const AblationProgressFn& progress, const std::atomic<bool>* cancel)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    std::vector<const features::Family*> chosen;
+    for (const auto& f : features::families())
+        if (families.empty() || std::find(families.begin(), families.end(), f.name) != families.end())
+            chosen.push_back(&f);
+    for (const auto& name : families)
+        if (std::none_of(chosen.begin(), chosen.end(), [&](const auto* f) { return f->name == name; })) {
+            std::string known;
+            for (const auto& f : features::families())
+                known += (known.empty() ? "" : ", ") + std::string(f.name);
+            throw UsageError("no feature family '" + name + "'; the families are: " + known);
+        }
+    const int total = int(chosen.size()) + 1;
+    Ablation a;
+    if (progress)
+        progress("every feature", 0, total);
+    a.all = walkForward(data, calendar, params, options, {}, cancel);
+    if (a.all.cancelled) {
+        a.cancelled = true;
+        return a;
+    }
+    const auto all = options.features.empty() ? featureNames() : options.features;
+    for (size_t i = 0; i < chosen.size(); ++i) {
+        if (progress)
+            progress("without " + std::string(chosen[i]->name), int(i) + 1, total);
+        WalkForwardOptions o = options;
+        o.features.clear();
+        AblationRow row;
+        row.family = chosen[i]->name;
+        for (const auto& n : all) {
+            const bool drop = std::find(chosen[i]->members.begin(), chosen[i]->members.end(), n) != chosen[i]->members.end();
+            (drop ? row.dropped : o.features).push_back(n);
+        }
+        const WalkForward w = walkForward(data, calendar, params, o, {}, cancel);
+        if (w.cancelled) {
+            a.cancelled = true;
+            return a;
+        }
+        std::vector<double> rises;
+        for (const auto& f : w.folds)
+            for (const auto& base : a.all.folds)
+                if (base.month == f.month) {
+                    rises.push_back(f.modelMae - base.modelMae);
+                    row.monthsWorse += f.modelMae > base.modelMae ? 1 : 0;
+                }
+        row.meanModelMae = w.meanModelMae;
+        row.rise = mean(rises);
+        row.riseCi95 = tInterval(rises);
+        a.rows.push_back(std::move(row));
+    }
+    if (progress)
+        progress("done", total, total);
+    a.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return a;
 }
 
 } // namespace nbaops::model

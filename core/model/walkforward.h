@@ -25,6 +25,7 @@ struct WalkForwardOptions
     // A month with fewer test rows is left out, saying so: a season's first weeks hold few
     // player-games past their fifth game, and a fold of a few rows would sway the mean.
     size_t minTestRows = 200;
+    std::vector<std::string> features; // the columns the folds may use (empty: every feature)
 };
 
 // One month: its windows, its rows, and the model against every baseline on the same rows.
@@ -67,6 +68,8 @@ struct WalkForward
 
 // The 97.5% quantile of Student's t with `df` degrees of freedom (df >= 1).
 double tQuantile975(int df);
+// The 95% t-interval of the mean of `values` (a point when there are fewer than two).
+std::pair<double, double> tInterval(const std::vector<double>& values);
 
 // The folds of `data` (all of it: every row before a month may train) for `params`. `progress`
 // is told before each fold (index, total, month) and after it (with the fold); `cancel` is
@@ -75,5 +78,31 @@ using FoldProgressFn = std::function<void(int index, int total, const std::strin
 WalkForward walkForward(const Dataset& data, const DataCalendar& calendar, const Params& params,
                         const WalkForwardOptions& options = {}, const FoldProgressFn& progress = {},
                         const std::atomic<bool>* cancel = nullptr);
+
+// Feature ablation: the walk-forward with every feature, then once more without each family
+// (features::families()); for each family, how much the MAE rises without it, month by month.
+struct AblationRow
+{
+    std::string family;
+    std::vector<std::string> dropped;
+    double meanModelMae = 0;
+    double rise = 0;                      // mean over the months of (MAE without) - (MAE with all)
+    std::pair<double, double> riseCi95{0, 0}; // 95% t-interval over the months
+    int monthsWorse = 0;                  // months where the MAE without the family is higher
+};
+struct Ablation
+{
+    WalkForward all;
+    std::vector<AblationRow> rows; // in features::families() order
+    bool cancelled = false;
+    double seconds = 0;
+    nlohmann::json toJson() const;
+};
+// `families`: the names to drop one at a time (empty: every family). `progress` is told what is
+// being walked, and how many walks of how many are done. Throws on an unknown family.
+using AblationProgressFn = std::function<void(const std::string& what, int done, int total)>;
+Ablation ablate(const Dataset& data, const DataCalendar& calendar, const Params& params,
+                const WalkForwardOptions& options, const std::vector<std::string>& families = {},
+                const AblationProgressFn& progress = {}, const std::atomic<bool>* cancel = nullptr);
 
 } // namespace nbaops::model
