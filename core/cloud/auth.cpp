@@ -56,9 +56,13 @@ ServiceAccount readServiceAccount(const std::filesystem::path& path)
     ServiceAccount a;
     a.email = j.at("client_email").get<std::string>();
     a.privateKeyPem = j.at("private_key").get<std::string>();
-    a.privateKeyId = j.value("private_key_id", "");
+    // Optional texts: a key file whose optional field is not a string is read as without it.
+    const auto optional = [&j](const char* key) {
+        return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+    };
+    a.privateKeyId = optional("private_key_id");
     a.tokenUri = j.at("token_uri").get<std::string>();
-    a.projectId = j.value("project_id", "");
+    a.projectId = optional("project_id");
     return a;
 }
 

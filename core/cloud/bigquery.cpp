@@ -70,7 +70,7 @@ std::string timestampText(const std::string& seconds, const std::string& what)
     if (!(s >= -62135596800.0 && s <= 253402300799.999))
         malformed(what + " is a TIMESTAMP outside years 1 to 9999 ('" + seconds.substr(0, 40) + "')");
     const auto ms = std::chrono::milliseconds(int64_t(std::llround(s * 1000.0)));
-    return toIsoUtc(TimePoint(ms));
+    return toIsoUtc(std::chrono::sys_time<std::chrono::milliseconds>(ms));
 }
 
 // A cell is {"v": value}; a row, and a RECORD's value, is {"f": [cells]}.

@@ -162,6 +162,17 @@ std::string complianceText(const SlaCompliance& c)
     return percentText(*c.rate) + " (" + std::to_string(c.met) + " of " + std::to_string(c.met + c.missed) + " days)";
 }
 
+// A text field of an SLA: its default when absent, refused by name when not a string.
+std::string textField(const nlohmann::json& j, const char* key, const std::string& fallback, const std::string& source,
+                      const std::string& where)
+{
+    if (!j.contains(key))
+        return fallback;
+    if (!j[key].is_string())
+        throw slaError(source, where, std::string("\"") + key + "\" must be a string");
+    return j[key].get<std::string>();
+}
+
 std::string_view kindName(SlaKind k)
 {
     switch (k) {
@@ -204,9 +215,9 @@ std::vector<SlaDefinition> parseSlas(std::string_view json, const std::string& s
             if (other.id == d.id)
                 throw slaError(source, where, "the id is used twice");
         }
-        d.name = j.value("name", d.id);
-        d.description = j.value("description", "");
-        const std::string kind = j.value("kind", "");
+        d.name = textField(j, "name", d.id, source, where);
+        d.description = textField(j, "description", "", source, where);
+        const std::string kind = textField(j, "kind", "", source, where);
         if (kind == "completeness")
             d.kind = SlaKind::Completeness;
         else if (kind == "publish_by")
@@ -218,10 +229,10 @@ std::vector<SlaDefinition> parseSlas(std::string_view json, const std::string& s
         d.target = fraction(j, "target", 1.0, source, where);
         d.objective = fraction(j, "objective", 0.95, source, where);
         if (d.kind == SlaKind::PublishBy) {
-            d.processor = j.value("processor", "");
+            d.processor = textField(j, "processor", "", source, where);
             if (!reg.find(d.processor))
                 throw slaError(source, where, "processor '" + d.processor + "' is not in the registry");
-            const std::string by = j.value("by", "");
+            const std::string by = textField(j, "by", "", source, where);
             int h = -1, m = -1;
             char tail = 0;
             if (std::sscanf(by.c_str(), "%d:%d%c", &h, &m, &tail) != 2 || h < 0 || h > 23 || m < 0 || m > 59)

@@ -38,7 +38,7 @@ std::string checkKeyFile(const std::string& path)
     const auto j = nlohmann::json::parse(text.str(), nullptr, false);
     if (j.is_discarded() || !j.is_object())
         return "the key file " + path + " is not JSON";
-    if (j.value("type", "") != "service_account")
+    if (!j.contains("type") || !j["type"].is_string() || j["type"].get<std::string>() != "service_account")
         return "the key file " + path +
                " is not a service-account key (its \"type\" is not service_account)";
     for (const char* field : {"client_email", "private_key", "token_uri"})

@@ -89,7 +89,11 @@ double secondsSince(std::chrono::steady_clock::time_point t0)
 
 std::string toIsoUtc(TimePoint t)
 {
-    const auto ms = floor<milliseconds>(t);
+    return toIsoUtc(floor<milliseconds>(t));
+}
+
+std::string toIsoUtc(sys_time<milliseconds> ms)
+{
     const auto dp = floor<days>(ms);
     const year_month_day ymd{dp};
     const hh_mm_ss hms{ms - dp};
@@ -124,7 +128,8 @@ std::optional<TimePoint> parseIsoUtc(std::string_view text)
         for (int k = digits; k < 3; ++k)
             ms *= 10;
     }
-    if (h > 23 || m > 59 || s > 60)
+    // A TimePoint counts nanoseconds in 64 bits: 1678 to 2262.
+    if (h > 23 || m > 59 || s > 60 || d->year() < 1678 || d->year() > 2261)
         return std::nullopt;
     return TimePoint(d->days()) + hours(h) + minutes(m) + seconds(s) + milliseconds(ms);
 }

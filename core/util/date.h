@@ -48,6 +48,8 @@ inline constexpr int kMaxRangeDays = 3660;
 // Wall-clock timestamps are stored as UTC ISO-8601 text with milliseconds ("...Z"), which sorts.
 using TimePoint = std::chrono::system_clock::time_point;
 std::string toIsoUtc(TimePoint t);
+// The same for any millisecond of years 1 to 9999 (a TimePoint holds only 1678 to 2262).
+std::string toIsoUtc(std::chrono::sys_time<std::chrono::milliseconds> t);
 // The wall clock now, as toIsoUtc writes it (a row's created_at, an audit row).
 std::string nowIsoUtc();
 // Seconds elapsed since a steady-clock instant (a job's timings).
