@@ -1,5 +1,5 @@
 // nbaops train [--train-until D] [--valid-until D] [--test-from D] [--test-until D]
-//              [--param k=v]... [--search N] [--json]
+//              [--param k=v]... [--budget TIME [--resume SEARCH] [--max-configs N]] [--json]
 // nbaops train --walk-forward [--seasons N] [--param k=v]... [--json]
 // nbaops train --ablation [--family NAME]... [--seasons N] [--param k=v]... [--json]
 // nbaops model list|show|compare|promote|challenger
@@ -124,6 +124,36 @@ void printWalkForward(const model::WalkForward& w, int validDates)
     std::printf("Population: %s. %.0f s.\n", model::kPopulation, w.seconds);
 }
 
+// The search's standing: how it stopped, and its best configurations at the highest rung.
+void printSearch(const nlohmann::json& s)
+{
+    const auto& plan = s["plan"];
+    std::string rungs;
+    for (const auto& r : plan["rung_folds"])
+        rungs += (rungs.empty() ? "" : ", ") + std::to_string(r.get<int>());
+    const std::string stopped = s.value("stopped_by", "");
+    std::printf("Search %s: %d fits (%d this run) over %zu walk-forward months, rungs of %s month(s); %s after %.0f s\n",
+                s.value("id", "").c_str(), s["fits"].get<int>(), s["fits_this_session"].get<int>(),
+                plan["months"].size(), rungs.c_str(),
+                stopped == "budget_spent" ? "budget spent" : stopped == "finished" ? "every rung filled" : stopped.c_str(),
+                s["spent_seconds"].get<double>());
+    std::printf("  %-6s %5s %7s %8s %8s %5s %6s %6s %6s %6s %7s\n", "config", "rung", "months", "MAE", "baseline",
+                "depth", "eta", "mcw", "subs", "cols", "slope");
+    int shown = 0;
+    for (const auto& c : s["configs"]) {
+        if (shown++ == 8)
+            break;
+        const auto& p = c["params"];
+        const auto num = [&](const char* k) { return p.contains(k) && p[k].is_number() ? p[k].get<double>() : 0.0; };
+        std::printf("  %-6d %5d %7d %8.4f %8.4f %5.0f %6.3f %6.1f %6.2f %6.2f %7.1f\n", c["config"].get<int>(),
+                    c["rung"].get<int>() + 1, c["months"].get<int>(), c["mae"].get<double>(),
+                    c["baseline_mae"].get<double>(), num("max_depth"), num("eta"), num("min_child_weight"),
+                    num("subsample"), num("colsample_bytree"), num("huber_slope"));
+    }
+    std::printf("The model below was trained with config %d's parameters. Go on with this search: --budget TIME "
+                "--resume %s\n\n", s["best"]["config"].get<int>(), s.value("id", "").c_str());
+}
+
 // The ablation table: a line a family, what the MAE does without it.
 void printAblation(const model::Ablation& a)
 {
@@ -143,7 +173,8 @@ void addTrainCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& acti
     {
         std::string trainUntil, validUntil, testFrom, testUntil;
         std::vector<std::string> params;
-        int search = 0;
+        std::string budget, resume;
+        int maxConfigs = 0;
         bool json = false;
         bool walkForward = false;
         bool ablation = false;
@@ -157,7 +188,11 @@ void addTrainCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& acti
     train->add_option("--test-from", t->testFrom, "First test date (default: the day after --valid-until)");
     train->add_option("--test-until", t->testUntil, "Last test date (default: the last date with data)");
     train->add_option("--param", t->params, "XGBoost parameter k=v (repeatable), or rounds=N, early_stopping_rounds=N");
-    train->add_option("--search", t->search, "Random search with N fits, best by validation MAE");
+    train->add_option("--budget", t->budget,
+                      "Search the parameters first for this long (90s, 10m, 1h30m): successive halving judged on "
+                      "walk-forward months before the test window; the best configuration is trained and registered");
+    train->add_option("--resume", t->resume, "With --budget: go on with this search (its id, e.g. s0002)");
+    train->add_option("--max-configs", t->maxConfigs, "With --budget: draw at most N configurations");
     train->add_flag("--json", t->json, "One JSON object");
     train->add_flag("--walk-forward", t->walkForward,
                     "Evaluate instead of registering: a fit per month of the last seasons, each trained on every "
@@ -176,17 +211,27 @@ void addTrainCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& acti
             req.split.testUntil = dateOption(t->testUntil, "--test-until");
             for (const auto& p : t->params)
                 model::applyParam(req.params, p);
-            if (t->search < 0 || t->search > 500)
-                throw UsageError("--search takes 0 to 500 fits");
-            req.search = t->search;
+            if (!t->budget.empty()) {
+                jobs::SearchRequest sr;
+                sr.budgetSeconds = model::parseBudget(t->budget);
+                sr.resume = t->resume;
+                if (t->maxConfigs < 0 || t->maxConfigs > 100000)
+                    throw UsageError("--max-configs takes 1 to 100000 (0: as many as the budget allows)");
+                sr.maxConfigs = t->maxConfigs;
+                if (!sr.resume.empty() && !t->params.empty())
+                    throw UsageError("a resumed search keeps the parameters it started from: drop --param");
+                req.search = sr;
+            } else if (!t->resume.empty() || t->maxConfigs != 0) {
+                throw UsageError("--resume and --max-configs go with --budget");
+            }
             if (t->walkForward && t->ablation)
                 throw UsageError("--walk-forward and --ablation are two runs: choose one");
             if (!t->families.empty() && !t->ablation)
                 throw UsageError("--family goes with --ablation");
-            if ((t->walkForward || t->ablation) && (t->search > 0 || !t->trainUntil.empty() || !t->validUntil.empty() ||
+            if ((t->walkForward || t->ablation) && (req.search || !t->trainUntil.empty() || !t->validUntil.empty() ||
                                    !t->testFrom.empty() || !t->testUntil.empty()))
                 throw UsageError(std::string(t->ablation ? "--ablation" : "--walk-forward") +
-                                 " makes its own windows, a month at a time: drop --search and the dates");
+                                 " makes its own windows, a month at a time: drop --budget and the dates");
             if (t->seasons < 1 || t->seasons > 20)
                 throw UsageError("--seasons takes 1 to 20");
             pipeline::Session session(sessionFor(g));
@@ -243,7 +288,12 @@ void addTrainCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& acti
             }
             const auto run = jobs::train(session, req, control);
             if (run.cancelled) {
-                std::fprintf(stderr, "nbaops: training cancelled; nothing was registered.\n");
+                if (!run.searchId.empty())
+                    std::fprintf(stderr, "nbaops: cancelled; nothing was registered. The search's %zu fit(s) are kept: "
+                                         "go on with --budget TIME --resume %s\n",
+                                 run.search ? run.search->fits.size() : size_t(0), run.searchId.c_str());
+                else
+                    std::fprintf(stderr, "nbaops: training cancelled; nothing was registered.\n");
                 return 130;
             }
             if (t->json) {
@@ -251,6 +301,8 @@ void addTrainCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& acti
                 out.erase("sample");
                 std::cout << out.dump(2) << "\n";
             } else {
+                if (run.report.contains("search"))
+                    printSearch(run.report["search"]);
                 printReport(run.report);
                 std::printf("\nRegistered %s. Compare: nbaops model compare %s champion; promote: nbaops model promote %s\n",
                             run.version.c_str(), run.version.c_str(), run.version.c_str());

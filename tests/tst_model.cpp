@@ -6,6 +6,10 @@
 #include "model/serving.h"
 #include "jobs/train.h"
 #include "features/features.h"
+#include "model/calibration.h"
+#include "model/report.h"
+#include "model/search.h"
+#include "model/searchlog.h"
 #include "model/walkforward.h"
 #include "model/xgb.h"
 #include "pipeline/session.h"
@@ -16,6 +20,7 @@
 #include "testutil.h"
 #include "util/errors.h"
 #include "util/files.h"
+#include "util/rng.h"
 
 #include <nlohmann/json.hpp>
 
@@ -189,7 +194,8 @@ private Q_SLOTS:
                                          return next.substr(next.find('\n') + 1); // one header
                                      }());
         pipeline::SessionOptions so;
-        so.dbPath = dir / "two_seasons.db";
+        so.dbPath = dir / "two" / "two_seasons.db"; // its own folder: its models do not meet history.db's
+        std::filesystem::create_directories(so.dbPath.parent_path());
         so.workers = 1;
         so.force = true;
         pipeline::Session session(so);
@@ -210,7 +216,7 @@ private Q_SLOTS:
         QCOMPARE(months, (QStringList{QStringLiteral("2023-11"), QStringLiteral("2023-12"), QStringLiteral("2024-01")}));
         QCOMPARE(w.skipped.size(), size_t(1));
         QVERIFY2(w.skipped.front().rfind("2023-10: ", 0) == 0, w.skipped.front().c_str());
-        QCOMPARE(reported, 7); // before and after each of the three folds, and before the month left out
+        QCOMPARE(reported, 6); // before and after each of the three folds (the month left out is never fitted)
         size_t lastTrain = 0;
         int64_t pooled = 0;
         double sum = 0;
@@ -275,6 +281,182 @@ private Q_SLOTS:
         }
         QCOMPARE(model::tQuantile975(13), 2.160);
         QCOMPARE(model::tQuantile975(500), 1.960);
+    }
+
+    void theSearchSpendsItsFitsWhereTheyPayAndResumes()
+    {
+        // The rungs' months: the latest first, then spread; each rung a third of the next.
+        const auto plan = model::searchPlan({"01", "02", "03", "04", "05", "06", "07", "08", "09"}, 3);
+        QCOMPARE(plan.months, (std::vector<std::string>{"09", "01", "05", "07", "03", "08", "06", "04", "02"}));
+        QCOMPARE(plan.rungFolds, (std::vector<int>{1, 3, 9}));
+        QCOMPARE(model::searchPlan({"a", "b"}, 3).rungFolds, (std::vector<int>{1, 2}));
+        QCOMPARE(model::parseBudget("90s"), 90.0);
+        QCOMPARE(model::parseBudget("10m"), 600.0);
+        QCOMPARE(model::parseBudget("1h30m"), 5400.0);
+        QCOMPARE(model::parseBudget("2"), 120.0);
+        for (const char* bad : {"", "10x", "1h30", "0s", "m", "8d"})
+            QVERIFY_THROWS_EXCEPTION(UsageError, model::parseBudget(bad));
+        const model::Params base = quickRequest().params;
+        QCOMPARE(model::drawConfig(base, 7, 0).xgb, base.xgb);
+        QCOMPARE(model::drawConfig(base, 7, 3).xgb, model::drawConfig(base, 7, 3).xgb); // the same draw on resume
+        QVERIFY(model::drawConfig(base, 7, 3).xgb != model::drawConfig(base, 7, 4).xgb);
+
+        pipeline::SessionOptions so;
+        so.dbPath = std::filesystem::path(m_dir.path().toStdString()) / "two" / "two_seasons.db"; // the walk-forward test's
+        so.workers = 1;
+        pipeline::Session session(so);
+        auto req = quickRequest();
+        req.split.testFrom = Date::ymd(2024, 1, 10); // November, December and January's first days before it
+        jobs::SearchRequest sr;
+        sr.budgetSeconds = 3600;
+        sr.maxConfigs = 4;
+        sr.reduction = 2;
+        sr.folds.seasons = 1;
+        req.search = sr;
+        int told = 0;
+        const auto first = jobs::train(session, req, {[&](const jobs::TrainEvent& e) {
+            if (e.stage == jobs::TrainEvent::Stage::Search)
+                ++told;
+        }, nullptr});
+        QVERIFY(!first.cancelled && first.search);
+        const auto& s1 = *first.search;
+        QCOMPARE(first.searchId, std::string("s0001"));
+        QCOMPARE(s1.stoppedBy, std::string("finished"));
+        // Judged on months before the test window only, the latest month first.
+        QVERIFY(s1.plan.months.size() >= 2);
+        for (const auto& m : s1.plan.months)
+            QVERIFY2(m <= first.split.testFrom.iso().substr(0, 7), m.c_str());
+        QCOMPARE(s1.plan.months.front(), *std::max_element(s1.plan.months.begin(), s1.plan.months.end()));
+        QCOMPARE(s1.plan.rungFolds.back(), int(s1.plan.months.size()));
+        // Four configurations on the first month; the better half goes on to the next rung.
+        std::map<int, int> fitsOf;
+        for (const auto& f : s1.fits)
+            ++fitsOf[f.config];
+        QCOMPARE(fitsOf.size(), size_t(4));
+        QCOMPARE(fitsOf[0] + fitsOf[1] + fitsOf[2] + fitsOf[3], int(s1.fits.size()));
+        QVERIFY(int(s1.fits.size()) > 4);
+        QCOMPARE(told, int(s1.fits.size()) + 1);
+        QVERIFY(s1.best);
+        const int top = s1.configs.front().rung;
+        QCOMPARE(s1.best->rung, top);
+        for (const auto& c : s1.configs)
+            if (c.rung == top)
+                QVERIFY(s1.best->mae <= c.mae);
+        QCOMPARE(first.fit.params.xgb.at("max_depth"), s1.best->params.xgb.at("max_depth"));
+        QCOMPARE(s1.bestAfterFit.size(), s1.fits.size());
+        // Every fit is in the registry, and the search names the version it produced.
+        auto& db = session.db();
+        QCOMPARE(count(db, "SELECT count(*) FROM model_search_fits WHERE search_id = 's0001'"), int64_t(s1.fits.size()));
+        model::SearchLog log(db);
+        const auto rec = log.get("s0001");
+        QCOMPARE(rec.status, std::string("finished"));
+        QCOMPARE(rec.modelVersion, first.version);
+        QCOMPARE(*rec.bestConfig, s1.best->config);
+        QCOMPARE(rec.base.xgb, base.xgb);
+        QCOMPARE(first.report["search"]["id"].get<std::string>(), std::string("s0001"));
+        const auto report = model::TrainingReport::fromJson(first.report);
+        QCOMPARE(report.search.configs.size(), size_t(4));
+        QCOMPARE(*report.search.best, s1.best->config);
+
+        // Resumed with room for two more configurations: the kept fits are not run again.
+        req.search->resume = "s0001";
+        req.search->maxConfigs = 6;
+        const auto second = jobs::train(session, req, {});
+        QVERIFY(!second.cancelled && second.search);
+        const auto& s2 = *second.search;
+        QCOMPARE(second.searchId, std::string("s0001"));
+        QCOMPARE(s2.fitsThisSession, int(s2.fits.size() - s1.fits.size()));
+        QVERIFY(s2.fitsThisSession >= 2);
+        QCOMPARE(s2.configs.size(), size_t(6));
+        QCOMPARE(count(db, "SELECT count(*) FROM model_search_fits WHERE search_id = 's0001'"), int64_t(s2.fits.size()));
+        QCOMPARE(log.get("s0001").budgetSeconds, 7200.0);
+        const auto baseConfig = std::find_if(s2.configs.begin(), s2.configs.end(), [](const auto& c) { return c.config == 0; });
+        qInfo("search: %zu fits over %zu months, best config %d at %.4f (the base parameters: %.4f at rung %d)",
+              s2.fits.size(), s2.plan.months.size(), s2.best->config, s2.best->mae, baseConfig->mae, baseConfig->rung + 1);
+
+        // A resumed search keeps its test window.
+        req.split.testFrom = first.split.testFrom.addDays(-10);
+        try {
+            jobs::train(session, req, {});
+            QFAIL("a search was resumed on other dates");
+        } catch (const OpsError& e) {
+            QVERIFY2(std::string(e.what()).find("same dates") != std::string::npos, e.what());
+        }
+        // A search whose budget is spent starts no fit.
+        const auto data = model::loadDataset(db, Date::ymd(2023, 1, 1), Date::ymd(2024, 12, 31));
+        model::WalkForwardOptions wo;
+        wo.seasons = 1;
+        wo.testBefore = first.split.testFrom;
+        const auto plans = model::planFolds(data, model::loadCalendar(db), wo);
+        QCOMPARE(plans.folds.size(), s1.plan.months.size());
+        for (const auto& f : plans.folds)
+            QVERIFY(f.fold.testUntil < first.split.testFrom && f.fold.testFrom <= f.fold.testUntil);
+        model::SearchOptions spent;
+        spent.budgetSeconds = 60;
+        spent.spentBefore = 60;
+        const auto none = model::search(plans.folds, base, spent, {});
+        QCOMPARE(none.stoppedBy, std::string("budget_spent"));
+        QCOMPARE(none.fits.size(), size_t(0));
+        QVERIFY(!none.best);
+    }
+
+    void pOverComesFromTheValidationResiduals()
+    {
+        // Rows whose points are the prediction plus a known noise: N(0, 3) for bench players'
+        // low predictions, N(0, 7) for starters' high ones.
+        Rng rng(11);
+        std::vector<model::Example> rows(6000);
+        std::vector<float> predicted;
+        std::vector<const model::Example*> ptrs;
+        for (size_t i = 0; i < rows.size(); ++i) {
+            const bool starter = i % 2 == 0;
+            const double pred = starter ? rng.uniform(18, 30) : rng.uniform(2, 8);
+            rows[i].x[features::ix("min_season")] = starter ? 34.0 : 12.0;
+            rows[i].x[features::ix("pts_season")] = pred + rng.normal(0, 1.5);
+            rows[i].points = float(pred + rng.normal(0, starter ? 7 : 3));
+            predicted.push_back(float(pred));
+            ptrs.push_back(&rows[i]);
+        }
+        const std::vector<const model::Example*> fitRows(ptrs.begin(), ptrs.begin() + 4000);
+        const std::vector<float> fitPred(predicted.begin(), predicted.begin() + 4000);
+        const auto cal = model::Calibration::fit(fitRows, fitPred);
+        // A line at the prediction is a coin flip; P(over) falls as the line rises; a wider
+        // spread for starters makes a 5-point gap less sure than for the bench.
+        QVERIFY(std::abs(cal.pOver(">30", 24, 24) - 0.5) < 0.06);
+        QVERIFY(cal.pOver(">30", 24, 20) > cal.pOver(">30", 24, 24));
+        QVERIFY(cal.pOver(">30", 24, 28) < cal.pOver(">30", 24, 24));
+        QVERIFY(std::abs(cal.pOver(">30", 24, 29) - 0.24) < 0.06);  // 1 - Phi(5/7)
+        QVERIFY(std::abs(cal.pOver("<15", 5, 10) - 0.048) < 0.03); // 1 - Phi(5/3)
+        QCOMPARE(cal.pOver("<15", 5, 60), 0.005);                   // past the quantiles: clamped
+        QCOMPARE(cal.pOver("<15", 5, -50), 0.995);
+        // A bucket without rows borrows every row's distribution.
+        QCOMPARE(&cal.cellFor("15-30", 12), &cal.cells().back());
+        // Stored in the version's report and read back the same.
+        const auto back = model::Calibration::fromJson(nlohmann::json::parse(cal.toJson().dump()));
+        QVERIFY(back);
+        QCOMPARE(back->pOver(">30", 24, 27.5), cal.pOver(">30", 24, 27.5));
+        QVERIFY(!model::Calibration::fromJson(nlohmann::json::object()));
+        QVERIFY(!model::Calibration::fromJson(nlohmann::json{{"cells", 3}}));
+        QVERIFY_THROWS_EXCEPTION(OpsError, model::Calibration::fit({ptrs.begin(), ptrs.begin() + 100},
+                                                                  {predicted.begin(), predicted.begin() + 100}));
+        // Judged on the other rows against stand-in lines: calibrated, and better than 50%.
+        const std::vector<const model::Example*> testRows(ptrs.begin() + 4000, ptrs.end());
+        const std::vector<float> testPred(predicted.begin() + 4000, predicted.end());
+        const auto ou = model::overUnderOnStandInLines(testRows, testPred, cal);
+        QCOMPARE(ou.graded, int64_t(2000));
+        QVERIFY(ou.brier < ou.naiveBrier && ou.logLoss < ou.naiveLogLoss);
+        for (const auto& b : ou.reliability)
+            if (b.n >= 150)
+                QVERIFY2(std::abs(b.observed - b.meanPredicted) < 0.08,
+                         qPrintable(QStringLiteral("bin %1: predicted %2, observed %3").arg(b.from).arg(b.meanPredicted).arg(b.observed)));
+        int64_t banded = 0;
+        for (const auto& b : ou.byConfidence)
+            banded += b.n;
+        QCOMPARE(banded, ou.graded);
+        QVERIFY(ou.byConfidence.back().hitRate > ou.byConfidence.front().hitRate);
+        QVERIFY(model::OverUnder::fromJson(ou.toJson()));
+        QCOMPARE(model::impliedProbability(-110), 110.0 / 210.0);
+        QCOMPARE(model::impliedProbability(150), 0.4);
     }
 
     void theAbsoluteErrorDefectIsDetectedAndAvoided()
@@ -375,6 +557,11 @@ private Q_SLOTS:
         QVERIFY(j["trees"].get<int>() >= 1);
         QVERIFY(j["train_seconds"].is_number());
         QCOMPARE(j["split"]["test_from"].get<std::string>(), std::string("2024-01-10"));
+        // P(over): the validation residuals' distribution, judged on the test window's stand-in lines.
+        QVERIFY(j["calibration"]["cells"].size() >= 1);
+        QCOMPARE(j["over_under"].back()["lines"].get<std::string>(), std::string("stand-in"));
+        QVERIFY(j["over_under"].back()["graded"].get<int64_t>() > 0);
+        QCOMPARE(j["over_under"].back()["reliability"].size(), size_t(10));
 
         // A bad date is a usage error with the reason.
         p.start(QStringLiteral(NBAOPS_CLI_PATH), {QStringLiteral("--db"), QString::fromStdString(dbPath().string()),
@@ -386,7 +573,7 @@ private Q_SLOTS:
         // Walk-forward makes its own windows: a search or dates beside it are refused.
         p.start(QStringLiteral(NBAOPS_CLI_PATH), {QStringLiteral("--db"), QString::fromStdString(dbPath().string()),
                                                   QStringLiteral("train"), QStringLiteral("--walk-forward"),
-                                                  QStringLiteral("--search"), QStringLiteral("5")});
+                                                  QStringLiteral("--budget"), QStringLiteral("5m")});
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 64);
         QVERIFY(p.readAllStandardError().contains("its own windows"));
@@ -419,6 +606,30 @@ private Q_SLOTS:
         const auto doc = nlohmann::json::parse(s->context().objects.read("publish/predictions/2024-01-26.json"));
         QCOMPARE(doc["model"]["kind"].get<std::string>(), std::string("xgboost"));
         QCOMPARE(doc["model"]["version"].get<std::string>(), std::string("m0002"));
+        // Each served prediction with a prop line carries P(over) from the version's calibration;
+        // the baseline's do not. Predictions well above their line are mostly over, and below, under.
+        const char* withLine = "SELECT count(*) FROM player_prop_predictions WHERE game_date = '2024-01-26'"
+                               " AND model_kind = 'xgboost' AND prop_line IS NOT NULL";
+        QVERIFY(count(db, withLine) > 10);
+        QCOMPARE(count(db, (std::string(withLine) + " AND (p_over IS NULL OR p_over <= 0 OR p_over >= 1)").c_str()),
+                 int64_t(0));
+        QCOMPARE(count(db, "SELECT count(*) FROM player_prop_predictions WHERE model_kind = 'baseline' AND p_over IS NOT NULL"),
+                 int64_t(0));
+        QCOMPARE(count(db, "SELECT count(*) FROM player_prop_predictions WHERE prop_line IS NULL AND p_over IS NOT NULL"),
+                 int64_t(0));
+        QCOMPARE(count(db, "SELECT count(*) FROM player_prop_predictions WHERE model_kind = 'xgboost' AND"
+                           " ((predicted_pts > prop_line + 2 AND p_over < 0.5) OR (predicted_pts < prop_line - 2 AND p_over > 0.5))"),
+                 int64_t(0));
+        QCOMPARE(count(db, "SELECT count(*) FROM prediction_grades g JOIN player_prop_predictions p USING (game_date,"
+                           " player_id, model_version) WHERE g.game_date = '2024-01-26' AND g.p_over IS NOT p.p_over"),
+                 int64_t(0));
+        int published = 0;
+        for (const auto& pred : doc["predictions"])
+            if (pred["p_over"].is_number()) {
+                QVERIFY(pred["prop_line"].is_number());
+                ++published;
+            }
+        QVERIFY(published > 10);
 
         // A canary of another version: 10% of games by the stable hash, then 50%, then 100%
         // and champion, judged on 40 graded player-games per model and stage.

@@ -10,6 +10,8 @@
 #include "util/files.h"
 
 #include <QAbstractItemModelTester>
+#include <QChart>
+#include <QChartView>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -41,7 +43,11 @@ private Q_SLOTS:
     {
         m_db = m_dir.path() + QStringLiteral("/m.db");
         const auto csv = std::filesystem::path(m_dir.path().toStdString()) / "history.csv";
-        writeFileAtomically(csv, sim::boxscoreHistoryCsv(sim::League(), Date::ymd(2023, 10, 24), Date::ymd(2024, 1, 20)));
+        // Two seasons: the end of 2022-23 and the start of 2023-24, so a search has months to walk.
+        const sim::League league;
+        const std::string next = sim::boxscoreHistoryCsv(league, Date::ymd(2023, 10, 24), Date::ymd(2024, 1, 20));
+        writeFileAtomically(csv, sim::boxscoreHistoryCsv(league, Date::ymd(2023, 2, 15), Date::ymd(2023, 4, 14)) +
+                                     next.substr(next.find('\n') + 1));
         pipeline::SessionOptions so;
         so.dbPath = m_db.toStdString();
         so.workers = 1;
@@ -74,9 +80,9 @@ private Q_SLOTS:
         QSignalSpy done(&page, &ModelsPage::trainingFinished);
         QSignalSpy failed(&page, &ModelsPage::trainingFailed);
         setRounds(page, 300);
-        for (auto* sp : page.findChildren<QSpinBox*>())
-            if (sp->maximum() == 200)
-                sp->setValue(3); // a random search of three fits first
+        // A search first: three configurations on the walk-forward months before the test window.
+        page.findChild<QSpinBox*>(QStringLiteral("searchBudget"))->setValue(10);
+        page.findChild<QSpinBox*>(QStringLiteral("searchConfigs"))->setValue(3);
         page.findChild<QPushButton*>(QStringLiteral("trainButton"))->click();
         QVERIFY(page.isTraining());
         // The curve grows while training goes on: the GUI thread is free.
@@ -100,21 +106,31 @@ private Q_SLOTS:
 
         // Grab every tab to look at.
         auto* tabs = page.findChild<QTabWidget*>(QStringLiteral("modelTabs"));
-        const char* names[] = {"curve", "report", "importance", "scatter", "residuals", "overtime", "search"};
+        const char* names[] = {"curve", "report", "importance", "scatter", "residuals", "overunder", "overtime", "search"};
         auto* search = page.findChild<QTableWidget*>(QStringLiteral("searchTable"));
         QCOMPARE(search->rowCount(), 3);
         QVERIFY(search->isSortingEnabled());
-        QVERIFY(search->item(0, 1)->data(Qt::DisplayRole).toDouble() <= search->item(1, 1)->data(Qt::DisplayRole).toDouble());
+        // Sorted by rung and walk-forward MAE: the best configuration (its MAE over the most months) first.
+        QVERIFY(search->item(0, 1)->data(Qt::DisplayRole).toInt() >= search->item(1, 1)->data(Qt::DisplayRole).toInt());
+        QVERIFY(!search->item(0, 3)->data(Qt::DisplayRole).isNull());
+        QVERIFY(tabs->tabText(tabs->count() - 1).startsWith(QStringLiteral("Search (")));
+        QVERIFY(!page.findChild<QChartView*>(QStringLiteral("searchChart"))->chart()->series().isEmpty());
         for (int t = 0; t < tabs->count(); ++t) {
             tabs->setCurrentIndex(t);
             QTest::qWait(50);
             QVERIFY(page.grab().save(QString::fromStdString((test::outputDir() / ("models_" + std::string(names[t]) + ".png")).string())));
         }
 
-        // Exports: five charts and five tables.
+        // P(over) on the test window: stand-in lines (the imported history has no bookmaker's).
+        auto* reliability = page.findChild<QChartView*>(QStringLiteral("reliabilityChart"));
+        QVERIFY(reliability->chart()->series().size() >= 3); // the diagonal, the line and its dots
+        QCOMPARE(page.findChild<QTableWidget*>(QStringLiteral("overUnderTable"))->rowCount(), 4);
+        QVERIFY(page.findChild<QLabel*>(QStringLiteral("overUnderSummary"))->text().contains(QStringLiteral("Brier")));
+
+        // Exports: seven charts (the search's and the reliability diagram too) and six tables.
         QTemporaryDir out;
         const QStringList files = page.exportAll(out.path());
-        QCOMPARE(files.size(), 10);
+        QCOMPARE(files.size(), 13);
         for (const auto& f : files)
             QVERIFY2(QFileInfo(f).size() > 100, qPrintable(f));
         QFile curve(out.path() + QStringLiteral("/learning_curve.csv"));

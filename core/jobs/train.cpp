@@ -5,6 +5,8 @@
 #include "store/database.h"
 #include "store/objectstore.h"
 #include "util/errors.h"
+#include "model/calibration.h"
+#include "model/searchlog.h"
 #include "model/xgb.h"
 
 namespace nbaops::jobs {
@@ -77,22 +79,94 @@ Windows partition(const Dataset& data, const Split& s)
     return w;
 }
 
-// The random search, when asked for: the best trial's parameters, else the requested ones.
-Params searchParams(const Windows& w, const TrainOptions& options, TrainResult& run,
-                    const Control<TrainEvent>& control)
+// The budgeted search, when asked for: new or resumed, every fit kept as it is done. Returns the
+// best configuration's parameters; empty when cancelled.
+std::optional<Params> searchParams(pipeline::Session& session, const Dataset& data, const Split& split,
+                                   const TrainOptions& options, TrainResult& run, const Control<TrainEvent>& control)
 {
-    if (options.search <= 1)
-        return options.params;
-    say(control, TrainEvent::Stage::Search, "searching parameters", 0, options.search);
-    run.trials = search(
-        w.train, w.valid, options.params, options.search,
-        [&](const Trial& t, int budget) {
-            char msg[120];
-            std::snprintf(msg, sizeof msg, "trial %d: validation MAE %.4f", t.index, t.validMae);
-            say(control, TrainEvent::Stage::Search, msg, t.index, budget);
-        },
-        control.cancel);
-    return run.trials.empty() ? options.params : run.trials.front().params;
+    const SearchRequest& req = *options.search;
+    auto& db = session.db();
+    SearchLog log(db);
+    model::WalkForwardOptions wo = req.folds;
+    wo.testBefore = split.testFrom;
+    const FoldPlans plans = planFolds(data, loadCalendar(db), wo);
+    std::vector<std::string> months;
+    for (const auto& f : plans.folds)
+        months.push_back(f.fold.month);
+    if (months.empty())
+        throw OpsError("the search has no walk-forward month before the test window (" + split.testFrom.iso() +
+                       ") to judge on" + (plans.skipped.empty() ? std::string() : ": " + plans.skipped.back()) +
+                       ". Import more history or move --test-from later.");
+    SearchOptions so;
+    so.maxConfigs = req.maxConfigs;
+    so.reduction = req.reduction;
+    Params base = options.params;
+    std::vector<SearchFit> prior;
+    if (!req.resume.empty()) {
+        const SearchRecord rec = log.get(req.resume);
+        const auto plan = searchPlan(months, rec.reduction);
+        if (rec.featureVersion != features::kVersion)
+            throw OpsError("search " + rec.id + " ran on feature version " + std::to_string(rec.featureVersion) +
+                           " and the feature store is now version " + std::to_string(features::kVersion) +
+                           ": its fits cannot be compared with new ones. Start a new search (drop --resume).");
+        if (rec.testFrom != split.testFrom)
+            throw OpsError("search " + rec.id + " was judged on months before " + rec.testFrom.iso() +
+                           ", and this split's test window starts " + split.testFrom.iso() +
+                           ": resume it with the same dates, or start a new search.");
+        if (plan.months != rec.plan.months)
+            throw OpsError("the history changed since search " + rec.id + " was planned (its months: " +
+                           nlohmann::json(rec.plan.months).dump() + ", now: " + nlohmann::json(plan.months).dump() +
+                           "). Start a new search.");
+        run.searchId = rec.id;
+        base = rec.base;
+        so.seed = rec.seed;
+        so.reduction = rec.reduction;
+        so.spentBefore = rec.spentSeconds;
+        so.budgetSeconds = rec.budgetSeconds + req.budgetSeconds;
+        log.extendBudget(rec.id, req.budgetSeconds);
+        prior = log.fits(rec.id);
+    } else {
+        SearchRecord rec;
+        rec.createdBy = options.actor;
+        rec.seed = so.seed;
+        rec.reduction = so.reduction;
+        rec.base = base;
+        rec.plan = searchPlan(months, so.reduction);
+        rec.featureVersion = features::kVersion;
+        rec.testFrom = split.testFrom;
+        rec.budgetSeconds = req.budgetSeconds;
+        run.searchId = log.create(rec);
+        so.budgetSeconds = req.budgetSeconds;
+    }
+    const std::string& id = run.searchId;
+    say(control, TrainEvent::Stage::Search, "search " + id + ": " + std::to_string(months.size()) +
+                                                " walk-forward months before " + split.testFrom.iso(), 0,
+        int(so.budgetSeconds));
+    SearchOutcome outcome;
+    try {
+        outcome = search(
+            plans.folds, base, so, prior,
+            [&](const SearchProgress& p) {
+                log.addFit(id, *p.last, p.spentSeconds);
+                char best[80] = "none yet";
+                if (p.best)
+                    std::snprintf(best, sizeof best, "config %d, %.4f over %d month(s)", p.best->config, p.best->mae,
+                                  p.best->months);
+                char msg[240];
+                std::snprintf(msg, sizeof msg, "search %s, config %d on %s (rung %d): MAE %.4f; best %s", id.c_str(),
+                              p.last->config, p.last->month.c_str(), p.last->rung + 1, p.last->mae, best);
+                say(control, TrainEvent::Stage::Search, msg, int(p.spentSeconds), int(p.budgetSeconds));
+            },
+            control.cancel);
+    } catch (...) {
+        log.finish(id, "failed", so.spentBefore, std::nullopt);
+        throw;
+    }
+    log.finish(id, outcome.stoppedBy, outcome.spentSeconds, outcome.best);
+    run.search = outcome;
+    if (outcome.stoppedBy == "cancelled" || !outcome.best)
+        return std::nullopt;
+    return outcome.best->params;
 }
 
 nlohmann::json reportOf(const TrainResult& run, const std::vector<std::string>& names, size_t testRows)
@@ -115,11 +189,16 @@ nlohmann::json reportOf(const TrainResult& run, const std::vector<std::string>& 
     for (const auto& p : run.fit.curve)
         curve.push_back({p.iteration, p.trainMae, p.validMae});
     r["learning_curve"] = curve;
-    nlohmann::json trials = nlohmann::json::array();
-    for (const auto& t : run.trials)
-        trials.push_back({{"trial", t.index}, {"valid_mae", t.validMae}, {"best_iteration", t.bestIteration},
-                          {"seconds", t.seconds}, {"params", t.params.toJson()}});
-    r["search"] = trials;
+    if (run.calibration)
+        r["calibration"] = run.calibration->toJson();
+    nlohmann::json ou = nlohmann::json::array();
+    for (const auto& o : run.overUnder)
+        ou.push_back(o.toJson());
+    r["over_under"] = ou;
+    if (run.search) {
+        r["search"] = run.search->toJson();
+        r["search"]["id"] = run.searchId;
+    }
     r["warnings"] = run.fit.warnings;
     return r;
 }
@@ -163,10 +242,14 @@ TrainResult train(pipeline::Session& session, const TrainOptions& options, const
     say(control, TrainEvent::Stage::Loading, "reading the feature store");
     const Dataset data = loadDataset(db, s.trainFrom, s.testUntil);
     const Windows w = partition(data, s);
-    const Params params = searchParams(w, options, run, control);
-    if (control.cancelled()) {
-        run.cancelled = true;
-        return run;
+    Params params = options.params;
+    if (options.search) {
+        const auto best = searchParams(session, data, s, options, run, control);
+        if (!best || control.cancelled()) {
+            run.cancelled = true;
+            return run;
+        }
+        params = *best;
     }
     say(control, TrainEvent::Stage::Training, "training", 0, params.maxRounds);
     run.fit = fit(
@@ -184,10 +267,23 @@ TrainResult train(pipeline::Session& session, const TrainOptions& options, const
     const auto predicted = predict(run.fit.artifact, names, w.test);
     run.test = evaluate(w.test, predicted);
     run.test.props = gradeProps(db, w.test, predicted);
+    // P(over): the validation window's residuals make the distribution; the test window judges it.
+    if (int64_t(w.valid.size()) >= Calibration::kMinRows) {
+        run.calibration = Calibration::fit(w.valid, predict(run.fit.artifact, names, w.valid));
+        if (auto odds = overUnderOnOdds(db, w.test, predicted, *run.calibration))
+            run.overUnder.push_back(std::move(*odds));
+        run.overUnder.push_back(overUnderOnStandInLines(w.test, predicted, *run.calibration));
+    } else {
+        run.fit.warnings.push_back("only " + std::to_string(w.valid.size()) + " validation rows: fewer than the " +
+                                   std::to_string(Calibration::kMinRows) +
+                                   " P(over) needs, so this version's predictions carry none. Widen --valid-until.");
+    }
     run.report = reportOf(run, names, w.test.size());
     ModelVersions versions(db, session.context().objects.root());
     run.version = versions.add(versionOf(run, options, names, w.test.size()), run.fit.artifact);
     run.report["version"] = run.version;
+    if (!run.searchId.empty())
+        SearchLog(db).setModelVersion(run.searchId, run.version);
     say(control, TrainEvent::Stage::Done, "registered " + run.version);
     return run;
 }

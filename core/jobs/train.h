@@ -1,7 +1,9 @@
 #pragma once
 
 #include "job.h"
+#include "model/calibration.h"
 #include "model/evaluate.h"
+#include "model/search.h"
 #include "model/train.h"
 #include "model/versions.h"
 #include "model/walkforward.h"
@@ -16,11 +18,22 @@ class Session;
 
 namespace nbaops::jobs {
 
+// The budgeted search before training (model/search.h): judged on the walk-forward months that
+// end before the split's test window; every fit kept in the registry (model/searchlog.h).
+struct SearchRequest
+{
+    double budgetSeconds = 600; // for a resumed search: added to what it had
+    std::string resume;         // the id of a search to go on with ("" : a new one)
+    int maxConfigs = 0;         // > 0: at most this many configurations
+    int reduction = 3;
+    model::WalkForwardOptions folds;
+};
+
 struct TrainOptions
 {
     model::SplitRequest split;
-    model::Params params = model::defaultParams();
-    int search = 0;            // > 1: random search with this many fits, best by validation MAE
+    model::Params params = model::defaultParams(); // the search's first configuration, when one runs
+    std::optional<SearchRequest> search;
     std::string actor = store::currentActor();
 };
 
@@ -39,7 +52,10 @@ struct TrainResult
     model::Split split;
     model::Fit fit;
     model::Evaluation test;
-    std::vector<model::Trial> trials;
+    std::optional<model::SearchOutcome> search;
+    std::string searchId;
+    std::optional<model::Calibration> calibration; // P(over), from the validation window
+    std::vector<model::OverUnder> overUnder;       // P(over) judged on the test window's lines
     nlohmann::json report; // what `nbaops train --json` prints and the registry stores
     bool cancelled = false;
     int featureDatesBuilt = 0;

@@ -1,5 +1,6 @@
 #include "evaluate.h"
 
+#include "calibration.h"
 #include "sources/teams.h"
 #include "store/database.h"
 #include "util/rng.h"
@@ -37,12 +38,6 @@ struct Acc
 std::optional<double> feature(const Example& e, std::string_view name)
 {
     return e.x[*features::indexOf(name)];
-}
-
-std::string minutesBucket(const Example& e)
-{
-    const double m = feature(e, "min_season").value_or(0);
-    return m < 15 ? "<15" : (m <= 30 ? "15-30" : ">30");
 }
 
 std::string restBucket(const Example& e)

@@ -2,6 +2,8 @@
 
 #include "store/database.h"
 
+#include <cmath>
+
 namespace nbaops::model {
 
 namespace {
@@ -115,9 +117,32 @@ void readTraining(const json& j, TrainingReport& r)
     for (const auto& p : field(j, "learning_curve"))
         if (p.is_array() && p.size() == 3)
             r.curve.push_back({p[0].get<int>(), p[1].get<double>(), p[2].get<double>()});
-    for (const auto& t : field(j, "search"))
-        r.search.push_back({get<int>(t, "trial", 0), get<double>(t, "valid_mae", 0), get<int>(t, "best_iteration", 0),
-                            get<double>(t, "seconds", 0), numbers(field(t, "params"))});
+    for (const auto& o : field(j, "over_under"))
+        if (auto ou = OverUnder::fromJson(o))
+            r.overUnder.push_back(std::move(*ou));
+    const json& search = field(j, "search");
+    if (search.is_object()) { // versions before the budgeted search kept an array of random fits
+        auto& s = r.search;
+        s.id = get<std::string>(search, "id", "");
+        s.stoppedBy = get<std::string>(search, "stopped_by", "");
+        s.fits = get<int>(search, "fits", 0);
+        s.spentSeconds = get<double>(search, "spent_seconds", 0);
+        s.months = get<std::vector<std::string>>(field(search, "plan"), "months", {});
+        s.rungFolds = get<std::vector<int>>(field(search, "plan"), "rung_folds", {});
+        for (const auto& c : field(search, "configs"))
+            s.configs.push_back({get<int>(c, "config", 0), get<int>(c, "rung", -1), get<int>(c, "months", 0),
+                                 get<double>(c, "mae", 0), get<double>(c, "baseline_mae", 0), get<double>(c, "seconds", 0),
+                                 numbers(field(c, "params"))});
+        for (const auto& row : field(search, "best_after_fit")) {
+            std::vector<double> rungs;
+            if (row.is_array())
+                for (const auto& v : row)
+                    rungs.push_back(v.is_number() ? v.get<double>() : std::nan(""));
+            s.bestAfterFit.push_back(std::move(rungs));
+        }
+        if (const json& best = field(search, "best"); best.is_object())
+            s.best = get<int>(best, "config", 0);
+    }
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "calibration.h"
 #include "util/date.h"
 
 #include <nlohmann/json.hpp>
@@ -40,13 +41,28 @@ struct CurvePoint
     double trainMae = 0, validMae = 0;
 };
 
-struct SearchFit
+// A configuration of the budgeted search: its highest finished rung and its mean walk-forward
+// MAE over that rung's months.
+struct SearchRow
 {
-    int trial = 0;
-    double validMae = 0;
-    int bestIteration = 0;
+    int config = 0;
+    int rung = -1;
+    int months = 0;
+    double mae = 0, baselineMae = 0;
     double seconds = 0;
     std::map<std::string, double> params; // the numeric XGBoost parameters it tried
+};
+
+struct SearchSummary
+{
+    std::string id, stoppedBy;
+    int fits = 0;
+    double spentSeconds = 0;
+    std::vector<std::string> months; // in the order the rungs take them
+    std::vector<int> rungFolds;
+    std::vector<SearchRow> configs;
+    std::vector<std::vector<double>> bestAfterFit; // after each fit, each rung's best MAE (NaN: none yet)
+    std::optional<int> best;
 };
 
 struct WeekMae
@@ -90,7 +106,8 @@ struct TrainingReport
     std::vector<std::string> warnings;
     std::map<std::string, FeatureImportance> importance; // gain, weight, cover
     std::vector<CurvePoint> curve;
-    std::vector<SearchFit> search;
+    SearchSummary search;
+    std::vector<OverUnder> overUnder; // P(over) on the test window: bookmaker lines first, then stand-in lines
     std::vector<WeekMae> weekly;
     std::vector<std::pair<double, double>> sample; // (predicted, actual)
     ResidualHistogram residuals;

@@ -1,7 +1,6 @@
 #include "train.h"
 
 #include "util/errors.h"
-#include "util/rng.h"
 #include "xgb.h"
 
 #include <algorithm>
@@ -263,53 +262,6 @@ Fit fit(const std::vector<const Example*>& train, const std::vector<const Exampl
         f.warnings.push_back("XGBoost: " + m);
     f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return f;
-}
-
-std::vector<Trial> search(const std::vector<const Example*>& train, const std::vector<const Example*>& valid,
-                          const Params& base, int budget, const std::function<void(const Trial&, int)>& progress,
-                          const std::atomic<bool>* cancel)
-{
-    const std::vector<std::pair<std::string, std::vector<std::string>>> space = {
-        {"max_depth", {"4", "5", "6", "7", "8"}},
-        {"eta", {"0.03", "0.05", "0.08", "0.1"}},
-        {"min_child_weight", {"1", "3", "5", "10", "20"}},
-        {"subsample", {"0.7", "0.8", "0.9", "1"}},
-        {"colsample_bytree", {"0.5", "0.7", "0.8", "1"}},
-        {"gamma", {"0", "0.1", "0.5", "1"}},
-        {"lambda", {"1", "3", "10"}},
-    };
-    Rng rng(20261127);
-    std::set<std::string> seen;
-    std::vector<Trial> trials;
-    for (int i = 0; i < budget; ++i) {
-        if (cancel && cancel->load())
-            break;
-        Trial t;
-        t.index = i + 1;
-        t.params = base;
-        if (i > 0) { // the first trial is the given parameters
-            for (int attempt = 0; attempt < 50; ++attempt) {
-                std::string key;
-                for (const auto& [name, values] : space) {
-                    t.params.xgb[name] = values[size_t(rng.below(int(values.size())))];
-                    key += t.params.xgb[name] + "/";
-                }
-                if (seen.insert(key).second)
-                    break;
-            }
-        }
-        const Fit f = fit(train, valid, t.params, {}, cancel);
-        if (f.cancelled)
-            break;
-        t.validMae = f.bestValidMae;
-        t.bestIteration = f.bestIteration;
-        t.seconds = f.seconds;
-        trials.push_back(t);
-        if (progress)
-            progress(t, budget);
-    }
-    std::stable_sort(trials.begin(), trials.end(), [](const Trial& a, const Trial& b) { return a.validMae < b.validMae; });
-    return trials;
 }
 
 std::vector<float> predict(const std::string& artifact, const std::vector<std::string>& names,

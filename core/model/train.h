@@ -85,21 +85,6 @@ Fit fit(const std::vector<const Example*>& train, const std::vector<const Exampl
         const ProgressFn& progress = {}, const std::atomic<bool>* cancel = nullptr,
         const std::vector<std::string>& features = {});
 
-struct Trial
-{
-    int index = 0;
-    Params params;
-    double validMae = 0;
-    int bestIteration = 0;
-    double seconds = 0;
-};
-
-// Random search over depth, learning rate, child weight, subsampling and gamma: `budget` fits,
-// each early-stopped on validation; sorted by validation MAE (the test window is not read).
-std::vector<Trial> search(const std::vector<const Example*>& train, const std::vector<const Example*>& valid,
-                          const Params& base, int budget, const std::function<void(const Trial&, int)>& progress = {},
-                          const std::atomic<bool>* cancel = nullptr);
-
 // Predictions of a saved model for the rows, in the model's feature order.
 std::vector<float> predict(const std::string& artifact, const std::vector<std::string>& featureNames,
                            const std::vector<const Example*>& rows);

@@ -69,6 +69,7 @@ nlohmann::json Fold::toJson() const
             {"test", {{"from", testFrom.iso()}, {"until", testUntil.iso()}, {"rows", testRows}}},
             {"trees", trees},
             {"seconds", seconds},
+            {"valid_mae", validMae},
             {"model_mae", modelMae},
             {"baseline_mae", baselineMae},
             {"best_baseline", bestBaseline},
@@ -98,11 +99,8 @@ nlohmann::json WalkForward::toJson() const
             {"seconds", seconds}};
 }
 
-WalkForward walkForward(const Dataset& data, const DataCalendar& calendar, const Params& params,
-                        const WalkForwardOptions& options, const FoldProgressFn& progress,
-                        const std::atomic<bool>* cancel)
+FoldPlans planFolds(const Dataset& data, const DataCalendar& calendar, const WalkForwardOptions& options)
 {
-    const auto t0 = std::chrono::steady_clock::now();
     if (options.seasons < 1 || options.validDates < 1)
         throw UsageError("walk-forward needs at least one season to test and one validation date");
     // The seasons, oldest first, and the months of the last ones.
@@ -123,85 +121,114 @@ WalkForward walkForward(const Dataset& data, const DataCalendar& calendar, const
     std::vector<Month> months;
     for (size_t i = 0; i < calendar.dates.size(); ++i) {
         const auto& [d, s] = calendar.dates[i];
-        if (!tested.count(s))
+        if (!tested.count(s) || (options.testBefore && d >= *options.testBefore))
             continue;
         if (months.empty() || months.back().month != monthOf(d) || months.back().season != s)
             months.push_back({monthOf(d), s, i, i});
         months.back().lastDate = i;
     }
-    WalkForward wf;
-    const auto names = options.features.empty() ? featureNames() : options.features;
-    std::vector<const Example*> pooled;
-    std::vector<float> pooledPredicted;
-    std::vector<double> diffs;
-    for (size_t m = 0; m < months.size(); ++m) {
-        if (cancel && cancel->load()) {
-            wf.cancelled = true;
-            break;
-        }
-        const Month& mo = months[m];
-        if (progress)
-            progress(int(m), int(months.size()), mo.month, nullptr);
-        Fold f;
+    FoldPlans plans;
+    for (const Month& mo : months) {
+        FoldPlan p;
+        Fold& f = p.fold;
         f.month = mo.month;
         f.season = mo.season;
         f.testFrom = calendar.dates[mo.firstDate].first;
         f.testUntil = calendar.dates[mo.lastDate].first;
         const size_t validFirst = mo.firstDate >= size_t(options.validDates) ? mo.firstDate - size_t(options.validDates) : 0;
         if (validFirst == 0) {
-            wf.skipped.push_back(f.month + ": fewer than " + std::to_string(options.validDates + 1) +
-                                 " game dates before it to train and validate on");
+            plans.skipped.push_back(f.month + ": fewer than " + std::to_string(options.validDates + 1) +
+                                    " game dates before it to train and validate on");
             continue;
         }
         f.validFrom = calendar.dates[validFirst].first;
         f.validUntil = calendar.dates[mo.firstDate - 1].first;
         f.trainFrom = calendar.dates.front().first;
         f.trainUntil = calendar.dates[validFirst - 1].first;
-        std::vector<const Example*> train, valid, test;
-        const auto [t0i, t1i] = span(data.rows, f.trainFrom, f.trainUntil);
-        for (size_t i = t0i; i < t1i; ++i)
-            train.push_back(&data.rows[i]);
+        const auto [t0, t1] = span(data.rows, f.trainFrom, f.trainUntil);
+        for (size_t i = t0; i < t1; ++i)
+            p.train.push_back(&data.rows[i]);
         const auto [v0, v1] = span(data.rows, f.validFrom, f.validUntil);
         for (size_t i = v0; i < v1; ++i)
             if (data.rows[i].inPopulation())
-                valid.push_back(&data.rows[i]);
+                p.valid.push_back(&data.rows[i]);
         const auto [s0, s1] = span(data.rows, f.testFrom, f.testUntil);
         for (size_t i = s0; i < s1; ++i)
             if (data.rows[i].inPopulation())
-                test.push_back(&data.rows[i]);
-        if (train.size() < 100 || valid.size() < 20 || test.size() < options.minTestRows) {
-            wf.skipped.push_back(f.month + ": " + std::to_string(train.size()) + " training, " +
-                                 std::to_string(valid.size()) + " validation and " + std::to_string(test.size()) +
-                                 " test rows (a fold needs at least 100, 20 and " + std::to_string(options.minTestRows) +
-                                 ")");
+                p.test.push_back(&data.rows[i]);
+        if (p.train.size() < 100 || p.valid.size() < 20 || p.test.size() < options.minTestRows) {
+            plans.skipped.push_back(f.month + ": " + std::to_string(p.train.size()) + " training, " +
+                                    std::to_string(p.valid.size()) + " validation and " +
+                                    std::to_string(p.test.size()) + " test rows (a fold needs at least 100, 20 and " +
+                                    std::to_string(options.minTestRows) + ")");
             continue;
         }
-        const Fit fitted = fit(train, valid, params, {}, cancel, names);
-        if (fitted.cancelled) {
+        f.trainRows = p.train.size();
+        f.validRows = p.valid.size();
+        f.testRows = p.test.size();
+        plans.folds.push_back(std::move(p));
+    }
+    return plans;
+}
+
+std::optional<Fold> runFold(const FoldPlan& plan, const Params& params, const std::vector<std::string>& names,
+                            const std::atomic<bool>* cancel, std::vector<float>* predictedOut)
+{
+    const Fit fitted = fit(plan.train, plan.valid, params, {}, cancel, names);
+    if (fitted.cancelled)
+        return std::nullopt;
+    const auto predicted = predict(fitted.artifact, names, plan.test);
+    const Evaluation ev = evaluate(plan.test, predicted);
+    Fold f = plan.fold;
+    f.trees = fitted.bestIteration + 1;
+    f.seconds = fitted.seconds;
+    f.validMae = fitted.bestValidMae;
+    f.modelMae = ev.model.overall.mae;
+    for (const auto& [name, seg] : ev.baselines)
+        f.baselineMae[name] = seg.overall.mae;
+    f.bestBaseline = ev.bestBaseline;
+    const auto& best = ev.baselines.at(ev.bestBaseline);
+    for (const auto& [bucket, metrics] : ev.model.byMinutes)
+        if (metrics.n > 0)
+            f.byMinutes[bucket] = {metrics.mae, best.byMinutes.at(bucket).mae};
+    if (predictedOut)
+        *predictedOut = predicted;
+    return f;
+}
+
+WalkForward walkForward(const Dataset& data, const DataCalendar& calendar, const Params& params,
+                        const WalkForwardOptions& options, const FoldProgressFn& progress,
+                        const std::atomic<bool>* cancel)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    const FoldPlans plans = planFolds(data, calendar, options);
+    WalkForward wf;
+    wf.skipped = plans.skipped;
+    const auto names = options.features.empty() ? featureNames() : options.features;
+    std::vector<const Example*> pooled;
+    std::vector<float> pooledPredicted;
+    std::vector<double> diffs;
+    const int total = int(plans.folds.size());
+    for (int m = 0; m < total; ++m) {
+        const FoldPlan& plan = plans.folds[size_t(m)];
+        if (cancel && cancel->load()) {
             wf.cancelled = true;
             break;
         }
-        const auto predicted = predict(fitted.artifact, names, test);
-        const Evaluation ev = evaluate(test, predicted);
-        f.trainRows = train.size();
-        f.validRows = valid.size();
-        f.testRows = test.size();
-        f.trees = fitted.bestIteration + 1;
-        f.seconds = fitted.seconds;
-        f.modelMae = ev.model.overall.mae;
-        for (const auto& [name, seg] : ev.baselines)
-            f.baselineMae[name] = seg.overall.mae;
-        f.bestBaseline = ev.bestBaseline;
-        const auto& best = ev.baselines.at(ev.bestBaseline);
-        for (const auto& [bucket, metrics] : ev.model.byMinutes)
-            if (metrics.n > 0)
-                f.byMinutes[bucket] = {metrics.mae, best.byMinutes.at(bucket).mae};
-        diffs.push_back(f.modelMae - f.bestBaselineMae());
-        pooled.insert(pooled.end(), test.begin(), test.end());
-        pooledPredicted.insert(pooledPredicted.end(), predicted.begin(), predicted.end());
-        wf.folds.push_back(std::move(f));
         if (progress)
-            progress(int(m), int(months.size()), mo.month, &wf.folds.back());
+            progress(m, total, plan.fold.month, nullptr);
+        std::vector<float> predicted;
+        auto f = runFold(plan, params, names, cancel, &predicted);
+        if (!f) {
+            wf.cancelled = true;
+            break;
+        }
+        diffs.push_back(f->modelMae - f->bestBaselineMae());
+        pooled.insert(pooled.end(), plan.test.begin(), plan.test.end());
+        pooledPredicted.insert(pooledPredicted.end(), predicted.begin(), predicted.end());
+        wf.folds.push_back(std::move(*f));
+        if (progress)
+            progress(m, total, plan.fold.month, &wf.folds.back());
     }
     if (wf.folds.empty()) {
         if (wf.cancelled)

@@ -26,6 +26,9 @@ struct WalkForwardOptions
     // player-games past their fifth game, and a fold of a few rows would sway the mean.
     size_t minTestRows = 200;
     std::vector<std::string> features; // the columns the folds may use (empty: every feature)
+    // The months' test dates stop before this date: a search judged on the walk-forward must not
+    // read the final test window it will be reported on. Unset: every date of the months.
+    std::optional<Date> testBefore;
 };
 
 // One month: its windows, its rows, and the model against every baseline on the same rows.
@@ -37,6 +40,7 @@ struct Fold
     size_t trainRows = 0, validRows = 0, testRows = 0;
     int trees = 0;
     double seconds = 0;
+    double validMae = 0; // early stopping's, on the validation dates before the month
     double modelMae = 0;
     std::map<std::string, double> baselineMae; // kBaselines
     std::string bestBaseline;                  // the lowest on this month's rows
@@ -65,6 +69,25 @@ struct WalkForward
     bool cancelled = false;
     nlohmann::json toJson() const;
 };
+
+// A fold before it is fitted: its windows and rows (pointers into the dataset).
+struct FoldPlan
+{
+    Fold fold; // month, season, windows; the figures are filled by runFold
+    std::vector<const Example*> train, valid, test;
+};
+struct FoldPlans
+{
+    std::vector<FoldPlan> folds;
+    std::vector<std::string> skipped;
+};
+// The months of the last `options.seasons` seasons that can be tested, each with the rows it
+// trains, validates and tests on. Throws when the data holds fewer than two seasons.
+FoldPlans planFolds(const Dataset& data, const DataCalendar& calendar, const WalkForwardOptions& options);
+// Fits `params` on one planned fold and scores its month against the baselines. Empty when
+// cancelled. `predicted` (optional) receives the month's predictions, in the plan's test order.
+std::optional<Fold> runFold(const FoldPlan& plan, const Params& params, const std::vector<std::string>& features,
+                            const std::atomic<bool>* cancel = nullptr, std::vector<float>* predicted = nullptr);
 
 // The 97.5% quantile of Student's t with `df` degrees of freedom (df >= 1).
 double tQuantile975(int df);

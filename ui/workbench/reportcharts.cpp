@@ -14,6 +14,8 @@
 #include <QDateTimeAxis>
 #include <QHeaderView>
 #include <QHorizontalBarSeries>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QScatterSeries>
 #include <QTableWidget>
@@ -151,35 +153,96 @@ void fillSearchTable(QTableWidget* table, const model::TrainingReport& r)
     table->setSortingEnabled(false);
     table->clear();
     const char* const keys[] = {"max_depth", "eta", "min_child_weight", "subsample", "colsample_bytree", "gamma",
-                                "lambda"};
-    QStringList header = {tr("Trial"), tr("Validation MAE"), tr("Trees")};
+                                "lambda", "huber_slope"};
+    QStringList header = {tr("Config"), tr("Rung"), tr("Months"), tr("Walk-forward MAE"), tr("Best baseline")};
     for (const char* k : keys)
         header << QString::fromLatin1(k);
     header << tr("Seconds");
     table->setColumnCount(int(header.size()));
     table->setHorizontalHeaderLabels(header);
-    table->setRowCount(int(r.search.size()));
+    table->setRowCount(int(r.search.configs.size()));
     int row = 0;
-    for (const auto& t : r.search) {
+    for (const auto& c : r.search.configs) {
         const auto num = [&](int col, double v, int decimals) {
             auto* item = new QTableWidgetItem;
             item->setData(Qt::DisplayRole, decimals < 0 ? QVariant(int(v)) : QVariant(QString::number(v, 'f', decimals).toDouble()));
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            if (r.search.best && c.config == *r.search.best)
+                item->setToolTip(tr("The best configuration: the registered model was trained with it"));
             table->setItem(row, col, item);
         };
-        num(0, t.trial, -1);
-        num(1, t.validMae, 4);
-        num(2, t.bestIteration + 1, -1);
-        for (int k = 0; k < int(std::size(keys)); ++k) {
-            if (const auto p = t.params.find(keys[k]); p != t.params.end())
-                num(3 + k, p->second, 3); // empty: XGBoost's default
+        num(0, c.config, -1);
+        num(1, c.rung + 1, -1);
+        num(2, c.months, -1);
+        if (c.rung >= 0) {
+            num(3, c.mae, 4);
+            num(4, c.baselineMae, 4);
         }
-        num(3 + int(std::size(keys)), t.seconds, 2);
+        for (int k = 0; k < int(std::size(keys)); ++k) {
+            if (const auto p = c.params.find(keys[k]); p != c.params.end())
+                num(5 + k, p->second, 3); // empty: XGBoost's default
+        }
+        num(5 + int(std::size(keys)), c.seconds, 1);
         ++row;
     }
     table->setSortingEnabled(true);
-    table->sortByColumn(1, Qt::AscendingOrder);
+    table->sortByColumn(1, Qt::DescendingOrder); // the highest rung first; within it, the standing order (MAE)
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+}
+
+void fillSearchChart(QChart* c, const model::TrainingReport& r)
+{
+    clearChart(c);
+    const auto& s = r.search;
+    if (s.bestAfterFit.empty()) {
+        c->setTitle(tr("No search with this version: set a search budget in the form to run one"));
+        return;
+    }
+    c->setTitle(tr("Search %1: the best walk-forward MAE reached at each rung, against the fits run (%2 s)")
+                    .arg(qs(s.id))
+                    .arg(s.spentSeconds, 0, 'f', 0));
+    double lo = 1e9, hi = 0;
+    std::vector<QLineSeries*> series;
+    for (size_t rung = 0; rung < s.rungFolds.size(); ++rung) {
+        auto* line = new QLineSeries;
+        line->setName(s.rungFolds[rung] == 1 ? tr("rung %1: one month").arg(rung + 1)
+                                             : tr("rung %1: %2 months").arg(rung + 1).arg(s.rungFolds[rung]));
+        const size_t n = s.rungFolds.size();
+        QPen pen(rung + 1 == n ? theme().accent : rung + 2 == n ? theme().secondary : theme().accentSoft);
+        pen.setWidthF(rung + 1 == s.rungFolds.size() ? 2.5 : 1.5);
+        line->setPen(pen);
+        double last = std::nan("");
+        for (size_t i = 0; i < s.bestAfterFit.size(); ++i) {
+            const double v = rung < s.bestAfterFit[i].size() ? s.bestAfterFit[i][rung] : std::nan("");
+            if (std::isnan(v))
+                continue;
+            if (!std::isnan(last))
+                line->append(double(i + 1), last); // a step: the best holds until a fit beats it
+            line->append(double(i + 1), v);
+            last = v;
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+        }
+        if (!std::isnan(last))
+            line->append(double(s.bestAfterFit.size()), last);
+        c->addSeries(line);
+        series.push_back(line);
+    }
+    if (hi < lo)
+        return;
+    const double fits = std::max<double>(2, double(s.bestAfterFit.size()));
+    auto* x = valueAxis(tr("fits run"), 1, fits, c, Qt::AlignBottom);
+    x->setLabelFormat(QStringLiteral("%d"));
+    x->setTickType(QValueAxis::TicksDynamic);
+    x->setTickAnchor(1);
+    x->setTickInterval(std::max(1.0, std::ceil(fits / 10)));
+    const double pad = std::max(0.01, (hi - lo) * 0.1);
+    auto* y = valueAxis(tr("MAE (points)"), lo - pad, hi + pad, c, Qt::AlignLeft);
+    y->setLabelFormat(QStringLiteral("%.3f"));
+    for (auto* line : series) {
+        line->attachAxis(x);
+        line->attachAxis(y);
+    }
 }
 
 void fillScatterChart(QChart* c, const model::TrainingReport& r)
@@ -248,6 +311,117 @@ void fillResidualChart(QChart* c, const model::TrainingReport& r)
     y->setLabelFormat(QStringLiteral("%d"));
     series->attachAxis(y);
     c->legend()->hide();
+}
+
+void fillReliabilityChart(QChart* c, const model::TrainingReport& r)
+{
+    clearChart(c);
+    if (r.overUnder.empty()) {
+        c->setTitle(tr("No P(over) with this version: it was trained before calibration, or on too few validation rows"));
+        return;
+    }
+    c->setTitle(tr("Reliability of P(over) on the test window"));
+    auto* diagonal = new QLineSeries;
+    diagonal->setName(tr("perfectly calibrated"));
+    QPen pen(theme().gridLine);
+    pen.setStyle(Qt::DashLine);
+    diagonal->setPen(pen);
+    diagonal->append(0, 0);
+    diagonal->append(100, 100);
+    c->addSeries(diagonal);
+    std::vector<QXYSeries*> all = {diagonal};
+    for (const auto& o : r.overUnder) {
+        auto* line = new QLineSeries;
+        auto* dots = new QScatterSeries;
+        const QColor colour = o.lines == "odds" ? theme().accent : theme().secondary;
+        line->setName(o.lines == "odds" ? tr("bookmaker lines (%1 graded)").arg(o.graded)
+                                        : tr("stand-in lines (%1 graded)").arg(o.graded));
+        line->setPen(QPen(colour, 2));
+        dots->setColor(colour);
+        dots->setBorderColor(colour);
+        dots->setMarkerSize(8);
+        for (const auto& b : o.reliability)
+            if (b.n >= 20) { // a bin of a few player-games says little
+                line->append(100 * b.meanPredicted, 100 * b.observed);
+                dots->append(100 * b.meanPredicted, 100 * b.observed);
+            }
+        c->addSeries(line);
+        c->addSeries(dots);
+        all.push_back(line);
+        all.push_back(dots);
+    }
+    auto* x = valueAxis(tr("predicted P(over), %"), 0, 100, c, Qt::AlignBottom);
+    auto* y = valueAxis(tr("went over, %"), 0, 100, c, Qt::AlignLeft);
+    for (auto* s : all) {
+        s->attachAxis(x);
+        s->attachAxis(y);
+    }
+    for (auto* m : c->legend()->markers())
+        if (qobject_cast<QScatterSeries*>(m->series()))
+            m->setVisible(false);
+}
+
+void fillOverUnderTable(QTableWidget* table, const model::TrainingReport& r)
+{
+    table->setSortingEnabled(false);
+    table->clear();
+    const QStringList header = {tr("Lines"), tr("Confidence"), tr("Player-games"), tr("Hit rate"), tr("95% interval")};
+    table->setColumnCount(int(header.size()));
+    table->setHorizontalHeaderLabels(header);
+    table->horizontalHeaderItem(1)->setToolTip(tr("How far P(over) is from 50%: the side it favours is the call"));
+    int rows = 0;
+    for (const auto& o : r.overUnder)
+        rows += int(o.byConfidence.size());
+    table->setRowCount(rows);
+    int row = 0;
+    for (const auto& o : r.overUnder)
+        for (const auto& b : o.byConfidence) {
+            const auto cell = [&](int col, const QString& text, bool right) {
+                auto* item = new QTableWidgetItem(text);
+                if (right)
+                    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+                table->setItem(row, col, item);
+            };
+            cell(0, o.lines == "odds" ? tr("bookmaker") : tr("stand-in"), false);
+            cell(1, qs(b.name), false);
+            cell(2, QString::number(b.n), true);
+            cell(3, b.n > 0 ? QStringLiteral("%1%").arg(100 * b.hitRate, 0, 'f', 1) : QStringLiteral("—"), true);
+            cell(4, b.n > 0 ? QStringLiteral("%1% – %2%").arg(100 * b.ci95.first, 0, 'f', 1).arg(100 * b.ci95.second, 0, 'f', 1)
+                            : QStringLiteral("—"),
+                 true);
+            ++row;
+        }
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table->horizontalHeader()->setStretchLastSection(true);
+}
+
+QString overUnderText(const model::TrainingReport& r)
+{
+    if (r.overUnder.empty())
+        return tr("This version has no P(over): it was trained before calibration, or on fewer validation rows "
+                  "than the distribution needs. Train a new version to get one.");
+    QString text;
+    for (const auto& o : r.overUnder) {
+        text += tr("<b>%1</b>: %2. %3 player-games graded. Brier score <b>%4</b> (always 50%: %5), log loss "
+                   "<b>%6</b> (%7).")
+                    .arg(o.lines == "odds" ? tr("Bookmaker lines") : tr("Stand-in lines"), qs(o.lineDefinition))
+                    .arg(o.graded)
+                    .arg(o.brier, 0, 'f', 4)
+                    .arg(o.naiveBrier, 0, 'f', 4)
+                    .arg(o.logLoss, 0, 'f', 4)
+                    .arg(o.naiveLogLoss, 0, 'f', 4);
+        if (o.marketBrier)
+            text += tr(" On the %1 with prices: the model %2 / %3 against the line's own price %4 / %5 (Brier / log loss).")
+                        .arg(o.priced)
+                        .arg(*o.modelBrierOnPriced, 0, 'f', 4)
+                        .arg(*o.modelLogLossOnPriced, 0, 'f', 4)
+                        .arg(*o.marketBrier, 0, 'f', 4)
+                        .arg(*o.marketLogLoss, 0, 'f', 4);
+        text += QStringLiteral("<br>");
+    }
+    text += tr("P(over) comes from the validation window's residuals by minutes bucket and prediction band; lower "
+               "Brier and log loss are better.");
+    return text;
 }
 
 void fillImportanceChart(QChart* c, const model::TrainingReport& report, const QString& kind)

@@ -24,9 +24,16 @@ QValueAxis* valueAxis(const QString& title, double lo, double hi, QChart* chart,
 void fillMetricsTable(QTableWidget* table, const model::TrainingReport& report);
 // MAE by segment, the model beside the best baseline.
 void fillSegmentChart(QChart* c, const model::TrainingReport& report);
-// The search's fits, sortable, best validation MAE first.
+// The search's configurations, sortable, the best walk-forward MAE first.
 void fillSearchTable(QTableWidget* table, const model::TrainingReport& report);
+// The search's progress: each rung's best MAE after each fit.
+void fillSearchChart(QChart* c, const model::TrainingReport& report);
 void fillScatterChart(QChart* c, const model::TrainingReport& report);
+// P(over) on the test window: the reliability diagram, hit rate by confidence, and in words the
+// Brier score and log loss against a naive 50% and the lines' own prices.
+void fillReliabilityChart(QChart* c, const model::TrainingReport& report);
+void fillOverUnderTable(QTableWidget* table, const model::TrainingReport& report);
+QString overUnderText(const model::TrainingReport& report);
 void fillResidualChart(QChart* c, const model::TrainingReport& report);
 // The 15 most important features by `kind` (gain, weight or cover).
 void fillImportanceChart(QChart* c, const model::TrainingReport& report, const QString& kind);

@@ -12,6 +12,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -31,17 +32,27 @@ ReportView::ReportView(LearningCurve* curve, QWidget* parent) : QTabWidget(paren
     m_residualView = makeChartView(tr("Residuals: actual - predicted points (test window)"), this);
     m_residualView->setObjectName(QStringLiteral("residualChart"));
     addTab(m_residualView, tr("Residuals"));
+    addTab(buildOverUnderTab(), tr("Over/under"));
     m_timeView = makeChartView(tr("MAE per week: versions on their test windows, and live graded predictions"), this);
     m_timeView->setObjectName(QStringLiteral("timeChart"));
     addTab(m_timeView, tr("Over time"));
-    m_searchTable = new QTableWidget(this);
+    auto* search = new QSplitter(Qt::Vertical, this);
+    search->setObjectName(QStringLiteral("searchTab"));
+    m_searchView = makeChartView(tr("Search"), search);
+    m_searchView->setObjectName(QStringLiteral("searchChart"));
+    m_searchView->setAccessibleName(tr("Search: the best MAE reached against the fits run"));
+    m_searchTable = new QTableWidget(search);
     m_searchTable->setObjectName(QStringLiteral("searchTable"));
     m_searchTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_searchTable->setSortingEnabled(true);
     m_searchTable->verticalHeader()->setVisible(false);
     m_searchTable->setTabKeyNavigation(false);
-    m_searchTable->setAccessibleName(tr("Search: every fit"));
-    addTab(m_searchTable, tr("Search"));
+    m_searchTable->setAccessibleName(tr("Search: every configuration"));
+    search->addWidget(m_searchView);
+    search->addWidget(m_searchTable);
+    search->setStretchFactor(0, 1);
+    search->setStretchFactor(1, 1);
+    addTab(search, tr("Search"));
     // The curve was made before its tabs: Tab reaches the tabs first, then what they show.
     QWidget::setTabOrder(tabBar(), m_curve);
 }
@@ -70,6 +81,34 @@ QWidget* ReportView::buildReportTab()
     m_segmentView->setMinimumHeight(200);
     layout->addWidget(m_segmentView, 1);
     return report;
+}
+
+QWidget* ReportView::buildOverUnderTab()
+{
+    auto* tab = new QWidget(this);
+    auto* layout = new QVBoxLayout(tab);
+    m_overUnderSummary = new QLabel(tab);
+    m_overUnderSummary->setObjectName(QStringLiteral("overUnderSummary"));
+    m_overUnderSummary->setTextFormat(Qt::RichText);
+    m_overUnderSummary->setWordWrap(true);
+    m_overUnderSummary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_overUnderSummary);
+    auto* split = new QSplitter(Qt::Horizontal, tab);
+    m_reliabilityView = makeChartView(tr("Reliability"), split);
+    m_reliabilityView->setObjectName(QStringLiteral("reliabilityChart"));
+    m_reliabilityView->setAccessibleName(tr("Over/under: reliability of P(over)"));
+    m_overUnderTable = new QTableWidget(split);
+    m_overUnderTable->setObjectName(QStringLiteral("overUnderTable"));
+    m_overUnderTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_overUnderTable->verticalHeader()->setVisible(false);
+    m_overUnderTable->setTabKeyNavigation(false);
+    m_overUnderTable->setAccessibleName(tr("Over/under: hit rate by confidence"));
+    split->addWidget(m_reliabilityView);
+    split->addWidget(m_overUnderTable);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 1);
+    layout->addWidget(split, 1);
+    return tab;
 }
 
 QWidget* ReportView::buildImportanceTab()
@@ -142,9 +181,13 @@ void ReportView::show(const model::TrainingReport& report)
     fillSegmentChart(m_segmentView->chart(), report);
     showImportance();
     fillSearchTable(m_searchTable, report);
-    const size_t fits = report.search.size();
-    setTabText(indexOf(m_searchTable), fits == 0 ? tr("Search") : tr("Search (%1 fits)").arg(fits));
+    fillSearchChart(m_searchView->chart(), report);
+    const int fits = report.search.fits;
+    setTabText(indexOf(m_searchView->parentWidget()), fits == 0 ? tr("Search") : tr("Search (%1 fits)").arg(fits));
     fillScatterChart(m_scatterView->chart(), report);
+    m_overUnderSummary->setText(overUnderText(report));
+    fillReliabilityChart(m_reliabilityView->chart(), report);
+    fillOverUnderTable(m_overUnderTable, report);
     fillResidualChart(m_residualView->chart(), report);
 }
 
@@ -176,8 +219,12 @@ QStringList ReportView::exportTo(const QString& dir) const
                                                           {m_importanceView, "importance.png"},
                                                           {m_scatterView, "predicted_vs_actual.png"},
                                                           {m_residualView, "residuals.png"},
-                                                          {m_timeView, "mae_over_time.png"}};
+                                                          {m_timeView, "mae_over_time.png"},
+                                                          {m_reliabilityView, "reliability.png"},
+                                                          {m_searchView, "search.png"}};
     for (const auto& [view, name] : charts) {
+        if (view == m_searchView && m_report.search.bestAfterFit.empty())
+            continue;
         if (view->size().width() < 400)
             view->resize(900, 520);
         if (view->grab().save(path(name)))
@@ -185,6 +232,8 @@ QStringList ReportView::exportTo(const QString& dir) const
     }
     if (writeTableCsv(m_metrics, path("report_metrics.csv")))
         files << path("report_metrics.csv");
+    if (m_overUnderTable->rowCount() > 0 && writeTableCsv(m_overUnderTable, path("over_under.csv")))
+        files << path("over_under.csv");
     if (m_searchTable->rowCount() > 0 && writeTableCsv(m_searchTable, path("search.csv")))
         files << path("search.csv");
     if (!m_report.importance.empty()) {

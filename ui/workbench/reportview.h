@@ -41,10 +41,15 @@ private:
     QChartView* m_scatterView;
     QChartView* m_residualView;
     QChartView* m_timeView;
+    QChartView* m_searchView;
+    QLabel* m_overUnderSummary;
+    QChartView* m_reliabilityView;
+    QTableWidget* m_overUnderTable;
     QTableWidget* m_searchTable;
 
     QWidget* buildReportTab();
     QWidget* buildImportanceTab();
+    QWidget* buildOverUnderTab();
     QString summaryText(const model::TrainingReport& r) const;
     void showImportance();
 };

@@ -79,10 +79,22 @@ void TrainForm::addParameters(QFormLayout* f)
     m_early->setRange(1, 500);
     m_early->setValue(defaults.earlyStopping);
     f->addRow(tr("Early stopping"), m_early);
-    m_search = new QSpinBox(this);
-    m_search->setRange(0, 200);
-    m_search->setSpecialValueText(tr("off"));
-    f->addRow(tr("Random search fits"), m_search);
+    m_budget = new QSpinBox(this);
+    m_budget->setObjectName(QStringLiteral("searchBudget"));
+    m_budget->setRange(0, 600);
+    m_budget->setSuffix(tr(" min"));
+    m_budget->setSpecialValueText(tr("off"));
+    m_budget->setToolTip(tr("Search the parameters first, for this long: successive halving judged on walk-forward "
+                            "months before the test window; the best configuration is trained and registered"));
+    f->addRow(tr("Search budget"), m_budget);
+    m_maxConfigs = new QSpinBox(this);
+    m_maxConfigs->setObjectName(QStringLiteral("searchConfigs"));
+    m_maxConfigs->setRange(0, 1000);
+    m_maxConfigs->setSpecialValueText(tr("as the budget allows"));
+    f->addRow(tr("Configurations"), m_maxConfigs);
+    const auto enable = [this](int minutes) { m_maxConfigs->setEnabled(minutes > 0); };
+    connect(m_budget, &QSpinBox::valueChanged, this, enable);
+    enable(0);
 }
 
 void TrainForm::addSplit(QFormLayout* f)
@@ -131,7 +143,12 @@ jobs::TrainOptions TrainForm::options() const
     set("colsample_bytree", QString::number(m_colsample->value()));
     set("rounds", QString::number(m_rounds->value()));
     set("early_stopping_rounds", QString::number(m_early->value()));
-    req.search = m_search->value();
+    if (m_budget->value() > 0) {
+        jobs::SearchRequest sr;
+        sr.budgetSeconds = 60.0 * m_budget->value();
+        sr.maxConfigs = m_maxConfigs->value();
+        req.search = sr;
+    }
     if (!m_defaultSplit->isChecked()) {
         req.split.trainUntil = toDate(m_trainUntil->date());
         req.split.validUntil = toDate(m_validUntil->date());

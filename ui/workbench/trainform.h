@@ -16,7 +16,7 @@ class QSpinBox;
 
 namespace nbaops::ui {
 
-// The training form: XGBoost parameters, the random search, the split (from the data, or the
+// The training form: XGBoost parameters, the budgeted search, the split (from the data, or the
 // dates given), Train and Cancel, and the progress of a run.
 class TrainForm : public QWidget
 {
@@ -44,7 +44,8 @@ private:
     QDoubleSpinBox* m_colsample;
     QSpinBox* m_rounds;
     QSpinBox* m_early;
-    QSpinBox* m_search;
+    QSpinBox* m_budget;
+    QSpinBox* m_maxConfigs;
     QCheckBox* m_defaultSplit;
     QDateEdit* m_trainUntil;
     QDateEdit* m_validUntil;

@@ -2,6 +2,7 @@
 
 #include "pipeline/history.h"
 #include "pipeline/payloads.h"
+#include "model/calibration.h"
 #include "model/versions.h"
 #include "model/serving.h"
 #include "model/train.h"
@@ -27,6 +28,9 @@ struct Pred
     std::optional<double> line;
     std::optional<std::string> call;
     std::optional<double> edge;
+    std::string minutes; // the minutes bucket, for P(over)
+    std::shared_ptr<const model::Calibration> calibration;
+    std::optional<double> pOver;
 };
 using Preds = std::shared_ptr<std::vector<Pred>>;
 
@@ -71,7 +75,7 @@ void predictBaseline(const std::vector<model::Example>& rows, const std::vector<
         const double matchup = std::clamp(keys[i].matchup.value_or(1.0), 0.85, 1.15);
         const double pts = (0.45 * *ewm + 0.35 * *last10 + 0.20 * *season) * std::sqrt(matchup);
         preds.push_back({rows[i].playerId, keys[i].team, keys[i].opp, rows[i].gameId, pts, model::kBaselineVersion,
-                         false, {}, {}, {}});
+                         false, {}, {}, {}, {}, nullptr, {}});
     }
 }
 
@@ -112,6 +116,8 @@ void attachPropLines(store::Database& db, Date date, std::vector<Pred>& preds)
         p.line = it->second;
         p.edge = p.pts - *p.line;
         p.call = *p.edge >= 1.0 ? "OVER" : (*p.edge <= -1.0 ? "UNDER" : "PASS");
+        if (p.calibration)
+            p.pOver = p.calibration->pOver(p.minutes, p.pts, *p.line);
     }
 }
 
@@ -123,10 +129,10 @@ std::function<void(store::Database&)> writePredictions(const Preds& preds, Date 
         db.prepare("DELETE FROM player_prop_predictions WHERE game_date = ?").bindAll(date.iso()).run();
         auto ins = db.prepare("INSERT INTO player_prop_predictions(game_date, player_id, model_version, game_id,"
                               " team_id, opponent_team_id, model_kind, predicted_pts, prop_line, recommendation, edge,"
-                              " run_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                              " p_over, run_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         for (const auto& p : *preds) {
             ins.bindAll(date.iso(), p.player, p.version, p.game, p.team, p.opp, p.xgboost ? "xgboost" : "baseline",
-                        p.pts, p.line, p.call, p.edge, runId, at);
+                        p.pts, p.line, p.call, p.edge, p.pOver, runId, at);
             ins.run();
             ins.reset();
         }
@@ -143,7 +149,10 @@ Predictions::Loaded Predictions::loadModel(Context& ctx, const std::string& vers
     if (it == m_models.end()) {
         model::ModelVersions versions(ctx.db, ctx.objects.root());
         const auto v = versions.get(version);
-        it = m_models.emplace(version, Loaded{versions.loadArtifact(v), v.features}).first;
+        std::shared_ptr<const model::Calibration> calibration;
+        if (auto c = model::Calibration::fromJson(v.report.value("calibration", nlohmann::json())))
+            calibration = std::make_shared<const model::Calibration>(std::move(*c));
+        it = m_models.emplace(version, Loaded{versions.loadArtifact(v), v.features, std::move(calibration)}).first;
     }
     return it->second;
 }
@@ -176,7 +185,8 @@ std::string predictServed(Predictions& self, Context& ctx, const std::vector<mod
             for (size_t k = 0; k < idx.size(); ++k) {
                 const size_t i = idx[k];
                 preds.push_back({rows[i].playerId, keys[i].team, keys[i].opp, rows[i].gameId,
-                                 std::max(0.0, double(out[k])), version, true, {}, {}, {}});
+                                 std::max(0.0, double(out[k])), version, true, {}, {}, {},
+                                 model::minutesBucket(rows[i]), m.calibration, {}});
             }
         } catch (const std::exception& e) {
             note += (note.empty() ? "" : "; ") + version + " did not serve: " + e.what();
@@ -223,17 +233,19 @@ Work PredictionGrades::run(Context& ctx, Date date)
         bool played;
         std::optional<double> line;
         std::optional<std::string> call;
+        std::optional<double> pOver;
     };
     auto grades = std::make_shared<std::vector<Grade>>();
     auto st = ctx.db.prepare(
         "SELECT p.player_id, p.model_version, p.game_id, p.predicted_pts, g.pts, g.minutes, g.played,"
-        " p.prop_line, p.recommendation FROM player_prop_predictions p"
+        " p.prop_line, p.recommendation, p.p_over FROM player_prop_predictions p"
         " JOIN player_game_summary g ON g.game_id = p.game_id AND g.player_id = p.player_id"
         " WHERE p.game_date = ?");
     st.bindAll(date.iso());
     while (st.step())
         grades->push_back({st.getInt(0), st.getText(1), st.getText(2), st.getDouble(3), st.getInt(4),
-                           st.getDouble(5), st.getInt(6) != 0, st.getOptDouble(7), st.getOptText(8)});
+                           st.getDouble(5), st.getInt(6) != 0, st.getOptDouble(7), st.getOptText(8),
+                           st.getOptDouble(9)});
     auto n = ctx.db.prepare("SELECT count(*) FROM player_prop_predictions WHERE game_date = ?");
     n.bindAll(date.iso());
     n.step();
@@ -250,13 +262,13 @@ Work PredictionGrades::run(Context& ctx, Date date)
         db.prepare("DELETE FROM prediction_grades WHERE game_date = ?").bindAll(date.iso()).run();
         auto ins = db.prepare("INSERT INTO prediction_grades(game_date, player_id, model_version, game_id,"
                               " predicted_pts, actual_pts, minutes, played, abs_error, prop_line, recommendation,"
-                              " hit, run_id, graded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                              " hit, p_over, run_id, graded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         for (const auto& g : *grades) {
             std::optional<int64_t> hit;
             if (g.line && g.call && (*g.call == "OVER" || *g.call == "UNDER") && double(g.actual) != *g.line)
                 hit = int64_t((*g.call == "OVER") == (double(g.actual) > *g.line));
             ins.bindAll(date.iso(), g.player, g.version, g.game, g.predicted, g.actual, g.minutes, int64_t(g.played),
-                        std::abs(g.predicted - double(g.actual)), g.line, g.call, hit, runId, at);
+                        std::abs(g.predicted - double(g.actual)), g.line, g.call, hit, g.pOver, runId, at);
             ins.run();
             ins.reset();
         }

@@ -3,9 +3,14 @@
 #include "pipeline/context.h"
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
+
+namespace nbaops::model {
+class Calibration;
+}
 
 namespace nbaops::pipeline {
 
@@ -26,6 +31,7 @@ public:
     {
         std::string artifact;
         std::vector<std::string> features;
+        std::shared_ptr<const model::Calibration> calibration; // null: a version without P(over)
     };
     Loaded loadModel(Context& ctx, const std::string& version);
 

@@ -176,7 +176,7 @@ Work PublishPredictions::run(Context& ctx, Date date)
     auto st = ctx.db.prepare(
         "SELECT p.player_id, COALESCE((SELECT player_name FROM player_game_summary s WHERE s.player_id = p.player_id"
         "   ORDER BY game_date DESC LIMIT 1), ''), p.team_id, p.opponent_team_id, p.game_id, p.predicted_pts,"
-        " p.prop_line, p.recommendation, p.model_version, p.model_kind, g.actual_pts, g.abs_error"
+        " p.prop_line, p.recommendation, p.model_version, p.model_kind, g.actual_pts, g.abs_error, p.p_over"
         " FROM player_prop_predictions p LEFT JOIN prediction_grades g ON g.game_date = p.game_date"
         "   AND g.player_id = p.player_id AND g.model_version = p.model_version"
         " WHERE p.game_date = ? AND p.model_kind = (SELECT CASE WHEN EXISTS (SELECT 1 FROM player_prop_predictions"
@@ -192,7 +192,8 @@ Work PublishPredictions::run(Context& ctx, Date date)
                    {"opponent_team_id", st.getInt(3)}, {"game_id", st.getText(4)},
                    {"predicted_pts", round1(st.getDouble(5))},
                    {"prop_line", st.isNull(6) ? ojson(nullptr) : ojson(st.getDouble(6))},
-                   {"recommendation", st.isNull(7) ? ojson(nullptr) : ojson(st.getText(7))}};
+                   {"recommendation", st.isNull(7) ? ojson(nullptr) : ojson(st.getText(7))},
+                   {"p_over", st.isNull(12) ? ojson(nullptr) : ojson(std::round(st.getDouble(12) * 1000) / 1000)}};
         if (!st.isNull(10)) {
             p["actual_pts"] = st.getInt(10);
             errSum += st.getDouble(11);
