@@ -2,11 +2,12 @@
 //              [--param k=v]... [--budget TIME [--resume SEARCH] [--max-configs N]] [--json]
 // nbaops train --walk-forward [--seasons N] [--param k=v]... [--json]
 // nbaops train --ablation [--family NAME]... [--seasons N] [--param k=v]... [--json]
-// nbaops model list|show|compare|promote|challenger
+// nbaops model list|show|compare|diff|promote|challenger
 #include "commands.h"
 
 #include "model/versions.h"
 #include "model/serving.h"
+#include "model/versiondiff.h"
 #include "jobs/train.h"
 #include "pipeline/session.h"
 #include "store/audit.h"
@@ -265,10 +266,12 @@ void addTrainCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& acti
                     std::fprintf(stderr, "nbaops: ablation cancelled; nothing was kept.\n");
                     return 130;
                 }
-                if (t->json)
+                if (t->json) {
                     std::cout << done.ablation.toJson().dump(2) << "\n";
-                else
+                } else {
                     printAblation(done.ablation);
+                    std::printf("Kept as %s (the Models page shows the latest ablation).\n", done.evaluationId.c_str());
+                }
                 return 0;
             }
             if (t->walkForward) {
@@ -280,10 +283,12 @@ void addTrainCommand(CLI::App& app, GlobalOptions& g, std::function<int()>& acti
                     std::fprintf(stderr, "nbaops: walk-forward cancelled after %zu month(s).\n", walked.walk.folds.size());
                     return 130;
                 }
-                if (t->json)
+                if (t->json) {
                     std::cout << walked.walk.toJson().dump(2) << "\n";
-                else
+                } else {
                     printWalkForward(walked.walk, wo.folds.validDates);
+                    std::printf("Kept as %s (the Models page shows the latest walk-forward).\n", walked.evaluationId.c_str());
+                }
                 return 0;
             }
             const auto run = jobs::train(session, req, control);
@@ -341,7 +346,7 @@ int printVersions(const std::vector<model::ModelVersion>& versions, bool json)
     return 0;
 }
 
-// nbaops model list|show|compare|promote|challenger
+// nbaops model list|show|compare|diff|promote|challenger
 void addVersionCommands(CLI::App& group, GlobalOptions& g, std::function<int()>& action)
 {
     struct ModelOpts
@@ -392,6 +397,48 @@ void addVersionCommands(CLI::App& group, GlobalOptions& g, std::function<int()>&
                         c.candidateMae - c.referenceMae, c.diffCi95.first, c.diffCi95.second);
             if (!c.note.empty())
                 std::printf("  note: %s\n", c.note.c_str());
+            return 0;
+        });
+    });
+    auto* diff = group.add_subcommand("diff", "What changed between two versions: parameters, features, data, MAE by segment");
+    diff->add_option("version", m->version)->required();
+    diff->add_option("reference", m->other, "default: champion");
+    diff->add_flag("--json", m->json, "One JSON object");
+    diff->callback([&g, &action, m] {
+        action = withVersions(g, [m](model::ModelVersions& reg) {
+            const auto d = model::diffVersions(reg, m->other.empty() ? "champion" : m->other, m->version);
+            if (m->json) {
+                std::cout << d.toJson().dump(2) << "\n";
+                return 0;
+            }
+            std::printf("What changed from %s to %s (* marks a change)\n", d.from.c_str(), d.to.c_str());
+            const auto section = [](const char* title, const std::vector<model::VersionDiff::Row>& rows) {
+                std::printf("%s\n", title);
+                for (const auto& r : rows)
+                    std::printf("  %c %-38s %-26s %s\n", r.changed() ? '*' : ' ', r.what.c_str(),
+                                r.from.empty() ? "-" : r.from.c_str(), r.to.empty() ? "-" : r.to.c_str());
+            };
+            section("Parameters", d.params);
+            section("Data and results", d.data);
+            std::string added, removed;
+            for (const auto& f : d.featuresAdded)
+                added += " " + f;
+            for (const auto& f : d.featuresRemoved)
+                removed += " " + f;
+            std::printf("Features added:%s\nFeatures removed:%s\n", added.empty() ? " none" : added.c_str(),
+                        removed.empty() ? " none" : removed.c_str());
+            section("MAE by segment, each on its own test window", d.segments);
+            if (d.sameRows) {
+                const auto& c = *d.sameRows;
+                std::printf("On the same rows (%s..%s, %lld player-games): %s %.3f, %s %.3f, difference %+.3f [%+.3f, "
+                            "%+.3f]%s%s\n",
+                            c.from.iso().c_str(), c.until.iso().c_str(), static_cast<long long>(c.rows),
+                            c.candidate.c_str(), c.candidateMae, c.reference.c_str(), c.referenceMae,
+                            c.candidateMae - c.referenceMae, c.diffCi95.first, c.diffCi95.second,
+                            c.note.empty() ? "" : "; ", c.note.c_str());
+            } else {
+                std::printf("Not compared on the same rows: %s\n", d.sameRowsError.c_str());
+            }
             return 0;
         });
     });

@@ -2,6 +2,7 @@
 // the real CSV format), early stopping that keeps the best iteration, cancel, the
 // reg:absoluteerror defect, the registry's checksum and promotion rule, and `nbaops train --json`.
 #include "jobs/import.h"
+#include "model/versiondiff.h"
 #include "model/versions.h"
 #include "model/serving.h"
 #include "jobs/train.h"
@@ -517,6 +518,16 @@ private Q_SLOTS:
             QVERIFY2(std::string(e.what()).find("not promoted") != std::string::npos, e.what());
         }
         QCOMPARE(*reg.alias("champion"), std::string("m0001"));
+        // What changed: the rounds, the trees, and the two on the same rows as compare has them.
+        const auto d = model::diffVersions(reg, "m0001", w.version);
+        QCOMPARE(d.from, std::string("m0001"));
+        const auto rounds = std::find_if(d.params.begin(), d.params.end(), [](const auto& r) { return r.what == "rounds"; });
+        QVERIFY(rounds != d.params.end() && rounds->changed() && rounds->to == "2");
+        QVERIFY(std::none_of(d.params.begin(), d.params.end(), [](const auto& r) { return r.what == "objective" && r.changed(); }));
+        QVERIFY(d.featuresAdded.empty() && d.featuresRemoved.empty());
+        QVERIFY(d.sameRows && d.sameRows->candidateMae == c.candidateMae && d.sameRows->rows == c.rows);
+        QVERIFY(d.segments.size() >= 3);
+        QVERIFY(d.toJson()["params"].is_array());
         // A changed artifact is refused with the reason.
         const auto v = reg.get("m0001");
         const auto path = s->context().objects.root() / v.artifact;
@@ -529,6 +540,11 @@ private Q_SLOTS:
         } catch (const OpsError& e) {
             QVERIFY2(std::string(e.what()).find("changed or damaged") != std::string::npos, e.what());
         }
+        // The diff still says what it can, and why it could not compare the rows.
+        const auto broken = model::diffVersions(reg, w.version, "m0001");
+        QVERIFY(!broken.sameRows);
+        QVERIFY2(broken.sameRowsError.find("changed or damaged") != std::string::npos, broken.sameRowsError.c_str());
+        QVERIFY(!broken.data.empty());
         QVERIFY(count(s->db(), "SELECT count(*) FROM audit_log WHERE action = 'model.promote'") == 1);
     }
 

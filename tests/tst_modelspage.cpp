@@ -1,8 +1,11 @@
 // The console's Models page: train from the form with the learning curve drawn while the
 // training runs, the report of the new version, cancel, a refused promotion shown in the
 // page, and the exports (PNG per chart, CSV per table). Grabs each tab as PNG to look at.
+#include "features/features.h"
 #include "jobs/import.h"
 #include "workbench/modelspage.h"
+#include "workbench/versiondiffdialog.h"
+#include "jobs/train.h"
 #include "pipeline/session.h"
 #include "sim/historycsv.h"
 #include "sim/league.h"
@@ -143,6 +146,94 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(action.count(), 1, 30000);
         QVERIFY2(action.first().first().toString().contains(QStringLiteral("champion")),
                  qPrintable(action.first().first().toString()));
+    }
+
+    void walksForwardAndAblatesFromTheForm()
+    {
+        ModelsPage page(m_db);
+        page.resize(1440, 860);
+        page.show();
+        QSignalSpy loaded(&page, &Page::loaded);
+        page.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        auto* walkTable = page.findChild<QTableWidget*>(QStringLiteral("foldsTable"));
+        QCOMPARE(walkTable->rowCount(), 0);
+        QVERIFY(page.findChild<QLabel*>(QStringLiteral("evaluationSummary"))->text().contains(QStringLiteral("none yet")));
+        setRounds(page, 200);
+        QSignalSpy evaluated(&page, &ModelsPage::evaluationFinished);
+        QSignalSpy failed(&page, &ModelsPage::trainingFailed);
+        page.findChild<QPushButton*>(QStringLiteral("walkForwardButton"))->click();
+        QVERIFY(page.isTraining());
+        QVERIFY(!page.findChild<QPushButton*>(QStringLiteral("ablationButton"))->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(!evaluated.isEmpty() || !failed.isEmpty(), 240000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+        // The months of the last season, each a row and a point of the chart; the tab in front.
+        QTRY_VERIFY_WITH_TIMEOUT(walkTable->rowCount() >= 2, 30000);
+        auto* tabs = page.findChild<QTabWidget*>(QStringLiteral("modelTabs"));
+        QCOMPARE(tabs->currentWidget()->objectName(), QStringLiteral("evaluationTab"));
+        QVERIFY(walkTable->item(0, 0)->text().startsWith(QStringLiteral("2023-")));
+        auto* walkChart = page.findChild<QChartView*>(QStringLiteral("walkForwardChart"))->chart();
+        QCOMPARE(walkChart->series().size(), 3); // baseline, model, its dots
+        QVERIFY(walkChart->title().contains(evaluated.first().first().toString()));
+
+        page.findChild<QPushButton*>(QStringLiteral("ablationButton"))->click();
+        QTRY_VERIFY_WITH_TIMEOUT(evaluated.size() == 2 || !failed.isEmpty(), 600000);
+        QVERIFY(failed.isEmpty());
+        auto* families = page.findChild<QTableWidget*>(QStringLiteral("ablationTable"));
+        QTRY_COMPARE_WITH_TIMEOUT(families->rowCount(), int(features::families().size()), 30000);
+        // A forest plot: the zero line, a whisker per family, the points.
+        QCOMPARE(page.findChild<QChartView*>(QStringLiteral("ablationChart"))->chart()->series().size(),
+                 int(features::families().size()) + 2);
+        QTest::qWait(100); // the charts draw on the next paint
+        QVERIFY(page.grab().save(QString::fromStdString((test::outputDir() / "models_evaluation.png").string())));
+        // Both are kept: a page opened later shows them.
+        ModelsPage again(m_db);
+        QSignalSpy loadedAgain(&again, &Page::loaded);
+        again.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(loadedAgain.count(), 1, 30000);
+        QCOMPARE(again.findChild<QTableWidget*>(QStringLiteral("foldsTable"))->rowCount(), walkTable->rowCount());
+        QCOMPARE(again.findChild<QTableWidget*>(QStringLiteral("ablationTable"))->rowCount(), families->rowCount());
+    }
+
+    void saysWhatChangedBetweenTwoVersions()
+    {
+        // A second version beside the champion of the first test, with other parameters.
+        {
+            pipeline::SessionOptions so;
+            so.dbPath = m_db.toStdString();
+            so.workers = 1;
+            pipeline::Session s(so);
+            jobs::TrainOptions req;
+            model::applyParam(req.params, "max_depth=3");
+            model::applyParam(req.params, "rounds=40");
+            QVERIFY(!jobs::train(s, req, {}).version.empty());
+        }
+        ModelsPage page(m_db);
+        page.resize(1440, 860);
+        page.show();
+        QSignalSpy loaded(&page, &Page::loaded);
+        page.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        QSignalSpy action(&page, &ModelsPage::actionDone);
+        auto* button = page.findChild<QPushButton*>(QStringLiteral("diffButton"));
+        QVERIFY(button->isEnabled());
+        button->click(); // the newest version, selected, against the champion
+        QTRY_COMPARE_WITH_TIMEOUT(action.count(), 1, 60000);
+        QVERIFY2(action.first().first().toString().startsWith(QStringLiteral("What changed from m0001 to")),
+                 qPrintable(action.first().first().toString()));
+        auto* dialog = page.findChild<VersionDiffDialog*>(QStringLiteral("versionDiffDialog"));
+        QVERIFY(dialog && dialog->isVisible());
+        auto* table = dialog->findChild<QTableWidget*>(QStringLiteral("diffTable"));
+        QVERIFY(table->rowCount() > 20);
+        bool depthChanged = false;
+        for (int r = 0; r < table->rowCount(); ++r)
+            if (table->item(r, 0) && table->item(r, 0)->text() == QStringLiteral("max_depth"))
+                depthChanged = table->item(r, 2)->text() == QStringLiteral("3") &&
+                               table->item(r, 2)->font().bold() == (table->item(r, 1)->text() != QStringLiteral("3"));
+        QVERIFY(depthChanged);
+        QVERIFY(dialog->findChild<QLabel*>(QStringLiteral("diffSameRows"))->text().contains(QStringLiteral("same rows")));
+        QTest::qWait(50);
+        QVERIFY(dialog->grab().save(QString::fromStdString((test::outputDir() / "models_diff.png").string())));
     }
 
     void cancellingRegistersNothing()

@@ -6,6 +6,7 @@
 #include "store/objectstore.h"
 #include "util/errors.h"
 #include "model/calibration.h"
+#include "model/evaluations.h"
 #include "model/searchlog.h"
 #include "model/xgb.h"
 
@@ -335,6 +336,9 @@ AblationResult ablate(pipeline::Session& session, const AblationOptions& options
         },
         control.cancel);
     r.cancelled = r.ablation.cancelled;
+    if (!r.cancelled)
+        r.evaluationId = EvaluationLog(session.db()).add("ablation", options.actor, options.params, r.ablation.seconds,
+                                                         r.ablation.toJson());
     return r;
 }
 
@@ -363,8 +367,11 @@ WalkForwardResult walkForward(pipeline::Session& session, const WalkForwardOptio
         },
         control.cancel);
     r.cancelled = r.walk.cancelled;
-    if (!r.cancelled)
+    if (!r.cancelled) {
+        r.evaluationId = EvaluationLog(session.db()).add("walk_forward", options.actor, options.params, r.walk.seconds,
+                                                         r.walk.toJson());
         say(control, TrainEvent::Stage::Done, "walked " + std::to_string(r.walk.folds.size()) + " months");
+    }
     return r;
 }
 

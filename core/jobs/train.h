@@ -73,6 +73,7 @@ struct WalkForwardOptions
 {
     model::Params params = model::defaultParams();
     model::WalkForwardOptions folds;
+    std::string actor = store::currentActor();
 };
 
 struct WalkForwardResult
@@ -80,10 +81,12 @@ struct WalkForwardResult
     model::WalkForward walk;
     int featureDatesBuilt = 0;
     bool cancelled = false;
+    std::string evaluationId; // where the run is kept (model_evaluations)
 };
 
 // Walk-forward evaluation of `params` over the whole history (features brought up to date
-// first): a fit per month of the last seasons, nothing registered. Throws with the reason when
+// first): a fit per month of the last seasons, no model registered; the figures are kept in
+// model_evaluations. Throws with the reason when
 // the history cannot be walked (fewer than two seasons).
 WalkForwardResult walkForward(pipeline::Session& session, const WalkForwardOptions& options,
                               const Control<TrainEvent>& control);
@@ -93,6 +96,7 @@ struct AblationOptions
     model::Params params = model::defaultParams();
     model::WalkForwardOptions folds;
     std::vector<std::string> families; // empty: every family of features::families()
+    std::string actor = store::currentActor();
 };
 
 struct AblationResult
@@ -100,9 +104,11 @@ struct AblationResult
     model::Ablation ablation;
     int featureDatesBuilt = 0;
     bool cancelled = false;
+    std::string evaluationId;
 };
 
-// Feature ablation over the walk-forward folds (see model::ablate); nothing registered.
+// Feature ablation over the walk-forward folds (see model::ablate); no model registered, the
+// figures kept in model_evaluations.
 AblationResult ablate(pipeline::Session& session, const AblationOptions& options, const Control<TrainEvent>& control);
 
 } // namespace nbaops::jobs

@@ -5,6 +5,8 @@
 #include "common/theme.h"
 #include "common/widgets.h"
 #include "learningcurve.h"
+#include "evaluationview.h"
+#include "model/evaluations.h"
 #include "model/serving.h"
 #include "model/train.h"
 #include "model/versions.h"
@@ -15,6 +17,7 @@
 #include "store/objectstore.h"
 #include "trainform.h"
 #include "util/errors.h"
+#include "versiondiffdialog.h"
 #include "versionspanel.h"
 
 #include <QDir>
@@ -38,6 +41,7 @@ struct Loaded
     std::vector<model::LiveWeek> live;             // graded live predictions per week and model
     std::optional<model::Split> defaultSplit;       // with no versions: what "split from the data" would use
     QString serving;                                // champion, rollout, retraining triggers
+    std::optional<model::EvaluationRecord> walk, ablation; // the latest of each kind
 };
 
 QString servingText(store::Database& db)
@@ -81,6 +85,9 @@ Loaded load(const std::string& path)
         }
     }
     l.serving = servingText(db);
+    model::EvaluationLog evaluations(db);
+    l.walk = evaluations.latest("walk_forward");
+    l.ablation = evaluations.latest("ablation");
     return l;
 }
 
@@ -121,12 +128,15 @@ ModelsPage::ModelsPage(QString dbPath, QWidget* parent)
     root->addWidget(split, 1);
 
     connect(m_form, &TrainForm::trainRequested, this, &ModelsPage::train);
+    connect(m_form, &TrainForm::walkForwardRequested, this, &ModelsPage::walkForward);
+    connect(m_form, &TrainForm::ablationRequested, this, &ModelsPage::ablation);
     connect(m_form, &TrainForm::cancelRequested, this, &ModelsPage::cancelTraining);
     connect(m_versions, &VersionsPanel::selectionChanged, this, [this](const QString& v) {
         if (!v.isEmpty() && v != m_shown)
             showVersion(v);
     });
     connect(m_versions, &VersionsPanel::compareRequested, this, &ModelsPage::compareSelected);
+    connect(m_versions, &VersionsPanel::diffRequested, this, &ModelsPage::diffSelected);
     connect(m_versions, &VersionsPanel::promoteRequested, this, &ModelsPage::promoteSelected);
     connect(m_versions, &VersionsPanel::exportRequested, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Export charts and tables to"));
@@ -150,9 +160,16 @@ void ModelsPage::connectTrainer()
         refresh();
         Q_EMIT trainingFinished(version);
     });
+    connect(m_trainer, &ModelTrainer::evaluated, this, [this](const QString& id, double secs) {
+        m_form->setRunning(false);
+        m_status->setText(tr("Kept %1 (%2 s)").arg(id).arg(secs, 0, 'f', 0));
+        m_showEvaluation = true;
+        refresh();
+        Q_EMIT evaluationFinished(id);
+    });
     connect(m_trainer, &ModelTrainer::cancelled, this, [this] {
         m_form->setRunning(false);
-        m_status->setText(tr("Training cancelled; nothing was registered."));
+        m_status->setText(tr("Run cancelled; nothing was registered or kept."));
     });
     connect(m_trainer, &ModelTrainer::failed, this, [this](const QString& msg) {
         m_form->setRunning(false);
@@ -187,6 +204,31 @@ void ModelsPage::train()
     m_trainer->start(m_dbPath, options);
 }
 
+void ModelsPage::walkForward() { startEvaluation(false); }
+
+void ModelsPage::ablation() { startEvaluation(true); }
+
+void ModelsPage::startEvaluation(bool ablation)
+{
+    if (m_trainer->isRunning())
+        return;
+    model::Params params;
+    try {
+        params = m_form->options().params;
+    } catch (const std::exception& e) {
+        m_versions->setActionResult(QString::fromStdString(e.what()));
+        return;
+    }
+    m_report->showEvaluation();
+    m_form->setRunning(true);
+    m_versions->setActionResult({});
+    m_status->setText(ablation ? tr("Ablation: starting...") : tr("Walk-forward: starting..."));
+    if (ablation)
+        m_trainer->startAblation(m_dbPath, params);
+    else
+        m_trainer->startWalkForward(m_dbPath, params);
+}
+
 void ModelsPage::cancelTraining()
 {
     m_trainer->stop();
@@ -209,6 +251,15 @@ void ModelsPage::refresh()
                 weeks.push_back({v.version, std::find(v.aliases.begin(), v.aliases.end(), "champion") != v.aliases.end(),
                                  m_reports[v.version].weekly});
             m_report->showOverTime(weeks, l.live);
+            const auto at = [](const auto& r) -> QString { return qs(r->createdAt.substr(0, 16)) + QStringLiteral(" UTC"); };
+            if (l.walk)
+                m_report->evaluation()->showWalkForward(model::walkForwardFromJson(l.walk->result), qs(l.walk->id), at(l.walk));
+            if (l.ablation)
+                m_report->evaluation()->showAblation(model::ablationFromJson(l.ablation->result), qs(l.ablation->id),
+                                                     at(l.ablation));
+            if (m_showEvaluation)
+                m_report->showEvaluation();
+            m_showEvaluation = false;
             const QString target = m_selectAfterLoad.isEmpty() ? m_shown : m_selectAfterLoad;
             m_selectAfterLoad.clear();
             int row = l.versions.empty() ? -1 : 0;
@@ -289,6 +340,48 @@ void ModelsPage::compareSelected()
             s += QStringLiteral(". ") + qs(c.note);
         return s;
     }, false);
+}
+
+void ModelsPage::diffSelected()
+{
+    const QString v = m_versions->selected();
+    if (v.isEmpty())
+        return;
+    // Against the champion; the champion itself (or any version while there is none) against
+    // the version before it.
+    std::string reference;
+    const auto& all = m_versions->versions(); // newest first
+    for (size_t i = 0; i < all.size(); ++i) {
+        const bool champion = std::find(all[i].aliases.begin(), all[i].aliases.end(), "champion") != all[i].aliases.end();
+        if (champion && qs(all[i].version) != v)
+            reference = all[i].version;
+    }
+    if (reference.empty())
+        for (size_t i = 0; i + 1 < all.size(); ++i)
+            if (qs(all[i].version) == v)
+                reference = all[i + 1].version;
+    if (reference.empty()) {
+        m_versions->setActionResult(tr("%1 is the first version: there is nothing before it to compare with.").arg(v));
+        return;
+    }
+    m_versions->setActionResult(tr("Comparing %1 with %2...").arg(v, qs(reference)));
+    m_actions.run<model::VersionDiff>(
+        [path = ss(m_dbPath), version = ss(v), reference] {
+            auto db = store::Database::open(path);
+            model::ModelVersions registry(db, store::ObjectStore::forDatabase(db).root());
+            return model::diffVersions(registry, reference, version);
+        },
+        [this](const model::VersionDiff& d) {
+            m_versions->setActionResult({});
+            auto* dialog = new VersionDiffDialog(d, this);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            dialog->show();
+            Q_EMIT actionDone(tr("What changed from %1 to %2").arg(qs(d.from), qs(d.to)));
+        },
+        [this](const QString& msg) {
+            m_versions->setActionResult(msg);
+            Q_EMIT actionDone(msg);
+        });
 }
 
 void ModelsPage::promoteSelected()

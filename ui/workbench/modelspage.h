@@ -33,10 +33,13 @@ public:
     void refresh() override;
 
     void train();                         // from the form
+    void walkForward();                   // the form's parameters, a month at a time
+    void ablation();
     void cancelTraining();
     bool isTraining() const;
     void showVersion(const QString& version);
     void compareSelected();               // with the champion
+    void diffSelected();                  // what changed, in a dialog
     void promoteSelected();
     // Writes every chart (PNG) and table (CSV) into `dir`; returns the files written.
     QStringList exportAll(const QString& dir);
@@ -45,6 +48,7 @@ public:
 Q_SIGNALS:
     void trainingFinished(const QString& version);
     void trainingFailed(const QString& message);
+    void evaluationFinished(const QString& evaluationId);
     void actionDone(const QString& message);
 
 private:
@@ -59,9 +63,11 @@ private:
     QLabel* m_status;
     QString m_shown;
     QString m_selectAfterLoad;
+    bool m_showEvaluation = false; // after a walk-forward or ablation, its tab once loaded
     std::map<std::string, model::TrainingReport> m_reports; // by version
 
     void connectTrainer();
+    void startEvaluation(bool ablation);
     void runAction(const QString& start, std::function<QString(const std::string& path)> action, bool reload);
 };
 

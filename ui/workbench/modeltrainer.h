@@ -23,13 +23,20 @@ public:
     ~ModelTrainer() override;
 
     void start(const QString& dbPath, const jobs::TrainOptions& request);
+    // A walk-forward run, or a feature ablation, of `params` (kept in model_evaluations).
+    void startWalkForward(const QString& dbPath, const model::Params& params);
+    void startAblation(const QString& dbPath, const model::Params& params);
 
 Q_SIGNALS:
     void stage(const QString& message, int done, int total);
     void iteration(int iteration, double trainMae, double validMae, int bestIteration);
     void finished(const QString& version, double seconds);
+    void evaluated(const QString& evaluationId, double seconds);
     void cancelled();
     void failed(const QString& message);
+
+private:
+    void startEvaluation(const QString& dbPath, const model::Params& params, bool ablation);
 };
 
 } // namespace nbaops::ui

@@ -3,6 +3,7 @@
 #include "common/csv.h"
 #include "common/qtconv.h"
 #include "common/theme.h"
+#include "evaluationview.h"
 #include "learningcurve.h"
 
 #include <QChart>
@@ -33,6 +34,9 @@ ReportView::ReportView(LearningCurve* curve, QWidget* parent) : QTabWidget(paren
     m_residualView->setObjectName(QStringLiteral("residualChart"));
     addTab(m_residualView, tr("Residuals"));
     addTab(buildOverUnderTab(), tr("Over/under"));
+    m_evaluation = new EvaluationView(this);
+    m_evaluation->setObjectName(QStringLiteral("evaluationTab"));
+    addTab(m_evaluation, tr("Walk-forward && ablation"));
     m_timeView = makeChartView(tr("MAE per week: versions on their test windows, and live graded predictions"), this);
     m_timeView->setObjectName(QStringLiteral("timeChart"));
     addTab(m_timeView, tr("Over time"));
@@ -196,6 +200,11 @@ void ReportView::showMessage(const QString& text)
     m_summary->setText(text);
 }
 
+void ReportView::showEvaluation()
+{
+    setCurrentWidget(m_evaluation);
+}
+
 void ReportView::showCurve()
 {
     setCurrentWidget(m_curve);
@@ -230,6 +239,7 @@ QStringList ReportView::exportTo(const QString& dir) const
         if (view->grab().save(path(name)))
             files << path(name);
     }
+    files << m_evaluation->exportTo(dir);
     if (writeTableCsv(m_metrics, path("report_metrics.csv")))
         files << path("report_metrics.csv");
     if (m_overUnderTable->rowCount() > 0 && writeTableCsv(m_overUnderTable, path("over_under.csv")))

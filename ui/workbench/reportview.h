@@ -12,6 +12,8 @@ class QTableWidget;
 
 namespace nbaops::ui {
 
+class EvaluationView;
+
 class LearningCurve;
 
 // A version's report in tabs: the learning curve, the summary with the model against the
@@ -27,6 +29,9 @@ public:
     void showOverTime(const std::vector<VersionWeeks>& versions, const std::vector<model::LiveWeek>& live);
     void showMessage(const QString& text); // no report: what to do instead
     void showCurve();
+    // The latest walk-forward run and ablation (page-wide, not the version's).
+    EvaluationView* evaluation() const { return m_evaluation; }
+    void showEvaluation(); // brings its tab forward
     // Every chart (PNG) and table (CSV) into `dir`; returns the files written.
     QStringList exportTo(const QString& dir) const;
 
@@ -42,6 +47,7 @@ private:
     QChartView* m_residualView;
     QChartView* m_timeView;
     QChartView* m_searchView;
+    EvaluationView* m_evaluation;
     QLabel* m_overUnderSummary;
     QChartView* m_reliabilityView;
     QTableWidget* m_overUnderTable;

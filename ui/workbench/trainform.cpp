@@ -33,6 +33,18 @@ TrainForm::TrainForm(QWidget* parent) : QWidget(parent)
     buttons->addWidget(m_train);
     buttons->addWidget(m_cancel);
     layout->addLayout(buttons);
+    // Judge these parameters a month at a time instead of training one version.
+    auto* evaluate = new QHBoxLayout;
+    m_walk = new QPushButton(tr("Walk forward"), this);
+    m_walk->setObjectName(QStringLiteral("walkForwardButton"));
+    m_walk->setToolTip(tr("A model per month of the last two seasons, each trained on everything before the month "
+                          "and tested on it against the baselines; nothing is registered"));
+    m_ablation = new QPushButton(tr("Ablation"), this);
+    m_ablation->setObjectName(QStringLiteral("ablationButton"));
+    m_ablation->setToolTip(tr("The walk-forward again without each family of features: how much each one helps"));
+    evaluate->addWidget(m_walk);
+    evaluate->addWidget(m_ablation);
+    layout->addLayout(evaluate);
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
@@ -40,6 +52,8 @@ TrainForm::TrainForm(QWidget* parent) : QWidget(parent)
     layout->addStretch();
     connect(m_train, &QPushButton::clicked, this, &TrainForm::trainRequested);
     connect(m_cancel, &QPushButton::clicked, this, &TrainForm::cancelRequested);
+    connect(m_walk, &QPushButton::clicked, this, &TrainForm::walkForwardRequested);
+    connect(m_ablation, &QPushButton::clicked, this, &TrainForm::ablationRequested);
 }
 
 void TrainForm::addParameters(QFormLayout* f)
@@ -160,6 +174,8 @@ jobs::TrainOptions TrainForm::options() const
 void TrainForm::setRunning(bool running)
 {
     m_train->setEnabled(!running);
+    m_walk->setEnabled(!running);
+    m_ablation->setEnabled(!running);
     m_cancel->setEnabled(running);
 }
 

@@ -33,6 +33,8 @@ public:
 
 Q_SIGNALS:
     void trainRequested();
+    void walkForwardRequested();
+    void ablationRequested();
     void cancelRequested();
 
 private:
@@ -52,6 +54,8 @@ private:
     QDateEdit* m_testFrom;
     QPushButton* m_train;
     QPushButton* m_cancel;
+    QPushButton* m_walk;
+    QPushButton* m_ablation;
     QProgressBar* m_progress;
 
     void addParameters(QFormLayout* f);

@@ -26,9 +26,13 @@ VersionsPanel::VersionsPanel(QWidget* parent) : QWidget(parent), m_model(new Ver
     m_actionResult->setWordWrap(true);
     bar->addWidget(m_actionResult, 1);
     m_compare = new QPushButton(tr("Compare with champion"), this);
+    m_diff = new QPushButton(tr("What changed..."), this);
+    m_diff->setObjectName(QStringLiteral("diffButton"));
+    m_diff->setToolTip(tr("The selected version against the champion (or the champion against the version before "
+                          "it): parameters, features, data windows, MAE by segment, and both on the same rows"));
     m_promote = new QPushButton(tr("Promote to champion"), this);
     m_export = new QPushButton(tr("Export charts and tables..."), this);
-    for (auto* b : {m_compare, m_promote, m_export})
+    for (auto* b : {m_compare, m_diff, m_promote, m_export})
         bar->addWidget(b);
     layout->addLayout(bar);
     m_serving = new QLabel(this);
@@ -44,6 +48,7 @@ VersionsPanel::VersionsPanel(QWidget* parent) : QWidget(parent), m_model(new Ver
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this] { Q_EMIT selectionChanged(selected()); });
     connect(m_compare, &QPushButton::clicked, this, &VersionsPanel::compareRequested);
+    connect(m_diff, &QPushButton::clicked, this, &VersionsPanel::diffRequested);
     connect(m_promote, &QPushButton::clicked, this, &VersionsPanel::promoteRequested);
     connect(m_export, &QPushButton::clicked, this, &VersionsPanel::exportRequested);
 }
@@ -52,6 +57,7 @@ void VersionsPanel::setVersions(const std::vector<model::ModelVersion>& versions
 {
     m_model->resetData(versions);
     m_compare->setEnabled(!versions.empty());
+    m_diff->setEnabled(versions.size() >= 2);
     m_promote->setEnabled(!versions.empty());
 }
 

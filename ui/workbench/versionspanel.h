@@ -32,6 +32,7 @@ public:
 Q_SIGNALS:
     void selectionChanged(const QString& version);
     void compareRequested();
+    void diffRequested();
     void promoteRequested();
     void exportRequested();
 
@@ -39,6 +40,7 @@ private:
     VersionsModel* m_model;
     QTableView* m_table;
     QPushButton* m_compare;
+    QPushButton* m_diff;
     QPushButton* m_promote;
     QPushButton* m_export;
     QLabel* m_actionResult;
