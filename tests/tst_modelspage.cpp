@@ -34,6 +34,16 @@ private:
     QTemporaryDir m_dir;
     QString m_db;
 
+    // Shown at the size of a desktop window, the registry read.
+    static void showLoaded(ModelsPage& page)
+    {
+        page.resize(1440, 860);
+        page.show();
+        QSignalSpy loaded(&page, &Page::loaded);
+        page.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+    }
+
     static void setRounds(ModelsPage& page, int rounds)
     {
         for (auto* s : page.findChildren<QSpinBox*>())
@@ -151,11 +161,7 @@ private Q_SLOTS:
     void walksForwardAndAblatesFromTheForm()
     {
         ModelsPage page(m_db);
-        page.resize(1440, 860);
-        page.show();
-        QSignalSpy loaded(&page, &Page::loaded);
-        page.refresh();
-        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        showLoaded(page);
         auto* walkTable = page.findChild<QTableWidget*>(QStringLiteral("foldsTable"));
         QCOMPARE(walkTable->rowCount(), 0);
         QVERIFY(page.findChild<QLabel*>(QStringLiteral("evaluationSummary"))->text().contains(QStringLiteral("none yet")));
@@ -209,11 +215,7 @@ private Q_SLOTS:
             QVERIFY(!jobs::train(s, req, {}).version.empty());
         }
         ModelsPage page(m_db);
-        page.resize(1440, 860);
-        page.show();
-        QSignalSpy loaded(&page, &Page::loaded);
-        page.refresh();
-        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+        showLoaded(page);
         QSignalSpy action(&page, &ModelsPage::actionDone);
         auto* button = page.findChild<QPushButton*>(QStringLiteral("diffButton"));
         QVERIFY(button->isEnabled());

@@ -86,14 +86,6 @@ Params drawConfig(const Params& base, uint64_t seed, int index)
 
 namespace {
 
-double mean(const std::vector<double>& v)
-{
-    double s = 0;
-    for (double x : v)
-        s += x;
-    return v.empty() ? 0.0 : s / double(v.size());
-}
-
 class Ladder
 {
 public:
@@ -123,14 +115,17 @@ public:
                 rung = int(r);
         return rung;
     }
-    double maeAt(int config, int rung) const
+    // The mean of `field` over the months of `rung` (the configuration finished them).
+    double meanAt(int config, int rung, double SearchFit::*field = &SearchFit::mae) const
     {
-        std::vector<double> v;
         const auto& fits = m_fits.at(config);
-        for (int k = 0; k < m_plan.rungFolds[size_t(rung)]; ++k)
-            v.push_back(fits.at(m_plan.months[size_t(k)]).mae);
-        return mean(v);
+        const int n = m_plan.rungFolds[size_t(rung)];
+        double sum = 0;
+        for (int k = 0; k < n; ++k)
+            sum += fits.at(m_plan.months[size_t(k)]).*field;
+        return sum / n;
     }
+    double maeAt(int config, int rung) const { return meanAt(config, rung); }
 
     SearchConfig standing(int config) const
     {
@@ -146,10 +141,7 @@ public:
         if (c.rung >= 0) {
             c.months = m_plan.rungFolds[size_t(c.rung)];
             c.mae = maeAt(config, c.rung);
-            std::vector<double> base;
-            for (int k = 0; k < m_plan.rungFolds[size_t(c.rung)]; ++k)
-                base.push_back(it->second.at(m_plan.months[size_t(k)]).baselineMae);
-            c.baselineMae = mean(base);
+            c.baselineMae = meanAt(config, c.rung, &SearchFit::baselineMae);
         }
         return c;
     }

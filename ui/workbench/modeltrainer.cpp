@@ -45,48 +45,31 @@ pipeline::SessionOptions sessionFor(const std::string& path)
     return so;
 }
 
+// A walk-forward run or ablation's end: kept (its id), or cancelled.
+ModelTrainer::Delivery evaluationEnd(bool cancelled, const std::string& id)
+{
+    return [cancelled, id = qs(id)](ModelTrainer& t, double secs) {
+        if (cancelled)
+            Q_EMIT t.cancelled();
+        else
+            Q_EMIT t.evaluated(id, secs);
+    };
+}
+
 } // namespace
 
-void ModelTrainer::startWalkForward(const QString& dbPath, const model::Params& params)
-{
-    startEvaluation(dbPath, params, false);
-}
-
-void ModelTrainer::startAblation(const QString& dbPath, const model::Params& params)
-{
-    startEvaluation(dbPath, params, true);
-}
-
-void ModelTrainer::startEvaluation(const QString& dbPath, const model::Params& params, bool ablation)
+void ModelTrainer::launchJob(const QString& dbPath, const Job& job)
 {
     const auto post = poster(this);
     launch([=, this, path = ss(dbPath)] {
         const auto t0 = std::chrono::steady_clock::now();
         try {
             pipeline::Session session(sessionFor(path));
-            const auto control = controlFor(post, &m_cancel);
-            std::string id;
-            bool cancelled = false;
-            if (ablation) {
-                jobs::AblationOptions o;
-                o.params = params;
-                const auto r = jobs::ablate(session, o, control);
-                id = r.evaluationId;
-                cancelled = r.cancelled;
-            } else {
-                jobs::WalkForwardOptions o;
-                o.params = params;
-                const auto r = jobs::walkForward(session, o, control);
-                id = r.evaluationId;
-                cancelled = r.cancelled;
-            }
+            const auto deliver = job(session, controlFor(post, &m_cancel));
             const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            post([id = qs(id), secs, cancelled](ModelTrainer& t) {
+            post([deliver, secs](ModelTrainer& t) {
                 t.finish();
-                if (cancelled)
-                    Q_EMIT t.cancelled();
-                else
-                    Q_EMIT t.evaluated(id, secs);
+                deliver(t, secs);
             });
         } catch (const std::exception& e) {
             post([m = QString::fromStdString(e.what())](ModelTrainer& t) {
@@ -97,32 +80,36 @@ void ModelTrainer::startEvaluation(const QString& dbPath, const model::Params& p
     });
 }
 
+void ModelTrainer::startWalkForward(const QString& dbPath, const model::Params& params)
+{
+    launchJob(dbPath, [params](pipeline::Session& session, const jobs::Control<jobs::TrainEvent>& control) -> Delivery {
+        jobs::WalkForwardOptions o;
+        o.params = params;
+        const auto r = jobs::walkForward(session, o, control);
+        return evaluationEnd(r.cancelled, r.evaluationId);
+    });
+}
+
+void ModelTrainer::startAblation(const QString& dbPath, const model::Params& params)
+{
+    launchJob(dbPath, [params](pipeline::Session& session, const jobs::Control<jobs::TrainEvent>& control) -> Delivery {
+        jobs::AblationOptions o;
+        o.params = params;
+        const auto r = jobs::ablate(session, o, control);
+        return evaluationEnd(r.cancelled, r.evaluationId);
+    });
+}
+
 void ModelTrainer::start(const QString& dbPath, const jobs::TrainOptions& request)
 {
-    const auto post = poster(this);
-    launch([=, this, path = ss(dbPath)] {
-        const auto t0 = std::chrono::steady_clock::now();
-        try {
-            pipeline::Session session(sessionFor(path));
-            const auto control = controlFor(post, &m_cancel);
-            const auto run = jobs::train(session, request, control);
-            const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            if (run.cancelled)
-                post([](ModelTrainer& t) {
-                    t.finish();
-                    Q_EMIT t.cancelled();
-                });
+    launchJob(dbPath, [request](pipeline::Session& session, const jobs::Control<jobs::TrainEvent>& control) -> Delivery {
+        const auto run = jobs::train(session, request, control);
+        return [cancelled = run.cancelled, v = qs(run.version)](ModelTrainer& t, double secs) {
+            if (cancelled)
+                Q_EMIT t.cancelled();
             else
-                post([v = qs(run.version), secs](ModelTrainer& t) {
-                    t.finish();
-                    Q_EMIT t.finished(v, secs);
-                });
-        } catch (const std::exception& e) {
-            post([m = QString::fromStdString(e.what())](ModelTrainer& t) {
-                t.finish();
-                Q_EMIT t.failed(m);
-            });
-        }
+                Q_EMIT t.finished(v, secs);
+        };
     });
 }
 

@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <atomic>
+#include <functional>
 #include <thread>
 
 namespace nbaops::ui {
@@ -35,8 +36,15 @@ Q_SIGNALS:
     void cancelled();
     void failed(const QString& message);
 
+public:
+    // What a finished job signals, on the GUI thread, with its seconds.
+    using Delivery = std::function<void(ModelTrainer&, double seconds)>;
+
 private:
-    void startEvaluation(const QString& dbPath, const model::Params& params, bool ablation);
+    // Runs `job` on the worker thread with a session of its own and the trainer's progress and
+    // cancel; delivers what it returns, or failed() with the reason it threw.
+    using Job = std::function<Delivery(pipeline::Session&, const jobs::Control<jobs::TrainEvent>&)>;
+    void launchJob(const QString& dbPath, const Job& job);
 };
 
 } // namespace nbaops::ui
