@@ -3,6 +3,8 @@
 // page, and the exports (PNG per chart, CSV per table). Grabs each tab as PNG to look at.
 #include "features/features.h"
 #include "jobs/import.h"
+#include "model/report.h"
+#include "store/database.h"
 #include "workbench/modelspage.h"
 #include "workbench/versiondiffdialog.h"
 #include "jobs/train.h"
@@ -15,6 +17,7 @@
 #include <QAbstractItemModelTester>
 #include <QChart>
 #include <QChartView>
+#include <QXYSeries>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -236,6 +239,40 @@ private Q_SLOTS:
         QVERIFY(dialog->findChild<QLabel*>(QStringLiteral("diffSameRows"))->text().contains(QStringLiteral("same rows")));
         QTest::qWait(50);
         QVERIFY(dialog->grab().save(QString::fromStdString((test::outputDir() / "models_diff.png").string())));
+    }
+
+    void marksDataQualityEventsOverTime()
+    {
+        // A failed run and a feature gone NULL, on two dates of the versions' test windows.
+        {
+            auto db = store::Database::open(m_db.toStdString());
+            QVERIFY(model::dataQualityEvents(db).empty()); // the imported history is clean
+            db.exec("INSERT INTO processor_runs(run_id, processor, phase, game_date, started_at, finished_at, status,"
+                    " failure_category, error) VALUES ('test', 'ml_feature_store', 4, '2024-01-05',"
+                    " '2024-01-06T10:00:00Z', '2024-01-06T10:00:01Z', 'failed', 'error', 'disk full')");
+            db.exec("UPDATE feature_quality SET nulls = rows WHERE game_date = '2024-01-10' AND feature = 'opp_def_rating'");
+            const auto events = model::dataQualityEvents(db);
+            QCOMPARE(events.size(), size_t(2));
+            QCOMPARE(events[0].date, std::string("2024-01-05"));
+            QCOMPARE(events[0].kind, std::string("failed"));
+            QVERIFY2(events[0].detail.find("ml_feature_store") != std::string::npos, events[0].detail.c_str());
+            QCOMPARE(events[1].kind, std::string("nulls"));
+            QVERIFY2(events[1].detail.find("opp_def_rating 100%") != std::string::npos, events[1].detail.c_str());
+        }
+        ModelsPage page(m_db);
+        showLoaded(page);
+        auto* chart = page.findChild<QChartView*>(QStringLiteral("timeChart"))->chart();
+        int marks = 0;
+        for (auto* s : chart->series())
+            if (s->objectName() == QStringLiteral("failedEvents") || s->objectName() == QStringLiteral("nullsEvents")) {
+                QCOMPARE(static_cast<QXYSeries*>(s)->count(), 1);
+                ++marks;
+            }
+        QCOMPARE(marks, 2);
+        auto* tabs = page.findChild<QTabWidget*>(QStringLiteral("modelTabs"));
+        tabs->setCurrentWidget(page.findChild<QChartView*>(QStringLiteral("timeChart")));
+        QTest::qWait(100);
+        QVERIFY(page.grab().save(QString::fromStdString((test::outputDir() / "models_overtime_events.png").string())));
     }
 
     void cancellingRegistersNothing()

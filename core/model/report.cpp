@@ -2,7 +2,9 @@
 
 #include "store/database.h"
 
+#include <algorithm>
 #include <cmath>
+#include <set>
 
 namespace nbaops::model {
 
@@ -171,6 +173,56 @@ std::vector<LiveWeek> liveWeeklyMae(store::Database& db)
                          " GROUP BY week, model_version ORDER BY week");
     while (st.step())
         out.push_back({st.getText(0), st.getText(1), st.getInt(2), st.getDouble(3)});
+    return out;
+}
+
+std::vector<DataQualityEvent> dataQualityEvents(store::Database& db)
+{
+    std::map<std::string, std::vector<DataQualityEvent>> byDate;
+    auto failed = db.prepare("SELECT l.game_date, group_concat(l.processor, ', ') FROM processor_latest l"
+                             " JOIN processor_runs r ON r.id = l.run_pk WHERE r.status = 'failed'"
+                             " GROUP BY l.game_date");
+    while (failed.step())
+        byDate[failed.getText(0)].push_back({failed.getText(0), "failed", "failed: " + failed.getText(1)});
+    // A feature's NULL rate on a date against its median over the 14 dates before it in the same
+    // season (at least 7): a jump, not a level. Season openers have no such history, and the
+    // NULLs of the three features below come from the matchup or the player's past by design.
+    std::map<std::string, std::string> seasonOf;
+    auto seasons = db.prepare("SELECT game_date, min(season) FROM game_schedule GROUP BY game_date");
+    while (seasons.step())
+        seasonOf[seasons.getText(0)] = seasons.getText(1);
+    const std::set<std::string> sparse = {"pts_vs_opp", "pts_prev_season", "min_prev_season"};
+    std::map<std::string, std::vector<std::pair<std::string, double>>> rates; // feature -> (date, rate), by date
+    auto quality = db.prepare("SELECT game_date, feature, CAST(nulls AS REAL) / rows FROM feature_quality"
+                              " WHERE rows >= 20 ORDER BY game_date");
+    while (quality.step())
+        if (!sparse.count(quality.getText(1)))
+            rates[quality.getText(1)].emplace_back(quality.getText(0), quality.getDouble(2));
+    std::map<std::string, std::string> spikes; // date -> features
+    for (const auto& [feature, series] : rates)
+        for (size_t i = 0; i < series.size(); ++i) {
+            const auto& [date, rate] = series[i];
+            std::vector<double> before;
+            for (size_t k = i > 14 ? i - 14 : 0; k < i; ++k)
+                if (seasonOf[series[k].first] == seasonOf[date])
+                    before.push_back(series[k].second);
+            if (before.size() < 7)
+                continue;
+            std::nth_element(before.begin(), before.begin() + std::ptrdiff_t(before.size() / 2), before.end());
+            const double usual = before[before.size() / 2];
+            if (rate < usual + kNullSpike)
+                continue;
+            char b[160];
+            std::snprintf(b, sizeof b, "%s %.0f%% (usually %.0f%%)", feature.c_str(), 100 * rate, 100 * usual);
+            auto& text = spikes[date];
+            text += (text.empty() ? "" : ", ") + std::string(b);
+        }
+    for (const auto& [date, text] : spikes)
+        byDate[date].push_back({date, "nulls", "NULL spike: " + text});
+    std::vector<DataQualityEvent> out;
+    for (auto& [date, events] : byDate)
+        for (auto& e : events)
+            out.push_back(std::move(e));
     return out;
 }
 

@@ -124,4 +124,16 @@ struct LiveWeek
 };
 std::vector<LiveWeek> liveWeeklyMae(store::Database& db);
 
+// A date whose data the MAE of that week may not be fair to: a processor's latest run failed,
+// or a feature was NULL far more often than it usually is.
+struct DataQualityEvent
+{
+    std::string date;
+    std::string kind; // "failed" or "nulls"
+    std::string detail;
+};
+inline constexpr double kNullSpike = 0.25; // a NULL rate this far above the feature's recent median
+// The events of every date, oldest first.
+std::vector<DataQualityEvent> dataQualityEvents(store::Database& db);
+
 } // namespace nbaops::model

@@ -35,7 +35,7 @@ namespace nbaops::ui {
 
 namespace {
 
-struct Loaded
+struct DrLoaded
 {
     std::vector<dr::BackupEntry> backups;
     std::vector<dr::DrillSummary> drills;
@@ -167,9 +167,9 @@ void DrPage::connectJobs()
 void DrPage::refresh()
 {
     const std::string db = ss(m_dbPath);
-    m_loadJobs.run<Loaded>(
+    m_loadJobs.run<DrLoaded>(
         [db] {
-            Loaded l;
+            DrLoaded l;
             const auto dest = dr::defaultBackupDir(db);
             l.dest = dest.string();
             l.backups = dr::listBackups(dest);
@@ -179,7 +179,7 @@ void DrPage::refresh()
             l.facts = health::facts::backups(live);
             return l;
         },
-        [this](Loaded l) {
+        [this](DrLoaded l) {
             m_entries = l.backups;
             const QString selected = selectedBackup();
             m_backups->resetData(l.backups);

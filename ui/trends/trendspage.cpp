@@ -43,7 +43,7 @@ QString fileStem(const QString& series)
 
 QString thousands(int64_t n) { return QLocale(QLocale::English).toString(qlonglong(n)); }
 
-struct Loaded
+struct TrendsLoaded
 {
     health::TrendsReport report;
     double ms = 0;
@@ -85,10 +85,10 @@ void TrendsPage::load()
         q.until = Date::ymd(m_until->year(), unsigned(m_until->month()), unsigned(m_until->day()));
     const registry::Registry* reg = &m_registry;
     const auto read = [path, reg](health::TrendsQuery query) {
-        return std::function<Loaded()>([path, reg, query] {
+        return std::function<TrendsLoaded()>([path, reg, query] {
             const auto t0 = std::chrono::steady_clock::now();
             auto db = store::Database::open(path, store::Database::Mode::ReadOnly);
-            Loaded l{health::trends(db, *reg, query), 0};
+            TrendsLoaded l{health::trends(db, *reg, query), 0};
             l.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
             return l;
         });
@@ -103,11 +103,11 @@ void TrendsPage::load()
     // load drops both.
     health::TrendsQuery phases = q;
     phases.withProcessors = false;
-    m_jobs.run<Loaded>(
+    m_jobs.run<TrendsLoaded>(
         read(phases),
-        [this, q, read, fail](Loaded l) {
+        [this, q, read, fail](TrendsLoaded l) {
             display(std::move(l.report), l.ms, false);
-            m_jobs.run<Loaded>(read(q), [this](Loaded full) { display(std::move(full.report), full.ms, true); }, fail);
+            m_jobs.run<TrendsLoaded>(read(q), [this](TrendsLoaded full) { display(std::move(full.report), full.ms, true); }, fail);
         },
         fail);
 }

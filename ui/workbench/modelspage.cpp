@@ -34,11 +34,12 @@ namespace nbaops::ui {
 namespace {
 
 // What the page reads off the GUI thread.
-struct Loaded
+struct ModelsLoaded
 {
     std::vector<model::ModelVersion> versions;      // newest first
     std::map<std::string, model::TrainingReport> reports;
     std::vector<model::LiveWeek> live;             // graded live predictions per week and model
+    std::vector<model::DataQualityEvent> events;   // failed runs and NULL spikes, by date
     std::optional<model::Split> defaultSplit;       // with no versions: what "split from the data" would use
     QString serving;                                // champion, rollout, retraining triggers
     std::optional<model::EvaluationRecord> walk, ablation; // the latest of each kind
@@ -64,9 +65,9 @@ QString servingText(store::Database& db)
                                       .arg(fired.join(QStringLiteral(", ")), theme().warnText.name()));
 }
 
-Loaded load(const std::string& path)
+ModelsLoaded load(const std::string& path)
 {
-    Loaded l;
+    ModelsLoaded l;
     auto db = store::Database::open(path);
     model::ModelVersions registry(db, store::ObjectStore::forDatabase(db).root());
     l.versions = registry.list();
@@ -74,6 +75,7 @@ Loaded load(const std::string& path)
     for (const auto& v : l.versions)
         l.reports[v.version] = model::TrainingReport::fromJson(v.report);
     l.live = model::liveWeeklyMae(db);
+    l.events = model::dataQualityEvents(db);
     // With a version on display the form shows its split; the data's default (a scan of the
     // summaries) is needed only before the first version.
     if (l.versions.empty()) {
@@ -237,9 +239,9 @@ void ModelsPage::cancelTraining()
 
 void ModelsPage::refresh()
 {
-    m_jobs.run<Loaded>(
+    m_jobs.run<ModelsLoaded>(
         [path = ss(m_dbPath)] { return load(path); },
-        [this](Loaded l) {
+        [this](ModelsLoaded l) {
             m_reports = std::move(l.reports);
             m_versions->setVersions(l.versions);
             m_versions->setServing(l.serving);
@@ -250,7 +252,7 @@ void ModelsPage::refresh()
             for (const auto& v : l.versions)
                 weeks.push_back({v.version, std::find(v.aliases.begin(), v.aliases.end(), "champion") != v.aliases.end(),
                                  m_reports[v.version].weekly});
-            m_report->showOverTime(weeks, l.live);
+            m_report->showOverTime(weeks, l.live, l.events);
             const auto at = [](const auto& r) -> QString { return qs(r->createdAt.substr(0, 16)) + QStringLiteral(" UTC"); };
             if (l.walk)
                 m_report->evaluation()->showWalkForward(model::walkForwardFromJson(l.walk->result), qs(l.walk->id), at(l.walk));

@@ -456,7 +456,8 @@ void fillImportanceChart(QChart* c, const model::TrainingReport& report, const Q
     c->legend()->hide();
 }
 
-void fillOverTimeChart(QChart* c, const std::vector<VersionWeeks>& versions, const std::vector<model::LiveWeek>& live)
+void fillOverTimeChart(QChart* c, const std::vector<VersionWeeks>& versions, const std::vector<model::LiveWeek>& live,
+                       const std::vector<model::DataQualityEvent>& events)
 {
     clearChart(c);
     double lo = 1e9, hi = 0;
@@ -525,6 +526,34 @@ void fillOverTimeChart(QChart* c, const std::vector<VersionWeeks>& versions, con
     for (auto* s : all) {
         s->attachAxis(x);
         s->attachAxis(y);
+    }
+    // The data-quality events of the span, along the top: a week's MAE next to one may not be
+    // the model's doing.
+    const double top = y->max() - 0.03 * (y->max() - y->min());
+    const std::pair<const char*, QColor> kinds[] = {{"failed", theme().errorText}, {"nulls", theme().warnText}};
+    for (const auto& [kind, colour] : kinds) {
+        auto* marks = new QScatterSeries;
+        marks->setObjectName(QString::fromLatin1(kind) + QStringLiteral("Events"));
+        marks->setName(std::string_view(kind) == "failed" ? tr("failed runs") : tr("NULL-rate spikes"));
+        marks->setMarkerShape(std::string_view(kind) == "failed" ? QScatterSeries::MarkerShapeRectangle
+                                                                 : QScatterSeries::MarkerShapeCircle);
+        marks->setMarkerSize(9);
+        marks->setColor(colour);
+        marks->setBorderColor(colour);
+        for (const auto& e : events) {
+            const qint64 t = ms(e.date);
+            if (e.kind == kind && t >= tmin - 3 * 86400000LL && t <= tmax + 3 * 86400000LL)
+                marks->append(double(t), top);
+        }
+        if (marks->count() == 0) {
+            delete marks;
+            continue;
+        }
+        c->addSeries(marks);
+        marks->attachAxis(x);
+        marks->attachAxis(y);
+        c->setTitle(tr("MAE per week: versions on their test windows, live graded predictions, and the data-quality "
+                       "events of those weeks"));
     }
 }
 

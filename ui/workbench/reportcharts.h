@@ -45,7 +45,9 @@ struct VersionWeeks
     std::vector<model::WeekMae> weekly;
 };
 // MAE per week: the newest versions on their test windows (newest first), the best baseline of
-// the newest, and the live graded predictions per serving model.
-void fillOverTimeChart(QChart* c, const std::vector<VersionWeeks>& versions, const std::vector<model::LiveWeek>& live);
+// the newest, the live graded predictions per serving model, and the data-quality events of
+// those weeks (failed runs, NULL-rate spikes) marked along the top.
+void fillOverTimeChart(QChart* c, const std::vector<VersionWeeks>& versions, const std::vector<model::LiveWeek>& live,
+                       const std::vector<model::DataQualityEvent>& events);
 
 } // namespace nbaops::ui

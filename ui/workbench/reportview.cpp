@@ -37,7 +37,8 @@ ReportView::ReportView(LearningCurve* curve, QWidget* parent) : QTabWidget(paren
     m_evaluation = new EvaluationView(this);
     m_evaluation->setObjectName(QStringLiteral("evaluationTab"));
     addTab(m_evaluation, tr("Walk-forward && ablation"));
-    m_timeView = makeChartView(tr("MAE per week: versions on their test windows, and live graded predictions"), this);
+    m_timeView = makeChartView(tr("MAE per week: versions on their test windows, live graded predictions, and "
+                                  "data-quality events"), this);
     m_timeView->setObjectName(QStringLiteral("timeChart"));
     addTab(m_timeView, tr("Over time"));
     auto* search = new QSplitter(Qt::Vertical, this);
@@ -215,9 +216,10 @@ void ReportView::showImportance()
     fillImportanceChart(m_importanceView->chart(), m_report, m_importanceKind->currentData().toString());
 }
 
-void ReportView::showOverTime(const std::vector<VersionWeeks>& versions, const std::vector<model::LiveWeek>& live)
+void ReportView::showOverTime(const std::vector<VersionWeeks>& versions, const std::vector<model::LiveWeek>& live,
+                              const std::vector<model::DataQualityEvent>& events)
 {
-    fillOverTimeChart(m_timeView->chart(), versions, live);
+    fillOverTimeChart(m_timeView->chart(), versions, live, events);
 }
 
 QStringList ReportView::exportTo(const QString& dir) const

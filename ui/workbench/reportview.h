@@ -26,7 +26,8 @@ public:
     ReportView(LearningCurve* curve, QWidget* parent = nullptr);
 
     void show(const model::TrainingReport& report);
-    void showOverTime(const std::vector<VersionWeeks>& versions, const std::vector<model::LiveWeek>& live);
+    void showOverTime(const std::vector<VersionWeeks>& versions, const std::vector<model::LiveWeek>& live,
+                      const std::vector<model::DataQualityEvent>& events);
     void showMessage(const QString& text); // no report: what to do instead
     void showCurve();
     // The latest walk-forward run and ablation (page-wide, not the version's).
