@@ -122,7 +122,8 @@ private Q_SLOTS:
 
         // Grab every tab to look at.
         auto* tabs = page.findChild<QTabWidget*>(QStringLiteral("modelTabs"));
-        const char* names[] = {"curve", "report", "importance", "scatter", "residuals", "overunder", "overtime", "search"};
+        const char* names[] = {"curve",     "report",     "importance", "scatter", "residuals",
+                               "overunder", "evaluation", "overtime",   "search"};
         auto* search = page.findChild<QTableWidget*>(QStringLiteral("searchTable"));
         QCOMPARE(search->rowCount(), 3);
         QVERIFY(search->isSortingEnabled());
@@ -131,6 +132,7 @@ private Q_SLOTS:
         QVERIFY(!search->item(0, 3)->data(Qt::DisplayRole).isNull());
         QVERIFY(tabs->tabText(tabs->count() - 1).startsWith(QStringLiteral("Search (")));
         QVERIFY(!page.findChild<QChartView*>(QStringLiteral("searchChart"))->chart()->series().isEmpty());
+        QCOMPARE(tabs->count(), int(std::size(names)));
         for (int t = 0; t < tabs->count(); ++t) {
             tabs->setCurrentIndex(t);
             QTest::qWait(50);
