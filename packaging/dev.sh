@@ -27,6 +27,8 @@ PACKAGES=(
 )
 # Only `fuzz` needs these (libFuzzer is clang's).
 FUZZ_PACKAGES=(clang libclang-rt-14-dev)
+# The benchmarks' reference: the same libxgboost driven from Python (nbaops-bench model).
+BENCH_PACKAGES=(python3-xgboost python3-numpy)
 
 say() { printf 'dev.sh: %s\n' "$*"; }
 die() { printf 'dev.sh: %s\n' "$*" >&2; exit 1; }
@@ -187,7 +189,7 @@ MSG
     say "all tests passed"
     ;;
   bench)
-    install_missing
+    install_missing "${BENCH_PACKAGES[@]}"
     build release
     shift || true
     ./build/release/tests/bench/nbaops-bench all "$@"

@@ -6,7 +6,7 @@
 #include "model/versions.h"
 #include "model/serving.h"
 #include "jobs/train.h"
-#include "features/features.h"
+#include "features/build.h"
 #include "model/calibration.h"
 #include "model/report.h"
 #include "model/search.h"
@@ -24,6 +24,8 @@
 #include "util/rng.h"
 
 #include <nlohmann/json.hpp>
+
+#include <limits>
 
 #include <QProcess>
 #include <QtTest>
@@ -162,6 +164,50 @@ private Q_SLOTS:
         const auto again = jobs::train(*s, quickRequest(), {});
         QCOMPARE(again.featureDatesBuilt, 0);
         QCOMPARE(again.report["model"]["mae"].get<double>(), r["model"]["mae"].get<double>()); // deterministic
+    }
+
+    void theDatasetReadsAlikeInOneOrTwoHalves()
+    {
+        auto s = open();
+        const auto cal = model::summaryCalendar(s->db());
+        const Date from = cal.dates.front().first, until = cal.dates.back().first;
+        const auto one = model::loadDataset(s->db(), from, until, std::numeric_limits<int64_t>::max());
+        const auto two = model::loadDataset(s->db(), from, until, 1);
+        QVERIFY(one.rows.size() > 1000);
+        QCOMPARE(two.rows.size(), one.rows.size());
+        for (size_t i = 0; i < one.rows.size(); ++i) {
+            const auto &a = one.rows[i], &b = two.rows[i];
+            QVERIFY(a.date == b.date && a.playerId == b.playerId && a.gameId == b.gameId && a.points == b.points &&
+                    a.playerName == b.playerName);
+            for (size_t k = 0; k < features::kCount; ++k)
+                QVERIFY(a.x[k] == b.x[k]);
+        }
+        // Rows still known only as missing or as values.
+        size_t missing = 0;
+        for (const auto& e : one.rows)
+            missing += !e.x[features::ix("pts_last5")].has_value();
+        QVERIFY(missing > 0 && missing < one.rows.size());
+
+        // A feature row of an older version in the later half is named, whichever connection
+        // read it, and nothing is returned.
+        const Date late = cal.dates[cal.dates.size() - 3].first;
+        s->db().prepare("UPDATE ml_feature_store SET feature_version = 1 WHERE game_date = ? AND player_id ="
+                        " (SELECT player_id FROM player_game_summary WHERE game_date = ? AND played = 1 LIMIT 1)")
+            .bindAll(late.iso(), late.iso())
+            .run();
+        for (const int64_t split : {std::numeric_limits<int64_t>::max(), int64_t(1)}) {
+            try {
+                model::loadDataset(s->db(), from, until, split);
+                QFAIL("an older feature version was read");
+            } catch (const OpsError& e) {
+                QVERIFY2(std::string(e.what()).find("1 feature rows from " + late.iso() + " on were built by an older") !=
+                             std::string::npos,
+                         e.what());
+            }
+        }
+        s->db().prepare("UPDATE ml_feature_store SET feature_version = ? WHERE feature_version = 1")
+            .bindAll(int64_t(features::kVersion))
+            .run();
     }
 
     void trainingCanBeCancelled()
@@ -412,8 +458,8 @@ private Q_SLOTS:
         for (size_t i = 0; i < rows.size(); ++i) {
             const bool starter = i % 2 == 0;
             const double pred = starter ? rng.uniform(18, 30) : rng.uniform(2, 8);
-            rows[i].x[features::ix("min_season")] = starter ? 34.0 : 12.0;
-            rows[i].x[features::ix("pts_season")] = pred + rng.normal(0, 1.5);
+            rows[i].x.set(features::ix("min_season"), starter ? 34.0 : 12.0);
+            rows[i].x.set(features::ix("pts_season"), pred + rng.normal(0, 1.5));
             rows[i].points = float(pred + rng.normal(0, starter ? 7 : 3));
             predicted.push_back(float(pred));
             ptrs.push_back(&rows[i]);

@@ -59,6 +59,9 @@ struct TrainResult
     nlohmann::json report; // what `nbaops train --json` prints and the registry stores
     bool cancelled = false;
     int featureDatesBuilt = 0;
+    // From the call to the first tree: the analyst's wait before training shows progress
+    // (features brought up to date, the dataset read, the matrices built). 0 when none grew.
+    double firstTreeSeconds = 0;
 };
 
 // Brings the feature store up to date over [from, until] (dates with box scores whose feature

@@ -5,6 +5,10 @@
 #include "util/errors.h"
 
 #include <cmath>
+#include <exception>
+#include <filesystem>
+#include <optional>
+#include <thread>
 
 namespace nbaops::model {
 
@@ -27,20 +31,23 @@ std::vector<std::string> featureNames()
     return {features::kNames.begin(), features::kNames.end()};
 }
 
-Dataset loadDataset(store::Database& db, Date from, Date until)
+namespace {
+
+// Feature rows of another feature version met while reading: how many, and the first date.
+struct OtherVersion
 {
-    {
-        auto st = db.prepare("SELECT count(*), min(game_date) FROM ml_feature_store"
-                             " WHERE game_date BETWEEN ? AND ? AND feature_version <> ?");
-        st.bindAll(from.iso(), until.iso(), int64_t(features::kVersion));
-        st.step();
-        if (st.getInt(0) > 0)
-            throw OpsError(std::to_string(st.getInt(0)) + " feature rows from " + st.getText(1) +
-                           " on were built by an older feature version; nothing was trained. Rebuild them "
-                           "first: nbaops run --from " + from.iso() + " --to " + until.iso() +
-                           " --only ml_feature_store --force");
-    }
-    std::string sql = "SELECT f.game_date, f.game_id, f.player_id, f.team_id, p.player_name, p.pts, p.minutes";
+    int64_t rows = 0;
+    std::optional<Date> first;
+};
+
+// The played player-games with feature rows in [from, until], appended to `rows` in date and
+// player order.
+OtherVersion readExamples(store::Database& db, Date from, Date until, std::vector<Example>& rows)
+{
+    // Pages come straight from the file's mapping rather than copied into the page cache.
+    db.exec("PRAGMA mmap_size = 268435456");
+    std::string sql = "SELECT f.game_date, f.game_id, f.player_id, f.team_id, p.player_name, p.pts, p.minutes,"
+                      " f.feature_version";
     for (const auto& n : features::kNames)
         sql += ", f.f_" + std::string(n);
     sql += " FROM ml_feature_store f JOIN player_game_summary p ON p.game_date = f.game_date"
@@ -49,16 +56,18 @@ Dataset loadDataset(store::Database& db, Date from, Date until)
            " ORDER BY f.game_date, f.player_id";
     auto st = db.prepare(sql);
     st.bindAll(from.iso(), until.iso());
-    Dataset d;
     std::string lastDate;
     Date date;
+    OtherVersion other;
     while (st.step()) {
-        Example e;
+        Example& e = rows.emplace_back();
         const std::string iso = st.getText(0);
         if (iso != lastDate) {
             lastDate = iso;
             date = Date::parse(iso).value_or(Date());
         }
+        if (st.getInt(7) != features::kVersion && other.rows++ == 0)
+            other.first = date;
         e.date = date;
         e.gameId = st.getText(1);
         e.playerId = st.getInt(2);
@@ -67,9 +76,70 @@ Dataset loadDataset(store::Database& db, Date from, Date until)
         e.points = float(st.getInt(5));
         e.minutes = float(st.getDouble(6));
         for (size_t i = 0; i < features::kCount; ++i)
-            e.x[i] = st.getOptDouble(int(7 + i));
-        d.rows.push_back(std::move(e));
+            e.x.set(i, st.getOptDouble(int(8 + i)));
     }
+    db.exec("PRAGMA mmap_size = 0");
+    return other;
+}
+
+} // namespace
+
+// Decoding 50 columns a row is most of the read, and WAL lets two connections read at once.
+Dataset loadDataset(store::Database& db, Date from, Date until, int64_t splitReadRows)
+{
+    Dataset d;
+    int64_t count = 0;
+    {
+        // How many rows at most (the vector is sized once: growing it doubles the peak).
+        auto st = db.prepare("SELECT count(*) FROM ml_feature_store WHERE game_date BETWEEN ? AND ?");
+        st.bindAll(from.iso(), until.iso());
+        st.step();
+        count = st.getInt(0);
+    }
+    d.rows.reserve(size_t(count));
+    std::optional<Date> middle;
+    if (count >= splitReadRows && std::filesystem::is_regular_file(db.path())) {
+        auto st = db.prepare("SELECT game_date FROM ml_feature_store WHERE game_date BETWEEN ? AND ?"
+                             " ORDER BY game_date LIMIT 1 OFFSET ?");
+        st.bindAll(from.iso(), until.iso(), count / 2);
+        if (st.step())
+            middle = Date::parse(st.getText(0));
+    }
+    OtherVersion other;
+    if (!middle || *middle <= from) {
+        other = readExamples(db, from, until, d.rows);
+    } else {
+        std::vector<Example> later;
+        OtherVersion laterOther;
+        std::exception_ptr failed;
+        std::thread reader([&] {
+            try {
+                auto second = store::Database::open(db.path(), store::Database::Mode::ReadOnly);
+                later.reserve(size_t(count - count / 2));
+                laterOther = readExamples(second, *middle, until, later);
+            } catch (...) {
+                failed = std::current_exception();
+            }
+        });
+        try {
+            other = readExamples(db, from, middle->addDays(-1), d.rows);
+        } catch (...) {
+            reader.join();
+            throw;
+        }
+        reader.join();
+        if (failed)
+            std::rethrow_exception(failed);
+        d.rows.insert(d.rows.end(), std::make_move_iterator(later.begin()), std::make_move_iterator(later.end()));
+        other.rows += laterOther.rows;
+        if (!other.first)
+            other.first = laterOther.first;
+    }
+    if (other.rows > 0)
+        throw OpsError(std::to_string(other.rows) + " feature rows from " + other.first->iso() +
+                       " on were built by an older feature version; nothing was trained. Rebuild them "
+                       "first: nbaops run --from " + from.iso() + " --to " + until.iso() +
+                       " --only ml_feature_store --force");
     return d;
 }
 
@@ -109,7 +179,7 @@ Columns toColumns(const std::vector<const Example*>& rows, const std::vector<std
     c.labels.reserve(rows.size());
     for (const auto* r : rows) {
         for (const size_t i : index)
-            c.values.push_back(r->x[i] ? float(*r->x[i]) : std::nanf(""));
+            c.values.push_back(float(r->x.raw(i)));
         c.labels.push_back(r->points);
     }
     return c;

@@ -3,7 +3,11 @@
 #include "features/features.h"
 #include "util/date.h"
 
+#include <array>
+#include <cmath>
 #include <cstdint>
+#include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +22,23 @@ inline constexpr const char* kPopulation =
     "player-games where the player played (minutes > 0) and had at least 5 earlier played games in the same season";
 inline constexpr int kPopulationMinGames = 5;
 
+// One example's features in features::kNames order, NaN where missing: half the size of
+// features::Vector, which a dataset of 100,000 player-games holds one of per row.
+class FeatureValues
+{
+public:
+    FeatureValues() { m_v.fill(std::numeric_limits<double>::quiet_NaN()); }
+    std::optional<double> operator[](size_t i) const
+    {
+        return std::isnan(m_v[i]) ? std::nullopt : std::optional(m_v[i]);
+    }
+    void set(size_t i, std::optional<double> value) { m_v[i] = value.value_or(std::numeric_limits<double>::quiet_NaN()); }
+    double raw(size_t i) const { return m_v[i]; } // NaN when missing
+
+private:
+    std::array<double, features::kCount> m_v;
+};
+
 // One player-game of the feature store joined to what happened in it.
 struct Example
 {
@@ -28,7 +49,7 @@ struct Example
     std::string playerName;
     float points = 0;   // the target
     float minutes = 0;
-    features::Vector x; // features::kNames order
+    FeatureValues x;
     bool inPopulation() const;
 };
 
@@ -41,7 +62,10 @@ struct Dataset
 // Every played player-game (minutes > 0) with a feature row between the dates (inclusive).
 // Throws when feature rows in the window were built by another feature version (they must be
 // rebuilt first; the message says how).
-Dataset loadDataset(store::Database& db, Date from, Date until);
+// From `splitReadRows` feature rows on, a second connection on another thread reads the later
+// half (the default suits a file database; ":memory:" and temporary ones are read by one).
+inline constexpr int64_t kSplitReadRows = 20000;
+Dataset loadDataset(store::Database& db, Date from, Date until, int64_t splitReadRows = kSplitReadRows);
 
 // The dates that hold feature rows with outcomes, oldest first, and the season of each.
 struct DataCalendar

@@ -25,7 +25,11 @@ int main(int argc, char** argv)
     auto* pipeline = app.add_subcommand("pipeline", "A simulated season end to end, and phases 2-6 alone, with 1 and 2 workers");
     pipeline->add_option("--days", days, "Only the first N days of the season (default: all of it)");
     auto* model = app.add_subcommand("model", "Real history (../shared/data): import the three seasons, build the features, "
-                                              "train (import and features: the median of --reps fresh databases, at most 5)");
+                                              "train (import and features: the median of --reps fresh databases, at most 5); "
+                                              "four seasons with their features; the walk-forward; the search; training "
+                                              "beside Python's XGBoost");
+    double searchSeconds = 300;
+    model->add_option("--search-seconds", searchSeconds, "The search figure's budget (default 300; 0 skips it)");
     int latency = 100;
     int backfillDays = 0;
     auto* backfill = app.add_subcommand("backfill", "A season backfilled with 1, 2 and 4 workers (responses 100 ms late), "
@@ -59,7 +63,7 @@ int main(int argc, char** argv)
         if (*cloudSync || *all)
             nbaops::bench::runCloudBench(r, cloudRuns);
         if (*model || *all)
-            nbaops::bench::runModel(r, std::max(1, std::min(reps, 5)));
+            nbaops::bench::runModel(r, std::max(1, std::min(reps, 5)), searchSeconds);
     } catch (const std::exception& e) {
         std::cerr << "nbaops-bench: " << e.what() << "\n";
         return 3;

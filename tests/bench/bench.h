@@ -16,6 +16,10 @@
 #include <string>
 #include <vector>
 
+namespace nbaops::pipeline {
+class Session;
+}
+
 namespace nbaops::bench {
 
 // One measured figure. Printed as a line for people, or as one JSON object per line:
@@ -78,7 +82,14 @@ void writeHistory(Reporter& r, const registry::Registry& reg, const std::vector<
                   const std::filesystem::path& path, long long runs, int days, const std::string& label);
 void runSlice(Reporter& r, int reps);
 void runPipeline(Reporter& r, int seasonStartYear, int days);
-void runModel(Reporter& r, int reps);
+// `searchSeconds`: the budget of the search figure (0 skips it).
+void runModel(Reporter& r, int reps, double searchSeconds);
+// Part of runModel. Four seasons imported with their features: time, CPU, peak memory (the
+// fourth is 2022-23 again a year earlier: fit for timing, not for judging a model).
+void runModelSpeed(Reporter& r, const std::filesystem::path& box);
+// Part of runModel, on the real three seasons with their features: the walk-forward over two
+// seasons, the search under `searchSeconds` (0 skips it), training beside Python's XGBoost.
+void runModelLoop(Reporter& r, pipeline::Session& session, double searchSeconds);
 // A backfill of `from`..`to` run to its end on the simulated league (every response `latencyMs`
 // late), as the job runs it: its time, its plan's estimate and the requests per source.
 struct Backfilled

@@ -43,7 +43,7 @@ std::tuple<Date, Date, size_t> gameDates(store::Database& db)
 
 } // namespace
 
-void runModel(Reporter& r, int reps)
+void runModel(Reporter& r, int reps, double searchSeconds)
 {
     std::filesystem::path data = NBAOPS_BENCH_SHARED_DATA;
     if (const char* env = std::getenv("NBAOPS_SHARED_DATA"); env && *env)
@@ -54,6 +54,8 @@ void runModel(Reporter& r, int reps)
                   << " (set NBAOPS_SHARED_DATA).\n";
         return;
     }
+    // First, while this process runs no other thread (the child is forked).
+    runModelSpeed(r, box);
     // Import and feature build into `reps` fresh databases (this disk and CPU vary by a third
     // from run to run): the median is reported with the range. The last database is trained on.
     const auto base = std::filesystem::temp_directory_path() / ("nbaops-bench-model-" + std::to_string(::getpid()));
@@ -145,6 +147,9 @@ void runModel(Reporter& r, int reps)
                   static_cast<long long>(rep2["rows"]["valid"].get<int64_t>()), rep2["trees"].get<int>(),
                   rep2["rounds"].get<int>());
     r.report({"model", "train", run.fit.seconds * 1000, "ms", "single", rep2["rows"]["train"].get<int64_t>(), note});
+    r.report({"model", "first_tree", run.firstTreeSeconds * 1000, "ms", "single", rep2["rows"]["train"].get<int64_t>(),
+              "from the train job's start to its first tree, the features up to date (the calendar, the feature "
+              "store read, the matrices, XGBoost's quantile sketch and the tree); target < 500 ms"});
     const double best = rep2["baselines"][rep2["best_baseline"].get<std::string>()]["mae"].get<double>();
     std::snprintf(note, sizeof note, "test %s..%s; best baseline %s %.3f; %.2f%% lower, 95%% CI of the difference "
                   "[%.3f, %.3f]; target >= 2.5%% with the CI below 0",
@@ -161,6 +166,8 @@ void runModel(Reporter& r, int reps)
     std::snprintf(note, sizeof note, "a 10 ms ticker on another thread while training: p99 lateness; max %.1f ms",
                   lateMs.empty() ? 0.0 : lateMs.back());
     r.report({"model", "ui_thread_lateness_p99", p99, "ms", "p99", static_cast<long long>(lateMs.size()), note});
+    runModelLoop(r, *session, searchSeconds);
+    session.reset();
     std::filesystem::remove_all(base);
 }
 

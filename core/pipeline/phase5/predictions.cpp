@@ -56,7 +56,7 @@ void readFeatureRows(store::Database& db, Date date, std::vector<model::Example>
         e.playerId = st.getInt(0);
         e.gameId = st.getText(3);
         for (size_t i = 0; i < features::kCount; ++i)
-            e.x[i] = st.getOptDouble(int(5 + i));
+            e.x.set(i, st.getOptDouble(int(5 + i)));
         keys.push_back({st.getInt(1), st.getInt(2), st.getOptDouble(4)});
         rows.push_back(std::move(e));
     }
