@@ -382,12 +382,14 @@ FeatureBatch DateFeatures::build()
     countPlayersOut();
     // compute() looks only at games before the date within a year of the season's start.
     const Date historyFrom = m_seasonStart.addDays(-366);
+    const auto byDate = [](const PlayerGame& g, Date d) { return g.date < d; };
     for (const auto& [player, team] : players) {
         const auto h = m_hc.players().find(player);
         if (h == m_hc.players().end())
             continue; // his first game
-        for (const auto& g : h->second)
-            batch.historyRows += g.date < m_date && g.date >= historyFrom;
+        const auto& games = h->second; // oldest first
+        batch.historyRows += std::lower_bound(games.begin(), games.end(), m_date, byDate) -
+                             std::lower_bound(games.begin(), games.end(), historyFrom, byDate);
     }
     teamsToDate(batch);
     for (const auto& [player, team] : players)

@@ -146,7 +146,7 @@ BdlPage<BdlStat> parseBdlStats(std::string_view body)
         else if (s.contains("min") && s["min"].is_number())
             out.minutesText = std::to_string(s["min"].get<int64_t>());
         if (!out.minutesText.empty()) {
-            out.minutes = parseMinutes(json(out.minutesText));
+            out.minutes = parseMinutesText(out.minutesText);
             if (!out.minutes)
                 throw PayloadError(where + " has unreadable minutes '" + out.minutesText + "'");
         } else {

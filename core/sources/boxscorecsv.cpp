@@ -6,8 +6,6 @@
 #include "util/errors.h"
 #include "util/text.h"
 
-#include <nlohmann/json.hpp>
-
 #include <charconv>
 #include <set>
 #include <variant>
@@ -136,7 +134,7 @@ std::optional<Reject> readKeys(const std::vector<std::string>& f, const Columns&
 std::optional<Reject> readStats(const std::vector<std::string>& f, const Columns& c, BoxscoreLine& l)
 {
     l.minutes = f[c.minutes];
-    if (!l.minutes.empty() && !parseMinutes(nlohmann::json(l.minutes)))
+    if (!l.minutes.empty() && !parseMinutesText(l.minutes))
         return Reject{"minutes", "'" + l.minutes + "' is not a playing time (MM:SS)"};
     for (size_t i = 0; i < kBoxscoreStats.size(); ++i) {
         const std::string& v = f[c.stats[i]];

@@ -146,7 +146,11 @@ std::optional<double> parseMinutes(const json& v)
         return v.get<double>();
     if (!v.is_string())
         return std::nullopt;
-    const std::string s = v.get<std::string>();
+    return parseMinutesText(v.get_ref<const std::string&>());
+}
+
+std::optional<double> parseMinutesText(const std::string& s)
+{
     if (s.empty())
         return std::nullopt;
     try {

@@ -65,6 +65,8 @@ private:
 // Minutes as served by the stats API ("36:12", "36.000000:12", "36", "PT36M12.00S", null)
 // to decimal minutes; nullopt when not parseable (the caller reports it).
 std::optional<double> parseMinutes(const nlohmann::json& value);
+// The same for minutes already held as text (CSV fields, stored rows): no JSON value built.
+std::optional<double> parseMinutesText(const std::string& text);
 
 // Typed views of the two documents the first slice uses.
 struct ScheduledGame

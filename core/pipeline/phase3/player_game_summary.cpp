@@ -56,7 +56,7 @@ bool readLine(const store::Statement& st, int col, Row& r, std::string& error)
 {
     const std::string minutes = st.getOptText(col).value_or("");
     if (!minutes.empty()) {
-        const auto m = sources::parseMinutes(nlohmann::json(minutes));
+        const auto m = sources::parseMinutesText(minutes);
         if (!m) {
             error = "the box-score line of " + r.playerName + " (" + std::to_string(r.playerId ? r.playerId : r.sourcePlayerId) + ") in game " +
                     r.gameId + " has unreadable minutes '" + minutes + "'";
