@@ -29,9 +29,11 @@
 
 namespace nbaops::ui {
 
+QString modelsText(const char* text) { return QCoreApplication::translate("nbaops::ui::ModelsPage", text); }
+
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("nbaops::ui::ModelsPage", text); }
+QString tr(const char* text) { return modelsText(text); }
 
 } // namespace
 
@@ -313,117 +315,6 @@ void fillResidualChart(QChart* c, const model::TrainingReport& r)
     c->legend()->hide();
 }
 
-void fillReliabilityChart(QChart* c, const model::TrainingReport& r)
-{
-    clearChart(c);
-    if (r.overUnder.empty()) {
-        c->setTitle(tr("No P(over) with this version: it was trained before calibration, or on too few validation rows"));
-        return;
-    }
-    c->setTitle(tr("Reliability of P(over) on the test window"));
-    auto* diagonal = new QLineSeries;
-    diagonal->setName(tr("perfectly calibrated"));
-    QPen pen(theme().gridLine);
-    pen.setStyle(Qt::DashLine);
-    diagonal->setPen(pen);
-    diagonal->append(0, 0);
-    diagonal->append(100, 100);
-    c->addSeries(diagonal);
-    std::vector<QXYSeries*> all = {diagonal};
-    for (const auto& o : r.overUnder) {
-        auto* line = new QLineSeries;
-        auto* dots = new QScatterSeries;
-        const QColor colour = o.lines == "odds" ? theme().accent : theme().secondary;
-        line->setName(o.lines == "odds" ? tr("bookmaker lines (%1 graded)").arg(o.graded)
-                                        : tr("stand-in lines (%1 graded)").arg(o.graded));
-        line->setPen(QPen(colour, 2));
-        dots->setColor(colour);
-        dots->setBorderColor(colour);
-        dots->setMarkerSize(8);
-        for (const auto& b : o.reliability)
-            if (b.n >= 20) { // a bin of a few player-games says little
-                line->append(100 * b.meanPredicted, 100 * b.observed);
-                dots->append(100 * b.meanPredicted, 100 * b.observed);
-            }
-        c->addSeries(line);
-        c->addSeries(dots);
-        all.push_back(line);
-        all.push_back(dots);
-    }
-    auto* x = valueAxis(tr("predicted P(over), %"), 0, 100, c, Qt::AlignBottom);
-    auto* y = valueAxis(tr("went over, %"), 0, 100, c, Qt::AlignLeft);
-    for (auto* s : all) {
-        s->attachAxis(x);
-        s->attachAxis(y);
-    }
-    for (auto* m : c->legend()->markers())
-        if (qobject_cast<QScatterSeries*>(m->series()))
-            m->setVisible(false);
-}
-
-void fillOverUnderTable(QTableWidget* table, const model::TrainingReport& r)
-{
-    table->setSortingEnabled(false);
-    table->clear();
-    const QStringList header = {tr("Lines"), tr("Confidence"), tr("Player-games"), tr("Hit rate"), tr("95% interval")};
-    table->setColumnCount(int(header.size()));
-    table->setHorizontalHeaderLabels(header);
-    table->horizontalHeaderItem(1)->setToolTip(tr("How far P(over) is from 50%: the side it favours is the call"));
-    int rows = 0;
-    for (const auto& o : r.overUnder)
-        rows += int(o.byConfidence.size());
-    table->setRowCount(rows);
-    int row = 0;
-    for (const auto& o : r.overUnder)
-        for (const auto& b : o.byConfidence) {
-            const auto cell = [&](int col, const QString& text, bool right) {
-                auto* item = new QTableWidgetItem(text);
-                if (right)
-                    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-                table->setItem(row, col, item);
-            };
-            cell(0, o.lines == "odds" ? tr("bookmaker") : tr("stand-in"), false);
-            cell(1, qs(b.name), false);
-            cell(2, QString::number(b.n), true);
-            cell(3, b.n > 0 ? QStringLiteral("%1%").arg(100 * b.hitRate, 0, 'f', 1) : QStringLiteral("—"), true);
-            cell(4, b.n > 0 ? QStringLiteral("%1% – %2%").arg(100 * b.ci95.first, 0, 'f', 1).arg(100 * b.ci95.second, 0, 'f', 1)
-                            : QStringLiteral("—"),
-                 true);
-            ++row;
-        }
-    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    table->horizontalHeader()->setStretchLastSection(true);
-}
-
-QString overUnderText(const model::TrainingReport& r)
-{
-    if (r.overUnder.empty())
-        return tr("This version has no P(over): it was trained before calibration, or on fewer validation rows "
-                  "than the distribution needs. Train a new version to get one.");
-    QString text;
-    for (const auto& o : r.overUnder) {
-        text += tr("<b>%1</b>: %2. %3 player-games graded. Brier score <b>%4</b> (always 50%: %5), log loss "
-                   "<b>%6</b> (%7).")
-                    .arg(o.lines == "odds" ? tr("Bookmaker lines") : tr("Stand-in lines"), qs(o.lineDefinition))
-                    .arg(o.graded)
-                    .arg(o.brier, 0, 'f', 4)
-                    .arg(o.naiveBrier, 0, 'f', 4)
-                    .arg(o.logLoss, 0, 'f', 4)
-                    .arg(o.naiveLogLoss, 0, 'f', 4);
-        if (o.marketBrier)
-            text += tr(" On the %1 with prices: the model %2 / %3 against the line's own price %4 / %5 (Brier / log loss).")
-                        .arg(o.priced)
-                        .arg(*o.modelBrierOnPriced, 0, 'f', 4)
-                        .arg(*o.modelLogLossOnPriced, 0, 'f', 4)
-                        .arg(*o.marketBrier, 0, 'f', 4)
-                        .arg(*o.marketLogLoss, 0, 'f', 4);
-        text += QStringLiteral("<br>");
-    }
-    text += tr("P(over) comes from the validation window's residuals by minutes bucket and prediction band; lower "
-               "Brier and log loss are better.");
-    return text;
-}
-
 void fillImportanceChart(QChart* c, const model::TrainingReport& report, const QString& kind)
 {
     clearChart(c);
@@ -454,107 +345,6 @@ void fillImportanceChart(QChart* c, const model::TrainingReport& report, const Q
     series->attachAxis(x);
     c->setTitle(tr("Feature importance by %1 (top %2 of %3 features used)").arg(kind).arg(n).arg(feats.size()));
     c->legend()->hide();
-}
-
-void fillOverTimeChart(QChart* c, const std::vector<VersionWeeks>& versions, const std::vector<model::LiveWeek>& live,
-                       const std::vector<model::DataQualityEvent>& events)
-{
-    clearChart(c);
-    double lo = 1e9, hi = 0;
-    qint64 tmin = std::numeric_limits<qint64>::max(), tmax = 0;
-    std::vector<QLineSeries*> all;
-    const auto ms = [](const std::string& iso) {
-        return QDateTime(isoToQDate(iso), QTime(12, 0)).toMSecsSinceEpoch();
-    };
-    const auto add = [&](QLineSeries* s, const std::string& iso, double mae) {
-        const qint64 t = ms(iso);
-        s->append(double(t), mae);
-        lo = std::min(lo, mae);
-        hi = std::max(hi, mae);
-        tmin = std::min(tmin, t);
-        tmax = std::max(tmax, t);
-    };
-    int shown = 0;
-    for (const auto& v : versions) {
-        if (shown++ == 6)
-            break; // the six newest
-        auto* s = new QLineSeries;
-        s->setPointsVisible(true);
-        s->setName(qs(v.version) + (v.champion ? tr(" (champion)") : QString()));
-        for (const auto& w : v.weekly)
-            add(s, w.week, w.mae);
-        all.push_back(s);
-    }
-    if (!versions.empty() && !versions[0].weekly.empty()) {
-        auto* b = new QLineSeries;
-        b->setName(tr("best baseline (%1's window)").arg(qs(versions[0].version)));
-        QPen pen(theme().gridLine);
-        pen.setStyle(Qt::DashLine);
-        b->setPen(pen);
-        for (const auto& w : versions[0].weekly)
-            add(b, w.week, w.baselineMae);
-        all.push_back(b);
-    }
-    std::map<std::string, QLineSeries*> liveSeries;
-    for (const auto& w : live) {
-        auto& s = liveSeries[w.model];
-        if (!s) {
-            s = new QLineSeries;
-            s->setName(tr("live: %1").arg(qs(w.model)));
-            s->setPointsVisible(true);
-            QPen pen(QColor(217, 48, 37));
-            pen.setWidth(2);
-            s->setPen(pen);
-            all.push_back(s);
-        }
-        add(s, w.week, w.mae);
-    }
-    if (all.empty()) {
-        c->setTitle(tr("MAE per week: no versions and no graded predictions yet"));
-        return;
-    }
-    c->setTitle(tr("MAE per week: versions on their test windows, and live graded predictions"));
-    for (auto* s : all)
-        c->addSeries(s);
-    auto* x = new QDateTimeAxis;
-    x->setFormat(QStringLiteral("yyyy-MM-dd"));
-    x->setTitleText(tr("week"));
-    x->setRange(QDateTime::fromMSecsSinceEpoch(tmin - 3 * 86400000LL), QDateTime::fromMSecsSinceEpoch(tmax + 3 * 86400000LL));
-    c->addAxis(x, Qt::AlignBottom);
-    auto* y = valueAxis(tr("MAE (points)"), std::floor(lo * 0.95 * 2) / 2, std::ceil(hi * 1.05 * 2) / 2, c, Qt::AlignLeft);
-    y->applyNiceNumbers();
-    for (auto* s : all) {
-        s->attachAxis(x);
-        s->attachAxis(y);
-    }
-    // The data-quality events of the span, along the top: a week's MAE next to one may not be
-    // the model's doing.
-    const double top = y->max() - 0.03 * (y->max() - y->min());
-    const std::pair<const char*, QColor> kinds[] = {{"failed", theme().errorText}, {"nulls", theme().warnText}};
-    for (const auto& [kind, colour] : kinds) {
-        auto* marks = new QScatterSeries;
-        marks->setObjectName(QString::fromLatin1(kind) + QStringLiteral("Events"));
-        marks->setName(std::string_view(kind) == "failed" ? tr("failed runs") : tr("NULL-rate spikes"));
-        marks->setMarkerShape(std::string_view(kind) == "failed" ? QScatterSeries::MarkerShapeRectangle
-                                                                 : QScatterSeries::MarkerShapeCircle);
-        marks->setMarkerSize(9);
-        marks->setColor(colour);
-        marks->setBorderColor(colour);
-        for (const auto& e : events) {
-            const qint64 t = ms(e.date);
-            if (e.kind == kind && t >= tmin - 3 * 86400000LL && t <= tmax + 3 * 86400000LL)
-                marks->append(double(t), top);
-        }
-        if (marks->count() == 0) {
-            delete marks;
-            continue;
-        }
-        c->addSeries(marks);
-        marks->attachAxis(x);
-        marks->attachAxis(y);
-        c->setTitle(tr("MAE per week: versions on their test windows, live graded predictions, and the data-quality "
-                       "events of those weeks"));
-    }
 }
 
 } // namespace nbaops::ui

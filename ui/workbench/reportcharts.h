@@ -17,6 +17,9 @@ class QWidget;
 
 namespace nbaops::ui {
 
+// The Models page's translation context, for the fillers' text (defined in reportcharts.cpp;
+// overundercharts.cpp and overtimechart.cpp fill the P(over) views and the chart over time).
+QString modelsText(const char* text);
 QChartView* makeChartView(const QString& title, QWidget* parent);
 QValueAxis* valueAxis(const QString& title, double lo, double hi, QChart* chart, Qt::Alignment where);
 
