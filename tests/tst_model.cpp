@@ -118,19 +118,30 @@ private Q_SLOTS:
         QCOMPARE(run.fit.bestIteration, argmin);
         QCOMPARE(r["trees"].get<int>(), run.fit.bestIteration + 1);
         QCOMPARE(model::xgb::Booster::load(run.fit.artifact).rounds(), run.fit.bestIteration + 1);
-        // The stored model's validation MAE is the best iteration's, not the last one's.
+        QCOMPARE(model::xgb::Booster::load(run.fit.selectionArtifact).rounds(), run.fit.bestIteration + 1);
+        // The kept trees were trained again on the training and validation rows together.
+        QVERIFY(run.fit.params.refit);
+        QCOMPARE(run.fit.refitRows, run.fit.trainRows + run.fit.validRows);
+        QVERIFY(run.fit.artifact != run.fit.selectionArtifact);
+        QCOMPARE(r["refit"]["rows"].get<size_t>(), run.fit.refitRows);
+        // The early-stopped model's validation MAE is the best iteration's, not the last one's.
         const auto data = model::loadDataset(s->db(), sp.trainUntil.addDays(1), sp.validUntil);
         std::vector<const model::Example*> valid;
         for (const auto& e : data.rows)
             if (e.inPopulation())
                 valid.push_back(&e);
-        const auto pred = model::predict(run.fit.artifact, model::featureNames(), valid);
-        double sum = 0;
-        for (size_t i = 0; i < valid.size(); ++i)
-            sum += std::abs(double(valid[i]->points) - pred[i]);
-        const double mae = sum / double(valid.size());
+        const auto validMae = [&](const std::string& artifact) {
+            const auto pred = model::predict(artifact, model::featureNames(), valid);
+            double sum = 0;
+            for (size_t i = 0; i < valid.size(); ++i)
+                sum += std::abs(double(valid[i]->points) - pred[i]);
+            return sum / double(valid.size());
+        };
+        const double mae = validMae(run.fit.selectionArtifact);
         QVERIFY2(std::abs(mae - run.fit.bestValidMae) < 2e-3,
                  qPrintable(QStringLiteral("%1 vs %2").arg(mae).arg(run.fit.bestValidMae)));
+        // The refit model has seen the validation rows: in sample there, it fits them closer.
+        QVERIFY(validMae(run.fit.artifact) < mae);
         QVERIFY(run.fit.bestValidMae < run.fit.curve.back().validMae || run.fit.bestIteration == run.fit.rounds - 1);
 
         // The report: model and the three baselines on the same rows, segments, interval,
@@ -531,6 +542,9 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(UsageError, model::applyParam(p, "depth=6"));
         QVERIFY_THROWS_EXCEPTION(UsageError, model::applyParam(p, "eta"));
         QVERIFY_THROWS_EXCEPTION(UsageError, model::applyParam(p, "rounds=0"));
+        QVERIFY_THROWS_EXCEPTION(UsageError, model::applyParam(p, "refit=maybe"));
+        model::applyParam(p, "refit=0");
+        QVERIFY(!p.refit);
         auto s = open();
         jobs::TrainOptions req = quickRequest();
         req.split.trainUntil = Date::ymd(2024, 1, 1);

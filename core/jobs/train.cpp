@@ -181,6 +181,8 @@ nlohmann::json reportOf(const TrainResult& run, const std::vector<std::string>& 
     r["params"] = run.fit.params.toJson();
     r["split"] = run.split.toJson();
     r["rows"] = {{"train", run.fit.trainRows}, {"valid", run.fit.validRows}, {"test", testRows}};
+    if (run.fit.refitRows > 0) // the trees kept were trained again on train + valid
+        r["refit"] = {{"rows", run.fit.refitRows}, {"trees", run.fit.bestIteration + 1}, {"seconds", run.fit.refitSeconds}};
     r["trees"] = run.fit.bestIteration + 1;
     r["best_iteration"] = run.fit.bestIteration;
     r["rounds"] = run.fit.rounds;
@@ -262,6 +264,12 @@ TrainResult train(pipeline::Session& session, const TrainOptions& options, const
     run.fit = fit(
         w.train, w.valid, params,
         [&](const FitProgress& p) {
+            if (p.refitting) {
+                if ((p.point.iteration + 1) % 25 == 0 || p.point.iteration + 1 == p.maxRounds)
+                    say(control, TrainEvent::Stage::Training, "training the chosen trees again on the training and "
+                        "validation rows", p.point.iteration + 1, p.maxRounds);
+                return;
+            }
             if (run.firstTreeSeconds == 0)
                 run.firstTreeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             control.report({TrainEvent::Stage::Training, "training", p.point.iteration + 1, p.maxRounds, p});
@@ -278,7 +286,8 @@ TrainResult train(pipeline::Session& session, const TrainOptions& options, const
     run.test.props = gradeProps(db, w.test, predicted);
     // P(over): the validation window's residuals make the distribution; the test window judges it.
     if (int64_t(w.valid.size()) >= Calibration::kMinRows) {
-        run.calibration = Calibration::fit(w.valid, predict(run.fit.artifact, names, w.valid));
+        // Out of sample there: the early-stopped model, which never saw the validation rows.
+        run.calibration = Calibration::fit(w.valid, predict(run.fit.selectionArtifact, names, w.valid));
         if (auto odds = overUnderOnOdds(db, w.test, predicted, *run.calibration))
             run.overUnder.push_back(std::move(*odds));
         run.overUnder.push_back(overUnderOnStandInLines(w.test, predicted, *run.calibration));

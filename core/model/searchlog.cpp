@@ -47,7 +47,7 @@ nlohmann::json SearchRecord::toJson() const
 
 nlohmann::json paramsToExactJson(const Params& p)
 {
-    return {{"xgb", p.xgb}, {"rounds", p.maxRounds}, {"early_stopping_rounds", p.earlyStopping}};
+    return {{"xgb", p.xgb}, {"rounds", p.maxRounds}, {"early_stopping_rounds", p.earlyStopping}, {"refit", p.refit}};
 }
 
 Params paramsFromExactJson(const nlohmann::json& j)
@@ -61,6 +61,7 @@ Params paramsFromExactJson(const nlohmann::json& j)
             p.xgb[k] = v.get<std::string>();
     p.maxRounds = j.value("rounds", p.maxRounds);
     p.earlyStopping = j.value("early_stopping_rounds", p.earlyStopping);
+    p.refit = j.value("refit", p.refit);
     return p;
 }
 

@@ -75,6 +75,7 @@ nlohmann::json Params::toJson() const
     }
     j["rounds"] = maxRounds;
     j["early_stopping_rounds"] = earlyStopping;
+    j["refit"] = refit;
     return j;
 }
 
@@ -82,13 +83,13 @@ Params defaultParams()
 {
     Params p;
     p.xgb = {{"objective", "reg:pseudohubererror"},
-             {"huber_slope", "6"},
+             {"huber_slope", "3"},
              {"tree_method", "hist"},
-             {"max_depth", "6"},
+             {"max_depth", "4"},
              {"eta", "0.05"},
-             {"min_child_weight", "3"},
+             {"min_child_weight", "100"},
              {"subsample", "0.8"},
-             {"colsample_bytree", "0.8"},
+             {"colsample_bytree", "0.4"},
              {"gamma", "0.1"},
              {"nthread", "2"},
              {"seed", "7"}};
@@ -127,6 +128,13 @@ void applyParam(Params& p, const std::string& assignment)
         (key == "early_stopping_rounds" ? p.earlyStopping : p.maxRounds) = std::stoi(value);
         return;
     }
+    if (key == "refit") {
+        if (value != "0" && value != "1" && value != "true" && value != "false")
+            throw UsageError("--param refit takes 1 (train the chosen trees again on training and validation rows, the "
+                             "default) or 0 (keep the early-stopped model), got '" + value + "'");
+        p.refit = value == "1" || value == "true";
+        return;
+    }
     if (kNumeric.count(key)) {
         if (!isNumber(value))
             throw UsageError("--param " + key + " needs a number, got '" + value + "'");
@@ -134,7 +142,7 @@ void applyParam(Params& p, const std::string& assignment)
         throw UsageError("--param " + key + " is not a parameter nbaops passes to XGBoost (numbers: max_depth, eta, "
                          "min_child_weight, subsample, colsample_bytree, gamma, lambda, alpha, max_bin, huber_slope, "
                          "nthread, seed, base_score; text: objective, tree_method, grow_policy; and rounds, "
-                         "early_stopping_rounds)");
+                         "early_stopping_rounds, refit)");
     }
     p.xgb[key] = value;
 }
@@ -191,6 +199,45 @@ float median(std::vector<float> v)
         return 0;
     std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(v.size() / 2), v.end());
     return v[v.size() / 2];
+}
+
+// Trains the fit's best number of trees again on the training and validation rows together.
+void refit(Fit& f, const Columns& train, const Columns& valid, size_t columns, const ProgressFn& progress,
+           const std::atomic<bool>* cancel)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    Columns all;
+    all.rows = train.rows + valid.rows;
+    all.values.reserve(train.values.size() + valid.values.size());
+    all.values.insert(all.values.end(), train.values.begin(), train.values.end());
+    all.values.insert(all.values.end(), valid.values.begin(), valid.values.end());
+    all.labels.reserve(all.rows);
+    all.labels.insert(all.labels.end(), train.labels.begin(), train.labels.end());
+    all.labels.insert(all.labels.end(), valid.labels.begin(), valid.labels.end());
+    const xgb::Matrix dall(all.values, all.rows, columns, all.labels);
+    xgb::Booster booster({&dall});
+    for (const auto& [k, v] : f.params.xgb)
+        booster.setParam(k, v);
+    const int trees = f.bestIteration + 1;
+    for (int it = 0; it < trees; ++it) {
+        if (cancel && cancel->load()) {
+            f.cancelled = true;
+            return;
+        }
+        booster.updateOneIter(it, dall);
+        if (progress) {
+            FitProgress p;
+            p.point.iteration = it;
+            p.bestIteration = f.bestIteration;
+            p.bestValidMae = f.bestValidMae;
+            p.maxRounds = trees;
+            p.refitting = true;
+            progress(p);
+        }
+    }
+    f.artifact = booster.save("ubj");
+    f.refitRows = all.rows;
+    f.refitSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 } // namespace
@@ -256,8 +303,12 @@ Fit fit(const std::vector<const Example*>& train, const std::vector<const Exampl
         if (it - f.bestIteration >= params.earlyStopping)
             break;
     }
-    if (f.rounds > 0)
-        f.artifact = booster.slice(f.bestIteration + 1).save("ubj");
+    if (f.rounds > 0) {
+        f.selectionArtifact = booster.slice(f.bestIteration + 1).save("ubj");
+        f.artifact = f.selectionArtifact;
+        if (params.refit && !f.cancelled)
+            refit(f, tc, vc, names.size(), progress, cancel);
+    }
     for (auto& m : xgb::takeLog())
         f.warnings.push_back("XGBoost: " + m);
     f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

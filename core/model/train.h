@@ -36,13 +36,17 @@ struct Params
     std::map<std::string, std::string> xgb; // passed to XGBoosterSetParam
     int maxRounds = 600;
     int earlyStopping = 40;
+    // After early stopping has chosen the number of trees on the validation rows, train that
+    // many again on the training and validation rows together: the model kept is the refit one.
+    bool refit = true;
     nlohmann::json toJson() const;
 };
 
-// The tuned parameters of DOMAIN.md with a learning rate that early stopping can use, the
-// pseudo-Huber objective (points are skewed; MAE is the measure) and 2 threads.
+// Chosen by the walk-forward over the last two seasons' months: shallow trees with large leaves
+// and few features per tree, a learning rate that early stopping can use, the pseudo-Huber
+// objective with a small slope (points are skewed; MAE is the measure), 2 threads.
 Params defaultParams();
-// "k=v": an XGBoost parameter, or rounds / early_stopping_rounds. Throws on an unknown key or
+// "k=v": an XGBoost parameter, or rounds / early_stopping_rounds / refit (0 or 1). Throws on an unknown key or
 // a value that is not a number where one is needed.
 void applyParam(Params& p, const std::string& assignment);
 
@@ -62,13 +66,16 @@ struct FitProgress
     int bestIteration = 0;
     double bestValidMae = 0;
     int maxRounds = 0;
+    bool refitting = false; // point.iteration is a tree of the refit (no metrics), of maxRounds
 };
 using ProgressFn = std::function<void(const FitProgress&)>;
 
 struct Fit
 {
     Params params;                  // as used (the objective may have been replaced)
-    std::string artifact;           // UBJSON of the trees up to the best iteration
+    std::string artifact;           // UBJSON of the model kept: the refit one when params.refit
+    std::string selectionArtifact;  // the trees up to the best iteration, trained on the training
+                                    // rows only: out of sample on the validation rows
     int bestIteration = 0;          // 0-based
     int rounds = 0;                 // trained before stopping
     double bestValidMae = 0;
@@ -77,10 +84,13 @@ struct Fit
     bool cancelled = false;
     std::vector<std::string> warnings;
     size_t trainRows = 0, validRows = 0;
+    size_t refitRows = 0;           // 0: not refit
+    double refitSeconds = 0;
 };
 
-// Trains with early stopping on the validation rows; `cancel` is polled between trees. `features`
-// are the columns it may use (empty: every feature).
+// Trains with early stopping on the validation rows, then (params.refit) the chosen number of
+// trees on both sets together; `cancel` is polled between trees. `features` are the columns it
+// may use (empty: every feature).
 Fit fit(const std::vector<const Example*>& train, const std::vector<const Example*>& valid, Params params,
         const ProgressFn& progress = {}, const std::atomic<bool>* cancel = nullptr,
         const std::vector<std::string>& features = {});
