@@ -25,10 +25,13 @@ int ensureFeatures(pipeline::Session& session, Date from, Date until, const Cont
         // are caught by the runner's fingerprint below.
         // The dates first, then one probe per date (not per player-game: that read the feature
         // store 96,000 times over on three seasons, a second and a half before every train).
+        // The dates by one index probe each (the next after the last), not a pass over every row.
         auto st = db.prepare(
-            "SELECT d.game_date, EXISTS (SELECT 1 FROM ml_feature_store f WHERE f.game_date = d.game_date"
-            " AND f.feature_version = ?) FROM (SELECT DISTINCT game_date FROM player_game_summary"
-            " WHERE game_date BETWEEN ? AND ?) d ORDER BY d.game_date");
+            "WITH RECURSIVE d(game_date) AS (SELECT min(game_date) FROM player_game_summary WHERE game_date >= ?2"
+            " UNION ALL SELECT (SELECT min(game_date) FROM player_game_summary p WHERE p.game_date > d.game_date)"
+            " FROM d WHERE d.game_date < ?3)"
+            " SELECT d.game_date, EXISTS (SELECT 1 FROM ml_feature_store f WHERE f.game_date = d.game_date"
+            " AND f.feature_version = ?1) FROM d WHERE d.game_date <= ?3");
         st.bindAll(int64_t(features::kVersion), from.iso(), until.iso());
         while (st.step())
             if (st.getInt(1) == 0)
@@ -59,29 +62,48 @@ void say(const Control<TrainEvent>& control, TrainEvent::Stage stage, std::strin
     control.report({stage, std::move(message), done, total, {}});
 }
 
-// The dataset's rows by window: every training row; the validation and test rows of the
-// evaluation population only.
+// The rows by window: every training row; the validation and test rows of the evaluation
+// population only. `before` holds the dates before the test window, `test` the window's.
 struct Windows
 {
     std::vector<const Example*> train, valid, test;
 };
 
-Windows partition(const Dataset& data, const Split& s)
+Windows partition(const Dataset& before, const Split& s)
 {
     Windows w;
-    for (const auto& e : data.rows) {
+    w.train.reserve(before.rows.size());
+    for (const auto& e : before.rows) {
         if (e.date <= s.trainUntil)
             w.train.push_back(&e);
-        else if (e.date <= s.validUntil) {
-            if (e.inPopulation())
-                w.valid.push_back(&e);
-        } else if (e.date >= s.testFrom && e.inPopulation())
-            w.test.push_back(&e);
+        else if (e.date <= s.validUntil && e.inPopulation())
+            w.valid.push_back(&e);
     }
-    if (w.test.empty())
+    return w;
+}
+
+std::vector<const Example*> populationOf(const Dataset& test)
+{
+    std::vector<const Example*> rows;
+    for (const auto& e : test.rows)
+        if (e.inPopulation())
+            rows.push_back(&e);
+    return rows;
+}
+
+// The test window is read after training (the first tree does not wait for it); this probe
+// refuses an empty one before any tree is spent on it.
+void checkTestWindow(store::Database& db, const Split& s)
+{
+    auto st = db.prepare("SELECT EXISTS (SELECT 1 FROM ml_feature_store f JOIN player_game_summary p"
+                         " ON p.game_date = f.game_date AND p.player_id = f.player_id AND p.game_id = f.game_id"
+                         " WHERE f.game_date BETWEEN ? AND ? AND f.f_games_played_season >= ?"
+                         " AND p.played = 1 AND p.minutes > 0)");
+    st.bindAll(s.testFrom.iso(), s.testUntil.iso(), int64_t(kPopulationMinGames));
+    st.step();
+    if (st.getInt(0) == 0)
         throw OpsError("no evaluation rows in the test window " + s.testFrom.iso() + ".." + s.testUntil.iso() + " (" +
                        kPopulation + "); choose another --test-from/--test-until");
-    return w;
 }
 
 // The budgeted search, when asked for: new or resumed, every fit kept as it is done. Returns the
@@ -248,9 +270,10 @@ TrainResult train(pipeline::Session& session, const TrainOptions& options, const
         run.cancelled = true;
         return run;
     }
+    checkTestWindow(db, s);
     say(control, TrainEvent::Stage::Loading, "reading the feature store");
-    const Dataset data = loadDataset(db, s.trainFrom, s.testUntil);
-    const Windows w = partition(data, s);
+    const Dataset data = loadDataset(db, s.trainFrom, s.testFrom.addDays(-1));
+    Windows w = partition(data, s);
     Params params = options.params;
     if (options.search) {
         const auto best = searchParams(session, data, s, options, run, control);
@@ -280,6 +303,11 @@ TrainResult train(pipeline::Session& session, const TrainOptions& options, const
         return run;
     }
     say(control, TrainEvent::Stage::Evaluating, "evaluating on the test window");
+    const Dataset testData = loadDataset(db, s.testFrom, s.testUntil);
+    w.test = populationOf(testData);
+    if (w.test.empty()) // the probe above saw rows: another connection removed them since
+        throw OpsError("the test window " + s.testFrom.iso() + ".." + s.testUntil.iso() +
+                       " lost its rows while training; nothing was registered. Train again.");
     const auto names = featureNames();
     const auto predicted = predict(run.fit.artifact, names, w.test);
     run.test = evaluate(w.test, predicted);
