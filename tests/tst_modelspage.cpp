@@ -217,6 +217,7 @@ private Q_SLOTS:
             jobs::TrainOptions req;
             model::applyParam(req.params, "max_depth=3");
             model::applyParam(req.params, "rounds=40");
+            model::applyParam(req.params, "refit=0");
             QVERIFY(!jobs::train(s, req, {}).version.empty());
         }
         ModelsPage page(m_db);
@@ -232,12 +233,18 @@ private Q_SLOTS:
         QVERIFY(dialog && dialog->isVisible());
         auto* table = dialog->findChild<QTableWidget*>(QStringLiteral("diffTable"));
         QVERIFY(table->rowCount() > 20);
-        bool depthChanged = false;
-        for (int r = 0; r < table->rowCount(); ++r)
+        bool depthChanged = false, refitChanged = false;
+        for (int r = 0; r < table->rowCount(); ++r) {
             if (table->item(r, 0) && table->item(r, 0)->text() == QStringLiteral("max_depth"))
                 depthChanged = table->item(r, 2)->text() == QStringLiteral("3") &&
                                table->item(r, 2)->font().bold() == (table->item(r, 1)->text() != QStringLiteral("3"));
+            // The first version was trained from the form, its refit box checked as by default.
+            if (table->item(r, 0) && table->item(r, 0)->text() == QStringLiteral("refit"))
+                refitChanged = table->item(r, 1)->text() == QStringLiteral("true") &&
+                               table->item(r, 2)->text() == QStringLiteral("false");
+        }
         QVERIFY(depthChanged);
+        QVERIFY(refitChanged);
         QVERIFY(dialog->findChild<QLabel*>(QStringLiteral("diffSameRows"))->text().contains(QStringLiteral("same rows")));
         QTest::qWait(50);
         QVERIFY(dialog->grab().save(QString::fromStdString((test::outputDir() / "models_diff.png").string())));

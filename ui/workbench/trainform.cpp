@@ -79,7 +79,7 @@ void TrainForm::addParameters(QFormLayout* f)
     };
     m_eta = dbl(0.001, 1, 0.01, num("eta"), 3);
     f->addRow(tr("Learning rate"), m_eta);
-    m_childWeight = dbl(0, 100, 1, num("min_child_weight"), 1);
+    m_childWeight = dbl(0, 1000, 5, num("min_child_weight"), 1);
     f->addRow(tr("Min child weight"), m_childWeight);
     m_subsample = dbl(0.1, 1, 0.05, num("subsample"), 2);
     f->addRow(tr("Subsample"), m_subsample);
@@ -93,6 +93,12 @@ void TrainForm::addParameters(QFormLayout* f)
     m_early->setRange(1, 500);
     m_early->setValue(defaults.earlyStopping);
     f->addRow(tr("Early stopping"), m_early);
+    m_refit = new QCheckBox(tr("on train + validation"), this);
+    m_refit->setObjectName(QStringLiteral("refit"));
+    m_refit->setChecked(defaults.refit);
+    m_refit->setToolTip(tr("Early stopping picks the number of trees on the validation rows; the model kept is then "
+                           "trained on both windows (the validation window is the start of the tested season)"));
+    f->addRow(tr("Refit"), m_refit);
     m_budget = new QSpinBox(this);
     m_budget->setObjectName(QStringLiteral("searchBudget"));
     m_budget->setRange(0, 600);
@@ -157,6 +163,7 @@ jobs::TrainOptions TrainForm::options() const
     set("colsample_bytree", QString::number(m_colsample->value()));
     set("rounds", QString::number(m_rounds->value()));
     set("early_stopping_rounds", QString::number(m_early->value()));
+    set("refit", m_refit->isChecked() ? QStringLiteral("1") : QStringLiteral("0"));
     if (m_budget->value() > 0) {
         jobs::SearchRequest sr;
         sr.budgetSeconds = 60.0 * m_budget->value();

@@ -46,6 +46,7 @@ private:
     QDoubleSpinBox* m_colsample;
     QSpinBox* m_rounds;
     QSpinBox* m_early;
+    QCheckBox* m_refit;
     QSpinBox* m_budget;
     QSpinBox* m_maxConfigs;
     QCheckBox* m_defaultSplit;
