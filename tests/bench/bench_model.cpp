@@ -10,7 +10,10 @@
 #include "pipeline/session.h"
 #include "store/database.h"
 
+#include <nlohmann/json.hpp>
+
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <thread>
 #include <ctime>
@@ -147,9 +150,34 @@ void runModel(Reporter& r, int reps, double searchSeconds)
                   static_cast<long long>(rep2["rows"]["valid"].get<int64_t>()), rep2["trees"].get<int>(),
                   rep2["rounds"].get<int>());
     r.report({"model", "train", run.fit.seconds * 1000, "ms", "single", rep2["rows"]["train"].get<int64_t>(), note});
-    r.report({"model", "first_tree", run.firstTreeSeconds * 1000, "ms", "single", rep2["rows"]["train"].get<int64_t>(),
-              "from the train job's start to its first tree, the features up to date (the calendar, the feature "
-              "store read, the matrices, XGBoost's quantile sketch and the tree); target < 500 ms"});
+    // The first tree as an analyst meets it: fresh `nbaops train` processes (this build's CLI)
+    // on the same database, stopped at one tree.
+    // (The WAL is folded into the file first, as when an import's process ends.)
+    session->db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    std::vector<double> firstMs;
+    for (int i = 0; i < std::max(3, reps); ++i) {
+        const std::string cmd = std::string("'") + NBAOPS_BENCH_CLI + "' --db '" + (base / "history.db").string() +
+                                "' train --param rounds=1 --json 2>/dev/null";
+        FILE* pipe = ::popen(cmd.c_str(), "r");
+        std::string out;
+        char buf[4096];
+        while (pipe && std::fgets(buf, sizeof buf, pipe))
+            out += buf;
+        const int rc = pipe ? ::pclose(pipe) : -1;
+        const auto j = nlohmann::json::parse(out, nullptr, false);
+        if (rc != 0 || !j.is_object() || !j.contains("first_tree_seconds")) {
+            std::cerr << "nbaops-bench model: " << NBAOPS_BENCH_CLI << " train failed (exit " << rc << ")\n";
+            break;
+        }
+        firstMs.push_back(j["first_tree_seconds"].get<double>() * 1000);
+    }
+    if (firstMs.empty())
+        firstMs.push_back(run.firstTreeSeconds * 1000);
+    std::snprintf(note, sizeof note, "from the start of nbaops train (a fresh process) to its first tree, the features "
+                  "up to date (the calendar, the feature store read, the matrices, XGBoost's quantile sketch and the "
+                  "tree); %s (in this process beside the ticker: %.0f ms); target < 500 ms", range(firstMs).c_str(),
+                  run.firstTreeSeconds * 1000);
+    r.report({"model", "first_tree", median(firstMs), "ms", "median", rep2["rows"]["train"].get<int64_t>(), note});
     const double best = rep2["baselines"][rep2["best_baseline"].get<std::string>()]["mae"].get<double>();
     std::snprintf(note, sizeof note, "test %s..%s; best baseline %s %.3f; %.2f%% lower, 95%% CI of the difference "
                   "[%.3f, %.3f]; target >= 2.5%% with the CI below 0",

@@ -272,6 +272,7 @@ void runModelLoop(Reporter& r, pipeline::Session& session, double searchSeconds)
         const int rounds = 200;
         params.maxRounds = rounds;
         params.earlyStopping = rounds;
+        params.refit = false; // Python trains once: the refit's second training is not compared
         const auto names = model::featureNames();
         const auto ours = model::fit(train, valid, params);
         auto xgbParams = ours.params; // with the base score and metric fit set
