@@ -14,8 +14,10 @@ namespace nbaops::cli {
 void printReport(const nlohmann::json& r)
 {
     const auto& split = r["split"];
-    std::printf("Model %s (%s, %d trees; best of %d rounds; %.1f s, the first tree %.2f s after the start)\n",
-                r.value("version", "").c_str(), r["objective"].get<std::string>().c_str(), r["trees"].get<int>(),
+    const bool sqrtScale = r["params"].value("target", "points") == "sqrt";
+    std::printf("Model %s (%s%s, %d trees; best of %d rounds; %.1f s, the first tree %.2f s after the start)\n",
+                r.value("version", "").c_str(), r["objective"].get<std::string>().c_str(),
+                sqrtScale ? " on the square root of points" : "", r["trees"].get<int>(),
                 r["rounds"].get<int>(), r["train_seconds"].get<double>(), r.value("first_tree_seconds", 0.0));
     std::printf("  train %s..%s (%lld rows), validate ..%s (%lld), test %s..%s\n",
                 split["train_from"].get<std::string>().c_str(), split["train_until"].get<std::string>().c_str(),

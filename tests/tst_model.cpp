@@ -119,6 +119,10 @@ private Q_SLOTS:
         QCOMPARE(r["trees"].get<int>(), run.fit.bestIteration + 1);
         QCOMPARE(model::xgb::Booster::load(run.fit.artifact).rounds(), run.fit.bestIteration + 1);
         QCOMPARE(model::xgb::Booster::load(run.fit.selectionArtifact).rounds(), run.fit.bestIteration + 1);
+        // The trees learnt the square root of the points, and the saved models say so: predict()
+        // squares back (checked below against the validation MAE in points).
+        QCOMPARE(model::xgb::Booster::load(run.fit.artifact).attribute("nbaops_target"), std::string("sqrt"));
+        QCOMPARE(model::xgb::Booster::load(run.fit.selectionArtifact).attribute("nbaops_target"), std::string("sqrt"));
         // The kept trees were trained again on the training and validation rows together.
         QVERIFY(run.fit.params.refit);
         QCOMPARE(run.fit.refitRows, run.fit.trainRows + run.fit.validRows);
@@ -543,6 +547,18 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(UsageError, model::applyParam(p, "eta"));
         QVERIFY_THROWS_EXCEPTION(UsageError, model::applyParam(p, "rounds=0"));
         QVERIFY_THROWS_EXCEPTION(UsageError, model::applyParam(p, "refit=maybe"));
+        QVERIFY_THROWS_EXCEPTION(UsageError, model::applyParam(p, "target=log"));
+        // The pseudo-Huber slope is on the scale the trees learn: switching the scale moves a
+        // default slope with it, and leaves a chosen one alone.
+        model::Params d = model::defaultParams();
+        QCOMPARE(d.target, std::string("sqrt"));
+        model::applyParam(d, "target=points");
+        QCOMPARE(d.xgb.at("huber_slope"), std::string("3"));
+        model::applyParam(d, "target=sqrt");
+        QCOMPARE(d.xgb.at("huber_slope"), std::string("0.5"));
+        model::applyParam(d, "huber_slope=1.2");
+        model::applyParam(d, "target=points");
+        QCOMPARE(d.xgb.at("huber_slope"), std::string("1.2"));
         model::applyParam(p, "refit=0");
         QVERIFY(!p.refit);
         auto s = open();

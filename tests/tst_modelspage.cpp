@@ -218,6 +218,7 @@ private Q_SLOTS:
             model::applyParam(req.params, "max_depth=3");
             model::applyParam(req.params, "rounds=40");
             model::applyParam(req.params, "refit=0");
+            model::applyParam(req.params, "target=points");
             QVERIFY(!jobs::train(s, req, {}).version.empty());
         }
         ModelsPage page(m_db);
@@ -233,7 +234,7 @@ private Q_SLOTS:
         QVERIFY(dialog && dialog->isVisible());
         auto* table = dialog->findChild<QTableWidget*>(QStringLiteral("diffTable"));
         QVERIFY(table->rowCount() > 20);
-        bool depthChanged = false, refitChanged = false;
+        bool depthChanged = false, refitChanged = false, targetChanged = false;
         for (int r = 0; r < table->rowCount(); ++r) {
             if (table->item(r, 0) && table->item(r, 0)->text() == QStringLiteral("max_depth"))
                 depthChanged = table->item(r, 2)->text() == QStringLiteral("3") &&
@@ -242,9 +243,13 @@ private Q_SLOTS:
             if (table->item(r, 0) && table->item(r, 0)->text() == QStringLiteral("refit"))
                 refitChanged = table->item(r, 1)->text() == QStringLiteral("true") &&
                                table->item(r, 2)->text() == QStringLiteral("false");
+            if (table->item(r, 0) && table->item(r, 0)->text() == QStringLiteral("target"))
+                targetChanged = table->item(r, 1)->text() == QStringLiteral("sqrt") &&
+                                table->item(r, 2)->text() == QStringLiteral("points");
         }
         QVERIFY(depthChanged);
         QVERIFY(refitChanged);
+        QVERIFY(targetChanged);
         QVERIFY(dialog->findChild<QLabel*>(QStringLiteral("diffSameRows"))->text().contains(QStringLiteral("same rows")));
         QTest::qWait(50);
         QVERIFY(dialog->grab().save(QString::fromStdString((test::outputDir() / "models_diff.png").string())));

@@ -154,6 +154,7 @@ TrainingReport TrainingReport::fromJson(const json& j)
     TrainingReport r;
     r.version = get<std::string>(j, "version", "");
     r.objective = get<std::string>(j, "objective", "");
+    r.target = get<std::string>(field(j, "params"), "target", "points");
     r.trees = get<int>(j, "trees", 0);
     r.rounds = get<int>(j, "rounds", 0);
     r.bestIteration = get<int>(j, "best_iteration", 0);

@@ -90,6 +90,7 @@ struct TrainingReport
 {
     bool evaluated = false; // false: the report holds no evaluation (nothing to show)
     std::string version, objective;
+    std::string target = "points"; // the scale the trees learnt: "sqrt" or "points" (older versions)
     int trees = 0, rounds = 0, bestIteration = 0;
     double trainSeconds = 0;
     std::string trainFrom, trainUntil, validUntil, testFrom, testUntil;

@@ -76,7 +76,8 @@ Params drawConfig(const Params& base, uint64_t seed, int index)
     p.xgb["colsample_bytree"] = sig3(rng.uniform(0.4, 1.0));
     p.xgb["gamma"] = sig3(rng.uniform(0, 2));
     p.xgb["lambda"] = sig3(logUniform(rng, 0.5, 30));
-    const double slope = logUniform(rng, 0.5, 10);
+    // The slope is on the scale the trees learn: points, or their square root.
+    const double slope = base.target == "sqrt" ? logUniform(rng, 0.1, 2) : logUniform(rng, 0.5, 10);
     if (p.xgb["objective"] == "reg:pseudohubererror")
         p.xgb["huber_slope"] = sig3(slope);
     // Early stopping ends a fit; the cap only has to leave a slow learning rate room.

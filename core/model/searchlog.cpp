@@ -47,7 +47,7 @@ nlohmann::json SearchRecord::toJson() const
 
 nlohmann::json paramsToExactJson(const Params& p)
 {
-    return {{"xgb", p.xgb}, {"rounds", p.maxRounds}, {"early_stopping_rounds", p.earlyStopping}, {"refit", p.refit}};
+    return {{"xgb", p.xgb}, {"rounds", p.maxRounds}, {"early_stopping_rounds", p.earlyStopping}, {"refit", p.refit}, {"target", p.target}};
 }
 
 Params paramsFromExactJson(const nlohmann::json& j)
@@ -62,6 +62,7 @@ Params paramsFromExactJson(const nlohmann::json& j)
     p.maxRounds = j.value("rounds", p.maxRounds);
     p.earlyStopping = j.value("early_stopping_rounds", p.earlyStopping);
     p.refit = j.value("refit", p.refit);
+    p.target = j.value("target", std::string("points")); // searches from before the scale was kept
     return p;
 }
 

@@ -76,14 +76,21 @@ nlohmann::json Params::toJson() const
     j["rounds"] = maxRounds;
     j["early_stopping_rounds"] = earlyStopping;
     j["refit"] = refit;
+    j["target"] = target;
     return j;
 }
+
+namespace {
+// The default pseudo-Huber slopes on each scale (the walk-forward's choices).
+constexpr const char* kSqrtSlope = "0.5";
+constexpr const char* kPointsSlope = "3";
+} // namespace
 
 Params defaultParams()
 {
     Params p;
     p.xgb = {{"objective", "reg:pseudohubererror"},
-             {"huber_slope", "3"},
+             {"huber_slope", kSqrtSlope},
              {"tree_method", "hist"},
              {"max_depth", "4"},
              {"eta", "0.05"},
@@ -128,6 +135,16 @@ void applyParam(Params& p, const std::string& assignment)
         (key == "early_stopping_rounds" ? p.earlyStopping : p.maxRounds) = std::stoi(value);
         return;
     }
+    if (key == "target") {
+        if (value != "sqrt" && value != "points")
+            throw UsageError("--param target takes sqrt (the trees learn the square root of the points, the default) "
+                             "or points, got '" + value + "'");
+        const auto slope = p.xgb.find("huber_slope");
+        if (value != p.target && slope != p.xgb.end() && slope->second == (value == "sqrt" ? kPointsSlope : kSqrtSlope))
+            slope->second = value == "sqrt" ? kSqrtSlope : kPointsSlope;
+        p.target = value;
+        return;
+    }
     if (key == "refit") {
         if (value != "0" && value != "1" && value != "true" && value != "false")
             throw UsageError("--param refit takes 1 (train the chosen trees again on training and validation rows, the "
@@ -142,7 +159,7 @@ void applyParam(Params& p, const std::string& assignment)
         throw UsageError("--param " + key + " is not a parameter nbaops passes to XGBoost (numbers: max_depth, eta, "
                          "min_child_weight, subsample, colsample_bytree, gamma, lambda, alpha, max_bin, huber_slope, "
                          "nthread, seed, base_score; text: objective, tree_method, grow_policy; and rounds, "
-                         "early_stopping_rounds, refit)");
+                         "early_stopping_rounds, refit, target)");
     }
     p.xgb[key] = value;
 }
@@ -183,14 +200,18 @@ bool absoluteErrorIgnoresLearningRate()
 
 namespace {
 
-// "[3]\ttrain-mae:4.1\tvalid-mae:4.6" -> value of "<name>-mae".
-double metricOf(const std::string& line, const std::string& name)
+// The scale a saved model's trees predict on ("sqrt" or "points"; models from before it was
+// kept predict points).
+constexpr const char* kTargetAttribute = "nbaops_target";
+
+double pointsMae(const std::vector<float>& predicted, const std::vector<float>& points, bool sqrtScale)
 {
-    const std::string key = name + "-mae:";
-    const auto at = line.find(key);
-    if (at == std::string::npos)
-        throw OpsError("XGBoost's evaluation line has no " + key + " '" + line + "'");
-    return std::stod(line.substr(at + key.size()));
+    double sum = 0;
+    for (size_t i = 0; i < points.size(); ++i) {
+        const double p = sqrtScale ? std::max(0.0f, predicted[i]) * std::max(0.0f, predicted[i]) : predicted[i];
+        sum += std::abs(p - double(points[i]));
+    }
+    return points.empty() ? 0.0 : sum / double(points.size());
 }
 
 float median(std::vector<float> v)
@@ -235,6 +256,7 @@ void refit(Fit& f, const Columns& train, const Columns& valid, size_t columns, c
             progress(p);
         }
     }
+    booster.setAttribute(kTargetAttribute, f.params.target);
     f.artifact = booster.save("ubj");
     f.refitRows = all.rows;
     f.refitSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -261,10 +283,18 @@ Fit fit(const std::vector<const Example*>& train, const std::vector<const Exampl
                              "unscaled; fixed in later XGBoost), so that objective overfits from the first tree. "
                              "Trained with reg:pseudohubererror instead.");
         params.xgb["objective"] = "reg:pseudohubererror";
-        params.xgb.try_emplace("huber_slope", "6");
+        params.xgb.try_emplace("huber_slope", params.target == "sqrt" ? kSqrtSlope : kPointsSlope);
     }
+    if (params.target != "sqrt" && params.target != "points")
+        throw UsageError("target must be sqrt or points, got '" + params.target + "'");
+    const bool sqrtScale = params.target == "sqrt";
     const auto names = features.empty() ? featureNames() : features;
-    const Columns tc = toColumns(train, names), vc = toColumns(valid, names);
+    Columns tc = toColumns(train, names), vc = toColumns(valid, names);
+    const std::vector<float> trainPoints = tc.labels, validPoints = vc.labels;
+    if (sqrtScale)
+        for (auto* labels : {&tc.labels, &vc.labels})
+            for (float& l : *labels)
+                l = std::sqrt(std::max(l, 0.0f));
     if (!params.xgb.count("base_score")) {
         // XGBoost 1.7 starts every objective at 0.5; start at the typical player-game instead.
         double base = median(tc.labels);
@@ -276,7 +306,6 @@ Fit fit(const std::vector<const Example*>& train, const std::vector<const Exampl
         }
         params.xgb["base_score"] = std::to_string(base);
     }
-    params.xgb["eval_metric"] = "mae";
     f.params = params;
     const xgb::Matrix dtrain(tc.values, tc.rows, names.size(), tc.labels);
     const xgb::Matrix dvalid(vc.values, vc.rows, names.size(), vc.labels);
@@ -290,8 +319,10 @@ Fit fit(const std::vector<const Example*>& train, const std::vector<const Exampl
             break;
         }
         booster.updateOneIter(it, dtrain);
-        const std::string line = booster.evalOneIter(it, {{&dtrain, "train"}, {&dvalid, "valid"}});
-        IterationPoint p{it, metricOf(line, "train"), metricOf(line, "valid")};
+        // The MAE in points, whatever the scale the trees learn (the predictions of the cached
+        // matrices only add the newest tree).
+        IterationPoint p{it, pointsMae(booster.predict(dtrain), trainPoints, sqrtScale),
+                         pointsMae(booster.predict(dvalid), validPoints, sqrtScale)};
         f.curve.push_back(p);
         f.rounds = it + 1;
         if (p.validMae < f.bestValidMae - 1e-9) {
@@ -304,7 +335,9 @@ Fit fit(const std::vector<const Example*>& train, const std::vector<const Exampl
             break;
     }
     if (f.rounds > 0) {
-        f.selectionArtifact = booster.slice(f.bestIteration + 1).save("ubj");
+        auto selection = booster.slice(f.bestIteration + 1);
+        selection.setAttribute(kTargetAttribute, params.target);
+        f.selectionArtifact = selection.save("ubj");
         f.artifact = f.selectionArtifact;
         if (params.refit && !f.cancelled)
             refit(f, tc, vc, names.size(), progress, cancel);
@@ -323,7 +356,11 @@ std::vector<float> predict(const std::string& artifact, const std::vector<std::s
     const auto booster = xgb::Booster::load(artifact);
     const Columns c = toColumns(rows, names);
     const xgb::Matrix m(c.values, c.rows, names.size());
-    return booster.predict(m);
+    auto out = booster.predict(m);
+    if (booster.attribute(kTargetAttribute) == "sqrt")
+        for (float& p : out)
+            p = std::max(0.0f, p) * std::max(0.0f, p);
+    return out;
 }
 
 nlohmann::json importance(const std::string& artifact, const std::vector<std::string>& names)

@@ -39,6 +39,10 @@ struct Params
     // After early stopping has chosen the number of trees on the validation rows, train that
     // many again on the training and validation rows together: the model kept is the refit one.
     bool refit = true;
+    // The scale the trees learn: "sqrt", the square root of the points (a player-game's spread
+    // grows with its mean, much less so on this scale; predictions are squared back), or
+    // "points". The pseudo-Huber slope is on that scale.
+    std::string target = "sqrt";
     nlohmann::json toJson() const;
 };
 
@@ -46,7 +50,8 @@ struct Params
 // and few features per tree, a learning rate that early stopping can use, the pseudo-Huber
 // objective with a small slope (points are skewed; MAE is the measure), 2 threads.
 Params defaultParams();
-// "k=v": an XGBoost parameter, or rounds / early_stopping_rounds / refit (0 or 1). Throws on an unknown key or
+// "k=v": an XGBoost parameter, or rounds / early_stopping_rounds / refit (0 or 1) / target
+// (sqrt or points; switching it moves a default pseudo-Huber slope to the new scale's default). Throws on an unknown key or
 // a value that is not a number where one is needed.
 void applyParam(Params& p, const std::string& assignment);
 

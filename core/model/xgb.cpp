@@ -101,20 +101,6 @@ void Booster::updateOneIter(int iteration, const Matrix& train)
     check(XGBoosterUpdateOneIter(m_handle, iteration, train.handle()), "train a tree");
 }
 
-std::string Booster::evalOneIter(int iteration, const std::vector<std::pair<const Matrix*, std::string>>& sets)
-{
-    std::vector<DMatrixHandle> hs;
-    std::vector<const char*> names;
-    for (const auto& [m, n] : sets) {
-        hs.push_back(m->handle());
-        names.push_back(n.c_str());
-    }
-    const char* out = nullptr;
-    check(XGBoosterEvalOneIter(m_handle, iteration, hs.data(), names.data(), bst_ulong(hs.size()), &out),
-          "evaluate an iteration");
-    return out ? out : "";
-}
-
 std::vector<float> Booster::predict(const Matrix& m, int iterationEnd) const
 {
     const nlohmann::json config = {{"type", 0},
@@ -136,6 +122,19 @@ Booster Booster::slice(int end) const
     check(XGBoosterSlice(m_handle, 0, end, 1, &h), "keep the best iteration's trees");
     b.m_handle = h;
     return b;
+}
+
+void Booster::setAttribute(const std::string& key, const std::string& value)
+{
+    check(XGBoosterSetAttr(m_handle, key.c_str(), value.c_str()), ("keep " + key + " with the model").c_str());
+}
+
+std::string Booster::attribute(const std::string& key) const
+{
+    const char* out = nullptr;
+    int found = 0;
+    check(XGBoosterGetAttr(m_handle, key.c_str(), &out, &found), ("read " + key + " of the model").c_str());
+    return found && out ? out : "";
 }
 
 int Booster::rounds() const

@@ -40,13 +40,14 @@ public:
 
     void setParam(const std::string& name, const std::string& value);
     void updateOneIter(int iteration, const Matrix& train);
-    // XGBoost's evaluation line, e.g. "[3]\ttrain-mae:4.1\tvalid-mae:4.6".
-    std::string evalOneIter(int iteration, const std::vector<std::pair<const Matrix*, std::string>>& sets);
     // Predictions from trees [0, iterationEnd) (0: all trees).
     std::vector<float> predict(const Matrix& m, int iterationEnd = 0) const;
     // A copy holding only the trees of iterations [0, end).
     Booster slice(int end) const;
     int rounds() const;
+    // A string kept with the model (saved and loaded with it); empty when absent.
+    void setAttribute(const std::string& key, const std::string& value);
+    std::string attribute(const std::string& key) const;
     std::string save(const char* format = "ubj") const;
     // Importance per feature name ("gain", "weight", "cover", "total_gain"...); features never
     // used in a split are absent.

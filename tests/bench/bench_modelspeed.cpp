@@ -276,7 +276,11 @@ void runModelLoop(Reporter& r, pipeline::Session& session, double searchSeconds)
         const auto names = model::featureNames();
         const auto ours = model::fit(train, valid, params);
         auto xgbParams = ours.params; // with the base score and metric fit set
-        const auto tc = model::toColumns(train, names), vc = model::toColumns(valid, names);
+        auto tc = model::toColumns(train, names), vc = model::toColumns(valid, names);
+        if (ours.params.target == "sqrt") // the labels the trees learnt
+            for (auto* labels : {&tc.labels, &vc.labels})
+                for (float& l : *labels)
+                    l = std::sqrt(std::max(l, 0.0f));
         writeMatrix(base / "train.f32", tc);
         writeMatrix(base / "valid.f32", vc);
         const double py = pythonSeconds(base, xgbParams, tc.rows, vc.rows, names.size(), rounds);

@@ -65,6 +65,14 @@ void TrainForm::addParameters(QFormLayout* f)
     m_objective->addItem(tr("squared error"), QStringLiteral("reg:squarederror"));
     m_objective->addItem(tr("absolute error (defective in XGBoost 1.7)"), QStringLiteral("reg:absoluteerror"));
     f->addRow(tr("Objective"), m_objective);
+    m_target = new QComboBox(this);
+    m_target->setObjectName(QStringLiteral("target"));
+    m_target->addItem(tr("√points"), QStringLiteral("sqrt"));
+    m_target->addItem(tr("points"), QStringLiteral("points"));
+    m_target->setCurrentIndex(m_target->findData(QString::fromStdString(defaults.target)));
+    m_target->setToolTip(tr("The scale the trees learn: the square root of the points (a scorer's spread grows "
+                            "with his mean, much less so on it; predictions are squared back) or the points"));
+    f->addRow(tr("Learns"), m_target);
     m_depth = new QSpinBox(this);
     m_depth->setRange(1, 16);
     m_depth->setValue(int(num("max_depth")));
@@ -155,6 +163,7 @@ jobs::TrainOptions TrainForm::options() const
 {
     jobs::TrainOptions req;
     const auto set = [&](const char* k, const QString& v) { model::applyParam(req.params, std::string(k) + "=" + ss(v)); };
+    set("target", m_target->currentData().toString()); // first: it moves the default slope to its scale
     set("objective", m_objective->currentData().toString());
     set("max_depth", QString::number(m_depth->value()));
     set("eta", QString::number(m_eta->value()));

@@ -47,6 +47,7 @@ private:
     QSpinBox* m_rounds;
     QSpinBox* m_early;
     QCheckBox* m_refit;
+    QComboBox* m_target;
     QSpinBox* m_budget;
     QSpinBox* m_maxConfigs;
     QCheckBox* m_defaultSplit;
