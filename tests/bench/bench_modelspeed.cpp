@@ -275,7 +275,10 @@ void runModelLoop(Reporter& r, pipeline::Session& session, double searchSeconds)
         params.refit = false; // Python trains once: the refit's second training is not compared
         const auto names = model::featureNames();
         const auto ours = model::fit(train, valid, params);
-        auto xgbParams = ours.params; // with the base score and metric fit set
+        auto xgbParams = ours.params; // with the base score fit set
+        // Python evaluates the MAE of both sets every tree, as nbaops does (nbaops in points from
+        // the cached predictions; XGBoost on the scale it learns).
+        xgbParams.xgb["eval_metric"] = "mae";
         auto tc = model::toColumns(train, names), vc = model::toColumns(valid, names);
         if (ours.params.target == "sqrt") // the labels the trees learnt
             for (auto* labels : {&tc.labels, &vc.labels})
