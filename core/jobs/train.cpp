@@ -19,23 +19,17 @@ using namespace model;
 int ensureFeatures(pipeline::Session& session, Date from, Date until, const Control<TrainEvent>& control)
 {
     auto& db = session.db();
+    // Dates with box scores and no feature rows of this version, one probe per date (not per
+    // player-game: that read the feature store 96,000 times over on three seasons, a second and
+    // a half before every train). Dates whose inputs changed are caught by the runner's
+    // fingerprint below.
     std::vector<Date> stale;
-    {
-        // Dates with box scores and no feature rows of this version. Dates whose inputs changed
-        // are caught by the runner's fingerprint below.
-        // The dates first, then one probe per date (not per player-game: that read the feature
-        // store 96,000 times over on three seasons, a second and a half before every train).
-        // The dates by one index probe each (the next after the last), not a pass over every row.
-        auto st = db.prepare(
-            "WITH RECURSIVE d(game_date) AS (SELECT min(game_date) FROM player_game_summary WHERE game_date >= ?2"
-            " UNION ALL SELECT (SELECT min(game_date) FROM player_game_summary p WHERE p.game_date > d.game_date)"
-            " FROM d WHERE d.game_date < ?3)"
-            " SELECT d.game_date, EXISTS (SELECT 1 FROM ml_feature_store f WHERE f.game_date = d.game_date"
-            " AND f.feature_version = ?1) FROM d WHERE d.game_date <= ?3");
-        st.bindAll(int64_t(features::kVersion), from.iso(), until.iso());
-        while (st.step())
-            if (st.getInt(1) == 0)
-                stale.push_back(*Date::parse(st.getText(0)));
+    auto probe = db.prepare("SELECT EXISTS (SELECT 1 FROM ml_feature_store WHERE game_date = ? AND feature_version = ?)");
+    for (const auto& [d, season] : summaryCalendar(db, from, until).dates) {
+        probe.reset();
+        probe.bindAll(d.iso(), int64_t(features::kVersion));
+        if (probe.step() && probe.getInt(0) == 0)
+            stale.push_back(d);
     }
     int built = 0;
     // One flat transaction (see store::BulkWrite): hundreds of dates after an import do not

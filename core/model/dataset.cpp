@@ -154,16 +154,17 @@ DataCalendar loadCalendar(store::Database& db)
     return c;
 }
 
-DataCalendar summaryCalendar(store::Database& db)
+DataCalendar summaryCalendar(store::Database& db, std::optional<Date> from, std::optional<Date> until)
 {
     DataCalendar cal;
     // One index probe per date (the next date after the last), not a pass over every row: 487
     // dates of 96,000 rows in 3 ms instead of 25. A date's rows share their season.
     auto st = db.prepare("WITH RECURSIVE d(game_date) AS (SELECT min(game_date) FROM player_game_summary"
-                         " UNION ALL SELECT (SELECT min(game_date) FROM player_game_summary p"
-                         " WHERE p.game_date > d.game_date) FROM d WHERE d.game_date IS NOT NULL)"
+                         " WHERE game_date >= ?1 UNION ALL SELECT (SELECT min(game_date) FROM player_game_summary p"
+                         " WHERE p.game_date > d.game_date) FROM d WHERE d.game_date < ?2)"
                          " SELECT game_date, (SELECT season FROM player_game_summary p WHERE p.game_date = d.game_date"
-                         " LIMIT 1) FROM d WHERE game_date IS NOT NULL");
+                         " LIMIT 1) FROM d WHERE game_date <= ?2");
+    st.bindAll(from ? from->iso() : std::string(), until ? until->iso() : std::string("9999-12-31"));
     while (st.step())
         cal.dates.emplace_back(Date::parse(st.getText(0)).value_or(Date()), st.getText(1));
     return cal;

@@ -78,8 +78,8 @@ struct DataCalendar
 };
 DataCalendar loadCalendar(store::Database& db);
 // The dates with player-game summaries (what training builds its features for), and the
-// season of each: the calendar a default split is resolved on.
-DataCalendar summaryCalendar(store::Database& db);
+// season of each: the calendar a default split is resolved on. Bounds are inclusive; none: all.
+DataCalendar summaryCalendar(store::Database& db, std::optional<Date> from = {}, std::optional<Date> until = {});
 
 // A dense NaN-for-missing float matrix of the rows, with their points as labels.
 struct Columns

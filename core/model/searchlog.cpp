@@ -47,7 +47,8 @@ nlohmann::json SearchRecord::toJson() const
 
 nlohmann::json paramsToExactJson(const Params& p)
 {
-    return {{"xgb", p.xgb}, {"rounds", p.maxRounds}, {"early_stopping_rounds", p.earlyStopping}, {"refit", p.refit}, {"target", p.target}};
+    return {{"xgb", p.xgb},     {"rounds", p.maxRounds}, {"early_stopping_rounds", p.earlyStopping},
+            {"refit", p.refit}, {"target", p.target}};
 }
 
 Params paramsFromExactJson(const nlohmann::json& j)

@@ -164,6 +164,13 @@ void applyParam(Params& p, const std::string& assignment)
     p.xgb[key] = value;
 }
 
+void toTargetScale(std::vector<float>& labels, const std::string& target)
+{
+    if (target == "sqrt")
+        for (float& l : labels)
+            l = std::sqrt(std::max(l, 0.0f));
+}
+
 bool absoluteErrorIgnoresLearningRate()
 {
     static std::once_flag once;
@@ -204,13 +211,17 @@ namespace {
 // kept predict points).
 constexpr const char* kTargetAttribute = "nbaops_target";
 
+// A prediction of the learnt scale back in points.
+float toPoints(float learnt, bool sqrtScale)
+{
+    return sqrtScale ? std::max(0.0f, learnt) * std::max(0.0f, learnt) : learnt;
+}
+
 double pointsMae(const std::vector<float>& predicted, const std::vector<float>& points, bool sqrtScale)
 {
     double sum = 0;
-    for (size_t i = 0; i < points.size(); ++i) {
-        const double p = sqrtScale ? std::max(0.0f, predicted[i]) * std::max(0.0f, predicted[i]) : predicted[i];
-        sum += std::abs(p - double(points[i]));
-    }
+    for (size_t i = 0; i < points.size(); ++i)
+        sum += std::abs(double(toPoints(predicted[i], sqrtScale)) - double(points[i]));
     return points.empty() ? 0.0 : sum / double(points.size());
 }
 
@@ -291,10 +302,8 @@ Fit fit(const std::vector<const Example*>& train, const std::vector<const Exampl
     const auto names = features.empty() ? featureNames() : features;
     Columns tc = toColumns(train, names), vc = toColumns(valid, names);
     const std::vector<float> trainPoints = tc.labels, validPoints = vc.labels;
-    if (sqrtScale)
-        for (auto* labels : {&tc.labels, &vc.labels})
-            for (float& l : *labels)
-                l = std::sqrt(std::max(l, 0.0f));
+    toTargetScale(tc.labels, params.target);
+    toTargetScale(vc.labels, params.target);
     if (!params.xgb.count("base_score")) {
         // XGBoost 1.7 starts every objective at 0.5; start at the typical player-game instead.
         double base = median(tc.labels);
@@ -357,9 +366,9 @@ std::vector<float> predict(const std::string& artifact, const std::vector<std::s
     const Columns c = toColumns(rows, names);
     const xgb::Matrix m(c.values, c.rows, names.size());
     auto out = booster.predict(m);
-    if (booster.attribute(kTargetAttribute) == "sqrt")
-        for (float& p : out)
-            p = std::max(0.0f, p) * std::max(0.0f, p);
+    const bool sqrtScale = booster.attribute(kTargetAttribute) == "sqrt";
+    for (float& p : out)
+        p = toPoints(p, sqrtScale);
     return out;
 }
 

@@ -51,9 +51,12 @@ struct Params
 // objective with a small slope (points are skewed; MAE is the measure), 2 threads.
 Params defaultParams();
 // "k=v": an XGBoost parameter, or rounds / early_stopping_rounds / refit (0 or 1) / target
-// (sqrt or points; switching it moves a default pseudo-Huber slope to the new scale's default). Throws on an unknown key or
-// a value that is not a number where one is needed.
+// (sqrt or points; switching it moves a default pseudo-Huber slope to the new scale's
+// default). Throws on an unknown key or a value that is not a number where one is needed.
 void applyParam(Params& p, const std::string& assignment);
+
+// Points labels onto the scale `target` names ("sqrt": their square roots; "points": as they are).
+void toTargetScale(std::vector<float>& labels, const std::string& target);
 
 // Debian's XGBoost 1.7.4 writes reg:absoluteerror's adaptive leaves without the learning rate.
 // Probed once on a tiny problem: true when this libxgboost has the defect.

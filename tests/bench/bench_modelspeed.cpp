@@ -280,10 +280,8 @@ void runModelLoop(Reporter& r, pipeline::Session& session, double searchSeconds)
         // the cached predictions; XGBoost on the scale it learns).
         xgbParams.xgb["eval_metric"] = "mae";
         auto tc = model::toColumns(train, names), vc = model::toColumns(valid, names);
-        if (ours.params.target == "sqrt") // the labels the trees learnt
-            for (auto* labels : {&tc.labels, &vc.labels})
-                for (float& l : *labels)
-                    l = std::sqrt(std::max(l, 0.0f));
+        model::toTargetScale(tc.labels, ours.params.target); // the labels the trees learnt
+        model::toTargetScale(vc.labels, ours.params.target);
         writeMatrix(base / "train.f32", tc);
         writeMatrix(base / "valid.f32", vc);
         const double py = pythonSeconds(base, xgbParams, tc.rows, vc.rows, names.size(), rounds);

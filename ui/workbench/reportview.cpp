@@ -141,7 +141,8 @@ QString ReportView::summaryText(const model::TrainingReport& r) const
     QString text = tr("<b>%1</b> &middot; %2 &middot; %3 trees (best of %4) &middot; trained in %5 s<br>"
                       "Train %6 .. %7 (%8 rows) &middot; validate to %9 (%10) &middot; test %11 .. %12<br>"
                       "Population: %13 &mdash; <b>%14</b> test rows on %15 dates.<br>")
-                       .arg(qs(r.version), r.target == "sqrt" ? tr("%1 on √points").arg(qs(r.objective)) : qs(r.objective))
+                       .arg(qs(r.version),
+                            r.target == "sqrt" ? tr("%1 on √points").arg(qs(r.objective)) : qs(r.objective))
                        .arg(r.trees)
                        .arg(r.rounds)
                        .arg(r.trainSeconds, 0, 'f', 1)
